@@ -1,0 +1,69 @@
+using Sesame.Configuration;
+using Sesame.SignIn;
+using Sesame.Tokens;
+using Sesame.Triggers;
+
+namespace Sesame.CognitoApi.Operations;
+
+internal sealed record RespondToAuthChallengeRequest(
+    string? ClientId, string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeResponses,
+    Dictionary<string, string>? ClientMetadata);
+
+internal sealed record RespondToAuthChallengeResponse(
+    string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult);
+
+internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow customAuth)
+    : CognitoOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>(
+        CognitoJsonContext.Wire.RespondToAuthChallengeRequest, CognitoJsonContext.Wire.RespondToAuthChallengeResponse)
+{
+    private static readonly string[] Challenges =
+    [
+        "SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA", "SELECT_MFA_TYPE", "MFA_SETUP", "PASSWORD_VERIFIER", "CUSTOM_CHALLENGE",
+        "SELECT_CHALLENGE", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER", "ADMIN_NO_SRP_AUTH", "NEW_PASSWORD_REQUIRED", "SMS_OTP",
+        "PASSWORD", "WEB_AUTHN", "PASSWORD_SRP",
+    ];
+
+    public override string Name => "RespondToAuthChallenge";
+
+    protected override IEnumerable<string> DeclaredErrors =>
+    [
+        "AliasExistsException", CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode, "ForbiddenException", CognitoErrors.InvalidPassword,
+        "InvalidUserPoolConfigurationException", "MFAMethodNotFoundException", "PasswordResetRequiredException",
+        CognitoErrors.UserNotConfirmed, CognitoErrors.UserNotFound,
+        CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
+    ];
+
+    public override async ValueTask<RespondToAuthChallengeResponse> ExecuteAsync(
+        RespondToAuthChallengeRequest request, CognitoCall call, CancellationToken cancellationToken)
+    {
+        var client = ClientCheck.Find(pools, request.ClientId);
+        var challengeName = Validate.Required(request.ChallengeName, "challengeName");
+        if (!Challenges.Contains(challengeName))
+        {
+            throw CognitoErrors.Validation("challengeName", $"Member must satisfy enum value set: [{string.Join(", ", Challenges)}]", challengeName);
+        }
+
+        var session = Validate.Session(request.Session);
+        var responses = request.ChallengeResponses ?? [];
+        Validate.MapSize(responses, "challengeResponses");
+        Validate.MapSize(request.ClientMetadata, "clientMetadata");
+
+        if (challengeName != ChallengeNames.CustomChallenge)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Challenge {challengeName} is not supported by this server yet.");
+        }
+
+        // Everything is checked before the session is taken: a malformed answer does not burn the session.
+        var username = InitiateAuth.Required(responses, "USERNAME");
+        var answer = InitiateAuth.Required(responses, "ANSWER");
+        ClientCheck.SecretHash(client, username, responses.GetValueOrDefault("SECRET_HASH"));
+
+        var step = await customAuth.RespondAsync(client, challengeName, session, username, answer, request.ClientMetadata, call.PublicOrigin, cancellationToken);
+        return step switch
+        {
+            SignInStep.Challenge c => new RespondToAuthChallengeResponse(c.ChallengeName, c.Session, c.Parameters, null),
+            SignInStep.SignedIn s => new RespondToAuthChallengeResponse(null, null, [], s.Tokens),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using Sesame.Configuration;
+using Sesame.SignUp;
+using Sesame.Users;
+
+namespace Sesame.CognitoApi.Operations;
+
+internal sealed record SignUpRequest(
+    string? ClientId, string? SecretHash, string? Username, string? Password, List<AttributeType>? UserAttributes,
+    List<AttributeType>? ValidationData, Dictionary<string, string>? ClientMetadata);
+
+internal sealed record SignUpResponse(bool UserConfirmed, string UserSub, CodeDeliveryDetails? CodeDeliveryDetails);
+
+internal sealed class SignUp(UserPools pools, SignUpFlow flow)
+    : CognitoOperation<SignUpRequest, SignUpResponse>(CognitoJsonContext.Wire.SignUpRequest, CognitoJsonContext.Wire.SignUpResponse)
+{
+    public override string Name => "SignUp";
+
+    protected override IEnumerable<string> DeclaredErrors =>
+    [
+        CognitoErrors.CodeDeliveryFailure, CognitoErrors.InvalidPassword, CognitoErrors.LimitExceeded, CognitoErrors.UsernameExists,
+        CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
+    ];
+
+    public override async ValueTask<SignUpResponse> ExecuteAsync(SignUpRequest request, CognitoCall call, CancellationToken cancellationToken)
+    {
+        var client = ClientCheck.Find(pools, request.ClientId);
+        var username = Validate.Username(request.Username);
+        ClientCheck.SecretHash(client, username, request.SecretHash);
+        if (request.Password is { Length: > 256 })
+        {
+            throw CognitoErrors.Validation("password", "Member must have length less than or equal to 256");
+        }
+
+        Validate.MapSize(request.ClientMetadata, "clientMetadata");
+        var attributes = UserAttributes.FromClient(request.UserAttributes, "userAttributes");
+        var result = await flow.SignUpAsync(client, username, request.Password, attributes, cancellationToken);
+        return new SignUpResponse(result.UserConfirmed, result.UserSub, result.CodeDeliveryDetails);
+    }
+}

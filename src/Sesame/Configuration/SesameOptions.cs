@@ -1,0 +1,70 @@
+namespace Sesame.Configuration;
+
+/// <summary>The <c>Sesame</c> configuration section: everything the server needs to run.</summary>
+public sealed class SesameOptions
+{
+    public const string SectionName = "Sesame";
+
+    /// <summary>
+    /// Where Sesame keeps its SQLite database and generated secrets. Relative paths are resolved against the
+    /// current directory. Set with <c>--data-dir</c> or <c>SESAME_DATA_DIR</c>. Default <c>./data</c>.
+    /// </summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>
+    /// The public base URL of this server (e.g. <c>https://auth.example.com</c>). Token issuers are
+    /// <c>{PublicOrigin}/{userPoolId}</c>. When unset, the origin of each request is used, which suits development.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
+
+    /// <summary>Storage engine settings.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Server-held secrets.</summary>
+    public SecretOptions Secrets { get; set; } = new();
+
+    /// <summary>The development outbox (<c>GET /dev/outbox</c>). On by default only in the Development environment.</summary>
+    public DevOutboxOptions DevOutbox { get; set; } = new();
+
+    /// <summary>User pools keyed by pool id (<c>region_id</c>, e.g. <c>us-east-1_SesameDev</c>).</summary>
+    public Dictionary<string, UserPoolOptions> UserPools { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Largest request body accepted on the Cognito endpoint, in bytes. Default 64 KiB.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+}
+
+/// <summary>Which storage engine holds users, sessions and tokens.</summary>
+public sealed class StorageOptions
+{
+    /// <summary><c>Sqlite</c> (default). PostgreSQL follows in a later release.</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Connection string. Default for SQLite: <c>Data Source={DataDir}/sesame.db</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// SQLite <c>synchronous</c> mode: <c>Full</c> (default) makes every acknowledged write survive power loss;
+    /// <c>Normal</c> survives process crashes only and is faster.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "Full";
+}
+
+/// <summary>Secrets the server uses for keyed hashes, session MACs and key encryption.</summary>
+public sealed class SecretOptions
+{
+    /// <summary>
+    /// Base64 master key of at least 32 bytes. Every node of a deployment must share it. When unset, a key is
+    /// generated on first start and kept in <c>{DataDir}/master.key</c> (mode 0600).
+    /// </summary>
+    public string? MasterKey { get; set; }
+}
+
+/// <summary>The in-memory development outbox.</summary>
+public sealed class DevOutboxOptions
+{
+    /// <summary>Serve <c>GET /dev/outbox</c> and print messages to the console. Default: on in Development only.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>How many messages the outbox keeps before dropping the oldest. Default 10,000.</summary>
+    public int Capacity { get; set; } = 10_000;
+}

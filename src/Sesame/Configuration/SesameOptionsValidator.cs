@@ -1,0 +1,173 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Sesame.Configuration;
+
+/// <summary>Checks the whole configuration at start-up, so a bad setting stops the server with a message naming it.</summary>
+internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOptions>
+{
+    private static readonly HashSet<string> KnownFlows = new(StringComparer.Ordinal)
+    {
+        "ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    };
+
+    public ValidateOptionsResult Validate(string? name, SesameOptions options)
+    {
+        var errors = new List<string>();
+        const string root = SesameOptions.SectionName;
+
+        if (!string.Equals(options.Storage.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{root}:Storage:Provider '{options.Storage.Provider}' is not supported; use 'Sqlite'.");
+        }
+
+        if (options.Storage.SqliteSynchronous is not ("Full" or "Normal"))
+        {
+            errors.Add($"{root}:Storage:SqliteSynchronous must be 'Full' or 'Normal'.");
+        }
+
+        if (options.PublicOrigin is { } origin
+            && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.PathAndQuery != "/"))
+        {
+            errors.Add($"{root}:PublicOrigin must be an absolute http(s) URL with no path, e.g. https://auth.example.com.");
+        }
+
+        if (options.MaxRequestBodyBytes is < 4096 or > 1024 * 1024)
+        {
+            errors.Add($"{root}:MaxRequestBodyBytes must be between 4096 and 1048576.");
+        }
+
+        if (options.UserPools.Count == 0)
+        {
+            errors.Add($"{root}:UserPools is empty: configure at least one user pool (see docs/configuration.md).");
+        }
+
+        var clientIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (poolId, pool) in options.UserPools)
+        {
+            var at = $"{root}:UserPools:{poolId}";
+            if (poolId.Length > 55 || !PoolIdPattern().IsMatch(poolId))
+            {
+                errors.Add($"{at}: the pool id must look like '<region>_<id>' (e.g. us-east-1_SesameDev); Amplify reads the region from it.");
+            }
+
+            foreach (var attribute in pool.UsernameAttributes)
+            {
+                if (attribute is not ("phone_number" or "email"))
+                {
+                    errors.Add($"{at}:UsernameAttributes may hold only 'phone_number' and 'email', not '{attribute}'.");
+                }
+            }
+
+            if (pool.PasswordMinimumLength is < 6 or > 99)
+            {
+                errors.Add($"{at}:PasswordMinimumLength must be between 6 and 99.");
+            }
+
+            var code = pool.OneTimeCode;
+            if (code.Length is < 6 or > 10)
+            {
+                errors.Add($"{at}:OneTimeCode:Length must be between 6 and 10.");
+            }
+
+            if (code.Lifetime < TimeSpan.FromMinutes(1) || code.Lifetime > TimeSpan.FromMinutes(15))
+            {
+                errors.Add($"{at}:OneTimeCode:Lifetime must be between 00:01:00 and 00:15:00.");
+            }
+
+            if (code.MaxAttempts is < 1 or > 10)
+            {
+                errors.Add($"{at}:OneTimeCode:MaxAttempts must be between 1 and 10.");
+            }
+
+            CheckTemplate(errors, $"{at}:OneTimeCode:SmsMessage", code.SmsMessage);
+            CheckTemplate(errors, $"{at}:OneTimeCode:EmailMessage", code.EmailMessage);
+
+            var confirmation = pool.ConfirmationCode;
+            if (confirmation.Length is < 6 or > 10)
+            {
+                errors.Add($"{at}:ConfirmationCode:Length must be between 6 and 10.");
+            }
+
+            if (confirmation.Lifetime < TimeSpan.FromMinutes(1) || confirmation.Lifetime > TimeSpan.FromHours(24))
+            {
+                errors.Add($"{at}:ConfirmationCode:Lifetime must be between 00:01:00 and 1.00:00:00.");
+            }
+
+            if (confirmation.MaxAttempts is < 1 or > 10)
+            {
+                errors.Add($"{at}:ConfirmationCode:MaxAttempts must be between 1 and 10.");
+            }
+
+            CheckTemplate(errors, $"{at}:ConfirmationCode:SmsMessage", confirmation.SmsMessage);
+            CheckTemplate(errors, $"{at}:ConfirmationCode:EmailMessage", confirmation.EmailMessage);
+
+            if (pool.Clients.Count == 0)
+            {
+                errors.Add($"{at}:Clients is empty: configure at least one app client.");
+            }
+
+            foreach (var (clientId, client) in pool.Clients)
+            {
+                var cat = $"{at}:Clients:{clientId}";
+                if (clientId.Length > 128 || !ClientIdPattern().IsMatch(clientId))
+                {
+                    errors.Add($"{cat}: a client id may hold only letters, digits, '_' and '+' (at most 128).");
+                }
+
+                if (!clientIds.Add(clientId))
+                {
+                    errors.Add($"{cat}: the client id is used by another pool too; client ids must be unique.");
+                }
+
+                foreach (var flow in client.ExplicitAuthFlows)
+                {
+                    if (!KnownFlows.Contains(flow))
+                    {
+                        errors.Add($"{cat}:ExplicitAuthFlows: unknown flow '{flow}'.");
+                    }
+                }
+
+                if (client.AuthSessionValidity < TimeSpan.FromMinutes(3) || client.AuthSessionValidity > TimeSpan.FromMinutes(15))
+                {
+                    errors.Add($"{cat}:AuthSessionValidity must be between 00:03:00 and 00:15:00.");
+                }
+
+                CheckRange(errors, $"{cat}:AccessTokenValidity", client.AccessTokenValidity, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1));
+                CheckRange(errors, $"{cat}:IdTokenValidity", client.IdTokenValidity, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1));
+                CheckRange(errors, $"{cat}:RefreshTokenValidity", client.RefreshTokenValidity, TimeSpan.FromHours(1), TimeSpan.FromDays(3650));
+
+                if (client.Secret is { Length: < 16 })
+                {
+                    errors.Add($"{cat}:Secret must be at least 16 characters when set.");
+                }
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckTemplate(List<string> errors, string setting, string template)
+    {
+        if (!template.Contains("{####}", StringComparison.Ordinal))
+        {
+            errors.Add($"{setting} must contain the code placeholder {{####}}.");
+        }
+    }
+
+    private static void CheckRange(List<string> errors, string setting, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{setting} must be between {min} and {max}.");
+        }
+    }
+
+    [GeneratedRegex(@"^[\w-]+_[0-9a-zA-Z]+$")]
+    private static partial Regex PoolIdPattern();
+
+    [GeneratedRegex(@"^[\w+]+$")]
+    private static partial Regex ClientIdPattern();
+}

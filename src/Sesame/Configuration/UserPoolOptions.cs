@@ -1,0 +1,122 @@
+namespace Sesame.Configuration;
+
+/// <summary>One user pool. Its key in <c>Sesame:UserPools</c> is the pool id.</summary>
+public sealed class UserPoolOptions
+{
+    /// <summary>A display name, used as the app name in messages.</summary>
+    public string Name { get; set; } = "Sesame";
+
+    /// <summary>
+    /// Cognito's <c>UsernameAttributes</c>: when a sign-up's <c>Username</c> is a phone number or an email and the
+    /// attribute is listed here, the value becomes that attribute and the internal username is a generated UUID.
+    /// Default: <c>phone_number</c> and <c>email</c>.
+    /// </summary>
+    public List<string> UsernameAttributes { get; set; } = ["phone_number", "email"];
+
+    /// <summary>
+    /// Cognito's <c>PreventUserExistenceErrors</c>. <c>true</c> (default, Cognito's <c>ENABLED</c>) answers unknown
+    /// users exactly like known ones; <c>false</c> (<c>LEGACY</c>) returns <c>UserNotFoundException</c>.
+    /// </summary>
+    public bool PreventUserExistenceErrors { get; set; } = true;
+
+    /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
+    public int PasswordMinimumLength { get; set; } = 8;
+
+    /// <summary>The built-in one-time-code sign-in flow.</summary>
+    public OneTimeCodeOptions OneTimeCode { get; set; } = new();
+
+    /// <summary>Codes sent to confirm a sign-up.</summary>
+    public ConfirmationCodeOptions ConfirmationCode { get; set; } = new();
+
+    /// <summary>App clients keyed by client id.</summary>
+    public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Which channel a one-time code goes out on.</summary>
+public enum CodeChannel
+{
+    /// <summary>SMS to <c>phone_number</c> when the user has one, otherwise email.</summary>
+    Auto,
+    /// <summary>Always SMS; users without a phone number cannot sign in with a code.</summary>
+    Sms,
+    /// <summary>Email to <c>email</c> when the user has one, otherwise SMS.</summary>
+    Email,
+}
+
+/// <summary>The built-in one-time-code flow (the default Define/Create/VerifyAuthChallenge triggers).</summary>
+public sealed class OneTimeCodeOptions
+{
+    /// <summary>Digits in a code: 6 to 10. Default 6 (NIST SP 800-63B §3.1.3.2 minimum).</summary>
+    public int Length { get; set; } = 6;
+
+    /// <summary>How long a code is valid: 1 to 15 minutes. Default 3 minutes (Cognito's session validity).</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Answers allowed per code, the last wrong one ends the sign-in: 1 to 10. Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Where codes go. Default <see cref="CodeChannel.Auto"/>.</summary>
+    public CodeChannel Channel { get; set; } = CodeChannel.Auto;
+
+    /// <summary>SMS text; <c>{####}</c> is replaced by the code, <c>{app}</c> by the pool name, <c>{minutes}</c> by the lifetime.</summary>
+    public string SmsMessage { get; set; } = "{####} is your {app} sign-in code. It expires in {minutes} minutes.";
+
+    /// <summary>Email subject.</summary>
+    public string EmailSubject { get; set; } = "Your {app} sign-in code";
+
+    /// <summary>Email text body.</summary>
+    public string EmailMessage { get; set; } = "Your {app} sign-in code is {####}. It expires in {minutes} minutes.";
+}
+
+/// <summary>Codes that confirm a sign-up (and verify the phone number or email they went to).</summary>
+public sealed class ConfirmationCodeOptions
+{
+    /// <summary>Digits in a code: 6 to 10. Default 6.</summary>
+    public int Length { get; set; } = 6;
+
+    /// <summary>
+    /// How long a confirmation code is valid: 1 minute to 24 hours. Default 10 minutes, the NIST SP 800-63B limit for
+    /// out-of-band secrets, because a confirmation also signs the user in (ConfirmSignUp returns a Session).
+    /// </summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Wrong answers allowed per code before it stops working: 1 to 10. Default 5.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>SMS text; placeholders as for sign-in codes.</summary>
+    public string SmsMessage { get; set; } = "{####} is your {app} verification code.";
+
+    /// <summary>Email subject.</summary>
+    public string EmailSubject { get; set; } = "Your {app} verification code";
+
+    /// <summary>Email text body.</summary>
+    public string EmailMessage { get; set; } = "Your {app} verification code is {####}. It expires in {minutes} minutes.";
+}
+
+/// <summary>One app client of a pool.</summary>
+public sealed class AppClientOptions
+{
+    /// <summary>A display name.</summary>
+    public string Name { get; set; } = "app";
+
+    /// <summary>The client secret, for confidential clients. Public clients (browsers, mobile apps) have none.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>
+    /// Allowed auth flows, Cognito's <c>ExplicitAuthFlows</c> names. Default: <c>ALLOW_CUSTOM_AUTH</c>,
+    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
+    /// </summary>
+    public List<string> ExplicitAuthFlows { get; set; } = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+
+    /// <summary>How long each challenge step may take: 3 to 15 minutes (Cognito's AuthSessionValidity). Default 3.</summary>
+    public TimeSpan AuthSessionValidity { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Access token lifetime: 5 minutes to 1 day. Default 1 hour.</summary>
+    public TimeSpan AccessTokenValidity { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>ID token lifetime: 5 minutes to 1 day. Default 1 hour.</summary>
+    public TimeSpan IdTokenValidity { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Refresh token lifetime: 1 hour to 3650 days. Default 30 days (NIST AAL1 reauthentication bound).</summary>
+    public TimeSpan RefreshTokenValidity { get; set; } = TimeSpan.FromDays(30);
+}

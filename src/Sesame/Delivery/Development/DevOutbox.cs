@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace Sesame.Delivery.Development;
+
+/// <summary>One message as <c>GET /dev/outbox</c> shows it.</summary>
+internal sealed record DevOutboxEntry(
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("channel")] string Channel,
+    [property: JsonPropertyName("body")] string Body,
+    [property: JsonPropertyName("code")] string? Code,
+    [property: JsonPropertyName("sentAt")] DateTimeOffset SentAt);
+
+[JsonSerializable(typeof(IReadOnlyList<DevOutboxEntry>))]
+internal sealed partial class DevOutboxJsonContext : JsonSerializerContext
+{
+    /// <summary>Writes '+' as itself, so tests and people can read phone numbers.</summary>
+    public static DevOutboxJsonContext Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
+
+/// <summary>
+/// The development sink: every message is printed to the console and kept in memory for
+/// <c>GET /dev/outbox?to=...</c>. It exists only in development or when explicitly enabled, because it shows codes.
+/// </summary>
+internal sealed class DevOutbox(int capacity, TimeProvider time) : ISmsSender, IEmailSender
+{
+    private readonly Lock _lock = new();
+    private readonly LinkedList<DevOutboxEntry> _entries = new();
+
+    public ValueTask<SendReceipt> SendAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        Add(new DevOutboxEntry(message.PhoneNumber, "SMS", message.Body, message.Code, time.GetUtcNow()));
+        return ValueTask.FromResult(new SendReceipt("development", null));
+    }
+
+    public ValueTask<SendReceipt> SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        Add(new DevOutboxEntry(message.To, "EMAIL", message.TextBody, message.Code, time.GetUtcNow()));
+        return ValueTask.FromResult(new SendReceipt("development", null));
+    }
+
+    /// <summary>Messages to one phone number or email (case-insensitive for email), oldest first.</summary>
+    public IReadOnlyList<DevOutboxEntry> For(string to)
+    {
+        lock (_lock)
+        {
+            return _entries.Where(e => string.Equals(e.To, to, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+    }
+
+    private void Add(DevOutboxEntry entry)
+    {
+        lock (_lock)
+        {
+            _entries.AddLast(entry);
+            while (_entries.Count > capacity)
+            {
+                _entries.RemoveFirst();
+            }
+        }
+
+        // The console is the development stand-in for the phone: it shows the message, code included, on purpose.
+        Console.WriteLine($"[dev outbox] {entry.Channel} to {entry.To}: {entry.Body}");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sesame.Secrets;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.Delivery;
+
+/// <summary>What a queued message holds once decrypted.</summary>
+internal sealed record MessagePayload(string To, string Body, string? Subject, string? Code);
+
+[JsonSerializable(typeof(MessagePayload))]
+internal sealed partial class DeliveryJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Builds outbox messages (templated, then encrypted: a queued message carries a code, and codes are never stored in
+/// the clear) and wakes the dispatcher once they are committed.
+/// </summary>
+internal sealed class Outbox(ServerSecrets secrets, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+
+    public OutboxMessage Sms(string poolId, string phoneNumber, string body, string code) =>
+        Compose(MessageChannel.Sms, poolId, Masking.Phone(phoneNumber), new MessagePayload(phoneNumber, body, null, code));
+
+    public OutboxMessage Email(string poolId, string email, string subject, string body, string code) =>
+        Compose(MessageChannel.Email, poolId, Masking.Email(email), new MessagePayload(email, body, subject, code));
+
+    /// <summary>Call after the transaction that queued messages has committed.</summary>
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _signal.WaitAsync(timeout, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down
+        }
+    }
+
+    public MessagePayload Open(byte[] sealedPayload)
+    {
+        var plaintext = new byte[sealedPayload.Length - 28];
+        using var aes = new AesGcm(secrets.OutboxEncryptionKey, 16);
+        aes.Decrypt(sealedPayload.AsSpan(0, 12), sealedPayload.AsSpan(12, plaintext.Length), sealedPayload.AsSpan(12 + plaintext.Length), plaintext, Aad);
+        return JsonSerializer.Deserialize(plaintext, DeliveryJsonContext.Default.MessagePayload)!;
+    }
+
+    public void Dispose() => _signal.Dispose();
+
+    private static ReadOnlySpan<byte> Aad => "sesame-outbox-v1"u8;
+
+    private OutboxMessage Compose(MessageChannel channel, string poolId, string hint, MessagePayload payload)
+    {
+        var plaintext = JsonSerializer.SerializeToUtf8Bytes(payload, DeliveryJsonContext.Default.MessagePayload);
+        var sealedPayload = new byte[12 + plaintext.Length + 16];
+        RandomNumberGenerator.Fill(sealedPayload.AsSpan(0, 12));
+        using (var aes = new AesGcm(secrets.OutboxEncryptionKey, 16))
+        {
+            aes.Encrypt(sealedPayload.AsSpan(0, 12), plaintext, sealedPayload.AsSpan(12, plaintext.Length), sealedPayload.AsSpan(12 + plaintext.Length), Aad);
+        }
+
+        CryptographicOperations.ZeroMemory(plaintext);
+        return new OutboxMessage(channel, poolId, hint, sealedPayload, time.GetUtcNow());
+    }
+}
+
+/// <summary>Fills message templates: <c>{####}</c> is the code, <c>{app}</c> the pool name, <c>{minutes}</c> the lifetime.</summary>
+internal static class MessageTemplate
+{
+    public static string Fill(string template, string code, string app, TimeSpan lifetime) =>
+        new StringBuilder(template)
+            .Replace("{####}", code)
+            .Replace("{app}", app)
+            .Replace("{minutes}", ((int)Math.Ceiling(lifetime.TotalMinutes)).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .ToString();
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Sesame.Triggers;
+
+namespace Sesame.SignIn;
+
+/// <summary>What a server-side auth session remembers between two steps. Never sent to the client.</summary>
+internal sealed class AuthSessionState
+{
+    /// <summary><c>CUSTOM_AUTH</c>, or <see cref="SignUpConfirmedKind"/> for the session ConfirmSignUp returns.</summary>
+    public string Kind { get; set; } = string.Empty;
+
+    public const string SignUpConfirmedKind = "SIGN_UP_CONFIRMED";
+
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>The canonical username, or the stand-in for an unknown user.</summary>
+    public string Username { get; set; } = string.Empty;
+
+    /// <summary>What the user typed.</summary>
+    public string Login { get; set; } = string.Empty;
+
+    public bool UserNotFound { get; set; }
+
+    /// <summary>The challenge this session awaits an answer to.</summary>
+    public string? ChallengeName { get; set; }
+
+    public List<ChallengeResult> History { get; set; } = [];
+
+    public Dictionary<string, string> PrivateParameters { get; set; } = [];
+}
+
+[JsonSerializable(typeof(AuthSessionState))]
+internal sealed partial class SignInJsonContext : JsonSerializerContext;

@@ -1,0 +1,271 @@
+using System.Text.Json;
+using Sesame.CognitoApi;
+using Sesame.Configuration;
+using Sesame.Delivery;
+using Sesame.Storage;
+using Sesame.Tokens;
+using Sesame.Triggers;
+using Sesame.Users;
+
+namespace Sesame.SignIn;
+
+/// <summary>The outcome of one step of a sign-in. Failures are <see cref="CognitoException"/>s.</summary>
+internal abstract record SignInStep
+{
+    public sealed record Challenge(string ChallengeName, string Session, Dictionary<string, string> Parameters) : SignInStep;
+
+    public sealed record SignedIn(AuthenticationResult Tokens) : SignInStep;
+}
+
+/// <summary>
+/// Cognito's custom authentication loop (../reference/cognito-protocol.md §3.7), with no HTTP in it:
+/// DefineAuthChallenge decides, CreateAuthChallenge makes the challenge, VerifyAuthChallengeResponse checks the
+/// answer, and DefineAuthChallenge decides again from the updated session history. The built-in one-time-code flow
+/// is simply the default set of those triggers.
+/// </summary>
+internal sealed class CustomAuthFlow(
+    IUserStore users,
+    ISignInSessionStore sessions,
+    SessionStrings sessionStrings,
+    TriggerInvoker triggers,
+    TokenIssuer tokens,
+    Pseudonyms pseudonyms,
+    Outbox outbox,
+    TimeProvider time)
+{
+    // A server-side cap on rounds, whatever the Define trigger says (Cognito has none we know of; a trigger that never
+    // ends the loop must not let a client guess forever). NIST SP 800-63B §3.2.2 caps consecutive failures at 100.
+    public const int MaxRounds = 10;
+
+    public async ValueTask<SignInStep> StartAsync(AppClient client, string login, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if (user is null && !pool.Options.PreventUserExistenceErrors)
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+
+        if (user is not null)
+        {
+            Admit(user);
+        }
+
+        var state = new AuthSessionState
+        {
+            Kind = "CUSTOM_AUTH",
+            ClientId = client.ClientId,
+            Username = user?.Username ?? pseudonyms.Username(pool.Id, login),
+            Login = login,
+            UserNotFound = user is null,
+        };
+
+        // Cognito forwards InitiateAuth's ClientMetadata to none of the challenge triggers (§3.1).
+        return await AdvanceAsync(client, user, state, clientMetadata: null, issuerOrigin, cancellationToken);
+    }
+
+    public async ValueTask<SignInStep> RespondAsync(
+        AppClient client, string challengeName, string session, string username, string answer,
+        Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var state = await TakeSessionAsync(client, session, cancellationToken);
+        if (state.Kind != "CUSTOM_AUTH" || state.ChallengeName != challengeName)
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var pool = client.Pool;
+        User? user = null;
+        if (!state.UserNotFound)
+        {
+            // Fresh attributes for the triggers and the tokens; the user may have been deleted or disabled meanwhile.
+            user = await users.FindAsync(pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
+            Admit(user);
+        }
+
+        // ChallengeResponses.USERNAME may be the canonical name (Amplify) or what the user typed (the legacy library).
+        if (!Names(state, user).Contains(username))
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var verify = new VerifyAuthChallengeResponseEvent
+        {
+            Request = new VerifyAuthChallengeResponseRequest
+            {
+                UserAttributes = Attributes(user),
+                PrivateChallengeParameters = state.PrivateParameters,
+                ChallengeAnswer = answer,
+                ClientMetadata = clientMetadata,
+                UserNotFound = state.UserNotFound,
+            },
+        };
+        Prepare(verify, "VerifyAuthChallengeResponse_Authentication", client, state);
+        await triggers.InvokeAsync("VerifyAuthChallengeResponse", verify, cancellationToken);
+
+        state.History[^1].Result = verify.Response.AnswerCorrect && !state.UserNotFound;
+        state.PrivateParameters = [];
+        return await AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
+    }
+
+    /// <summary>Takes a session once: replayed, forged, foreign and expired sessions are all refused.</summary>
+    private async ValueTask<AuthSessionState> TakeSessionAsync(AppClient client, string session, CancellationToken cancellationToken)
+    {
+        var idHash = sessionStrings.Open(session, client.ClientId) ?? throw CognitoErrors.InvalidSession();
+        var record = await sessions.TakeAsync(idHash, cancellationToken) ?? throw CognitoErrors.InvalidSession();
+        if (record.ExpiresAt <= time.GetUtcNow())
+        {
+            throw CognitoErrors.ExpiredSession();
+        }
+
+        var state = JsonSerializer.Deserialize(record.State, SignInJsonContext.Default.AuthSessionState)!;
+        return state.ClientId == client.ClientId ? state : throw CognitoErrors.InvalidSession();
+    }
+
+    private async ValueTask<SignInStep> AdvanceAsync(
+        AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        CancellationToken cancellationToken)
+    {
+        var define = new DefineAuthChallengeEvent
+        {
+            Request = new DefineAuthChallengeRequest
+            {
+                UserAttributes = Attributes(user),
+                Session = state.History,
+                ClientMetadata = clientMetadata,
+                UserNotFound = state.UserNotFound,
+            },
+        };
+        Prepare(define, "DefineAuthChallenge_Authentication", client, state);
+        await triggers.InvokeAsync("DefineAuthChallenge", define, cancellationToken);
+
+        var decision = define.Response;
+        if (decision.FailAuthentication)
+        {
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        if (decision.IssueTokens)
+        {
+            // A user that does not exist never gets tokens, whatever a trigger says.
+            if (user is null)
+            {
+                throw CognitoErrors.IncorrectUsernameOrPassword();
+            }
+
+            return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+        }
+
+        if (state.History.Count >= MaxRounds)
+        {
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        if (decision.ChallengeName != ChallengeNames.CustomChallenge)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidLambdaResponse,
+                decision.ChallengeName is null
+                    ? "DefineAuthChallenge returned neither a challenge, issueTokens nor failAuthentication."
+                    : $"DefineAuthChallenge returned an unsupported challenge: {decision.ChallengeName}.");
+        }
+
+        var create = new CreateAuthChallengeEvent
+        {
+            Request = new CreateAuthChallengeRequest
+            {
+                UserAttributes = Attributes(user),
+                ChallengeName = decision.ChallengeName,
+                Session = state.History,
+                ClientMetadata = clientMetadata,
+                UserNotFound = state.UserNotFound,
+            },
+        };
+        Prepare(create, "CreateAuthChallenge_Authentication", client, state);
+        await triggers.InvokeAsync("CreateAuthChallenge", create, cancellationToken);
+
+        state.History.Add(new ChallengeResult
+        {
+            ChallengeName = decision.ChallengeName,
+            Result = false,
+            ChallengeMetadata = create.Response.ChallengeMetadata,
+        });
+        state.ChallengeName = decision.ChallengeName;
+        state.PrivateParameters = create.Response.PrivateChallengeParameters;
+
+        var parameters = new Dictionary<string, string>(create.Response.PublicChallengeParameters, StringComparer.Ordinal)
+        {
+            // Cognito adds the canonical username; Amplify answers with it.
+            ["USERNAME"] = state.Username,
+        };
+
+        var (session, idHash) = sessionStrings.Create(client.ClientId);
+        var record = new AuthSessionRecord(idHash, client.Pool.Id, client.ClientId,
+            JsonSerializer.Serialize(state, SignInJsonContext.Default.AuthSessionState),
+            time.GetUtcNow() + client.Options.AuthSessionValidity);
+        await sessions.SaveAsync(record, create.PendingMessages, cancellationToken);
+        if (create.PendingMessages.Count > 0)
+        {
+            outbox.Notify();
+        }
+
+        return new SignInStep.Challenge(decision.ChallengeName, session, parameters);
+    }
+
+    /// <summary>Disabled and unconfirmed users are stopped before any challenge is made or sent.</summary>
+    private static void Admit(User user)
+    {
+        if (!user.Enabled)
+        {
+            throw CognitoErrors.UserDisabled();
+        }
+
+        if (!user.IsConfirmed)
+        {
+            throw CognitoErrors.Error(CognitoErrors.UserNotConfirmed, "User is not confirmed.");
+        }
+    }
+
+    private static HashSet<string> Names(AuthSessionState state, User? user)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { state.Username, state.Login };
+        if (user?.PhoneNumber is { } phone)
+        {
+            names.Add(phone);
+        }
+
+        if (user?.Email is { } email)
+        {
+            names.Add(email);
+        }
+
+        return names;
+    }
+
+    private static void Prepare(TriggerEvent triggerEvent, string source, AppClient client, AuthSessionState state)
+    {
+        triggerEvent.TriggerSource = source;
+        triggerEvent.Region = client.Pool.Region;
+        triggerEvent.UserPoolId = client.Pool.Id;
+        triggerEvent.UserName = state.Username;
+        triggerEvent.CallerContext = new CallerContext { ClientId = client.ClientId };
+        triggerEvent.SignInLogin = state.Login;
+    }
+
+    /// <summary>Attributes as trigger events carry them: strings, with <c>sub</c> and <c>cognito:user_status</c>.</summary>
+    internal static Dictionary<string, string> Attributes(User? user)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (user is null)
+        {
+            return attributes;
+        }
+
+        foreach (var (name, value) in user.AllAttributes())
+        {
+            attributes[name] = value;
+        }
+
+        attributes["cognito:user_status"] = user.Status;
+        return attributes;
+    }
+}

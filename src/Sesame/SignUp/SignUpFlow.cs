@@ -1,0 +1,233 @@
+using System.Text.Json;
+using Sesame.CognitoApi;
+using Sesame.Configuration;
+using Sesame.Delivery;
+using Sesame.SignIn;
+using Sesame.Storage;
+using Sesame.Triggers.OneTimeCode;
+using Sesame.Users;
+
+namespace Sesame.SignUp;
+
+/// <summary>Cognito's <c>CodeDeliveryDetailsType</c>.</summary>
+internal sealed record CodeDeliveryDetails(string Destination, string DeliveryMedium, string AttributeName);
+
+/// <summary>What SignUp answers.</summary>
+internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeliveryDetails? CodeDeliveryDetails);
+
+/// <summary>
+/// Sign-up, confirmation and code re-sending. Passwords are optional. An abandoned (UNCONFIRMED) sign-up never blocks
+/// the same phone number or email: a new sign-up replaces it.
+/// </summary>
+internal sealed class SignUpFlow(
+    IUserStore users,
+    ISignInSessionStore sessions,
+    SessionStrings sessionStrings,
+    OneTimeCodes codes,
+    Outbox outbox,
+    Pseudonyms pseudonyms,
+    TimeProvider time)
+{
+    private const string Purpose = "signup";
+
+    public async ValueTask<SignUpResult> SignUpAsync(
+        AppClient client, string username, string? password, Dictionary<string, string> attributes, CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        var canonicalUsername = username;
+        if (pool.UsesPhoneAsUsername && UserAttributes.IsPhoneNumber(username))
+        {
+            canonicalUsername = TakeUsernameAttribute(attributes, UserAttributes.PhoneNumber, username);
+        }
+        else if (pool.UsesEmailAsUsername && UserAttributes.IsEmail(username))
+        {
+            canonicalUsername = TakeUsernameAttribute(attributes, UserAttributes.Email, username);
+        }
+        else if (pool.UsesPhoneAsUsername || pool.UsesEmailAsUsername)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, (pool.UsesPhoneAsUsername, pool.UsesEmailAsUsername) switch
+            {
+                (true, true) => "Username should be either an email or a phone number.",
+                (true, false) => "Username should be a phone number.",
+                _ => "Username should be an email.",
+            });
+        }
+
+        if (!string.IsNullOrEmpty(password) && password.Length < pool.Options.PasswordMinimumLength)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+        }
+
+        var (attribute, destination) = ConfirmationDestination(attributes)
+            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
+                "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
+
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            PoolId = pool.Id,
+            Username = canonicalUsername,
+            Sub = Guid.NewGuid().ToString(),
+            Status = UserStatus.Unconfirmed,
+            Attributes = attributes,
+            PasswordHash = string.IsNullOrEmpty(password) ? null : Passwords.Hash(password),
+            CreatedAt = now,
+            ModifiedAt = now,
+        };
+        if (user.PhoneNumber is not null)
+        {
+            attributes[UserAttributes.PhoneNumberVerified] = "false";
+        }
+
+        if (user.Email is not null)
+        {
+            attributes[UserAttributes.EmailVerified] = "false";
+        }
+
+        var (code, message) = NewCode(pool, user.Username, attribute, destination, now);
+        var outcome = await users.CreateAsync(user, code, message, cancellationToken);
+        switch (outcome)
+        {
+            case CreateUserOutcome.UsernameExists:
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "User already exists");
+            case CreateUserOutcome.PhoneNumberExists:
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
+            case CreateUserOutcome.EmailExists:
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given email already exists.");
+        }
+
+        outbox.Notify();
+        return new SignUpResult(false, user.Sub, Details(attribute, destination));
+    }
+
+    /// <summary>Checks the code; on success the user is CONFIRMED and gets a Session that can sign them in (USER_AUTH).</summary>
+    public async ValueTask<string> ConfirmAsync(AppClient client, string login, string answer, CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if (user is null)
+        {
+            // PreventUserExistenceErrors: an unknown user looks like a wrong code.
+            throw pool.Options.PreventUserExistenceErrors ? CognitoErrors.WrongSignUpCode() : CognitoErrors.UserDoesNotExist();
+        }
+
+        if (user.IsConfirmed)
+        {
+            throw CognitoErrors.Error(CognitoErrors.NotAuthorized, "User cannot be confirmed. Current status is CONFIRMED");
+        }
+
+        var key = Logins.UsernameKey(user.Username);
+        // Counted before comparing, so concurrent guesses cannot exceed the cap (Kratos' order).
+        var code = await users.CountAttemptAsync(pool.Id, key, Purpose, cancellationToken) ?? throw CognitoErrors.ExpiredSignUpCode();
+        if (code.ExpiresAt <= time.GetUtcNow())
+        {
+            throw CognitoErrors.ExpiredSignUpCode();
+        }
+
+        var (nonce, mac) = SplitMac(code.Mac);
+        var matches = codes.Matches(mac, Purpose, pool.Id, key, nonce, code.ExpiresAt.ToUnixTimeMilliseconds(), answer.Trim());
+        // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
+        if (!matches || code.Attempts > code.MaxAttempts)
+        {
+            throw CognitoErrors.WrongSignUpCode();
+        }
+
+        if (!await users.ConfirmAsync(pool.Id, key, Purpose, time.GetUtcNow(), cancellationToken))
+        {
+            // Another request consumed the code first.
+            throw CognitoErrors.ExpiredSignUpCode();
+        }
+
+        return await CreateConfirmedSessionAsync(client, user, cancellationToken);
+    }
+
+    public async ValueTask<CodeDeliveryDetails> ResendAsync(AppClient client, string login, CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if (user is null)
+        {
+            if (!pool.Options.PreventUserExistenceErrors)
+            {
+                throw CognitoErrors.UserDoesNotExist();
+            }
+
+            // Pretend a code went out, to where a real user with this login would have it sent.
+            var (medium, masked) = pseudonyms.Destination(pool.Id, login);
+            return new CodeDeliveryDetails(masked, medium, medium == "SMS" ? UserAttributes.PhoneNumber : UserAttributes.Email);
+        }
+
+        if (user.IsConfirmed)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "User is already confirmed.");
+        }
+
+        var (attribute, destination) = ConfirmationDestination(user.Attributes)
+            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
+        var (code, message) = NewCode(pool, user.Username, attribute, destination, time.GetUtcNow());
+        await users.SaveCodeAsync(code, message, cancellationToken);
+        outbox.Notify();
+        return Details(attribute, destination);
+    }
+
+    private async ValueTask<string> CreateConfirmedSessionAsync(AppClient client, User user, CancellationToken cancellationToken)
+    {
+        var state = new AuthSessionState
+        {
+            Kind = AuthSessionState.SignUpConfirmedKind,
+            ClientId = client.ClientId,
+            Username = user.Username,
+            Login = user.Username,
+        };
+        var (session, idHash) = sessionStrings.Create(client.ClientId);
+        await sessions.SaveAsync(new AuthSessionRecord(idHash, client.Pool.Id, client.ClientId,
+            JsonSerializer.Serialize(state, SignInJsonContext.Default.AuthSessionState),
+            time.GetUtcNow() + client.Options.AuthSessionValidity), [], cancellationToken);
+        return session;
+    }
+
+    private (VerificationCode Code, OutboxMessage Message) NewCode(UserPool pool, string username, string attribute, string destination, DateTimeOffset now)
+    {
+        var options = pool.Options.ConfirmationCode;
+        var code = OneTimeCodes.Generate(options.Length);
+        var nonce = OneTimeCodes.NewNonce();
+        var expiresAt = now + options.Lifetime;
+        var key = Logins.UsernameKey(username);
+        var mac = codes.Mac(Purpose, pool.Id, key, nonce, expiresAt.ToUnixTimeMilliseconds(), code);
+        var message = attribute == UserAttributes.PhoneNumber
+            ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
+            : outbox.Email(pool.Id, destination,
+                MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
+                MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code);
+        return (new VerificationCode(pool.Id, key, Purpose, JoinMac(nonce, mac), expiresAt, 0, options.MaxAttempts, attribute), message);
+    }
+
+    // The stored MAC carries its nonce: 22 ASCII characters, then the 32-byte MAC.
+    private static byte[] JoinMac(string nonce, byte[] mac) => [.. System.Text.Encoding.ASCII.GetBytes(nonce), .. mac];
+
+    private static (string Nonce, byte[] Mac) SplitMac(byte[] stored) =>
+        (System.Text.Encoding.ASCII.GetString(stored, 0, stored.Length - 32), stored[^32..]);
+
+    private static string TakeUsernameAttribute(Dictionary<string, string> attributes, string name, string username)
+    {
+        if (attributes.TryGetValue(name, out var given) && !string.Equals(given, username, StringComparison.OrdinalIgnoreCase))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The {name} attribute does not match the username.");
+        }
+
+        attributes[name] = username;
+        // The pool signs users up by phone or email: the internal username is generated, as Cognito does.
+        return Guid.NewGuid().ToString();
+    }
+
+    /// <summary>Sign-ups are confirmed by SMS when there is a phone number, else by email.</summary>
+    private static (string Attribute, string Destination)? ConfirmationDestination(Dictionary<string, string> attributes) =>
+        attributes.TryGetValue(UserAttributes.PhoneNumber, out var phone) ? (UserAttributes.PhoneNumber, phone)
+        : attributes.TryGetValue(UserAttributes.Email, out var email) ? (UserAttributes.Email, email)
+        : null;
+
+    private static CodeDeliveryDetails Details(string attribute, string destination) =>
+        attribute == UserAttributes.PhoneNumber
+            ? new CodeDeliveryDetails(Masking.Phone(destination), "SMS", attribute)
+            : new CodeDeliveryDetails(Masking.Email(destination), "EMAIL", attribute);
+}

@@ -1,0 +1,44 @@
+namespace Sesame.Storage;
+
+/// <summary>A one-time code awaiting its answer, stored only as a keyed MAC.</summary>
+/// <param name="Purpose">What the code confirms, e.g. <c>signup</c>; a code for one purpose never answers another.</param>
+/// <param name="Attribute">The attribute the code was sent to (<c>phone_number</c> or <c>email</c>); it becomes verified.</param>
+internal sealed record VerificationCode(
+    string PoolId, string UsernameKey, string Purpose, byte[] Mac, DateTimeOffset ExpiresAt, int Attempts, int MaxAttempts, string Attribute);
+
+/// <summary>A server-side sign-in session. The client holds only the <c>Session</c> string whose hash is the key.</summary>
+internal sealed record AuthSessionRecord(
+    byte[] IdHash, string PoolId, string ClientId, string State, DateTimeOffset ExpiresAt);
+
+/// <summary>A refresh token, stored by hash. Tokens of one sign-in share <see cref="OriginJti"/>.</summary>
+internal sealed record RefreshTokenRecord(
+    byte[] TokenHash, string PoolId, string ClientId, string Username, string Sub, string OriginJti, string EventId,
+    DateTimeOffset AuthTime, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Which way a message goes.</summary>
+internal enum MessageChannel
+{
+    Sms,
+    Email,
+}
+
+/// <summary>A message to send, written in the same transaction as the state that needs it.</summary>
+/// <param name="Payload">The encrypted message (it carries a code); scrubbed once sent.</param>
+/// <param name="DestinationHint">The masked destination, for status queries and logs.</param>
+internal sealed record OutboxMessage(MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, DateTimeOffset CreatedAt);
+
+/// <summary>A queued message claimed by a dispatcher, with the lease that keeps other dispatchers off it.</summary>
+internal sealed record ClaimedMessage(long Id, MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, int Attempts);
+
+/// <summary>An RSA signing key of one pool, the private part encrypted with the server's key-encryption key.</summary>
+/// <param name="Purpose"><c>id</c> or <c>access</c>: Cognito signs the two token kinds with different keys.</param>
+internal sealed record SigningKeyRecord(string PoolId, string Kid, string Purpose, byte[] EncryptedPrivateKey, DateTimeOffset CreatedAt);
+
+/// <summary>Why a user could not be created.</summary>
+internal enum CreateUserOutcome
+{
+    Created,
+    UsernameExists,
+    PhoneNumberExists,
+    EmailExists,
+}

@@ -1,0 +1,161 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Sesame.Configuration;
+using Sesame.Secrets;
+
+namespace Sesame.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite file: WAL mode, schema applied from numbered embedded scripts, and one writer at a time.
+/// Writes go through <see cref="WriteAsync{T}"/>, which serialises them in-process (SQLite allows one writer;
+/// queueing here is cheaper and fairer than spinning on SQLITE_BUSY) and commits with the configured durability.
+/// </summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    private static readonly Lock InitLock = new();
+    private static bool _providerReady;
+
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public SqliteDatabase(IOptions<SesameOptions> options, DataDirectory dataDirectory)
+    {
+        UseSystemSqlite();
+        var storage = options.Value.Storage;
+        var builder = new SqliteConnectionStringBuilder(
+            storage.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory.Path, "sesame.db")}")
+        {
+            Pooling = true,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+        };
+        _connectionString = builder.ToString();
+        _synchronous = storage.SqliteSynchronous.ToUpperInvariant();
+        Migrate();
+    }
+
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        return read(connection);
+    }
+
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = write(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writeGate.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        // Per connection: pooled connections keep them, and re-issuing costs microseconds.
+        pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private void Migrate()
+    {
+        using var connection = Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var create = connection.CreateCommand())
+        {
+            create.Transaction = transaction;
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        long current;
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            current = (long)read.ExecuteScalar()!;
+        }
+
+        foreach (var (version, script) in Scripts())
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            using var apply = connection.CreateCommand();
+            apply.Transaction = transaction;
+            apply.CommandText = script;
+            apply.ExecuteNonQuery();
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($v, $t)";
+            record.Parameters.AddWithValue("$v", version);
+            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            record.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private static IEnumerable<(int Version, string Script)> Scripts()
+    {
+        const string prefix = "Sesame.Storage.Sqlite.Schema.";
+        var assembly = typeof(SqliteDatabase).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => (Version: int.Parse(n[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture), Name: n))
+            .OrderBy(s => s.Version)
+            .Select(s => (s.Version, Read(assembly, s.Name)));
+    }
+
+    private static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    // The SQLite shipped in NuGet bundles is old and carries CVE-2025-6965; Debian's libsqlite3 gets security fixes.
+    // SetDllImportResolver may be called once per assembly, and a test run can start the server many times.
+    private static void UseSystemSqlite()
+    {
+        lock (InitLock)
+        {
+            if (_providerReady)
+            {
+                return;
+            }
+
+            NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, (name, _, _) =>
+                name == "e_sqlite3" ? NativeLibrary.Load(OperatingSystem.IsMacOS() ? "libsqlite3.dylib" : "libsqlite3.so.0") : IntPtr.Zero);
+            SQLitePCL.raw.SetProvider(new SQLitePCL.SQLite3Provider_e_sqlite3());
+            _providerReady = true;
+        }
+    }
+}

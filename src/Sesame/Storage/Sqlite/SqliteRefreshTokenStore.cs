@@ -1,0 +1,69 @@
+namespace Sesame.Storage.Sqlite;
+
+internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefreshTokenStore
+{
+    public async ValueTask SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
+                VALUES ($hash, $pool, $client, $username, $sub, $origin, $event, $auth, $created, $expires, NULL)
+                """;
+            command.Parameters.AddWithValue("$hash", token.TokenHash);
+            command.Parameters.AddWithValue("$pool", token.PoolId);
+            command.Parameters.AddWithValue("$client", token.ClientId);
+            command.Parameters.AddWithValue("$username", token.Username);
+            command.Parameters.AddWithValue("$sub", token.Sub);
+            command.Parameters.AddWithValue("$origin", token.OriginJti);
+            command.Parameters.AddWithValue("$event", token.EventId);
+            command.Parameters.AddWithValue("$auth", token.AuthTime.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$created", token.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$expires", token.ExpiresAt.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async ValueTask<RefreshTokenRecord?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
+        await database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at
+                FROM refresh_tokens WHERE token_hash = $hash
+                """;
+            command.Parameters.AddWithValue("$hash", tokenHash);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            return new RefreshTokenRecord(tokenHash, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetString(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)));
+        }, cancellationToken);
+
+    public async ValueTask<bool> IsRevokedAsync(string originJti, CancellationToken cancellationToken) =>
+        await database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE origin_jti = $origin AND revoked_at IS NOT NULL)";
+            command.Parameters.AddWithValue("$origin", originJti);
+            return (long)command.ExecuteScalar()! != 0;
+        }, cancellationToken);
+
+    public async ValueTask RevokeAsync(string originJti, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE refresh_tokens SET revoked_at = $now WHERE origin_jti = $origin AND revoked_at IS NULL";
+            command.Parameters.AddWithValue("$origin", originJti);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+}

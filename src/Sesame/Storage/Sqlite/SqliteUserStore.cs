@@ -1,0 +1,236 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Sesame.Users;
+
+namespace Sesame.Storage.Sqlite;
+
+internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
+{
+    private const string Columns =
+        "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
+
+    public async ValueTask<User?> FindAsync(string poolId, string login, CancellationToken cancellationToken)
+    {
+        var key = Logins.Key(login);
+        return await database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            // A username match wins over an alias match of the same text.
+            command.CommandText = $"""
+                SELECT {Columns} FROM users
+                WHERE pool_id = $pool AND (username_key = $key OR phone_key = $login OR email_key = $key)
+                ORDER BY username_key = $key DESC LIMIT 1
+                """;
+            command.Parameters.AddWithValue("$pool", poolId);
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$login", login);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadUser(reader) : null;
+        }, cancellationToken);
+    }
+
+    public async ValueTask<CreateUserOutcome> CreateAsync(User user, VerificationCode? code, OutboxMessage? message, CancellationToken cancellationToken)
+    {
+        var usernameKey = Logins.UsernameKey(user.Username);
+        var phoneKey = user.PhoneNumber;
+        var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
+
+        return await database.WriteAsync((connection, transaction) =>
+        {
+            // Everyone holding the username or an alias: confirmed holders block, unconfirmed ones are replaced.
+            var holders = new List<(string UsernameKey, string Status, string? Phone, string? Email)>();
+            using (var find = connection.CreateCommand())
+            {
+                find.Transaction = transaction;
+                find.CommandText = """
+                    SELECT username_key, status, phone_key, email_key FROM users
+                    WHERE pool_id = $pool AND (username_key = $user OR phone_key = $phone OR email_key = $email)
+                    """;
+                find.Parameters.AddWithValue("$pool", user.PoolId);
+                find.Parameters.AddWithValue("$user", usernameKey);
+                find.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
+                find.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
+                using var reader = find.ExecuteReader();
+                while (reader.Read())
+                {
+                    holders.Add((reader.GetString(0), reader.GetString(1),
+                        reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                }
+            }
+
+            foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
+            {
+                if (holder.UsernameKey == usernameKey)
+                {
+                    return CreateUserOutcome.UsernameExists;
+                }
+
+                if (phoneKey is not null && holder.Phone == phoneKey)
+                {
+                    return CreateUserOutcome.PhoneNumberExists;
+                }
+
+                return CreateUserOutcome.EmailExists;
+            }
+
+            foreach (var holder in holders)
+            {
+                DeleteUser(connection, transaction, user.PoolId, holder.UsernameKey);
+            }
+
+            using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = $"""
+                    INSERT INTO users (username_key, phone_key, email_key, {Columns})
+                    VALUES ($user, $phone, $email, $pool, $username, $sub, $status, $enabled, $attributes, $password, $created, $modified, 1)
+                    """;
+                insert.Parameters.AddWithValue("$user", usernameKey);
+                insert.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$pool", user.PoolId);
+                insert.Parameters.AddWithValue("$username", user.Username);
+                insert.Parameters.AddWithValue("$sub", user.Sub);
+                insert.Parameters.AddWithValue("$status", user.Status);
+                insert.Parameters.AddWithValue("$enabled", user.Enabled ? 1 : 0);
+                insert.Parameters.AddWithValue("$attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
+                insert.Parameters.AddWithValue("$password", (object?)user.PasswordHash ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$created", user.CreatedAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$modified", user.ModifiedAt.ToUnixTimeMilliseconds());
+                insert.ExecuteNonQuery();
+            }
+
+            if (code is not null)
+            {
+                SqliteCodes.Upsert(connection, transaction, code);
+            }
+
+            if (message is not null)
+            {
+                SqliteOutboxStore.Enqueue(connection, transaction, message);
+            }
+
+            user.Version = 1;
+            return CreateUserOutcome.Created;
+        }, cancellationToken);
+    }
+
+    public async ValueTask SaveCodeAsync(VerificationCode code, OutboxMessage message, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            SqliteCodes.Upsert(connection, transaction, code);
+            SqliteOutboxStore.Enqueue(connection, transaction, message);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<VerificationCode?> CountAttemptAsync(string poolId, string usernameKey, string purpose, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE verification_codes SET attempts = attempts + 1
+                WHERE pool_id = $pool AND username_key = $user AND purpose = $purpose
+                RETURNING pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute
+                """;
+            command.Parameters.AddWithValue("$pool", poolId);
+            command.Parameters.AddWithValue("$user", usernameKey);
+            command.Parameters.AddWithValue("$purpose", purpose);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            return new VerificationCode(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3],
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt32(5), reader.GetInt32(6), reader.GetString(7));
+        }, cancellationToken);
+
+    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string purpose, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            string attribute;
+            using (var take = connection.CreateCommand())
+            {
+                take.Transaction = transaction;
+                take.CommandText = """
+                    DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user AND purpose = $purpose
+                    RETURNING attribute
+                    """;
+                take.Parameters.AddWithValue("$pool", poolId);
+                take.Parameters.AddWithValue("$user", usernameKey);
+                take.Parameters.AddWithValue("$purpose", purpose);
+                if (take.ExecuteScalar() is not string taken)
+                {
+                    return false;
+                }
+
+                attribute = taken;
+            }
+
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE users SET status = 'CONFIRMED', modified_at = $now, version = version + 1,
+                    attributes = json_set(attributes, $path, 'true')
+                WHERE pool_id = $pool AND username_key = $user
+                """;
+            update.Parameters.AddWithValue("$pool", poolId);
+            update.Parameters.AddWithValue("$user", usernameKey);
+            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$path", $"$.{attribute}_verified");
+            return update.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    private static void DeleteUser(SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user;
+            DELETE FROM users WHERE pool_id = $pool AND username_key = $user;
+            """;
+        command.Parameters.AddWithValue("$pool", poolId);
+        command.Parameters.AddWithValue("$user", usernameKey);
+        command.ExecuteNonQuery();
+    }
+
+    private static User ReadUser(SqliteDataReader reader) => new()
+    {
+        PoolId = reader.GetString(0),
+        Username = reader.GetString(1),
+        Sub = reader.GetString(2),
+        Status = reader.GetString(3),
+        Enabled = reader.GetInt64(4) != 0,
+        Attributes = JsonSerializer.Deserialize(reader.GetString(5), StorageJsonContext.Default.DictionaryStringString) ?? [],
+        PasswordHash = reader.IsDBNull(6) ? null : reader.GetString(6),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+        ModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        Version = reader.GetInt64(9),
+    };
+}
+
+internal static class SqliteCodes
+{
+    public static void Upsert(SqliteConnection connection, SqliteTransaction transaction, VerificationCode code)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO verification_codes (pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute)
+            VALUES ($pool, $user, $purpose, $mac, $expires, $attempts, $max, $attribute)
+            ON CONFLICT (pool_id, username_key, purpose) DO UPDATE SET
+                mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
+                max_attempts = excluded.max_attempts, attribute = excluded.attribute
+            """;
+        command.Parameters.AddWithValue("$pool", code.PoolId);
+        command.Parameters.AddWithValue("$user", code.UsernameKey);
+        command.Parameters.AddWithValue("$purpose", code.Purpose);
+        command.Parameters.AddWithValue("$mac", code.Mac);
+        command.Parameters.AddWithValue("$expires", code.ExpiresAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$attempts", code.Attempts);
+        command.Parameters.AddWithValue("$max", code.MaxAttempts);
+        command.Parameters.AddWithValue("$attribute", code.Attribute);
+        command.ExecuteNonQuery();
+    }
+}

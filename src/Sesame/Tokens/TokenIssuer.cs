@@ -1,0 +1,160 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Sesame.Configuration;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.Tokens;
+
+/// <summary>Cognito's <c>AuthenticationResultType</c>.</summary>
+internal sealed record AuthenticationResult(string AccessToken, int ExpiresIn, string TokenType, string? RefreshToken, string IdToken);
+
+/// <summary>One sign-in, which every token minted from it (refreshes included) carries.</summary>
+/// <param name="OriginJti">Names the sign-in: revoking it revokes every token minted from it.</param>
+/// <param name="EventId">Cognito's <c>event_id</c>, one per authentication event.</param>
+internal sealed record SignInGrant(string OriginJti, string EventId, DateTimeOffset AuthTime);
+
+/// <summary>
+/// Mints ID and access tokens with Cognito's claims (../reference/cognito-protocol.md §4.2–4.3), and opaque refresh
+/// tokens stored only as hashes.
+/// </summary>
+internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTokens, TimeProvider time)
+{
+    public const string AdminScope = "aws.cognito.signin.user.admin";
+
+    /// <summary>Tokens for a new sign-in: ID, access and refresh.</summary>
+    public async ValueTask<AuthenticationResult> IssueAsync(User user, AppClient client, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var grant = new SignInGrant(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), now);
+        var refreshToken = NewRefreshToken();
+        await refreshTokens.SaveAsync(new RefreshTokenRecord(
+            HashRefreshToken(refreshToken), client.Pool.Id, client.ClientId, user.Username, user.Sub, grant.OriginJti, grant.EventId,
+            grant.AuthTime, now, now + client.Options.RefreshTokenValidity, RevokedAt: null), cancellationToken);
+        return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, cancellationToken);
+    }
+
+    /// <summary>New ID and access tokens for an existing sign-in (REFRESH_TOKEN_AUTH); the refresh token is unchanged.</summary>
+    public ValueTask<AuthenticationResult> RefreshAsync(User user, AppClient client, string issuerOrigin, SignInGrant grant, CancellationToken cancellationToken) =>
+        MintAsync(user, client, issuerOrigin, grant, refreshToken: null, time.GetUtcNow(), cancellationToken);
+
+    public static byte[] HashRefreshToken(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
+
+    public static string Issuer(string origin, string poolId) => $"{origin}/{poolId}";
+
+    private async ValueTask<AuthenticationResult> MintAsync(
+        User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var poolKeys = await keys.ForPoolAsync(client.Pool, cancellationToken);
+        var issuer = Issuer(issuerOrigin, client.Pool.Id);
+        var iat = now.ToUnixTimeSeconds();
+        var authTime = grant.AuthTime.ToUnixTimeSeconds();
+        var accessExp = iat + (long)client.Options.AccessTokenValidity.TotalSeconds;
+        var idExp = iat + (long)client.Options.IdTokenValidity.TotalSeconds;
+
+        var idToken = Jwt.Sign(poolKeys.IdKey, w =>
+        {
+            w.WriteString("sub", user.Sub);
+            foreach (var (name, value) in user.Attributes)
+            {
+                // Verification flags are booleans in tokens (Amplify Flutter casts them to bool) and strings elsewhere.
+                if (name is UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified)
+                {
+                    w.WriteBoolean(name, value == "true");
+                }
+                else
+                {
+                    w.WriteString(name, value);
+                }
+            }
+
+            w.WriteString("iss", issuer);
+            w.WriteString("cognito:username", user.Username);
+            w.WriteString("origin_jti", grant.OriginJti);
+            w.WriteString("aud", client.ClientId);
+            w.WriteString("event_id", grant.EventId);
+            w.WriteString("token_use", "id");
+            w.WriteNumber("auth_time", authTime);
+            w.WriteNumber("exp", idExp);
+            w.WriteNumber("iat", iat);
+            w.WriteString("jti", Guid.NewGuid().ToString());
+        });
+
+        var accessToken = Jwt.Sign(poolKeys.AccessKey, w =>
+        {
+            w.WriteString("sub", user.Sub);
+            w.WriteString("iss", issuer);
+            w.WriteString("client_id", client.ClientId);
+            w.WriteString("origin_jti", grant.OriginJti);
+            w.WriteString("event_id", grant.EventId);
+            w.WriteString("token_use", "access");
+            w.WriteString("scope", AdminScope);
+            w.WriteNumber("auth_time", authTime);
+            w.WriteNumber("exp", accessExp);
+            w.WriteNumber("iat", iat);
+            w.WriteString("jti", Guid.NewGuid().ToString());
+            w.WriteString("username", user.Username);
+        });
+
+        return new AuthenticationResult(accessToken, (int)client.Options.AccessTokenValidity.TotalSeconds, "Bearer", refreshToken, idToken);
+    }
+
+    // 256 random bits, opaque to clients (Cognito's are encrypted JWEs; clients only need [A-Za-z0-9-_=.]+).
+    private static string NewRefreshToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+}
+
+/// <summary>What a valid access token says.</summary>
+internal sealed record AccessTokenClaims(string PoolId, string ClientId, string Username, string Sub, string OriginJti);
+
+/// <summary>Validates access tokens presented to access-token operations (GetUser and friends).</summary>
+internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IRefreshTokenStore refreshTokens, TimeProvider time)
+{
+    // Tolerated clock difference between nodes for iat (a token "from the future"); exp is strict.
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(60);
+
+    /// <summary>Returns the claims of a genuine, unexpired, unrevoked access token of <paramref name="issuerOrigin"/>, or throws NotAuthorizedException.</summary>
+    public async ValueTask<AccessTokenClaims> ValidateAsync(string token, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        using var verified = Jwt.Verify(token, keys.Find) ?? throw CognitoApi.CognitoErrors.InvalidAccessToken();
+        var root = verified.Payload.RootElement;
+        if (Text(root, "token_use") != "access" || Text(root, "scope") is not { } scope
+            || !scope.Split(' ').Contains(TokenIssuer.AdminScope)
+            || Text(root, "client_id") is not { } clientId || pools.FindClient(clientId) is not { } client
+            || Text(root, "iss") != TokenIssuer.Issuer(issuerOrigin, client.Pool.Id)
+            || Text(root, "username") is not { } username || Text(root, "sub") is not { } sub
+            || Text(root, "origin_jti") is not { } originJti
+            || !root.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expSeconds)
+            || !root.TryGetProperty("iat", out var iat) || !iat.TryGetInt64(out var iatSeconds))
+        {
+            throw CognitoApi.CognitoErrors.InvalidAccessToken();
+        }
+
+        // The key that signed it must be the access key of the token's own pool (no cross-pool or ID-key tokens).
+        if (verified.Key.Purpose != SigningKeys.AccessPurpose || verified.Key.PoolId != client.Pool.Id)
+        {
+            throw CognitoApi.CognitoErrors.InvalidAccessToken();
+        }
+
+        var now = time.GetUtcNow();
+        if (DateTimeOffset.FromUnixTimeSeconds(expSeconds) <= now)
+        {
+            throw CognitoApi.CognitoErrors.AccessTokenExpired();
+        }
+
+        if (DateTimeOffset.FromUnixTimeSeconds(iatSeconds) - Skew > now)
+        {
+            throw CognitoApi.CognitoErrors.InvalidAccessToken();
+        }
+
+        if (await refreshTokens.IsRevokedAsync(originJti, cancellationToken))
+        {
+            throw CognitoApi.CognitoErrors.AccessTokenRevoked();
+        }
+
+        return new AccessTokenClaims(client.Pool.Id, clientId, username, sub, originJti);
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,9 @@
+namespace Sesame.Triggers;
+
+/// <summary>Cognito's challenge names, verbatim.</summary>
+internal static class ChallengeNames
+{
+    public const string CustomChallenge = "CUSTOM_CHALLENGE";
+    public const string SrpA = "SRP_A";
+    public const string PasswordVerifier = "PASSWORD_VERIFIER";
+}

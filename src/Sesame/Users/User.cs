@@ -1,0 +1,51 @@
+namespace Sesame.Users;
+
+/// <summary>Cognito's user statuses that Sesame uses.</summary>
+internal static class UserStatus
+{
+    public const string Unconfirmed = "UNCONFIRMED";
+    public const string Confirmed = "CONFIRMED";
+}
+
+/// <summary>A user of one pool. Attribute values are strings, as in Cognito (<c>"email_verified": "true"</c>).</summary>
+internal sealed class User
+{
+    public required string PoolId { get; init; }
+
+    /// <summary>The canonical (internal) username. A UUID when the pool signs users up by phone or email.</summary>
+    public required string Username { get; init; }
+
+    public required string Sub { get; init; }
+
+    public required string Status { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Every attribute except <c>sub</c>, which lives in <see cref="Sub"/>.</summary>
+    public required Dictionary<string, string> Attributes { get; init; }
+
+    public string? PasswordHash { get; set; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset ModifiedAt { get; set; }
+
+    /// <summary>Optimistic-concurrency version, bumped on every update.</summary>
+    public long Version { get; set; }
+
+    public string? PhoneNumber => Attributes.GetValueOrDefault(UserAttributes.PhoneNumber);
+
+    public string? Email => Attributes.GetValueOrDefault(UserAttributes.Email);
+
+    public bool IsConfirmed => Status == UserStatus.Confirmed;
+
+    /// <summary>All attributes as Cognito returns them (GetUser, trigger events): <c>sub</c> first.</summary>
+    public IEnumerable<KeyValuePair<string, string>> AllAttributes()
+    {
+        yield return new(UserAttributes.Sub, Sub);
+        foreach (var attribute in Attributes)
+        {
+            yield return attribute;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+// Starting, health-waiting and stopping the Sesame server under test.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts `dotnet <dll> --urls http://127.0.0.1:<port> --data-dir <dataDir>` with its output in logFile.
+ * Returns { child, baseUrl, exited: Promise<{code, signal}>, stop() }.
+ */
+export function startServer({ dll, port, dataDir, logFile }) {
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(
+    'dotnet',
+    [dll, '--urls', `http://127.0.0.1:${port}`, '--data-dir', dataDir],
+    {
+      cwd: dataDir,
+      env: {
+        ...process.env,
+        ASPNETCORE_ENVIRONMENT: 'Development',
+        DOTNET_ENVIRONMENT: 'Development',
+        DOTNET_NOLOGO: '1',
+        DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
+  fs.closeSync(log);
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on('error', (err) => {
+      exitInfo = { code: null, signal: null, error: err };
+      resolve(exitInfo);
+    });
+  });
+
+  const stop = async () => {
+    if (exitInfo) return exitInfo;
+    try {
+      child.kill('SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const timedOut = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
+    if (timedOut && !exitInfo) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      await Promise.race([exited, sleep(2000)]);
+    }
+    return exitInfo;
+  };
+
+  return {
+    child,
+    baseUrl: `http://127.0.0.1:${port}`,
+    exited,
+    get exitInfo() {
+      return exitInfo;
+    },
+    stop,
+  };
+}
+
+/** Polls GET /health until it answers 200; throws on timeout or if the process exits first. */
+export async function waitForHealth(baseUrl, { timeoutMs = 60_000, server } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (server?.exitInfo) {
+      const i = server.exitInfo;
+      throw new Error(
+        `server exited before it was healthy (code ${i.code}, signal ${i.signal}${i.error ? `, ${i.error.message}` : ''})`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+      await res.arrayBuffer().catch(() => {});
+    } catch (e) {
+      last = e.cause?.code ?? e.message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`GET ${baseUrl}/health did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+export function tail(file, lines = 60) {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.split('\n').slice(-lines - 1);
+  } catch (e) {
+    return [`(cannot read ${file}: ${e.message})`];
+  }
+}
