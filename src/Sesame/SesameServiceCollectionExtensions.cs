@@ -79,7 +79,9 @@ public static class SesameServiceCollectionExtensions
 
         // Flows and the wire protocol.
         services.TryAddSingleton<SessionStrings>();
+        services.TryAddSingleton<SignInSessions>();
         services.TryAddSingleton<CustomAuthFlow>();
+        services.TryAddSingleton<UserAuthFlow>();
         services.TryAddSingleton<SignUpFlow>();
         services.TryAddSingleton<CognitoApiEndpoint>();
         services.AddSingleton<ICognitoOperation, SignUp>();

@@ -103,7 +103,7 @@ async function main() {
     fs.mkdirSync(dataDir);
     server = startServer({ dll, port, dataDir, logFile });
     serverUrl = server.baseUrl;
-    out(`# server: dotnet ${path.relative(process.cwd(), dll) || dll} on ${serverUrl}, data in ${dataDir}`);
+    out(`# server: dotnet ${dll} on ${serverUrl}, data in ${dataDir}`);
     try {
       await waitForHealth(serverUrl, { timeoutMs: 60_000, server });
     } catch (e) {

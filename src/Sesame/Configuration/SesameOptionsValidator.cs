@@ -29,7 +29,7 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
 
         if (options.PublicOrigin is { } origin
             && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.PathAndQuery != "/"))
+                || uri.PathAndQuery != "/" || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0 || origin.Contains('#', StringComparison.Ordinal)))
         {
             errors.Add($"{root}:PublicOrigin must be an absolute http(s) URL with no path, e.g. https://auth.example.com.");
         }
@@ -53,7 +53,7 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
                 errors.Add($"{at}: the pool id must look like '<region>_<id>' (e.g. us-east-1_SesameDev); Amplify reads the region from it.");
             }
 
-            foreach (var attribute in pool.UsernameAttributes)
+            foreach (var attribute in pool.UsernameAttributes ?? [])
             {
                 if (attribute is not ("phone_number" or "email"))
                 {
@@ -122,7 +122,7 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
                     errors.Add($"{cat}: the client id is used by another pool too; client ids must be unique.");
                 }
 
-                foreach (var flow in client.ExplicitAuthFlows)
+                foreach (var flow in client.ExplicitAuthFlows ?? [])
                 {
                     if (!KnownFlows.Contains(flow))
                     {

@@ -9,9 +9,10 @@ public sealed class UserPoolOptions
     /// <summary>
     /// Cognito's <c>UsernameAttributes</c>: when a sign-up's <c>Username</c> is a phone number or an email and the
     /// attribute is listed here, the value becomes that attribute and the internal username is a generated UUID.
-    /// Default: <c>phone_number</c> and <c>email</c>.
+    /// Default (when unset): <c>phone_number</c> and <c>email</c>. An empty list means usernames are free-form.
     /// </summary>
-    public List<string> UsernameAttributes { get; set; } = ["phone_number", "email"];
+    /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
+    public List<string>? UsernameAttributes { get; set; }
 
     /// <summary>
     /// Cognito's <c>PreventUserExistenceErrors</c>. <c>true</c> (default, Cognito's <c>ENABLED</c>) answers unknown
@@ -103,10 +104,11 @@ public sealed class AppClientOptions
     public string? Secret { get; set; }
 
     /// <summary>
-    /// Allowed auth flows, Cognito's <c>ExplicitAuthFlows</c> names. Default: <c>ALLOW_CUSTOM_AUTH</c>,
+    /// Allowed auth flows, Cognito's <c>ExplicitAuthFlows</c> names. Default (when unset): <c>ALLOW_CUSTOM_AUTH</c>,
     /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
     /// </summary>
-    public List<string> ExplicitAuthFlows { get; set; } = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+    /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
+    public List<string>? ExplicitAuthFlows { get; set; }
 
     /// <summary>How long each challenge step may take: 3 to 15 minutes (Cognito's AuthSessionValidity). Default 3.</summary>
     public TimeSpan AuthSessionValidity { get; set; } = TimeSpan.FromMinutes(3);

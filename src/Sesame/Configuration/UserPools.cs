@@ -13,9 +13,11 @@ internal sealed class UserPool(string id, UserPoolOptions options)
 
     public UserPoolOptions Options { get; } = options;
 
-    public bool UsesPhoneAsUsername { get; } = options.UsernameAttributes.Contains("phone_number");
+    public static readonly IReadOnlyList<string> DefaultUsernameAttributes = ["phone_number", "email"];
 
-    public bool UsesEmailAsUsername { get; } = options.UsernameAttributes.Contains("email");
+    public bool UsesPhoneAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("phone_number");
+
+    public bool UsesEmailAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("email");
 }
 
 /// <summary>A configured app client and the pool it belongs to.</summary>
@@ -27,7 +29,9 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
 
     public UserPool Pool { get; } = pool;
 
-    public bool Allows(string explicitFlow) => Options.ExplicitAuthFlows.Contains(explicitFlow);
+    public static readonly IReadOnlyList<string> DefaultAuthFlows = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+
+    public bool Allows(string explicitFlow) => (Options.ExplicitAuthFlows ?? DefaultAuthFlows).Contains(explicitFlow);
 }
 
 /// <summary>Looks up pools and app clients. One dictionary lookup per request.</summary>

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
-using Sesame.Delivery;
 using Sesame.Storage;
 using Sesame.Tokens;
 using Sesame.Triggers;
@@ -25,13 +23,10 @@ internal abstract record SignInStep
 /// </summary>
 internal sealed class CustomAuthFlow(
     IUserStore users,
-    ISignInSessionStore sessions,
-    SessionStrings sessionStrings,
+    SignInSessions sessions,
     TriggerInvoker triggers,
     TokenIssuer tokens,
-    Pseudonyms pseudonyms,
-    Outbox outbox,
-    TimeProvider time)
+    Pseudonyms pseudonyms)
 {
     // A server-side cap on rounds, whatever the Define trigger says (Cognito has none we know of; a trigger that never
     // ends the loop must not let a client guess forever). NIST SP 800-63B §3.2.2 caps consecutive failures at 100.
@@ -68,7 +63,7 @@ internal sealed class CustomAuthFlow(
         AppClient client, string challengeName, string session, string username, string answer,
         Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
-        var state = await TakeSessionAsync(client, session, cancellationToken);
+        var state = await sessions.TakeAsync(client, session, cancellationToken);
         if (state.Kind != "CUSTOM_AUTH" || state.ChallengeName != challengeName)
         {
             throw CognitoErrors.InvalidSession();
@@ -106,20 +101,6 @@ internal sealed class CustomAuthFlow(
         state.History[^1].Result = verify.Response.AnswerCorrect && !state.UserNotFound;
         state.PrivateParameters = [];
         return await AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
-    }
-
-    /// <summary>Takes a session once: replayed, forged, foreign and expired sessions are all refused.</summary>
-    private async ValueTask<AuthSessionState> TakeSessionAsync(AppClient client, string session, CancellationToken cancellationToken)
-    {
-        var idHash = sessionStrings.Open(session, client.ClientId) ?? throw CognitoErrors.InvalidSession();
-        var record = await sessions.TakeAsync(idHash, cancellationToken) ?? throw CognitoErrors.InvalidSession();
-        if (record.ExpiresAt <= time.GetUtcNow())
-        {
-            throw CognitoErrors.ExpiredSession();
-        }
-
-        var state = JsonSerializer.Deserialize(record.State, SignInJsonContext.Default.AuthSessionState)!;
-        return state.ClientId == client.ClientId ? state : throw CognitoErrors.InvalidSession();
     }
 
     private async ValueTask<SignInStep> AdvanceAsync(
@@ -198,21 +179,12 @@ internal sealed class CustomAuthFlow(
             ["USERNAME"] = state.Username,
         };
 
-        var (session, idHash) = sessionStrings.Create(client.ClientId);
-        var record = new AuthSessionRecord(idHash, client.Pool.Id, client.ClientId,
-            JsonSerializer.Serialize(state, SignInJsonContext.Default.AuthSessionState),
-            time.GetUtcNow() + client.Options.AuthSessionValidity);
-        await sessions.SaveAsync(record, create.PendingMessages, cancellationToken);
-        if (create.PendingMessages.Count > 0)
-        {
-            outbox.Notify();
-        }
-
+        var session = await sessions.CreateAsync(client, state, create.PendingMessages, cancellationToken);
         return new SignInStep.Challenge(decision.ChallengeName, session, parameters);
     }
 
     /// <summary>Disabled and unconfirmed users are stopped before any challenge is made or sent.</summary>
-    private static void Admit(User user)
+    internal static void Admit(User user)
     {
         if (!user.Enabled)
         {
@@ -225,7 +197,8 @@ internal sealed class CustomAuthFlow(
         }
     }
 
-    private static HashSet<string> Names(AuthSessionState state, User? user)
+    /// <summary>Every name a client may use for the user in a later step: canonical, typed, or an alias.</summary>
+    internal static HashSet<string> Names(AuthSessionState state, User? user)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { state.Username, state.Login };
         if (user?.PhoneNumber is { } phone)

@@ -26,8 +26,24 @@ internal static class Passwords
             return false;
         }
 
-        var expected = Convert.FromBase64String(parts[3]);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Convert.FromBase64String(parts[2]), iterations,
+        byte[] expected, salt;
+        try
+        {
+            expected = Convert.FromBase64String(parts[3]);
+            salt = Convert.FromBase64String(parts[2]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        // Fail closed on a damaged record: an empty digest would otherwise "match" every password.
+        if (expected.Length != 32 || salt.Length < 16 || iterations < 100_000)
+        {
+            return false;
+        }
+
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations,
             HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(expected, actual);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
@@ -21,8 +20,7 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// </summary>
 internal sealed class SignUpFlow(
     IUserStore users,
-    ISignInSessionStore sessions,
-    SessionStrings sessionStrings,
+    SignInSessions sessions,
     OneTimeCodes codes,
     Outbox outbox,
     Pseudonyms pseudonyms,
@@ -175,15 +173,10 @@ internal sealed class SignUpFlow(
         var state = new AuthSessionState
         {
             Kind = AuthSessionState.SignUpConfirmedKind,
-            ClientId = client.ClientId,
             Username = user.Username,
             Login = user.Username,
         };
-        var (session, idHash) = sessionStrings.Create(client.ClientId);
-        await sessions.SaveAsync(new AuthSessionRecord(idHash, client.Pool.Id, client.ClientId,
-            JsonSerializer.Serialize(state, SignInJsonContext.Default.AuthSessionState),
-            time.GetUtcNow() + client.Options.AuthSessionValidity), [], cancellationToken);
-        return session;
+        return await sessions.CreateAsync(client, state, [], cancellationToken);
     }
 
     private (VerificationCode Code, OutboxMessage Message) NewCode(UserPool pool, string username, string attribute, string destination, DateTimeOffset now)

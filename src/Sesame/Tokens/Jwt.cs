@@ -46,6 +46,15 @@ internal static class Jwt
             return null;
         }
 
+        // One token, one spelling: only unpadded base64url characters and exactly two dots (RFC 7515 §2).
+        foreach (var c in token)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return null;
+            }
+        }
+
         var first = token.IndexOf('.', StringComparison.Ordinal);
         var second = first < 0 ? -1 : token.IndexOf('.', first + 1);
         if (first <= 0 || second <= first + 1 || second == token.Length - 1 || token.IndexOf('.', second + 1) >= 0)
@@ -90,6 +99,11 @@ internal static class Jwt
             }
 
             var signature = Base64Url.DecodeFromChars(token.AsSpan(second + 1));
+            if (signature.Length != key.Rsa.KeySize / 8)
+            {
+                return null;
+            }
+
             var signingInput = Encoding.ASCII.GetBytes(token, 0, second);
             if (!key.Rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             {

@@ -75,11 +75,12 @@ internal static partial class UserAttributes
         return result;
     }
 
-    // E.164, the only format Cognito accepts for phone_number.
-    [GeneratedRegex(@"^\+[1-9]\d{1,14}$")]
+    // E.164, the only format Cognito accepts for phone_number. ASCII digits only and \z, not $ (which also matches
+    // before a final newline): one number must have one spelling, or limits per number could be dodged.
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z")]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+\z")]
     private static partial Regex EmailPattern();
 }
 

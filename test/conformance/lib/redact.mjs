@@ -34,6 +34,7 @@ export function redactValue(value, key = '') {
   if (value === null || value === undefined) return value;
   if (SECRET_KEYS.has(key) && typeof value === 'string') return `<redacted ${value.length} chars>`;
   if (OPAQUE_KEYS.has(key) && typeof value === 'string') return cut(value);
+  if (key === 'message' || key === 'Message' || key === '__type') return value;
   if (typeof value === 'string') return short(value);
   if (Array.isArray(value)) return value.map((v) => redactValue(v));
   if (typeof value === 'object') {

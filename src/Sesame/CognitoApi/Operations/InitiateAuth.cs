@@ -11,7 +11,7 @@ internal sealed record InitiateAuthRequest(
 internal sealed record InitiateAuthResponse(
     string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult);
 
-internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, RefreshTokenFlow refresh)
+internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth, RefreshTokenFlow refresh)
     : CognitoOperation<InitiateAuthRequest, InitiateAuthResponse>(
         CognitoJsonContext.Wire.InitiateAuthRequest, CognitoJsonContext.Wire.InitiateAuthResponse)
 {
@@ -66,6 +66,25 @@ internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, R
                 var token = Required(parameters, "REFRESH_TOKEN");
                 var result = await refresh.RefreshAsync(client, token, parameters.GetValueOrDefault("SECRET_HASH"), call.PublicOrigin, cancellationToken);
                 return new InitiateAuthResponse(null, null, [], result);
+            }
+
+            case "USER_AUTH":
+            {
+                if (!client.Allows("ALLOW_USER_AUTH"))
+                {
+                    throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "USER_AUTH flow is not enabled for this client.");
+                }
+
+                var username = Required(parameters, "USERNAME");
+                Validate.Username(username, "authParameters.USERNAME");
+                ClientCheck.SecretHash(client, username, parameters.GetValueOrDefault("SECRET_HASH"));
+                if (request.Session is { } session)
+                {
+                    Validate.Session(session);
+                    return Respond(await userAuth.SignInAfterConfirmationAsync(client, username, session, call.PublicOrigin, cancellationToken));
+                }
+
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "USER_AUTH without a sign-up Session is not supported by this server yet.");
             }
 
             case "ADMIN_NO_SRP_AUTH" or "ADMIN_USER_PASSWORD_AUTH":

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test Sesame has: the .NET suite (unit, HTTP-level over the real wire format, SQLite), then the
+# conformance suite, in which the official Cognito clients from npm drive the real server.
+# It installs what the tests need and stops what it starts. Last line: "Total: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
+
+# Sesame binds SQLite to the system library (the NuGet-bundled one carries CVE-2025-6965).
+if ! ldconfig -p 2>/dev/null | grep -q 'libsqlite3.so.0'; then
+  apt-get update -qq && apt-get install -y -qq libsqlite3-0
+fi
+for tool in dotnet node npm; do
+  command -v "$tool" >/dev/null || { echo "error: '$tool' is required on PATH" >&2; exit 2; }
+done
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+echo "== build"
+dotnet build Sesame.slnx -c Release -warnaserror || { echo "Total: 0 passed, 1 failed"; exit 1; }
+
+echo "== .NET tests"
+dotnet test Sesame.slnx -c Release --no-build --logger "trx;LogFileName=dotnet.trx" --results-directory "$results"
+dotnet_status=$?
+counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -1)
+dotnet_passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+dotnet_failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+dotnet_passed=${dotnet_passed:-0}
+dotnet_failed=${dotnet_failed:-0}
+if [ "$dotnet_status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then dotnet_failed=1; fi
+
+echo "== conformance (real clients from npm)"
+npm ci --prefix test/conformance --no-audit --no-fund --loglevel=error
+node test/conformance/run.mjs | tee "$results/conformance.txt"
+conformance_status=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/conformance.txt" | tail -1)
+conf_passed=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
+conf_failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+conf_passed=${conf_passed:-0}
+conf_failed=${conf_failed:-0}
+if [ "$conformance_status" -ne 0 ] && [ "$conf_failed" -eq 0 ]; then conf_failed=1; fi
+
+passed=$((dotnet_passed + conf_passed))
+failed=$((dotnet_failed + conf_failed))
+echo ".NET: $dotnet_passed passed, $dotnet_failed failed; conformance: $conf_passed passed, $conf_failed failed"
+echo "Total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

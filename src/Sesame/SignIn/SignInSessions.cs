@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Sesame.CognitoApi;
+using Sesame.Configuration;
+using Sesame.Delivery;
+using Sesame.Storage;
+
+namespace Sesame.SignIn;
+
+/// <summary>
+/// Server-side auth sessions behind the opaque <c>Session</c> strings: saved with the messages their step sends,
+/// taken exactly once, refused when forged, foreign, replayed or expired (with Cognito's messages).
+/// </summary>
+internal sealed class SignInSessions(ISignInSessionStore store, SessionStrings strings, Outbox outbox, TimeProvider time)
+{
+    public async ValueTask<string> CreateAsync(AppClient client, AuthSessionState state, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        state.ClientId = client.ClientId;
+        var (session, idHash) = strings.Create(client.ClientId);
+        var record = new AuthSessionRecord(idHash, client.Pool.Id, client.ClientId,
+            JsonSerializer.Serialize(state, SignInJsonContext.Default.AuthSessionState),
+            time.GetUtcNow() + client.Options.AuthSessionValidity);
+        await store.SaveAsync(record, messages, cancellationToken);
+        if (messages.Count > 0)
+        {
+            outbox.Notify();
+        }
+
+        return session;
+    }
+
+    public async ValueTask<AuthSessionState> TakeAsync(AppClient client, string session, CancellationToken cancellationToken)
+    {
+        var idHash = strings.Open(session, client.ClientId) ?? throw CognitoErrors.InvalidSession();
+        var record = await store.TakeAsync(idHash, cancellationToken) ?? throw CognitoErrors.InvalidSession();
+        if (record.ExpiresAt <= time.GetUtcNow())
+        {
+            throw CognitoErrors.ExpiredSession();
+        }
+
+        var state = JsonSerializer.Deserialize(record.State, SignInJsonContext.Default.AuthSessionState)!;
+        return state.ClientId == client.ClientId ? state : throw CognitoErrors.InvalidSession();
+    }
+}
