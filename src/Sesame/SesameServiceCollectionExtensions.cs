@@ -4,19 +4,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame;
+using Sesame.Admin;
 using Sesame.CognitoApi;
-using Sesame.CognitoApi.Operations;
 using Sesame.Configuration;
 using Sesame.Delivery;
-using Sesame.Delivery.Development;
 using Sesame.Secrets;
 using Sesame.SignIn;
-using Sesame.SignUp;
 using Sesame.Storage;
-using Sesame.Storage.Sqlite;
 using Sesame.Tokens;
 using Sesame.Triggers;
-using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,55 +37,16 @@ public static class SesameServiceCollectionExtensions
         services.TryAddSingleton<ServerSecrets>();
         services.TryAddSingleton<UserPools>();
         services.TryAddSingleton<Pseudonyms>();
-
-        // Storage: SQLite, one file under the data directory.
-        services.TryAddSingleton<SqliteDatabase>();
-        services.TryAddSingleton<IUserStore, SqliteUserStore>();
-        services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
-        services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
-        services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
-        services.TryAddSingleton<SqliteSigningKeyStore>();
-        services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
-        services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
-
-        // Tokens.
-        services.TryAddSingleton<SigningKeys>();
-        services.TryAddSingleton<TokenIssuer>();
-        services.TryAddSingleton<AccessTokenValidator>();
-        services.TryAddSingleton<RefreshTokenFlow>();
-
-        // Delivery: the development outbox when enabled, otherwise whatever the app registers.
-        services.TryAddSingleton<Outbox>();
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<SesameOptions>>().Value.DevOutbox;
-            return new DevOutbox(options.Capacity, sp.GetRequiredService<TimeProvider>());
-        });
-        services.TryAddSingleton<ISmsSender>(sp => (ISmsSender)DefaultSender(sp));
-        services.TryAddSingleton<IEmailSender>(sp => (IEmailSender)DefaultSender(sp));
-        services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<StartupTasks>();
 
-        // Triggers: the built-in one-time-code flow; an app's own ITrigger<T> registered later wins.
-        services.TryAddSingleton<TriggerInvoker>();
-        services.TryAddSingleton<OneTimeCodes>();
-        services.AddSingleton<ITrigger<DefineAuthChallengeEvent>, DefineOneTimeCodeChallenge>();
-        services.AddSingleton<ITrigger<CreateAuthChallengeEvent>, CreateOneTimeCodeChallenge>();
-        services.AddSingleton<ITrigger<VerifyAuthChallengeResponseEvent>, VerifyOneTimeCodeChallenge>();
-
-        // Flows and the wire protocol.
-        services.TryAddSingleton<SessionStrings>();
-        services.TryAddSingleton<SignInSessions>();
-        services.TryAddSingleton<CustomAuthFlow>();
-        services.TryAddSingleton<UserAuthFlow>();
-        services.TryAddSingleton<SignUpFlow>();
-        services.TryAddSingleton<CognitoApiEndpoint>();
-        services.AddSingleton<ICognitoOperation, SignUp>();
-        services.AddSingleton<ICognitoOperation, ConfirmSignUp>();
-        services.AddSingleton<ICognitoOperation, ResendConfirmationCode>();
-        services.AddSingleton<ICognitoOperation, InitiateAuth>();
-        services.AddSingleton<ICognitoOperation, RespondToAuthChallenge>();
-        services.AddSingleton<ICognitoOperation, GetUser>();
+        // One line per feature; each folder registers its own parts.
+        services.AddSesameStorage();
+        services.AddSesameTokens();
+        services.AddSesameDelivery();
+        services.AddSesameTriggers();
+        services.AddSesameSignIn();
+        services.AddSesameAdmin();
+        services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy
             .AllowAnyOrigin()
@@ -101,11 +58,6 @@ public static class SesameServiceCollectionExtensions
 
         return new SesameBuilder(services);
     }
-
-    private static object DefaultSender(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<SesameOptions>>().Value.DevOutbox.Enabled == true
-            ? services.GetRequiredService<DevOutbox>()
-            : new UnconfiguredSender();
 }
 
 /// <summary>Adds app-supplied parts to Sesame.</summary>

@@ -18,8 +18,11 @@ internal sealed partial class CognitoApiEndpoint
     private readonly SesameOptions _options;
     private readonly ILogger<CognitoApiEndpoint> _logger;
 
-    public CognitoApiEndpoint(IEnumerable<ICognitoOperation> operations, IOptions<SesameOptions> options, ILogger<CognitoApiEndpoint> logger)
+    private readonly Admin.SigV4 _sigV4;
+
+    public CognitoApiEndpoint(IEnumerable<ICognitoOperation> operations, Admin.SigV4 sigV4, IOptions<SesameOptions> options, ILogger<CognitoApiEndpoint> logger)
     {
+        _sigV4 = sigV4;
         _operations = operations.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
         _options = options.Value;
         _logger = logger;
@@ -46,6 +49,12 @@ internal sealed partial class CognitoApiEndpoint
             }
 
             (rented, var length) = await ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
+            if (operation.RequiresIam)
+            {
+                // Public operations ignore signatures (the SDKs sign whenever credentials are configured).
+                _sigV4.Authenticate(context.Request, rented.AsSpan(0, length));
+            }
+
             var call = new CognitoCall(requestId, PublicOrigin(context), context.Connection.RemoteIpAddress?.ToString());
             await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);
         }
@@ -83,7 +92,8 @@ internal sealed partial class CognitoApiEndpoint
         _options.PublicOrigin?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
 
     private static bool IsProtocolError(string type) =>
-        type is CognitoErrors.UnknownOperation or CognitoErrors.Serialization;
+        type is CognitoErrors.UnknownOperation or CognitoErrors.Serialization or "MissingAuthenticationTokenException"
+            or "IncompleteSignatureException" or "UnrecognizedClientException" or "InvalidSignatureException";
 
     private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {

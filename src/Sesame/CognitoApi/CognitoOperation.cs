@@ -11,6 +11,9 @@ internal interface ICognitoOperation
     /// <summary>The <c>X-Amz-Target</c> action name, e.g. <c>InitiateAuth</c>.</summary>
     string Name { get; }
 
+    /// <summary>Whether the action is IAM-authorised (SigV4 with an admin access key) rather than public or token-based.</summary>
+    bool RequiresIam { get; }
+
     /// <summary>Whether Cognito's model declares this error for the action (clients reject any other name).</summary>
     bool Declares(string errorType);
 
@@ -36,6 +39,9 @@ internal abstract class CognitoOperation<TRequest, TResponse>(JsonTypeInfo<TRequ
     private HashSet<string>? _declared;
 
     public abstract string Name { get; }
+
+    /// <summary>IAM-authorised actions override this with true.</summary>
+    public virtual bool RequiresIam => false;
 
     /// <summary>The errors Cognito declares for this action beyond the common five.</summary>
     protected abstract IEnumerable<string> DeclaredErrors { get; }

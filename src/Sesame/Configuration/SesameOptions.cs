@@ -29,6 +29,12 @@ public sealed class SesameOptions
     /// <summary>User pools keyed by pool id (<c>region_id</c>, e.g. <c>us-east-1_SesameDev</c>).</summary>
     public Dictionary<string, UserPoolOptions> UserPools { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Access keys (id → secret) that may sign IAM-authorised operations (Admin*, ListUsers, CreateUserPool, …) with
+    /// AWS Signature Version 4. Empty outside development: no admin access until keys are configured.
+    /// </summary>
+    public Dictionary<string, string> AdminAccessKeys { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Largest request body accepted on the Cognito endpoint, in bytes. Default 64 KiB.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 }

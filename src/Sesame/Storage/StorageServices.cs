@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sesame.Storage.Sqlite;
+
+namespace Sesame.Storage;
+
+internal static class StorageServices
+{
+    /// <summary>SQLite, one file under the data directory.</summary>
+    public static IServiceCollection AddSesameStorage(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SqliteDatabase>();
+        services.TryAddSingleton<IUserStore, SqliteUserStore>();
+        services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
+        services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+        services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.TryAddSingleton<SqliteSigningKeyStore>();
+        services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
+        services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
+        return services;
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Sesame.Tokens;
+
+internal static class TokenServices
+{
+    public static IServiceCollection AddSesameTokens(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SigningKeys>();
+        services.TryAddSingleton<TokenIssuer>();
+        services.TryAddSingleton<AccessTokenValidator>();
+        services.TryAddSingleton<RefreshTokenFlow>();
+        return services;
+    }
+}
