@@ -1,5 +1,5 @@
 using Sesame.Configuration;
-using Sesame.Delivery;
+using Sesame.Delivery.Templates;
 using Sesame.Users;
 
 namespace Sesame.Triggers.OneTimeCode;
@@ -48,12 +48,12 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 /// on later rounds, carries the same code on (a retry never creates a second valid code). For a user that does not
 /// exist it makes an identical-looking challenge and sends nothing.
 /// </summary>
-internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes codes, Outbox outbox, Pseudonyms pseudonyms, TimeProvider time)
+internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes codes, MessageComposer messages, Pseudonyms pseudonyms, TimeProvider time)
     : ITrigger<CreateAuthChallengeEvent>
 {
     public const string Purpose = "signin";
 
-    public ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
     {
         var pool = pools.FindPool(triggerEvent.UserPoolId)!;
         var options = pool.Options.OneTimeCode;
@@ -75,11 +75,10 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
             sealedCode = new SealedCode(nonce, expires, codes.Mac(Purpose, pool.Id, Logins.UsernameKey(triggerEvent.UserName), nonce, expires, code));
             if (!request.UserNotFound)
             {
-                triggerEvent.PendingMessages.Add(medium == "SMS"
-                    ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
-                    : outbox.Email(pool.Id, destination,
-                        MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
-                        MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code));
+                triggerEvent.PendingMessages.Add(await messages.ComposeAsync(
+                    new CodeMessageRequest(pool, MessagePurpose.SignIn, medium, destination, code, options.Lifetime, triggerEvent.UserName,
+                        request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata),
+                    cancellationToken));
             }
         }
 
@@ -89,7 +88,6 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
             : medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination);
         response.PrivateChallengeParameters["code"] = sealedCode.ToString();
         response.ChallengeMetadata = sealedCode.ToString();
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>
