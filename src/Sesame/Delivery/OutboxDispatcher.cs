@@ -112,14 +112,14 @@ internal sealed partial class OutboxDispatcher(
             catch (DeliveryException e) when (e.Failure == DeliveryFailure.Permanent)
             {
                 metrics.Attempt(route.Name, "permanent");
-                await FailAsync(message, route.Name, e.Message, calls, null);
+                await FailAsync(message, route.Name, Scrub(e.Message, payload, message.DestinationHint), calls, null);
                 return;
             }
             catch (DeliveryException e)
             {
                 metrics.Attempt(route.Name, e.Failure == DeliveryFailure.Provider ? "provider" : "transient");
-                lastError = e.Message;
-                Log.FailingOver(logger, message.Id, route.Name, e.Message);
+                lastError = Scrub(e.Message, payload, message.DestinationHint);
+                Log.FailingOver(logger, message.Id, route.Name, lastError);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -159,6 +159,22 @@ internal sealed partial class OutboxDispatcher(
             // A sender that throws something else (an app's own) is treated as a passing failure.
             throw new DeliveryException($"{route.Name}: {e.GetType().Name}: {e.Message}", DeliveryFailure.Transient, e);
         }
+    }
+
+    /// <summary>
+    /// Providers echo the number (Twilio: "The 'To' number +1555… is not a valid phone number") and may echo the text:
+    /// error reasons are logged and stored, so the destination is masked and the code blanked before either.
+    /// </summary>
+    internal static string Scrub(string text, MessagePayload payload, string hint)
+    {
+        var scrubbed = text.Replace(payload.To, hint, StringComparison.OrdinalIgnoreCase);
+        if (payload.To.StartsWith('+'))
+        {
+            scrubbed = scrubbed.Replace(payload.To[1..], hint, StringComparison.Ordinal)
+                .Replace(Uri.EscapeDataString(payload.To), hint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return string.IsNullOrEmpty(payload.Code) ? scrubbed : scrubbed.Replace(payload.Code, new string('*', payload.Code.Length), StringComparison.Ordinal);
     }
 
     private async Task FailAsync(ClaimedMessage message, string provider, string error, int calls, DateTimeOffset? retryAt)
