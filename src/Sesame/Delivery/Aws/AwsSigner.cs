@@ -13,7 +13,8 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
 
-    public void Sign(HttpRequestMessage request, byte[] body, string contentType)
+    /// <param name="contentType">The body's content type, signed with it; null for a request without a body.</param>
+    public void Sign(HttpRequestMessage request, byte[] body, string? contentType)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -24,10 +25,14 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
 
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["content-type"] = contentType,
             ["host"] = host,
             ["x-amz-date"] = amzDate,
         };
+        if (contentType is not null)
+        {
+            headers["content-type"] = contentType;
+        }
+
         if (!string.IsNullOrEmpty(sessionToken))
         {
             headers["x-amz-security-token"] = sessionToken;
