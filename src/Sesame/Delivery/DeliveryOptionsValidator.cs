@@ -47,6 +47,17 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
             errors.Add($"{root}:CircuitBreaker: FailureRatio must be in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 0.5 s.");
         }
 
+        // A dispatch that outlives its lease lets another node send the same message: the lease must cover the
+        // longest failover chain at its worst (every call timing out).
+        var longestChain = new[] { delivery.SmsProviders?.Count ?? 0, delivery.EmailProviders?.Count ?? 0 }
+            .Concat(options.UserPools.Values.SelectMany(p => new[] { p.Delivery.SmsProviders?.Count ?? 0, p.Delivery.EmailProviders?.Count ?? 0 }))
+            .Max();
+        var worstDispatch = delivery.SendTimeout * delivery.AttemptsPerProvider * Math.Max(1, longestChain);
+        if (delivery.SendTimeout > TimeSpan.Zero && delivery.Lease <= worstDispatch)
+        {
+            errors.Add($"{root}:Lease ({delivery.Lease}) must be longer than SendTimeout × AttemptsPerProvider × the longest provider list ({worstDispatch}).");
+        }
+
         CheckList(errors, $"{root}:SmsProviders", delivery.SmsProviders, delivery, SmsTypes);
         CheckList(errors, $"{root}:EmailProviders", delivery.EmailProviders, delivery, EmailTypes);
         foreach (var (poolId, pool) in options.UserPools)

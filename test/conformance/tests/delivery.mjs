@@ -152,6 +152,7 @@ export function registerDeliveryTests(test, env) {
       Sesame__Delivery__SmsProviders__0: 'twilio',
       // One message in flight at a time, so the crash catches exactly one at the moment of sending.
       Sesame__Delivery__Parallelism: '1',
+      Sesame__Delivery__AttemptsPerProvider: '1',
       Sesame__Delivery__SendTimeout: '00:00:20',
       Sesame__Delivery__Lease: '00:00:25',
     };

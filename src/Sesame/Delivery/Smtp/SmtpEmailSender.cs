@@ -52,6 +52,12 @@ internal sealed class SmtpEmailSender(string name, DeliveryProviderOptions optio
         {
             throw new DeliveryException($"{name}: the recipient was refused ({(int)e.StatusCode} {e.StatusCode})", Classify(e.StatusCode), e);
         }
+        catch (SmtpException e) when (e.StatusCode == SmtpStatusCode.GeneralFailure && e.InnerException is null)
+        {
+            // No reply code and no network error: the server cannot do what we require (STARTTLS above all). Another
+            // provider may; retrying this one will not, and the message never goes out in the clear.
+            throw new DeliveryException($"{name}: {e.Message}", DeliveryFailure.Provider, e);
+        }
         catch (SmtpException e)
         {
             throw new DeliveryException($"{name}: SMTP failed ({(int)e.StatusCode} {e.StatusCode}): {e.Message}", Classify(e.StatusCode), e);
