@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame;
+using Sesame.Account;
 using Sesame.Admin;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
@@ -46,6 +47,7 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameTriggers();
         services.AddSesameSignIn();
         services.AddSesameAdmin();
+        services.AddSesameAccount();
         services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy
