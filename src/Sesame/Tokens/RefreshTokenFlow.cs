@@ -81,7 +81,7 @@ internal sealed class RefreshTokenFlow(
             case RotationOutcome.Unknown:
                 throw CognitoErrors.InvalidRefreshToken();
             case RotationOutcome.Revoked:
-                throw RevokedToken();
+                throw await RevokedTokenAsync(result.Token!, cancellationToken);
             case RotationOutcome.Expired:
                 throw ExpiredToken();
             case RotationOutcome.Reused:
@@ -114,7 +114,7 @@ internal sealed class RefreshTokenFlow(
 
         if (record.RevokedAt is not null)
         {
-            throw RevokedToken();
+            throw await RevokedTokenAsync(record, cancellationToken);
         }
 
         if (record.ExpiresAt <= time.GetUtcNow())
@@ -141,7 +141,11 @@ internal sealed class RefreshTokenFlow(
         return await issuer.RefreshAsync(user, client, issuerOrigin, new SignInGrant(record.OriginJti, record.EventId, record.AuthTime), cancellationToken);
     }
 
-    private static CognitoException RevokedToken() => CognitoErrors.Error(CognitoErrors.NotAuthorized, "Refresh Token has been revoked");
+    // Disabling revokes every token; the app learns why rather than only that the token died.
+    private async ValueTask<CognitoException> RevokedTokenAsync(RefreshTokenRecord record, CancellationToken cancellationToken) =>
+        await users.FindAsync(record.PoolId, record.Username, cancellationToken) is { Enabled: false } user && user.Sub == record.Sub
+            ? CognitoErrors.UserDisabled()
+            : CognitoErrors.Error(CognitoErrors.NotAuthorized, "Refresh Token has been revoked");
 
     private static CognitoException ExpiredToken() => CognitoErrors.Error(CognitoErrors.NotAuthorized, "Refresh Token has expired");
 }
