@@ -24,6 +24,7 @@ import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerAccountTests } from './tests/account.mjs';
+import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -125,6 +126,7 @@ async function main() {
   registerWireTests(test, env);
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
+  registerAmplifyUserAuthTests(test, env);
   registerAccountTests(test, env);
 
   const results = await run({
