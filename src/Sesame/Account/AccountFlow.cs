@@ -29,7 +29,7 @@ internal sealed class AccountFlow(
     Outbox outbox,
     TimeProvider time)
 {
-    private const int MaxWriteAttempts = 3;
+    private const int MaxWriteAttempts = 5;
 
     /// <summary>The user an access token belongs to; refused when revoked, expired, deleted or disabled.</summary>
     public async ValueTask<User> SignedInUserAsync(string accessToken, string issuerOrigin, CancellationToken cancellationToken)

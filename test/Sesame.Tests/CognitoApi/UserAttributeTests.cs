@@ -172,6 +172,31 @@ public sealed class UserAttributeTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateUserAttributes_ConcurrentUpdates_NoLostUpdate()
+    {
+        var (_, tokens) = await SignedInAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => UpdateAsync(tokens.Access(), ($"custom:k{i}", $"v{i}"))));
+
+        var attributes = (await _app.GetUserAsync(tokens.Access())).Attributes();
+        for (var i = 0; i < answers.Length; i++)
+        {
+            if (answers[i].Status == 200)
+            {
+                Assert.Equal($"v{i}", attributes[$"custom:k{i}"]);
+            }
+            else
+            {
+                // The only other outcome is a retryable refusal that wrote nothing.
+                answers[i].AssertError("TooManyRequestsException");
+                Assert.False(attributes.ContainsKey($"custom:k{i}"));
+            }
+        }
+
+        Assert.Contains(answers, a => a.Status == 200);
+    }
+
+    [Fact]
     public async Task AccessTokenOperations_AfterGlobalSignOut_Refused()
     {
         var (_, tokens) = await SignedInAsync(("email", SesameApp.NewEmail()));
