@@ -141,6 +141,38 @@ public sealed class RefreshTokenRotationTests : IDisposable
     }
 
     [Fact]
+    public async Task RotatedOutToken_RotationSwitchedOffLater_DeadAfterGrace()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "sesame-rotation-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string rt1, rt2;
+            using (var rotating = new SesameApp(new Dictionary<string, string?>
+            {
+                [$"Sesame:UserPools:{Client}:RefreshTokenRotation:Feature"] = "ENABLED",
+                [$"Sesame:UserPools:{Client}:RefreshTokenRotation:RetryGracePeriodSeconds"] = "10",
+            }, dataDir: dataDir))
+            {
+                var phone = SesameApp.NewPhone();
+                await rotating.CreateConfirmedUserAsync(phone);
+                rt1 = (await rotating.SignInAsync(phone)).Refresh();
+                rt2 = (await rotating.GetTokensAsync(rt1)).Json["AuthenticationResult"]!.Refresh();
+            }
+
+            using var plain = new SesameApp(dataDir: dataDir);
+            plain.Clock.Advance(TimeSpan.FromSeconds(11));
+            (await plain.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "REFRESH_TOKEN_AUTH", AuthParameters = new { REFRESH_TOKEN = rt1 } }))
+                .AssertError("NotAuthorizedException", "Refresh Token has expired");
+            (await plain.GetTokensAsync(rt2)).AssertOk();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task InitiateAuthRefreshTokenAuth_RotationOn_Refused()
     {
         var tokens = await SignedInAsync();

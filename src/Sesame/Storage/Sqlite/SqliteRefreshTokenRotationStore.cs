@@ -21,22 +21,26 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
                 return new RotationResult(RotationOutcome.Revoked, record);
             }
 
-            if (record.ExpiresAt <= now)
-            {
-                return new RotationResult(RotationOutcome.Expired, record);
-            }
-
             if (token.RotatedAt is null)
             {
+                if (record.ExpiresAt <= now)
+                {
+                    return new RotationResult(RotationOutcome.Expired, record);
+                }
+
+                // The successor inherits the absolute expiry; the old token itself now lives only through its grace
+                // period, so no other path (REFRESH_TOKEN_AUTH after rotation is switched off) can use it later.
                 using var rotate = connection.CreateCommand();
                 rotate.Transaction = transaction;
                 rotate.CommandText = """
-                    UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $successor WHERE token_hash = $hash;
                     INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
                     SELECT $successor, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, $now, expires_at, NULL
                     FROM refresh_tokens WHERE token_hash = $hash;
+                    UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $successor, expires_at = MIN(expires_at, $graceEnd)
+                    WHERE token_hash = $hash;
                     """;
                 rotate.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                rotate.Parameters.AddWithValue("$graceEnd", (now + gracePeriod).ToUnixTimeMilliseconds());
                 rotate.Parameters.AddWithValue("$successor", successorHash);
                 rotate.Parameters.AddWithValue("$hash", tokenHash);
                 rotate.ExecuteNonQuery();
