@@ -53,6 +53,26 @@ public sealed class AdminAccountTests : IDisposable
     }
 
     [Fact]
+    public async Task AdminDisableUser_DuringSignIn_RightCodeStillRefused()
+    {
+        var phone = SesameApp.NewPhone();
+        await _app.CreateConfirmedUserAsync(phone);
+        var start = await _app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "CUSTOM_AUTH", AuthParameters = new { USERNAME = phone } });
+        start.AssertOk();
+        var code = await _app.CodeAsync(phone, 2);
+
+        (await _app.AdminCallAsync("AdminDisableUser", User(phone))).AssertOk();
+
+        (await _app.CallAsync("RespondToAuthChallenge", new
+        {
+            SesameApp.ClientId,
+            ChallengeName = "CUSTOM_CHALLENGE",
+            Session = start.Json["Session"]!.GetValue<string>(),
+            ChallengeResponses = new { USERNAME = start.Json["ChallengeParameters"]!["USERNAME"]!.GetValue<string>(), ANSWER = code },
+        })).AssertError("NotAuthorizedException", "User is disabled.");
+    }
+
+    [Fact]
     public async Task AdminUserGlobalSignOut_ByInternalUsername_TokensRefused()
     {
         var (_, tokens) = await SignedInAsync();
