@@ -13,6 +13,8 @@ internal static class StorageServices
         services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
         services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.TryAddSingleton<IUserPoolStore, SqliteUserPoolStore>();
+        services.TryAddSingleton<IUserAdminStore, SqliteUserAdminStore>();
         services.TryAddSingleton<SqliteSigningKeyStore>();
         services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
         services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
