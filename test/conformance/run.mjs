@@ -23,6 +23,7 @@ import { createEnv } from './lib/cognito.mjs';
 import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
+import { registerAdminTests } from './tests/admin.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -124,6 +125,7 @@ async function main() {
   registerWireTests(test, env);
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
+  registerAdminTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,
