@@ -355,18 +355,25 @@ public sealed partial class UserPoolAdminTests : IDisposable
         var dataDir = Path.Combine(Path.GetTempPath(), "sesame-test-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string poolId, clientId;
+            string poolId, clientId, secret;
             var phone = SesameApp.NewPhone();
             using (var first = new SesameApp(dataDir: dataDir))
             {
                 poolId = (await CreatePoolAsync(first))["Id"]!.GetValue<string>();
-                clientId = (await CreateClientAsync(first, poolId, secret: false))["ClientId"]!.GetValue<string>();
+                var client = await CreateClientAsync(first, poolId, secret: true);
+                (clientId, secret) = (client["ClientId"]!.GetValue<string>(), client["ClientSecret"]!.GetValue<string>());
                 (await first.AdminCallAsync("AdminCreateUser", new { UserPoolId = poolId, Username = phone, MessageAction = "SUPPRESS" })).AssertOk();
             }
 
             using var second = new SesameApp(dataDir: dataDir);
-            (await second.AdminCallAsync("DescribeUserPoolClient", new { UserPoolId = poolId, ClientId = clientId })).AssertOk();
-            var start = await second.CallAsync("InitiateAuth", new { ClientId = clientId, AuthFlow = "CUSTOM_AUTH", AuthParameters = new { USERNAME = phone } });
+            var described = await second.AdminCallAsync("DescribeUserPoolClient", new { UserPoolId = poolId, ClientId = clientId });
+            Assert.Equal(secret, described.Json["UserPoolClient"]!["ClientSecret"]!.GetValue<string>());
+            var start = await second.CallAsync("InitiateAuth", new
+            {
+                ClientId = clientId,
+                AuthFlow = "CUSTOM_AUTH",
+                AuthParameters = new Dictionary<string, string> { ["USERNAME"] = phone, ["SECRET_HASH"] = SecretHash(secret, phone, clientId) },
+            });
             start.AssertOk();
             Assert.Equal(2, (await second.AdminCallAsync("ListUserPools", new { MaxResults = 10 })).Json["UserPools"]!.AsArray().Count);
         }
@@ -375,6 +382,22 @@ public sealed partial class UserPoolAdminTests : IDisposable
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task CreateUserPoolClient_GenerateSecret_SecretNotInTheDatabaseInTheClear()
+    {
+        var client = await CreateClientAsync(_app, SesameApp.PoolId, secret: true);
+        var secret = client["ClientSecret"]!.GetValue<string>();
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDir, "sesame.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT settings FROM user_pool_clients";
+        var stored = (string)command.ExecuteScalar()!;
+
+        Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+        Assert.Contains("sealed:v1:", stored, StringComparison.Ordinal);
     }
 
     private static byte[] Base64UrlDecode(string value) => System.Buffers.Text.Base64Url.DecodeFromChars(value);
