@@ -379,7 +379,6 @@ public sealed partial class UserPoolAdminTests : IDisposable
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataDir, recursive: true);
         }
     }
@@ -390,7 +389,7 @@ public sealed partial class UserPoolAdminTests : IDisposable
         var client = await CreateClientAsync(_app, SesameApp.PoolId, secret: true);
         var secret = client["ClientSecret"]!.GetValue<string>();
 
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDir, "sesame.db")};Mode=ReadOnly");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDir, "sesame.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT settings FROM user_pool_clients";
