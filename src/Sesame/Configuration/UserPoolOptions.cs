@@ -20,6 +20,12 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PreventUserExistenceErrors { get; set; } = true;
 
+    /// <summary>
+    /// Whether SignUp must carry a password. Default false: passwords are optional, and users without one sign in with
+    /// a one-time code. A password, when given, is stored for USER_PASSWORD_AUTH and USER_SRP_AUTH either way.
+    /// </summary>
+    public bool PasswordRequired { get; set; }
+
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 

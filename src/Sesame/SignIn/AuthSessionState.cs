@@ -27,6 +27,9 @@ internal sealed class AuthSessionState
     public List<ChallengeResult> History { get; set; } = [];
 
     public Dictionary<string, string> PrivateParameters { get; set; } = [];
+
+    /// <summary>The pending SRP <c>PASSWORD_VERIFIER</c> challenge, if that is what the session awaits.</summary>
+    public Passwords.SrpChallengeState? Srp { get; set; }
 }
 
 [JsonSerializable(typeof(AuthSessionState))]

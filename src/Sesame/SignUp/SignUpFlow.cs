@@ -2,6 +2,7 @@ using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.SignIn;
+using Sesame.SignIn.Passwords;
 using Sesame.Storage;
 using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
@@ -20,6 +21,7 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// </summary>
 internal sealed class SignUpFlow(
     IUserStore users,
+    IPasswordStore passwords,
     SignInSessions sessions,
     OneTimeCodes codes,
     Outbox outbox,
@@ -51,6 +53,12 @@ internal sealed class SignUpFlow(
             });
         }
 
+        if (pool.Options.PasswordRequired && string.IsNullOrEmpty(password))
+        {
+            // Cognito's model once required the member; a pool that requires passwords answers in those words.
+            throw CognitoErrors.Validation("password", "Member must not be null");
+        }
+
         if (!string.IsNullOrEmpty(password) && password.Length < pool.Options.PasswordMinimumLength)
         {
             throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
@@ -60,6 +68,8 @@ internal sealed class SignUpFlow(
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
                 "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
 
+        var credentials = string.IsNullOrEmpty(password) ? ((string Hash, PasswordVerifier Verifier)?)null
+            : PasswordCredentials.Create(pool.Id, canonicalUsername, password);
         var now = time.GetUtcNow();
         var user = new User
         {
@@ -68,7 +78,7 @@ internal sealed class SignUpFlow(
             Sub = Guid.NewGuid().ToString(),
             Status = UserStatus.Unconfirmed,
             Attributes = attributes,
-            PasswordHash = string.IsNullOrEmpty(password) ? null : Passwords.Hash(password),
+            PasswordHash = credentials?.Hash,
             CreatedAt = now,
             ModifiedAt = now,
         };
@@ -95,6 +105,12 @@ internal sealed class SignUpFlow(
         }
 
         outbox.Notify();
+        if (credentials is { } set)
+        {
+            // A second short write: should it not land, the sign-up is still UNCONFIRMED and a retry replaces it.
+            await passwords.SaveVerifierAsync(pool.Id, Logins.UsernameKey(user.Username), set.Verifier, cancellationToken);
+        }
+
         return new SignUpResult(false, user.Sub, Details(attribute, destination));
     }
 
