@@ -24,6 +24,7 @@ import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
 
@@ -124,6 +125,7 @@ async function main() {
   registerWireTests(test, env);
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
+  registerPasswordTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,
