@@ -28,6 +28,9 @@ internal sealed class AuthSessionState
 
     public Dictionary<string, string> PrivateParameters { get; set; } = [];
 
+    /// <summary>USER_AUTH: the factors offered with SELECT_CHALLENGE.</summary>
+    public List<string> Available { get; set; } = [];
+
     /// <summary>The pending SRP <c>PASSWORD_VERIFIER</c> challenge, if that is what the session awaits.</summary>
     public Passwords.SrpChallengeState? Srp { get; set; }
 }
