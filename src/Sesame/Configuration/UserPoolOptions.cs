@@ -111,7 +111,7 @@ public sealed class AppClientOptions
 
     /// <summary>
     /// Allowed auth flows, Cognito's <c>ExplicitAuthFlows</c> names. Default (when unset): <c>ALLOW_CUSTOM_AUTH</c>,
-    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
+    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_USER_SRP_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
     /// </summary>
     /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
     public List<string>? ExplicitAuthFlows { get; set; }
