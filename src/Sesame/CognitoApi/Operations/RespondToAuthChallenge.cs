@@ -51,7 +51,7 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
 
         if (challengeName == ChallengeNames.PasswordVerifier)
         {
-            return Respond(await RespondToPasswordVerifierAsync(client, session, responses, call, cancellationToken));
+            return Respond(await RespondToPasswordVerifierAsync(client, session, responses, request.ClientMetadata, call, cancellationToken));
         }
 
         // Everything is checked before the session is taken: a malformed answer does not burn the session.
@@ -73,7 +73,8 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
     }
 
     private async ValueTask<SignInStep> RespondToPasswordVerifierAsync(
-        AppClient client, string session, Dictionary<string, string> responses, CognitoCall call, CancellationToken cancellationToken)
+        AppClient client, string session, Dictionary<string, string> responses, Dictionary<string, string>? clientMetadata, CognitoCall call,
+        CancellationToken cancellationToken)
     {
         // Checked before the session is taken, like a custom answer: a malformed answer does not burn the session.
         var username = InitiateAuth.Required(responses, "USERNAME");
@@ -81,7 +82,8 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
         InitiateAuth.Required(responses, "PASSWORD_CLAIM_SIGNATURE");
         InitiateAuth.Required(responses, "TIMESTAMP");
         ClientCheck.SecretHash(client, username, responses.GetValueOrDefault("SECRET_HASH"));
-        return await passwordSignIn.RespondToPasswordVerifierAsync(client, session, username, responses, call.PublicOrigin, cancellationToken);
+        return await passwordSignIn.RespondToPasswordVerifierAsync(client, session, username, responses, clientMetadata, call.PublicOrigin,
+            cancellationToken);
     }
 
     private static RespondToAuthChallengeResponse Respond(SignInStep step) => step switch

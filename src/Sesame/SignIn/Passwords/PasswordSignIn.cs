@@ -21,9 +21,12 @@ internal sealed class PasswordSignIn(
     SrpChallenges srp,
     PasswordLockout lockout,
     TokenIssuer tokens,
-    Pseudonyms pseudonyms)
+    Pseudonyms pseudonyms,
+    CustomAuthFlow customAuth)
 {
     public const string UserSrpAuthKind = "USER_SRP_AUTH";
+
+    private const string CustomAuthKind = "CUSTOM_AUTH";
 
     // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
     private static readonly Lazy<string> StandInHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString()));
@@ -73,15 +76,23 @@ internal sealed class PasswordSignIn(
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
     }
 
-    /// <summary>RespondToAuthChallenge <c>PASSWORD_VERIFIER</c> of a USER_SRP_AUTH sign-in.</summary>
+    /// <summary>
+    /// RespondToAuthChallenge <c>PASSWORD_VERIFIER</c>: of a USER_SRP_AUTH sign-in (tokens), or of a CUSTOM_AUTH one, where
+    /// the result goes into the session history and DefineAuthChallenge decides what comes next.
+    /// </summary>
     public async ValueTask<SignInStep> RespondToPasswordVerifierAsync(
-        AppClient client, string session, string username, IReadOnlyDictionary<string, string> responses, string issuerOrigin,
-        CancellationToken cancellationToken)
+        AppClient client, string session, string username, IReadOnlyDictionary<string, string> responses,
+        Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
         var state = await sessions.TakeAsync(client, session, cancellationToken);
-        if (state.Kind != UserSrpAuthKind || state.ChallengeName != ChallengeNames.PasswordVerifier || state.Srp is null)
+        if (state.Kind is not (UserSrpAuthKind or CustomAuthKind) || state.ChallengeName != ChallengeNames.PasswordVerifier || state.Srp is null)
         {
             throw CognitoErrors.InvalidSession();
+        }
+
+        if (state.Kind == CustomAuthKind)
+        {
+            return await RespondInCustomAuthAsync(client, state, state.Srp, username, responses, clientMetadata, issuerOrigin, cancellationToken);
         }
 
         var pool = client.Pool;
@@ -105,6 +116,29 @@ internal sealed class PasswordSignIn(
 
         CustomAuthFlow.Admit(user);
         return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+    }
+
+    private async ValueTask<SignInStep> RespondInCustomAuthAsync(
+        AppClient client, AuthSessionState state, SrpChallengeState challenge, string username, IReadOnlyDictionary<string, string> responses,
+        Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        User? user = null;
+        if (!state.UserNotFound)
+        {
+            // As for a custom answer: fresh attributes for the triggers, and a deleted or disabled user stops here.
+            user = await users.FindAsync(client.Pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
+            CustomAuthFlow.Admit(user);
+        }
+
+        if (!CustomAuthFlow.Names(state, user).Contains(username))
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var verified = await srp.VerifyAsync(client.Pool.Id, challenge, responses, cancellationToken) && user is not null;
+        state.History[^1].Result = verified;
+        state.Srp = null;
+        return await customAuth.ContinueAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     private async ValueTask<User?> FindAsync(UserPool pool, string login, CancellationToken cancellationToken)

@@ -73,6 +73,24 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
     }
 
     /// <summary>
+    /// CUSTOM_AUTH started with <c>SRP_A</c> and DefineAuthChallenge answered <c>PASSWORD_VERIFIER</c>: makes the challenge
+    /// and records it in the session's history (result false until answered), so that after the answer Define sees
+    /// <c>[SRP_A true, PASSWORD_VERIFIER true|false]</c>. The caller saves the session and returns the parameters.
+    /// </summary>
+    public async ValueTask<Dictionary<string, string>> AddToSessionAsync(
+        string poolId, User? user, AuthSessionState state, string srpA, CancellationToken cancellationToken)
+    {
+        var clientA = ParseA(srpA)
+            ?? throw CognitoApi.CognitoErrors.Error(CognitoApi.CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
+        var (parameters, challenge) = await CreateAsync(poolId, user, state.Username, clientA, cancellationToken);
+        state.Srp = challenge;
+        state.ChallengeName = Triggers.ChallengeNames.PasswordVerifier;
+        state.PrivateParameters = [];
+        state.History.Add(new Triggers.ChallengeResult { ChallengeName = Triggers.ChallengeNames.PasswordVerifier, Result = false, ChallengeMetadata = null });
+        return parameters;
+    }
+
+    /// <summary>
     /// Checks a <c>PASSWORD_VERIFIER</c> answer (<c>PASSWORD_CLAIM_SECRET_BLOCK</c>, <c>TIMESTAMP</c>,
     /// <c>PASSWORD_CLAIM_SIGNATURE</c>). Counts the attempt against the lockout first, and throws
     /// <c>Password attempts exceeded</c> while locked; a right answer lifts the count.
