@@ -39,7 +39,13 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
     public async ValueTask<(Dictionary<string, string> Parameters, SrpChallengeState State)> CreateAsync(
         string poolId, User? user, string userIdForSrp, BigInteger clientA, CancellationToken cancellationToken)
     {
-        var stored = user is null ? null : await store.FindVerifierAsync(poolId, Logins.UsernameKey(user.Username), cancellationToken);
+        // One read either way, so an unknown user costs what a known one does (the stand-in name matches no row).
+        var stored = await store.FindVerifierAsync(poolId, Logins.UsernameKey(user?.Username ?? userIdForSrp), cancellationToken);
+        if (user is null)
+        {
+            stored = null;
+        }
+
         var (salt, verifier) = stored is null
             ? StandIn(poolId, userIdForSrp)
             : (new BigInteger(stored.Salt, isUnsigned: true, isBigEndian: true), new BigInteger(stored.Verifier, isUnsigned: true, isBigEndian: true));
