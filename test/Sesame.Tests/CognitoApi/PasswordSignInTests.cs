@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Sesame.Tests.TestSupport;
 
 namespace Sesame.Tests.CognitoApi;
@@ -259,6 +260,50 @@ public sealed class PasswordSignInTests : IDisposable
 
         _app.Clock.Advance(TimeSpan.FromSeconds(2));
         (await SrpSignInAsync(known, Password)).AssertOk();
+    }
+
+    [Fact]
+    public async Task PasswordVerifier_TenWrongAnswersAtOnce_ExactlyFiveChecked()
+    {
+        // Attempts are counted before the check, so a burst cannot get more guesses than the lockout allows.
+        var phone = SesameApp.NewPhone();
+        await SignUpAsync(phone);
+        var pending = new List<(JsonNode Start, Dictionary<string, string> Answer)>();
+        for (var i = 0; i < 10; i++)
+        {
+            var client = new SrpClient();
+            var start = await StartSrpAsync(phone, client);
+            pending.Add((start.Json, client.Answer(SesameApp.PoolId, "wrong password", Parameters(start.Json), _app.Clock.GetUtcNow())));
+        }
+
+        var results = await Task.WhenAll(pending.Select(p => VerifyAsync(p.Start, p.Answer)));
+
+        Assert.All(results, r => Assert.Equal("NotAuthorizedException", r.ErrorType));
+        Assert.Equal(5, results.Count(r => r.Message == "Incorrect username or password."));
+        Assert.Equal(5, results.Count(r => r.Message == "Password attempts exceeded"));
+    }
+
+    [Fact]
+    public async Task UserSrpAuth_AbandonedSignUpReplacedWithoutPassword_OldPasswordNoLongerWorks()
+    {
+        // Free-form usernames: a new sign-up of the same name replaces the abandoned one, and its SRP verifier with it.
+        using var app = new SesameApp(services: s => s.PostConfigure<Sesame.Configuration.SesameOptions>(o =>
+            o.UserPools[SesameApp.PoolId].UsernameAttributes = []));
+        var phone = SesameApp.NewPhone();
+        var attributes = new[] { new { Name = "phone_number", Value = phone } };
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = "alice", Password, UserAttributes = attributes })).AssertOk();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = "alice", UserAttributes = attributes })).AssertOk();
+        var code = await app.CodeAsync(phone, 2);
+        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = "alice", ConfirmationCode = code })).AssertOk();
+
+        var client = new SrpClient();
+        var start = await app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "USER_SRP_AUTH", AuthParameters = new { USERNAME = "alice", SRP_A = client.AHex } });
+        start.AssertOk();
+        Assert.Equal("alice", Parameters(start.Json)["USER_ID_FOR_SRP"]);
+        var answer = client.Answer(SesameApp.PoolId, Password, Parameters(start.Json), app.Clock.GetUtcNow());
+        var response = await app.CallAsync("RespondToAuthChallenge",
+            new { SesameApp.ClientId, ChallengeName = "PASSWORD_VERIFIER", Session = start.Json["Session"]!.GetValue<string>(), ChallengeResponses = answer });
+        response.AssertError("NotAuthorizedException", "Incorrect username or password.");
     }
 
     [Fact]
