@@ -97,6 +97,18 @@ public sealed class SrpTests
     }
 
     [Fact]
+    public void PowG_AnyExponent_EqualsModPow()
+    {
+        var exponents = new List<BigInteger> { BigInteger.Zero, BigInteger.One, 15, 16, 255, BigInteger.Pow(2, 256) - 1, BigInteger.Pow(2, 256), BigInteger.Pow(2, 300) + 7 };
+        for (var i = 0; i < 20; i++)
+        {
+            exponents.Add(new BigInteger(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), isUnsigned: true, isBigEndian: true));
+        }
+
+        Assert.All(exponents, e => Assert.Equal(BigInteger.ModPow(Srp.G, e, Srp.N), Srp.PowG(e)));
+    }
+
+    [Fact]
     public void Pad_IsJavasToByteArray()
     {
         Assert.Equal([0x14], Srp.Pad(0x14));
