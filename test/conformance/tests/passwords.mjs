@@ -156,6 +156,24 @@ export function registerPasswordTests(test, env) {
     }
   });
 
+  test('Amplify_UnconfirmedUserRightPassword_NextStepConfirmSignUp', async () => {
+    configureAmplify(env);
+    const phone = uniquePhone();
+    const password = newPassword();
+    const watch = await outboxWatch(env, phone, 'SMS');
+    await signUp({ username: phone, password, options: { userAttributes: { phone_number: phone } } });
+    await watch.next('signUp');
+    try {
+      // Sesame answers UserNotConfirmedException only once the password is right; Amplify turns it into a next step.
+      await expectError(() => signIn({ username: phone, password: `${password}x` }), 'NotAuthorizedException', 'signIn, unconfirmed, wrong password');
+      const result = await signIn({ username: phone, password });
+      eq(result.isSignedIn, false, 'signIn (unconfirmed) isSignedIn');
+      eq(result.nextStep?.signInStep, 'CONFIRM_SIGN_UP', 'signIn (unconfirmed) nextStep.signInStep');
+    } finally {
+      await signOut();
+    }
+  });
+
   test('CognitoIdentityJs_AuthenticateUserWithSrp_SessionForTheUser', async () => {
     configureAmplify(env);
     const phone = uniquePhone();
