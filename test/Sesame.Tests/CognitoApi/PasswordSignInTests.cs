@@ -307,6 +307,17 @@ public sealed class PasswordSignInTests : IDisposable
     }
 
     [Fact]
+    public async Task PasswordFlows_UnknownUserWithLegacyExistenceErrors_UserNotFound()
+    {
+        using var app = new SesameApp(new Dictionary<string, string?> { ["Sesame:UserPools:us-east-1_SesameDev:PreventUserExistenceErrors"] = "false" });
+        var phone = SesameApp.NewPhone();
+        (await app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "USER_PASSWORD_AUTH", AuthParameters = new { USERNAME = phone, PASSWORD = Password } }))
+            .AssertError("UserNotFoundException", "User does not exist.");
+        (await app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "USER_SRP_AUTH", AuthParameters = new { USERNAME = phone, SRP_A = new SrpClient().AHex } }))
+            .AssertError("UserNotFoundException", "User does not exist.");
+    }
+
+    [Fact]
     public async Task UserSrpAuth_SrpAZeroModN_InvalidParameter()
     {
         var response = await _app.CallAsync("InitiateAuth", new
