@@ -107,8 +107,9 @@ internal sealed class SignUpFlow(
         outbox.Notify();
         if (credentials is { } set)
         {
-            // A second short write: should it not land, the sign-up is still UNCONFIRMED and a retry replaces it.
-            await passwords.SaveVerifierAsync(pool.Id, Logins.UsernameKey(user.Username), set.Verifier, cancellationToken);
+            // A second short write, bound to this user's sub: should a new sign-up have replaced this one meanwhile, the
+            // verifier is not written; should it not land at all, the sign-up is UNCONFIRMED and a retry replaces it.
+            await passwords.SaveVerifierAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, set.Verifier, cancellationToken);
         }
 
         return new SignUpResult(false, user.Sub, Details(attribute, destination));

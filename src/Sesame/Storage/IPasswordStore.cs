@@ -9,8 +9,11 @@ internal interface IPasswordStore
     /// <summary>The user's SRP verifier, or null when the user has none (no password, or no such user).</summary>
     ValueTask<PasswordVerifier?> FindVerifierAsync(string poolId, string usernameKey, CancellationToken cancellationToken);
 
-    /// <summary>Sets the user's SRP verifier; false when there is no such user.</summary>
-    ValueTask<bool> SaveVerifierAsync(string poolId, string usernameKey, PasswordVerifier verifier, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sets the SRP verifier of the user with this username and <paramref name="sub"/>; false when there is no such user
+    /// (so a verifier never lands on another account that took the same username in the meantime).
+    /// </summary>
+    ValueTask<bool> SaveVerifierAsync(string poolId, string usernameKey, string sub, PasswordVerifier verifier, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces a user's password: the PBKDF2 hash on the user and the SRP verifier, in one transaction (for

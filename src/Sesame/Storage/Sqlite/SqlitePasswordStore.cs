@@ -13,19 +13,22 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             return reader.Read() ? new PasswordVerifier((byte[])reader[0], (byte[])reader[1]) : null;
         }, cancellationToken);
 
-    public async ValueTask<bool> SaveVerifierAsync(string poolId, string usernameKey, PasswordVerifier verifier, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> SaveVerifierAsync(string poolId, string usernameKey, string sub, PasswordVerifier verifier,
+        CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            // Only for a user that exists (the foreign key would refuse an orphan with an exception).
+            // Only for this very user: not an orphan (the foreign key would throw), not one that replaced it meanwhile.
             command.CommandText = """
                 INSERT INTO password_verifiers (pool_id, username_key, salt, verifier)
-                SELECT $pool, $user, $salt, $verifier WHERE EXISTS (SELECT 1 FROM users WHERE pool_id = $pool AND username_key = $user)
+                SELECT $pool, $user, $salt, $verifier
+                WHERE EXISTS (SELECT 1 FROM users WHERE pool_id = $pool AND username_key = $user AND sub = $sub)
                 ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
                 """;
             command.Parameters.AddWithValue("$pool", poolId);
             command.Parameters.AddWithValue("$user", usernameKey);
+            command.Parameters.AddWithValue("$sub", sub);
             command.Parameters.AddWithValue("$salt", verifier.Salt);
             command.Parameters.AddWithValue("$verifier", verifier.Verifier);
             return command.ExecuteNonQuery() == 1;
