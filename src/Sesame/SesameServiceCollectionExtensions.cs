@@ -8,6 +8,7 @@ using Sesame.Admin;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
+using Sesame.Metrics;
 using Sesame.Secrets;
 using Sesame.SignIn;
 using Sesame.Storage;
@@ -46,6 +47,7 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameTriggers();
         services.AddSesameSignIn();
         services.AddSesameAdmin();
+        services.AddSesameMetrics();
         services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy

@@ -24,6 +24,7 @@ import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
+import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
@@ -128,6 +129,7 @@ async function main() {
   registerLegacyTests(test, env);
   registerAmplifyUserAuthTests(test, env);
   registerPasswordTests(test, env);
+  registerDeliveryTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,
