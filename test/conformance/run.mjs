@@ -23,6 +23,7 @@ import { createEnv } from './lib/cognito.mjs';
 import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
+import { registerAccountTests } from './tests/account.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
@@ -130,6 +131,7 @@ async function main() {
   registerAmplifyUserAuthTests(test, env);
   registerPasswordTests(test, env);
   registerDeliveryTests(test, env);
+  registerAccountTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,
