@@ -28,6 +28,7 @@ import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
 
@@ -130,6 +131,7 @@ async function main() {
   registerLegacyTests(test, env);
   registerAdminTests(test, env);
   registerAmplifyUserAuthTests(test, env);
+  registerPasswordTests(test, env);
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
 
