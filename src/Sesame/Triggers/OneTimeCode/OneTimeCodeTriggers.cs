@@ -46,9 +46,11 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 /// <summary>
 /// The built-in CreateAuthChallenge: on the first round, draws a code and queues it to the user's phone (or email);
 /// on later rounds, carries the same code on (a retry never creates a second valid code). For a user that does not
-/// exist it makes an identical-looking challenge and sends nothing.
+/// exist it makes an identical-looking challenge and sends nothing. A declared test number (<see cref="OneTimeCodeOptions.TestNumbers"/>)
+/// gets its fixed code and nothing is sent.
 /// </summary>
-internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes codes, Outbox outbox, Pseudonyms pseudonyms, TimeProvider time)
+internal sealed partial class CreateOneTimeCodeChallenge(
+    UserPools pools, OneTimeCodes codes, Outbox outbox, Pseudonyms pseudonyms, TimeProvider time, ILogger<CreateOneTimeCodeChallenge> logger)
     : ITrigger<CreateAuthChallengeEvent>
 {
     public const string Purpose = "signin";
@@ -69,11 +71,16 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
         var sealedCode = SealedCode.Parse(previous?.ChallengeMetadata);
         if (sealedCode is null)
         {
-            var code = OneTimeCodes.Generate(options.Length);
+            var testCode = request.UserNotFound ? null : options.TestNumbers.GetValueOrDefault(destination);
+            var code = testCode ?? OneTimeCodes.Generate(options.Length);
             var nonce = OneTimeCodes.NewNonce();
             var expires = (time.GetUtcNow() + options.Lifetime).ToUnixTimeMilliseconds();
             sealedCode = new SealedCode(nonce, expires, codes.Mac(Purpose, pool.Id, Logins.UsernameKey(triggerEvent.UserName), nonce, expires, code));
-            if (!request.UserNotFound)
+            if (testCode is not null)
+            {
+                Log.TestNumber(logger, pool.Id, medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination));
+            }
+            else if (!request.UserNotFound)
             {
                 triggerEvent.PendingMessages.Add(medium == "SMS"
                     ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
@@ -124,6 +131,12 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
         }
 
         throw new InvalidOperationException("The user has no phone_number or email to send a code to");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Sign-in of declared test number {Destination} in pool {PoolId}: fixed code, nothing sent.")]
+        public static partial void TestNumber(ILogger logger, string poolId, string destination);
     }
 }
 
