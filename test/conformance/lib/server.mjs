@@ -22,7 +22,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `dotnet <dll> --urls http://127.0.0.1:<port> --data-dir <dataDir>` with its output in logFile.
  * Returns { child, baseUrl, exited: Promise<{code, signal}>, stop() }.
  */
-export function startServer({ dll, port, dataDir, logFile }) {
+export function startServer({ dll, port, dataDir, logFile, env = {} }) {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(
     'dotnet',
@@ -31,6 +31,7 @@ export function startServer({ dll, port, dataDir, logFile }) {
       cwd: dataDir,
       env: {
         ...process.env,
+        ...env,
         ASPNETCORE_ENVIRONMENT: 'Development',
         DOTNET_ENVIRONMENT: 'Development',
         DOTNET_NOLOGO: '1',
