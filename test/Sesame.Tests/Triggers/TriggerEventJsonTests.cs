@@ -75,3 +75,30 @@ public sealed class TriggerEventJsonTests
     private static JsonNode RoundTrip<TEvent>(JsonNode recorded, JsonTypeInfo<TEvent> typeInfo) =>
         JsonSerializer.SerializeToNode(recorded.Deserialize(typeInfo)!, typeInfo)!;
 }
+
+/// <summary>The HTTP trigger signature, checked against the worked example in docs/triggers.md.</summary>
+public sealed class HttpTriggerSignatureTests
+{
+    // docs/triggers.md, "The HTTP contract": the example body, secret, timestamp and signature.
+    private const string Body = """{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"us-east-1","userPoolId":"us-east-1_SesameDev","userName":"3f0c6d4e-8f1a-4c55-9d2b-6b7e1a2c9f10","callerContext":{"awsSdkVersion":"aws-sdk-unknown-unknown","clientId":"sesamedevclient0000000000"},"request":{"userAttributes":{"sub":"a1b2c3d4-0000-4000-8000-000000000001","phone_number":"+15551234567","phone_number_verified":"true","cognito:user_status":"CONFIRMED"},"session":[{"challengeName":"CUSTOM_CHALLENGE","challengeResult":true,"challengeMetadata":"CUSTOM_CHALLENGE"}],"userNotFound":false},"response":{"challengeName":null,"issueTokens":false,"failAuthentication":false}}""";
+    private const string Secret = "example-secret-at-least-32-characters-long";
+    private const string Timestamp = "1795251600";
+    private const string Signature = "v1=a923756d19f28a55a489773e6f4036c136fdc5b0352ff3ac4b28ab31f70f9f20";
+
+    [Fact]
+    public void Sign_DocumentedExample_GivesTheDocumentedSignature()
+    {
+        Assert.Equal(Signature, Sesame.Triggers.Http.HttpTriggerSignature.Sign(Secret, 1795251600, System.Text.Encoding.UTF8.GetBytes(Body)));
+    }
+
+    [Fact]
+    public void Verify_DocumentedExample_AcceptedWithinTheWindowOnly()
+    {
+        var signedAt = DateTimeOffset.FromUnixTimeSeconds(1795251600);
+        var body = System.Text.Encoding.UTF8.GetBytes(Body);
+
+        Assert.True(Sesame.Triggers.Http.HttpTriggerSignature.Verify(Secret, Timestamp, Signature, body, signedAt.AddMinutes(4)));
+        Assert.False(Sesame.Triggers.Http.HttpTriggerSignature.Verify(Secret, Timestamp, Signature, body, signedAt.AddMinutes(6)));
+        Assert.False(Sesame.Triggers.Http.HttpTriggerSignature.Verify(Secret, "1795251601", Signature, body, signedAt));
+    }
+}
