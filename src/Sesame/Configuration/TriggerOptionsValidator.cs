@@ -43,6 +43,11 @@ internal sealed class TriggerOptionsValidator(IHostEnvironment environment) : IV
                 {
                     errors.Add($"{tat}:Url must be an absolute http(s) URL without credentials.");
                 }
+                else if (hook.Url is not null && uri!.Scheme == "http" && !uri.IsLoopback && !environment.IsDevelopment())
+                {
+                    // Events carry phone numbers, emails and private challenge parameters: not in clear over a network.
+                    errors.Add($"{tat}:Url must use https outside the Development environment (plain http only to loopback).");
+                }
 
                 if (hook.Url is not null && (hook.Secret is null || hook.Secret.Length < MinimumSecretLength))
                 {

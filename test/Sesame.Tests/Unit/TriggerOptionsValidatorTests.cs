@@ -75,6 +75,23 @@ public sealed class TriggerOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_PlainHttpToAnotherHostInProduction_Refused()
+    {
+        var options = Options(pool => pool.Triggers.CreateAuthChallenge = new TriggerOptions { Url = "http://hooks.example.com/c", Secret = new string('s', 32) });
+
+        Assert.Contains("must use https", Failure(options), StringComparison.Ordinal);
+        Assert.Null(Failure(options, "Development"));
+    }
+
+    [Fact]
+    public void Validate_PlainHttpToLoopbackInProduction_Accepted()
+    {
+        var options = Options(pool => pool.Triggers.CreateAuthChallenge = new TriggerOptions { Url = "http://127.0.0.1:8080/c", Secret = new string('s', 32) });
+
+        Assert.Null(Failure(options));
+    }
+
+    [Fact]
     public void Validate_BuiltInForATriggerWithoutOne_Refused()
     {
         var options = Options(pool => pool.Triggers.PreSignUp = new TriggerOptions { BuiltIn = true });
