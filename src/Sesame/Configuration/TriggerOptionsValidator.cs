@@ -38,12 +38,13 @@ internal sealed class TriggerOptionsValidator(IHostEnvironment environment) : IV
                     errors.Add($"{tat}: set either Url or BuiltIn, not both.");
                 }
 
+                Uri? uri = null;
                 if (hook.Url is { } url
-                    && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0))
+                    && (!Uri.TryCreate(url, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0))
                 {
                     errors.Add($"{tat}:Url must be an absolute http(s) URL without credentials.");
                 }
-                else if (hook.Url is not null && uri!.Scheme == "http" && !uri.IsLoopback && !environment.IsDevelopment())
+                else if (uri is not null && uri.Scheme == "http" && !uri.IsLoopback && !environment.IsDevelopment())
                 {
                     // Events carry phone numbers, emails and private challenge parameters: not in clear over a network.
                     errors.Add($"{tat}:Url must use https outside the Development environment (plain http only to loopback).");
