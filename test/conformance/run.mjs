@@ -23,6 +23,7 @@ import { createEnv } from './lib/cognito.mjs';
 import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
+import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
@@ -129,6 +130,7 @@ async function main() {
   registerWireTests(test, env);
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
+  registerAmplifyUserAuthTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

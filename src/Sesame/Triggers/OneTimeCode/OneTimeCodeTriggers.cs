@@ -1,5 +1,4 @@
 using Sesame.Configuration;
-using Sesame.Delivery;
 using Sesame.Users;
 
 namespace Sesame.Triggers.OneTimeCode;
@@ -47,14 +46,11 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 /// The built-in CreateAuthChallenge: on the first round, draws a code and queues it to the user's phone (or email);
 /// on later rounds, carries the same code on (a retry never creates a second valid code). For a user that does not
 /// exist it makes an identical-looking challenge and sends nothing. A declared test number (<see cref="OneTimeCodeOptions.TestNumbers"/>)
-/// gets its fixed code and nothing is sent.
+/// gets its fixed code and nothing is sent (<see cref="SignInCodes"/>).
 /// </summary>
-internal sealed partial class CreateOneTimeCodeChallenge(
-    UserPools pools, OneTimeCodes codes, Outbox outbox, Pseudonyms pseudonyms, TimeProvider time, ILogger<CreateOneTimeCodeChallenge> logger)
+internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes codes, Pseudonyms pseudonyms)
     : ITrigger<CreateAuthChallengeEvent>
 {
-    public const string Purpose = "signin";
-
     public ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
     {
         var pool = pools.FindPool(triggerEvent.UserPoolId)!;
@@ -71,22 +67,10 @@ internal sealed partial class CreateOneTimeCodeChallenge(
         var sealedCode = SealedCode.Parse(previous?.ChallengeMetadata);
         if (sealedCode is null)
         {
-            var testCode = request.UserNotFound ? null : options.TestNumbers.GetValueOrDefault(destination);
-            var code = testCode ?? OneTimeCodes.Generate(options.Length);
-            var nonce = OneTimeCodes.NewNonce();
-            var expires = (time.GetUtcNow() + options.Lifetime).ToUnixTimeMilliseconds();
-            sealedCode = new SealedCode(nonce, expires, codes.Mac(Purpose, pool.Id, Logins.UsernameKey(triggerEvent.UserName), nonce, expires, code));
-            if (testCode is not null)
+            (sealedCode, var message) = codes.Issue(pool, triggerEvent.UserName, medium, destination, send: !request.UserNotFound);
+            if (message is not null)
             {
-                Log.TestNumber(logger, pool.Id, medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination));
-            }
-            else if (!request.UserNotFound)
-            {
-                triggerEvent.PendingMessages.Add(medium == "SMS"
-                    ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
-                    : outbox.Email(pool.Id, destination,
-                        MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
-                        MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code));
+                triggerEvent.PendingMessages.Add(message);
             }
         }
 
@@ -104,7 +88,7 @@ internal sealed partial class CreateOneTimeCodeChallenge(
     /// email an email), which is what people expect and answers unknown users the same way; otherwise a verified
     /// contact first, as ASVS 6.6.1 asks for PSTN codes.
     /// </summary>
-    private static (string Medium, string Destination) Destination(Dictionary<string, string> attributes, CodeChannel channel, string login)
+    internal static (string Medium, string Destination) Destination(Dictionary<string, string> attributes, CodeChannel channel, string login)
     {
         attributes.TryGetValue(UserAttributes.PhoneNumber, out var phone);
         attributes.TryGetValue(UserAttributes.Email, out var email);
@@ -132,27 +116,17 @@ internal sealed partial class CreateOneTimeCodeChallenge(
 
         throw new InvalidOperationException("The user has no phone_number or email to send a code to");
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "Sign-in of declared test number {Destination} in pool {PoolId}: fixed code, nothing sent.")]
-        public static partial void TestNumber(ILogger logger, string poolId, string destination);
-    }
 }
 
 /// <summary>The built-in VerifyAuthChallengeResponse: the answer must match the code's MAC before the code expires.</summary>
-internal sealed class VerifyOneTimeCodeChallenge(OneTimeCodes codes, TimeProvider time) : ITrigger<VerifyAuthChallengeResponseEvent>
+internal sealed class VerifyOneTimeCodeChallenge(SignInCodes codes) : ITrigger<VerifyAuthChallengeResponseEvent>
 {
     public ValueTask HandleAsync(VerifyAuthChallengeResponseEvent triggerEvent, CancellationToken cancellationToken)
     {
         var request = triggerEvent.Request;
-        var sealedCode = SealedCode.Parse(request.PrivateChallengeParameters.GetValueOrDefault("code"));
-        triggerEvent.Response.AnswerCorrect =
-            !request.UserNotFound
-            && sealedCode is not null
-            && DateTimeOffset.FromUnixTimeMilliseconds(sealedCode.ExpiresAtMs) > time.GetUtcNow()
-            && codes.Matches(sealedCode.Mac, CreateOneTimeCodeChallenge.Purpose, triggerEvent.UserPoolId,
-                Logins.UsernameKey(triggerEvent.UserName), sealedCode.Nonce, sealedCode.ExpiresAtMs, request.ChallengeAnswer.Trim());
+        triggerEvent.Response.AnswerCorrect = !request.UserNotFound
+            && codes.Matches(triggerEvent.UserPoolId, triggerEvent.UserName,
+                SealedCode.Parse(request.PrivateChallengeParameters.GetValueOrDefault("code")), request.ChallengeAnswer);
         return ValueTask.CompletedTask;
     }
 }
