@@ -152,12 +152,7 @@ internal sealed class CustomAuthFlow(
                 throw CognitoErrors.IncorrectUsernameOrPassword();
             }
 
-            var postAuthentication = new PostAuthenticationEvent
-            {
-                Request = new PostAuthenticationRequest { UserAttributes = Attributes(user), ClientMetadata = clientMetadata },
-            };
-            Prepare(postAuthentication, "PostAuthentication_Authentication", client, state);
-            await triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
+            await PostAuthenticationAsync(triggers, client, user, clientMetadata, cancellationToken);
             return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
         }
 
@@ -222,6 +217,18 @@ internal sealed class CustomAuthFlow(
     {
         _ = (client, user, state, cancellationToken);
         throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "PASSWORD_VERIFIER challenges are not supported by this server yet.");
+    }
+
+    /// <summary>PostAuthentication, run before the tokens of any successful sign-in; a failing trigger refuses it.</summary>
+    internal static ValueTask PostAuthenticationAsync(
+        TriggerInvoker triggers, AppClient client, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
+        var postAuthentication = new PostAuthenticationEvent
+        {
+            Request = new PostAuthenticationRequest { UserAttributes = Attributes(user), ClientMetadata = clientMetadata },
+        };
+        Prepare(postAuthentication, "PostAuthentication_Authentication", client, new AuthSessionState { Username = user.Username });
+        return triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
     }
 
     /// <summary>Disabled and unconfirmed users are stopped before any challenge is made or sent.</summary>

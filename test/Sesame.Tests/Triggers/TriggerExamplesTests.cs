@@ -218,6 +218,27 @@ public sealed class TriggerExamplesTests
     }
 
     [Fact]
+    public async Task PostAuthentication_UserAuthAutoSignInAfterConfirmation_RunsAndMayRefuse()
+    {
+        var postAuthentication = new RecordingTrigger<PostAuthenticationEvent>(_ => throw new InvalidOperationException("Not today"));
+        using var app = new SesameApp(services: services => services.AddSingleton<ITrigger<PostAuthenticationEvent>>(postAuthentication));
+        var phone = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone })).AssertOk();
+        var confirm = await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = phone, ConfirmationCode = await app.CodeAsync(phone) });
+
+        var response = await app.CallAsync("InitiateAuth", new
+        {
+            SesameApp.ClientId,
+            AuthFlow = "USER_AUTH",
+            AuthParameters = new { USERNAME = phone },
+            Session = confirm.Json["Session"]!.GetValue<string>(),
+        });
+
+        response.AssertError("UserLambdaValidationException", "PostAuthentication failed with error Not today.");
+        Assert.Single(postAuthentication.Events);
+    }
+
+    [Fact]
     public async Task PreTokenGeneration_ClaimsAddedAndSuppressed_OnSignInAndRefreshReservedUntouched()
     {
         var seen = new RecordingTrigger<PreTokenGenerationEvent>();
