@@ -124,6 +124,40 @@ public sealed class TriggerExamplesTests
     }
 
     [Fact]
+    public async Task BuiltIn_CustomAuthStartingWithSrpA_SkipsToTheOneTimeCode()
+    {
+        using var app = new SesameApp();
+        var phone = SesameApp.NewPhone();
+        await app.CreateConfirmedUserAsync(phone);
+
+        var challenge = await app.CallAsync("InitiateAuth", new
+        {
+            SesameApp.ClientId,
+            AuthFlow = "CUSTOM_AUTH",
+            AuthParameters = new { USERNAME = phone, SRP_A = "abcdef", CHALLENGE_NAME = "SRP_A" },
+        });
+
+        challenge.AssertOk();
+        Assert.Equal("CUSTOM_CHALLENGE", challenge.Json["ChallengeName"]!.GetValue<string>());
+        (await AnswerAsync(app, challenge.Json, await app.CodeAsync(phone, 2))).AssertOk();
+    }
+
+    [Fact]
+    public async Task InitiateAuth_SrpAStartWithoutSrpA_InvalidParameter()
+    {
+        using var app = new SesameApp();
+
+        var response = await app.CallAsync("InitiateAuth", new
+        {
+            SesameApp.ClientId,
+            AuthFlow = "CUSTOM_AUTH",
+            AuthParameters = new { USERNAME = SesameApp.NewPhone(), CHALLENGE_NAME = "SRP_A" },
+        });
+
+        response.AssertError("InvalidParameterException", "Missing required parameter SRP_A");
+    }
+
+    [Fact]
     public async Task PreSignUp_Throws_SignUpRefusedAndNoUserCreated()
     {
         var preSignUp = new RecordingTrigger<PreSignUpEvent>(_ => throw new InvalidOperationException("Phone numbers from this country are not accepted"));
