@@ -23,7 +23,9 @@ import { createEnv } from './lib/cognito.mjs';
 import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
+import { registerAccountTests } from './tests/account.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
+import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
@@ -131,6 +133,8 @@ async function main() {
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
   registerAmplifyUserAuthTests(test, env);
+  registerDeliveryTests(test, env);
+  registerAccountTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

@@ -29,13 +29,16 @@ public sealed class UserPoolTriggersOptions
     /// <summary>PreTokenGeneration (version 1): adds, overrides or suppresses ID token claims.</summary>
     public TriggerOptions? PreTokenGeneration { get; set; }
 
+    /// <summary>CustomMessage: rewrites the text of code messages (docs/delivery.md).</summary>
+    public TriggerOptions? CustomMessage { get; set; }
+
     /// <summary>Each trigger's settings by its Cognito name.</summary>
     public IEnumerable<(string Name, TriggerOptions? Options)> All() =>
     [
         (nameof(PreSignUp), PreSignUp), (nameof(PostConfirmation), PostConfirmation),
         (nameof(DefineAuthChallenge), DefineAuthChallenge), (nameof(CreateAuthChallenge), CreateAuthChallenge),
         (nameof(VerifyAuthChallengeResponse), VerifyAuthChallengeResponse), (nameof(PostAuthentication), PostAuthentication),
-        (nameof(PreTokenGeneration), PreTokenGeneration),
+        (nameof(PreTokenGeneration), PreTokenGeneration), (nameof(CustomMessage), CustomMessage),
     ];
 }
 

@@ -32,6 +32,9 @@ public sealed class UserPoolOptions
     /// <summary>The pool's Cognito triggers: built-in, C# or HTTP (see docs/triggers.md).</summary>
     public UserPoolTriggersOptions Triggers { get; set; } = new();
 
+    /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
+    public PoolDeliveryOptions Delivery { get; set; } = new();
+
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 }
@@ -130,4 +133,7 @@ public sealed class AppClientOptions
 
     /// <summary>Refresh token lifetime: 1 hour to 3650 days. Default 30 days (NIST AAL1 reauthentication bound).</summary>
     public TimeSpan RefreshTokenValidity { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Cognito's <c>RefreshTokenRotation</c>: off by default.</summary>
+    public RefreshTokenRotationOptions RefreshTokenRotation { get; set; } = new();
 }

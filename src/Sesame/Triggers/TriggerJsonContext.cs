@@ -20,6 +20,7 @@ namespace Sesame.Triggers;
 [JsonSerializable(typeof(VerifyAuthChallengeResponseEvent))]
 [JsonSerializable(typeof(PostAuthenticationEvent))]
 [JsonSerializable(typeof(PreTokenGenerationEvent))]
+[JsonSerializable(typeof(CustomMessageEvent))]
 internal sealed partial class TriggerJsonContext : JsonSerializerContext;
 
 /// <summary>Strings from Lambda-style output: numbers and booleans become their JSON text.</summary>

@@ -371,4 +371,22 @@ public sealed class TriggerExamplesTests
         Assert.True(signUp.Json["UserConfirmed"]!.GetValue<bool>());
         Assert.Equal("PreSignUp_SignUp", hooks.For("PreSignUp").Single().Json["triggerSource"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task HttpCustomMessage_RewritesTheSmsOverHttp_CodeFilledInByTheServer()
+    {
+        await using var hooks = await HookServer.StartAsync((_, e) =>
+        {
+            e["response"]!["smsMessage"] = "Welcome! Your code is " + e["request"]!["codeParameter"]!.GetValue<string>();
+            return Task.FromResult((200, e.ToJsonString()));
+        });
+        using var app = new SesameApp(hooks.Settings("CustomMessage"));
+        var phone = SesameApp.NewPhone();
+
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone })).AssertOk();
+
+        var message = await app.MessageAsync(phone);
+        Assert.Equal("Welcome! Your code is " + message.Code, message.Body);
+        Assert.Equal("{####}", hooks.For("CustomMessage").Single().Json["request"]!["codeParameter"]!.GetValue<string>());
+    }
 }

@@ -108,6 +108,7 @@ internal sealed partial class HttpTrigger(IHttpClientFactory httpClients, TimePr
             case VerifyAuthChallengeResponseEvent e: e.Response = ((VerifyAuthChallengeResponseEvent)from).Response ?? new(); break;
             case PostAuthenticationEvent: break;
             case PreTokenGenerationEvent e: e.Response = ((PreTokenGenerationEvent)from).Response ?? new(); break;
+            case CustomMessageEvent e: e.Response = ((CustomMessageEvent)from).Response ?? new(); break;
             default: throw new NotSupportedException(to.GetType().Name);
         }
     }
