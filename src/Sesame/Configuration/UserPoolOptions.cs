@@ -35,6 +35,9 @@ public sealed class UserPoolOptions
     /// <summary>Codes sent to confirm a sign-up.</summary>
     public ConfirmationCodeOptions ConfirmationCode { get; set; } = new();
 
+    /// <summary>The pool's Cognito triggers: built-in, C# or HTTP (see docs/triggers.md).</summary>
+    public UserPoolTriggersOptions Triggers { get; set; } = new();
+
     /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
     public PoolDeliveryOptions Delivery { get; set; } = new();
 
@@ -76,6 +79,12 @@ public sealed class OneTimeCodeOptions
 
     /// <summary>Email text body.</summary>
     public string EmailMessage { get; set; } = "Your {app} sign-in code is {####}. It expires in {minutes} minutes.";
+
+    /// <summary>
+    /// Test logins (phone number or email → fixed code): the built-in flow sends them nothing and accepts only the fixed
+    /// code. Refused at start-up outside the Development environment unless <c>Sesame:AllowTestNumbers</c> is true.
+    /// </summary>
+    public Dictionary<string, string> TestNumbers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Codes that confirm a sign-up (and verify the phone number or email they went to).</summary>

@@ -55,13 +55,20 @@ internal sealed class InitiateAuth(
                 var username = Required(parameters, "USERNAME");
                 Validate.Username(username, "authParameters.USERNAME");
                 ClientCheck.SecretHash(client, username, parameters.GetValueOrDefault("SECRET_HASH"));
+                // CHALLENGE_NAME: SRP_A with SRP_A starts with password verification (Amplify's CUSTOM_WITH_SRP, Flutter, the
+                // legacy library); DefineAuthChallenge may still skip it. CUSTOM_CHALLENGE, or nothing, starts without.
+                string? srpA = null;
                 if (parameters.TryGetValue("CHALLENGE_NAME", out var start) && start != "CUSTOM_CHALLENGE")
                 {
-                    // CUSTOM_AUTH beginning with SRP_A (Amplify's CUSTOM_WITH_SRP) needs SRP, which comes with password sign-in.
-                    throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"CUSTOM_AUTH starting with {start} is not supported yet.");
+                    if (start != "SRP_A")
+                    {
+                        throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"CUSTOM_AUTH cannot start with {start}.");
+                    }
+
+                    srpA = Required(parameters, "SRP_A");
                 }
 
-                return Respond(await customAuth.StartAsync(client, username, call.PublicOrigin, cancellationToken));
+                return Respond(await customAuth.StartAsync(client, username, srpA, call.PublicOrigin, cancellationToken));
             }
 
             case "REFRESH_TOKEN_AUTH" or "REFRESH_TOKEN":
