@@ -30,7 +30,8 @@ internal sealed class CustomAuthFlow(
     SignInSessions sessions,
     TriggerInvoker triggers,
     TokenIssuer tokens,
-    Pseudonyms pseudonyms)
+    Pseudonyms pseudonyms,
+    Passwords.SrpChallenges srp)
 {
     // A server-side cap on rounds, whatever the Define trigger says (Cognito has none we know of; a trigger that never
     // ends the loop must not let a client guess forever). NIST SP 800-63B §3.2.2 caps consecutive failures at 100.
@@ -217,15 +218,15 @@ internal sealed class CustomAuthFlow(
     }
 
     /// <summary>
-    /// DefineAuthChallenge answered PASSWORD_VERIFIER right after SRP_A (CUSTOM_WITH_SRP): the seam where the SRP
-    /// PASSWORD_VERIFIER challenge is made from <see cref="AuthSessionState.SrpA"/> (SALT, SRP_B, SECRET_BLOCK,
-    /// USER_ID_FOR_SRP; §2.5.2). Answering it must set <c>state.History[^1].Result</c> and call
-    /// <see cref="AdvanceAsync"/> again, as <see cref="RespondAsync"/> does for custom challenges.
+    /// DefineAuthChallenge answered PASSWORD_VERIFIER right after SRP_A (CUSTOM_WITH_SRP): the SRP challenge is made from
+    /// <see cref="AuthSessionState.SrpA"/> (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP; §2.5.2) and recorded in the history;
+    /// its answer (<c>PasswordSignIn.RespondToPasswordVerifierAsync</c>) sets the result and calls Define again.
     /// </summary>
-    private static ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, AuthSessionState state, CancellationToken cancellationToken)
+    private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, AuthSessionState state, CancellationToken cancellationToken)
     {
-        _ = (client, user, state, cancellationToken);
-        throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "PASSWORD_VERIFIER challenges are not supported by this server yet.");
+        var parameters = await srp.AddToSessionAsync(client.Pool.Id, user, state, state.SrpA!, cancellationToken);
+        var session = await sessions.CreateAsync(client, state, [], cancellationToken);
+        return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
     }
 
     /// <summary>PostAuthentication, run before the tokens of any successful sign-in; a failing trigger refuses it.</summary>

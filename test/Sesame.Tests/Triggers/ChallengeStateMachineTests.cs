@@ -359,7 +359,7 @@ public sealed class ChallengeStateMachineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InitiateAuth_DefineAsksForPasswordVerifier_RefusedUntilSrpExists()
+    public async Task InitiateAuth_DefineAsksForPasswordVerifier_SrpChallenge()
     {
         _handler = (trigger, e) =>
         {
@@ -375,7 +375,12 @@ public sealed class ChallengeStateMachineTests : IAsyncLifetime
             AuthParameters = new { USERNAME = phone, SRP_A = "abcdef0123456789", CHALLENGE_NAME = "SRP_A" },
         });
 
-        response.AssertError("InvalidParameterException", "PASSWORD_VERIFIER challenges are not supported by this server yet.");
+        response.AssertOk();
+        Assert.Equal("PASSWORD_VERIFIER", response.Json["ChallengeName"]!.GetValue<string>());
+        foreach (var name in new[] { "SALT", "SECRET_BLOCK", "SRP_B", "USERNAME", "USER_ID_FOR_SRP" })
+        {
+            Assert.False(string.IsNullOrEmpty(response.Json["ChallengeParameters"]![name]?.GetValue<string>()), name);
+        }
     }
 }
 

@@ -124,8 +124,9 @@ public sealed class TriggerExamplesTests
     }
 
     [Fact]
-    public async Task BuiltIn_CustomAuthStartingWithSrpA_SkipsToTheOneTimeCode()
+    public async Task BuiltIn_CustomAuthStartingWithSrpA_AsksForThePasswordFirst()
     {
+        // Amplify's CUSTOM_WITH_SRP always answers a PASSWORD_VERIFIER after SRP_A, so the built-in Define asks for one.
         using var app = new SesameApp();
         var phone = SesameApp.NewPhone();
         await app.CreateConfirmedUserAsync(phone);
@@ -138,8 +139,11 @@ public sealed class TriggerExamplesTests
         });
 
         challenge.AssertOk();
-        Assert.Equal("CUSTOM_CHALLENGE", challenge.Json["ChallengeName"]!.GetValue<string>());
-        (await AnswerAsync(app, challenge.Json, await app.CodeAsync(phone, 2))).AssertOk();
+        Assert.Equal("PASSWORD_VERIFIER", challenge.Json["ChallengeName"]!.GetValue<string>());
+        Assert.NotNull(challenge.Json["ChallengeParameters"]!["USER_ID_FOR_SRP"]);
+        Assert.NotNull(challenge.Json["ChallengeParameters"]!["SRP_B"]);
+        await Task.Delay(200);
+        Assert.Single(app.Outbox.For(phone)); // no code before the password
     }
 
     [Fact]

@@ -17,9 +17,19 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
         var response = triggerEvent.Response;
         var rounds = session.Where(r => r.ChallengeName == ChallengeNames.CustomChallenge).ToList();
 
-        if (rounds.Count == 0)
+        var passwordStep = session.FirstOrDefault(r => r.ChallengeName == ChallengeNames.PasswordVerifier);
+        if (session is [{ ChallengeName: ChallengeNames.SrpA }])
         {
-            // First step (also after an SRP_A round, which Amplify's CUSTOM_WITH_SRP starts with).
+            // CUSTOM_AUTH that starts with SRP_A (Amplify's CUSTOM_WITH_SRP, which always answers a PASSWORD_VERIFIER
+            // next): the password first, then the code — Cognito's documented password-plus-custom-challenge flow.
+            response.ChallengeName = ChallengeNames.PasswordVerifier;
+        }
+        else if (passwordStep is { Result: false })
+        {
+            response.FailAuthentication = true;
+        }
+        else if (rounds.Count == 0)
+        {
             response.ChallengeName = ChallengeNames.CustomChallenge;
         }
         else if (rounds[^1].Result)
