@@ -393,4 +393,25 @@ public sealed class TriggerExamplesTests
         Assert.Equal("Welcome! Your code is " + message.Code, message.Body);
         Assert.Equal("{####}", hooks.For("CustomMessage").Single().Json["request"]!["codeParameter"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task PreSignUp_AdminCreateUser_RunsWithItsSourceAndMayRefuse()
+    {
+        var preSignUp = new RecordingTrigger<PreSignUpEvent>(e =>
+        {
+            e.Response.AutoConfirmUser = true; // ignored for AdminCreateUser
+            if (e.Request.UserAttributes.GetValueOrDefault("phone_number") == "+15550009999")
+            {
+                throw new InvalidOperationException("Blocked number");
+            }
+        });
+        using var app = new SesameApp(services: services => services.AddSingleton<ITrigger<PreSignUpEvent>>(preSignUp));
+
+        (await app.AdminCallAsync("AdminCreateUser", new { UserPoolId = SesameApp.PoolId, Username = SesameApp.NewPhone(), MessageAction = "SUPPRESS" })).AssertOk();
+        var refused = await app.AdminCallAsync("AdminCreateUser", new { UserPoolId = SesameApp.PoolId, Username = "+15550009999", MessageAction = "SUPPRESS" });
+
+        refused.AssertError("UserLambdaValidationException", "PreSignUp failed with error Blocked number.");
+        Assert.All(preSignUp.Events, e => Assert.Equal(("PreSignUp_AdminCreateUser", "CLIENT_ID_NOT_APPLICABLE"), (e.TriggerSource, e.CallerContext.ClientId)));
+        Assert.Null(await app.Services.GetRequiredService<IUserStore>().FindAsync(SesameApp.PoolId, "+15550009999", CancellationToken.None));
+    }
 }

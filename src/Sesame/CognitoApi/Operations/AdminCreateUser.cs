@@ -3,6 +3,7 @@ using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.SignUp;
 using Sesame.Storage;
+using Sesame.Triggers;
 using Sesame.Users;
 
 namespace Sesame.CognitoApi.Operations;
@@ -20,7 +21,8 @@ internal sealed record AdminCreateUserResponse(UserType User);
 /// (../reference/cognito-protocol.md §7.17). With a <c>TemporaryPassword</c> the user is <c>FORCE_CHANGE_PASSWORD</c>,
 /// as in Cognito. The admin may set <c>email_verified</c> / <c>phone_number_verified</c>.
 /// </summary>
-internal sealed class AdminCreateUser(UserPools pools, IUserStore users, IUserAdminStore adminStore, Outbox outbox, TimeProvider time)
+internal sealed class AdminCreateUser(
+    UserPools pools, IUserStore users, IUserAdminStore adminStore, Outbox outbox, TriggerInvoker triggers, TimeProvider time)
     : CognitoOperation<AdminCreateUserRequest, AdminCreateUserResponse>(AdminJsonContext.Wire.AdminCreateUserRequest, AdminJsonContext.Wire.AdminCreateUserResponse)
 {
     public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
@@ -101,7 +103,21 @@ internal sealed class AdminCreateUser(UserPools pools, IUserStore users, IUserAd
             ModifiedAt = now,
         };
 
-        // Seam for issue 3: PreSignUp with triggerSource PreSignUp_AdminCreateUser runs here once that event exists.
+        // PreSignUp_AdminCreateUser may refuse the user; its three flags are ignored, as in Cognito (the pre sign-up guide).
+        var preSignUp = new PreSignUpEvent
+        {
+            TriggerSource = "PreSignUp_AdminCreateUser",
+            Region = pool.Region,
+            UserPoolId = pool.Id,
+            UserName = user.Username,
+            CallerContext = new CallerContext { ClientId = "CLIENT_ID_NOT_APPLICABLE" },
+            Request = new PreSignUpRequest
+            {
+                UserAttributes = new Dictionary<string, string>(attributes, StringComparer.Ordinal),
+                ClientMetadata = request.ClientMetadata,
+            },
+        };
+        await triggers.InvokeAsync("PreSignUp", preSignUp, cancellationToken);
         var messages = action == "SUPPRESS" ? [] : Invitations(pool, user, mediums, password);
         var outcome = await users.CreateAsync(user, null, messages.FirstOrDefault(), cancellationToken);
         switch (outcome)
