@@ -299,9 +299,7 @@ internal sealed class AccountFlow(
     private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
 
     private static CognitoException AliasExists(string attribute) =>
-        CognitoErrors.Error(AliasExistsException, $"An account with the given {attribute} already exists.");
-
-    public const string AliasExistsException = "AliasExistsException";
+        CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
 
     private static CodeDeliveryDetails Details(string attribute, string destination) =>
         attribute == UserAttributes.PhoneNumber

@@ -21,7 +21,7 @@ internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow ac
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        AccountFlow.AliasExistsException, CognitoErrors.UserNotFound,
+        CognitoErrors.AliasExists, CognitoErrors.UserNotFound,
         CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
     ];
 

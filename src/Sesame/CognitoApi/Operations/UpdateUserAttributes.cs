@@ -20,7 +20,7 @@ internal sealed class UpdateUserAttributes(AccountFlow account)
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        AccountFlow.AliasExistsException, CognitoErrors.CodeDeliveryFailure, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode,
+        CognitoErrors.AliasExists, CognitoErrors.CodeDeliveryFailure, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode,
         "ForbiddenException", "PasswordResetRequiredException", CognitoErrors.UserNotConfirmed, CognitoErrors.UserNotFound,
         CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
     ];

@@ -14,7 +14,7 @@ internal sealed class VerifyUserAttribute(AccountFlow account)
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        AccountFlow.AliasExistsException, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode, "ForbiddenException",
+        CognitoErrors.AliasExists, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode, "ForbiddenException",
         CognitoErrors.LimitExceeded, "PasswordResetRequiredException", CognitoErrors.UserNotConfirmed, CognitoErrors.UserNotFound,
     ];
 
