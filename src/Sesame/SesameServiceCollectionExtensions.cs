@@ -9,6 +9,7 @@ using Sesame.Admin;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
+using Sesame.Metrics;
 using Sesame.Secrets;
 using Sesame.SignIn;
 using Sesame.Storage;
@@ -48,6 +49,7 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameSignIn();
         services.AddSesameAdmin();
         services.AddSesameAccount();
+        services.AddSesameMetrics();
         services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy

@@ -25,6 +25,7 @@ import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerAccountTests } from './tests/account.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
+import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -128,6 +129,7 @@ async function main() {
   registerLegacyTests(test, env);
   registerAmplifyUserAuthTests(test, env);
   registerAccountTests(test, env);
+  registerDeliveryTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,

@@ -29,6 +29,9 @@ public sealed class UserPoolOptions
     /// <summary>Codes sent to confirm a sign-up.</summary>
     public ConfirmationCodeOptions ConfirmationCode { get; set; } = new();
 
+    /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
+    public PoolDeliveryOptions Delivery { get; set; } = new();
+
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 }

@@ -13,6 +13,7 @@ internal static class StorageServices
         services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
         services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.TryAddSingleton<IMessageStatusStore, SqliteMessageStatusStore>();
         services.TryAddSingleton<SqliteSigningKeyStore>();
         services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
         services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
