@@ -58,7 +58,7 @@ internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow ac
 
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         var user = await admin.FindAsync(request.UserPoolId, request.Username, cancellationToken);
-        await account.AdminUpdateAttributesAsync(user, changes, cancellationToken);
+        await account.AdminUpdateAttributesAsync(user, changes, request.ClientMetadata, cancellationToken);
         return new AccountEmptyResponse();
     }
 }
