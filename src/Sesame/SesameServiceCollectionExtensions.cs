@@ -48,8 +48,8 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameTriggers();
         services.AddSesameSignIn();
         services.AddSesameAdmin();
-        services.AddSesameAccount();
         services.AddSesameMetrics();
+        services.AddSesameAccount();
         services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy

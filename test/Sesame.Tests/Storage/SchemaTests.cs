@@ -31,7 +31,6 @@ public sealed class SchemaTests
                 command.ExecuteNonQuery();
             }
 
-            SqliteConnection.ClearAllPools();
             using var second = new SesameApp(dataDir: dataDir);
             var phone = SesameApp.NewPhone();
             await second.CreateConfirmedUserAsync(phone, ("email", SesameApp.NewEmail()));
@@ -40,7 +39,6 @@ public sealed class SchemaTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             Directory.Delete(dataDir, recursive: true);
         }
     }
