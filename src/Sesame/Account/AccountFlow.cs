@@ -1,6 +1,8 @@
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
+using Sesame.Delivery.Templates;
+using Sesame.SignIn;
 using Sesame.SignUp;
 using Sesame.Storage;
 using Sesame.Tokens;
@@ -27,12 +29,13 @@ internal sealed class AccountFlow(
     UserPools pools,
     OneTimeCodes codes,
     Outbox outbox,
+    MessageComposer composer,
     TimeProvider time)
 {
     private const int MaxWriteAttempts = 5;
 
     /// <summary>The user an access token belongs to; refused when revoked, expired, deleted or disabled.</summary>
-    public async ValueTask<User> SignedInUserAsync(string accessToken, string issuerOrigin, CancellationToken cancellationToken)
+    public async ValueTask<(User User, AccessTokenClaims Claims)> SignedInUserAsync(string accessToken, string issuerOrigin, CancellationToken cancellationToken)
     {
         var claims = await validator.ValidateAsync(accessToken, issuerOrigin, cancellationToken);
         var user = await users.FindAsync(claims.PoolId, claims.Username, cancellationToken);
@@ -46,11 +49,12 @@ internal sealed class AccountFlow(
             throw CognitoErrors.UserDisabled();
         }
 
-        return user;
+        return (user, claims);
     }
 
     /// <summary>UpdateUserAttributes: other attributes change at once; a new phone number or email waits for its code.</summary>
-    public async ValueTask<List<CodeDeliveryDetails>> UpdateAttributesAsync(User user, Dictionary<string, string> changes, CancellationToken cancellationToken)
+    public async ValueTask<List<CodeDeliveryDetails>> UpdateAttributesAsync(
+        User user, Dictionary<string, string> changes, string clientId, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -69,7 +73,10 @@ internal sealed class AccountFlow(
                     }
 
                     await EnsureAliasFreeAsync(user, name, value, cancellationToken);
-                    var (code, message) = NewCode(pool, user, name, value, pendingValue: value, now);
+                    var (code, message) = await NewCodeAsync(
+                        new CodeMessageRequest(pool, MessagePurpose.UpdateUserAttribute, Medium(name), value, string.Empty, TimeSpan.Zero, user.Username,
+                            CustomAuthFlow.Attributes(user), clientId, clientMetadata),
+                        user, name, pendingValue: value, now, cancellationToken);
                     pending.Add(code);
                     messages.Add(message);
                     details.Add(Details(name, value));
@@ -103,7 +110,8 @@ internal sealed class AccountFlow(
     /// AdminUpdateUserAttributes: every value changes at once. A changed phone number or email is unverified and gets a
     /// code, unless the same call sets its <c>*_verified</c> flag to true (Cognito's documented way to skip verification).
     /// </summary>
-    public async ValueTask AdminUpdateAttributesAsync(User user, Dictionary<string, string> changes, CancellationToken cancellationToken)
+    public async ValueTask AdminUpdateAttributesAsync(
+        User user, Dictionary<string, string> changes, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -137,7 +145,10 @@ internal sealed class AccountFlow(
                     user.Attributes[verifiedFlag] = "false";
                     if (changes.GetValueOrDefault(verifiedFlag) != "true")
                     {
-                        var (code, message) = NewCode(pool, user, name, value, pendingValue: null, now);
+                        var (code, message) = await NewCodeAsync(
+                            new CodeMessageRequest(pool, MessagePurpose.UpdateUserAttribute, Medium(name), value, string.Empty, TimeSpan.Zero, user.Username,
+                                CustomAuthFlow.Attributes(user), AdminClientId, clientMetadata),
+                            user, name, pendingValue: null, now, cancellationToken);
                         pending.Add(code);
                         messages.Add(message);
                     }
@@ -172,13 +183,17 @@ internal sealed class AccountFlow(
     }
 
     /// <summary>GetUserAttributeVerificationCode: a code for the pending new value if there is one, else for the current value.</summary>
-    public async ValueTask<CodeDeliveryDetails> SendCodeAsync(User user, string attribute, CancellationToken cancellationToken)
+    public async ValueTask<CodeDeliveryDetails> SendCodeAsync(
+        User user, string attribute, string clientId, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = Pool(user);
         var pendingValue = await accounts.PendingValueAsync(pool.Id, Logins.UsernameKey(user.Username), attribute, cancellationToken);
         var destination = pendingValue ?? user.Attributes.GetValueOrDefault(attribute)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The user has no {attribute} to send a code to.");
-        var (code, message) = NewCode(pool, user, attribute, destination, pendingValue, time.GetUtcNow());
+        var (code, message) = await NewCodeAsync(
+            new CodeMessageRequest(pool, MessagePurpose.VerifyUserAttribute, Medium(attribute), destination, string.Empty, TimeSpan.Zero, user.Username,
+                CustomAuthFlow.Attributes(user), clientId, clientMetadata),
+            user, attribute, pendingValue, time.GetUtcNow(), cancellationToken);
         await accounts.SaveAttributeCodeAsync(code, message, cancellationToken);
         outbox.Notify();
         return Details(attribute, destination);
@@ -273,19 +288,18 @@ internal sealed class AccountFlow(
         }
     }
 
-    private (AttributeCode Code, OutboxMessage Message) NewCode(
-        UserPool pool, User user, string attribute, string destination, string? pendingValue, DateTimeOffset now)
+    /// <summary>A code for <paramref name="request"/>'s destination, and its message composed like every other code message.</summary>
+    private async ValueTask<(AttributeCode Code, OutboxMessage Message)> NewCodeAsync(
+        CodeMessageRequest request, User user, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var pool = request.Pool;
+        var destination = request.Destination;
         var options = pool.Options.ConfirmationCode;
         var code = OneTimeCodes.Generate(options.Length);
         var nonce = OneTimeCodes.NewNonce();
         var expiresAt = now + options.Lifetime;
         var mac = codes.Mac(Purpose(attribute, destination), pool.Id, UserKey(user), nonce, expiresAt.ToUnixTimeMilliseconds(), code);
-        var message = attribute == UserAttributes.PhoneNumber
-            ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
-            : outbox.Email(pool.Id, destination,
-                MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
-                MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code);
+        var message = await composer.ComposeAsync(request with { Code = code, Lifetime = options.Lifetime }, cancellationToken);
         byte[] stored = [.. System.Text.Encoding.ASCII.GetBytes(nonce), .. mac];
         return (new AttributeCode(pool.Id, Logins.UsernameKey(user.Username), attribute, stored, expiresAt, 0, options.MaxAttempts, pendingValue), message);
     }
@@ -296,12 +310,15 @@ internal sealed class AccountFlow(
     // Bound to the sub too, so a code can never verify anything for a later user who takes the same username.
     private static string UserKey(User user) => $"{Logins.UsernameKey(user.Username)}:{user.Sub}";
 
+    // Cognito's callerContext.clientId for calls that come from no app client (Admin*).
+    private const string AdminClientId = "CLIENT_ID_NOT_APPLICABLE";
+
+    private static string Medium(string attribute) => attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL";
+
     private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
 
     private static CognitoException AliasExists(string attribute) =>
-        CognitoErrors.Error(AliasExistsException, $"An account with the given {attribute} already exists.");
-
-    public const string AliasExistsException = "AliasExistsException";
+        CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
 
     private static CodeDeliveryDetails Details(string attribute, string destination) =>
         attribute == UserAttributes.PhoneNumber

@@ -23,6 +23,12 @@ internal static class CognitoErrors
     public const string UnexpectedLambda = "UnexpectedLambdaException";
     public const string InvalidLambdaResponse = "InvalidLambdaResponseException";
 
+    // Refresh, revocation and account operations.
+    public const string AliasExists = "AliasExistsException";
+    public const string RefreshTokenReuse = "RefreshTokenReuseException";
+    public const string Unauthorized = "UnauthorizedException";
+    public const string UnsupportedTokenType = "UnsupportedTokenTypeException";
+
     // Protocol-level errors every AWS JSON 1.1 service returns before an operation runs.
     public const string UnknownOperation = "UnknownOperationException";
     public const string Serialization = "SerializationException";

@@ -16,8 +16,6 @@ namespace Sesame.Tokens;
 internal sealed class RefreshTokenFlow(
     IRefreshTokenStore refreshTokens, IRefreshTokenRotationStore rotation, IUserStore users, TokenIssuer issuer, ServerSecrets secrets, TimeProvider time)
 {
-    public const string RefreshTokenReuse = "RefreshTokenReuseException";
-
     /// <summary>InitiateAuth <c>REFRESH_TOKEN_AUTH</c> / <c>REFRESH_TOKEN</c>: ID and access tokens; the refresh token is unchanged.</summary>
     public async ValueTask<AuthenticationResult> RefreshAsync(
         AppClient client, string refreshToken, string? secretHash, string issuerOrigin, CancellationToken cancellationToken)
@@ -85,7 +83,7 @@ internal sealed class RefreshTokenFlow(
             case RotationOutcome.Expired:
                 throw ExpiredToken();
             case RotationOutcome.Reused:
-                throw CognitoErrors.Error(RefreshTokenReuse, "Refresh Token has been reused; every token of this sign-in is now revoked.");
+                throw CognitoErrors.Error(CognitoErrors.RefreshTokenReuse, "Refresh Token has been reused; every token of this sign-in is now revoked.");
         }
 
         var tokens = await MintAsync(client, result.Token!, issuerOrigin, cancellationToken);

@@ -167,7 +167,6 @@ public sealed class RefreshTokenRotationTests : IDisposable
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataDir, recursive: true);
         }
     }

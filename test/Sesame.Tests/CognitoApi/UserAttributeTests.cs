@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Sesame.Tests.TestSupport;
+using Sesame.Triggers;
 
 namespace Sesame.Tests.CognitoApi;
 
@@ -194,6 +196,41 @@ public sealed class UserAttributeTests : IDisposable
         }
 
         Assert.Contains(answers, a => a.Status == 200);
+    }
+
+    [Fact]
+    public async Task AttributeCodes_CustomMessageTrigger_SeesCognitosTriggerSources()
+    {
+        var sources = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(new CustomMessageTrigger(e =>
+        {
+            sources.Enqueue(e.TriggerSource);
+            e.Response.SmsMessage = $"{e.TriggerSource} {{####}}";
+        })));
+        var phone = SesameApp.NewPhone();
+        await app.CreateConfirmedUserAsync(phone);
+        var tokens = await app.SignInAsync(phone);
+        var newPhone = SesameApp.NewPhone();
+
+        (await app.CallAsync("UpdateUserAttributes", new { AccessToken = tokens.Access(), UserAttributes = new[] { new { Name = "phone_number", Value = newPhone } } }))
+            .AssertOk();
+        (await app.CallAsync("GetUserAttributeVerificationCode", new { AccessToken = tokens.Access(), AttributeName = "phone_number" })).AssertOk();
+
+        Assert.StartsWith("CustomMessage_UpdateUserAttribute ", (await app.MessageAsync(newPhone, 1)).Body, StringComparison.Ordinal);
+        var resent = await app.MessageAsync(newPhone, 2);
+        Assert.StartsWith("CustomMessage_VerifyUserAttribute ", resent.Body, StringComparison.Ordinal);
+        // The latest code is the one that verifies.
+        (await app.CallAsync("VerifyUserAttribute", new { AccessToken = tokens.Access(), AttributeName = "phone_number", Code = resent.Code })).AssertOk();
+        Assert.Contains("CustomMessage_UpdateUserAttribute", sources);
+    }
+
+    private sealed class CustomMessageTrigger(Action<CustomMessageEvent> edit) : ITrigger<CustomMessageEvent>
+    {
+        public ValueTask HandleAsync(CustomMessageEvent triggerEvent, CancellationToken cancellationToken)
+        {
+            edit(triggerEvent);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]

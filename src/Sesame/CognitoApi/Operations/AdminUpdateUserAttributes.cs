@@ -21,7 +21,7 @@ internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow ac
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        AccountFlow.AliasExistsException, CognitoErrors.UserNotFound,
+        CognitoErrors.AliasExists, CognitoErrors.UserNotFound,
         CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
     ];
 
@@ -58,7 +58,7 @@ internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow ac
 
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         var user = await admin.FindAsync(request.UserPoolId, request.Username, cancellationToken);
-        await account.AdminUpdateAttributesAsync(user, changes, cancellationToken);
+        await account.AdminUpdateAttributesAsync(user, changes, request.ClientMetadata, cancellationToken);
         return new AccountEmptyResponse();
     }
 }

@@ -14,7 +14,7 @@ internal sealed class DeleteUser(AccountFlow account)
     public override async ValueTask<AccountEmptyResponse> ExecuteAsync(AccessTokenRequest request, CognitoCall call, CancellationToken cancellationToken)
     {
         var token = Validate.Token(request.AccessToken, "accessToken");
-        var user = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
+        var (user, _) = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
         await account.DeleteAsync(user, cancellationToken);
         return new AccountEmptyResponse();
     }

@@ -17,7 +17,7 @@ internal sealed class GetTokensFromRefreshToken(UserPools pools, RefreshTokenFlo
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        "ForbiddenException", RefreshTokenFlow.RefreshTokenReuse, CognitoErrors.UserNotFound,
+        "ForbiddenException", CognitoErrors.RefreshTokenReuse, CognitoErrors.UserNotFound,
         CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
     ];
 

@@ -27,7 +27,8 @@ internal sealed class GetUserAttributeVerificationCode(AccountFlow account)
         var token = Validate.Token(request.AccessToken, "accessToken");
         var attribute = VerifyUserAttribute.VerifiableAttribute(request.AttributeName);
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
-        var user = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
-        return new GetUserAttributeVerificationCodeResponse(await account.SendCodeAsync(user, attribute, cancellationToken));
+        var (user, claims) = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
+        return new GetUserAttributeVerificationCodeResponse(
+            await account.SendCodeAsync(user, attribute, claims.ClientId, request.ClientMetadata, cancellationToken));
     }
 }

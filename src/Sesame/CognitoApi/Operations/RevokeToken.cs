@@ -15,30 +15,27 @@ internal sealed record RevokeTokenRequest(string? Token, string? ClientId, strin
 internal sealed class RevokeToken(UserPools pools, IRefreshTokenStore refreshTokens, TimeProvider time)
     : CognitoOperation<RevokeTokenRequest, AccountEmptyResponse>(AccountJsonContext.Wire.RevokeTokenRequest, AccountJsonContext.Wire.AccountEmptyResponse)
 {
-    private const string Unauthorized = "UnauthorizedException";
-    private const string UnsupportedTokenType = "UnsupportedTokenTypeException";
-
     public override string Name => "RevokeToken";
 
     // Cognito's model declares neither NotAuthorizedException nor ResourceNotFoundException here: never raise them.
-    protected override IEnumerable<string> DeclaredErrors => [Unauthorized, "UnsupportedOperationException", UnsupportedTokenType, "ForbiddenException"];
+    protected override IEnumerable<string> DeclaredErrors => [CognitoErrors.Unauthorized, "UnsupportedOperationException", CognitoErrors.UnsupportedTokenType, "ForbiddenException"];
 
     public override async ValueTask<AccountEmptyResponse> ExecuteAsync(RevokeTokenRequest request, CognitoCall call, CancellationToken cancellationToken)
     {
         var token = Validate.Token(request.Token, "token");
         var clientId = Validate.ClientId(request.ClientId);
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
-        var client = pools.FindClient(clientId) ?? throw CognitoErrors.Error(Unauthorized, "Invalid client id.");
+        var client = pools.FindClient(clientId) ?? throw CognitoErrors.Error(CognitoErrors.Unauthorized, "Invalid client id.");
         if (client.Options.Secret is { } secret
             && !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(request.ClientSecret ?? string.Empty)))
         {
-            throw CognitoErrors.Error(Unauthorized, "Invalid client secret.");
+            throw CognitoErrors.Error(CognitoErrors.Unauthorized, "Invalid client secret.");
         }
 
         if (token.Contains('.', StringComparison.Ordinal))
         {
             // A JWT (ID or access token): only refresh tokens are revocable, as in Cognito.
-            throw CognitoErrors.Error(UnsupportedTokenType, "Only refresh tokens can be revoked.");
+            throw CognitoErrors.Error(CognitoErrors.UnsupportedTokenType, "Only refresh tokens can be revoked.");
         }
 
         var record = await refreshTokens.FindAsync(TokenIssuer.HashRefreshToken(token), cancellationToken);
@@ -51,7 +48,7 @@ internal sealed class RevokeToken(UserPools pools, IRefreshTokenStore refreshTok
         if (record.ClientId != client.ClientId)
         {
             // RFC 7009 §2.1: a client may revoke only its own tokens.
-            throw CognitoErrors.Error(Unauthorized, "The token was not issued to this client.");
+            throw CognitoErrors.Error(CognitoErrors.Unauthorized, "The token was not issued to this client.");
         }
 
         await refreshTokens.RevokeAsync(record.OriginJti, time.GetUtcNow(), cancellationToken);

@@ -20,7 +20,7 @@ internal sealed class UpdateUserAttributes(AccountFlow account)
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        AccountFlow.AliasExistsException, CognitoErrors.CodeDeliveryFailure, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode,
+        CognitoErrors.AliasExists, CognitoErrors.CodeDeliveryFailure, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode,
         "ForbiddenException", "PasswordResetRequiredException", CognitoErrors.UserNotConfirmed, CognitoErrors.UserNotFound,
         CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
     ];
@@ -36,7 +36,8 @@ internal sealed class UpdateUserAttributes(AccountFlow account)
         var token = Validate.Token(request.AccessToken, "accessToken");
         var changes = UserAttributes.FromClient(request.UserAttributes, "userAttributes");
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
-        var user = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
-        return new UpdateUserAttributesResponse(await account.UpdateAttributesAsync(user, changes, cancellationToken));
+        var (user, claims) = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
+        return new UpdateUserAttributesResponse(
+            await account.UpdateAttributesAsync(user, changes, claims.ClientId, request.ClientMetadata, cancellationToken));
     }
 }

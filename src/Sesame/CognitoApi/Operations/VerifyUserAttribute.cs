@@ -14,7 +14,7 @@ internal sealed class VerifyUserAttribute(AccountFlow account)
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
-        AccountFlow.AliasExistsException, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode, "ForbiddenException",
+        CognitoErrors.AliasExists, CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode, "ForbiddenException",
         CognitoErrors.LimitExceeded, "PasswordResetRequiredException", CognitoErrors.UserNotConfirmed, CognitoErrors.UserNotFound,
     ];
 
@@ -23,7 +23,7 @@ internal sealed class VerifyUserAttribute(AccountFlow account)
         var token = Validate.Token(request.AccessToken, "accessToken");
         var attribute = VerifiableAttribute(request.AttributeName);
         var code = Validate.Code(request.Code, "code");
-        var user = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
+        var (user, _) = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
         await account.VerifyAsync(user, attribute, code, cancellationToken);
         return new AccountEmptyResponse();
     }

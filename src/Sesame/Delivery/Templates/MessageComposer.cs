@@ -17,6 +17,12 @@ internal enum MessagePurpose
 
     /// <summary>A confirmation code sent again: <c>CustomMessage_ResendCode</c>.</summary>
     ResendCode,
+
+    /// <summary>A code for a changed phone number or email (UpdateUserAttributes, AdminUpdateUserAttributes): <c>CustomMessage_UpdateUserAttribute</c>.</summary>
+    UpdateUserAttribute,
+
+    /// <summary>A code asked for with GetUserAttributeVerificationCode: <c>CustomMessage_VerifyUserAttribute</c>.</summary>
+    VerifyUserAttribute,
 }
 
 /// <summary>One code message to compose.</summary>
@@ -51,6 +57,8 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
             {
                 MessagePurpose.SignUp => "CustomMessage_SignUp",
                 MessagePurpose.ResendCode => "CustomMessage_ResendCode",
+                MessagePurpose.UpdateUserAttribute => "CustomMessage_UpdateUserAttribute",
+                MessagePurpose.VerifyUserAttribute => "CustomMessage_VerifyUserAttribute",
                 _ => "CustomMessage_Authentication",
             },
             Region = pool.Region,

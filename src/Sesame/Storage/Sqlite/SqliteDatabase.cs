@@ -96,17 +96,23 @@ internal sealed class SqliteDatabase : IDisposable
             create.ExecuteNonQuery();
         }
 
-        long current;
+        // Every script not yet recorded is applied, in order: scripts are numbered per feature branch, so a database
+        // that already has 0007 may still lack 0003 (skipping by "version <= max" would leave it out for ever).
+        var applied = new HashSet<long>();
         using (var read = connection.CreateCommand())
         {
             read.Transaction = transaction;
-            read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-            current = (long)read.ExecuteScalar()!;
+            read.CommandText = "SELECT version FROM schema_version";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                applied.Add(reader.GetInt64(0));
+            }
         }
 
         foreach (var (version, script) in Scripts())
         {
-            if (version <= current)
+            if (applied.Contains(version))
             {
                 continue;
             }
