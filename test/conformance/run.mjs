@@ -24,6 +24,7 @@ import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
+import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -126,6 +127,7 @@ async function main() {
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
   registerDeliveryTests(test, env);
+  registerAmplifyUserAuthTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,

@@ -27,6 +27,9 @@ internal sealed class AuthSessionState
     public List<ChallengeResult> History { get; set; } = [];
 
     public Dictionary<string, string> PrivateParameters { get; set; } = [];
+
+    /// <summary>USER_AUTH: the factors offered with SELECT_CHALLENGE.</summary>
+    public List<string> Available { get; set; } = [];
 }
 
 [JsonSerializable(typeof(AuthSessionState))]

@@ -10,7 +10,11 @@ namespace Sesame.SignIn;
 /// <summary>The outcome of one step of a sign-in. Failures are <see cref="CognitoException"/>s.</summary>
 internal abstract record SignInStep
 {
-    public sealed record Challenge(string ChallengeName, string Session, Dictionary<string, string> Parameters) : SignInStep;
+    public sealed record Challenge(string ChallengeName, string Session, Dictionary<string, string> Parameters) : SignInStep
+    {
+        /// <summary>USER_AUTH's SELECT_CHALLENGE: the factors the user may pick.</summary>
+        public IReadOnlyList<string>? AvailableChallenges { get; init; }
+    }
 
     public sealed record SignedIn(AuthenticationResult Tokens) : SignInStep;
 }

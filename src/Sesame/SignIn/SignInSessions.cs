@@ -40,4 +40,26 @@ internal sealed class SignInSessions(ISignInSessionStore store, SessionStrings s
         var state = JsonSerializer.Deserialize(record.State, SignInJsonContext.Default.AuthSessionState)!;
         return state.ClientId == client.ClientId ? state : throw CognitoErrors.InvalidSession();
     }
+
+    /// <summary>
+    /// Counts an answer against a session that survives wrong answers (USER_AUTH one-time codes). The session is not
+    /// consumed; call <see cref="ConsumeAsync"/> when the answer is right, or when it was the last one allowed.
+    /// </summary>
+    public async ValueTask<(AuthSessionState State, int Attempts, byte[] IdHash)> CountAttemptAsync(
+        AppClient client, string session, CancellationToken cancellationToken)
+    {
+        var idHash = strings.Open(session, client.ClientId) ?? throw CognitoErrors.InvalidSession();
+        var record = await store.CountAttemptAsync(idHash, cancellationToken) ?? throw CognitoErrors.InvalidSession();
+        if (record.ExpiresAt <= time.GetUtcNow())
+        {
+            await store.DeleteAsync(idHash, cancellationToken);
+            throw CognitoErrors.ExpiredSession();
+        }
+
+        var state = JsonSerializer.Deserialize(record.State, SignInJsonContext.Default.AuthSessionState)!;
+        return state.ClientId == client.ClientId ? (state, record.Attempts, idHash) : throw CognitoErrors.InvalidSession();
+    }
+
+    /// <summary>Consumes a session once; false when another request consumed it first.</summary>
+    public ValueTask<bool> ConsumeAsync(byte[] idHash, CancellationToken cancellationToken) => store.DeleteAsync(idHash, cancellationToken);
 }

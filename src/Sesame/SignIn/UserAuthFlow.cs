@@ -2,15 +2,27 @@ using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Storage;
 using Sesame.Tokens;
+using Sesame.Triggers.OneTimeCode;
+using Sesame.Users;
 
 namespace Sesame.SignIn;
 
 /// <summary>
-/// Cognito's choice-based <c>USER_AUTH</c> flow. With the <c>Session</c> that ConfirmSignUp returned, the confirmation
-/// code was the sign-in factor: tokens come at once, one SMS in all (the model doc on InitiateAuthRequest.Session).
+/// Cognito's choice-based <c>USER_AUTH</c> flow (native passwordless, cognito-protocol.md §5): a one-time code by SMS
+/// (<c>SMS_OTP</c>) or email (<c>EMAIL_OTP</c>), chosen with <c>PREFERRED_CHALLENGE</c> or through
+/// <c>SELECT_CHALLENGE</c>; and, with the <c>Session</c> that ConfirmSignUp returned, tokens at once (the
+/// confirmation code was the factor: one SMS in all).
 /// </summary>
-internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, TokenIssuer tokens)
+internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, SignInCodes codes, Pseudonyms pseudonyms, TokenIssuer tokens)
 {
+    public const string Kind = "USER_AUTH";
+    public const string SelectChallenge = "SELECT_CHALLENGE";
+    public const string SmsOtp = "SMS_OTP";
+    public const string EmailOtp = "EMAIL_OTP";
+
+    /// <summary>Every first factor Cognito names; the ones Sesame can start are the OTPs.</summary>
+    public static readonly string[] KnownFactors = [EmailOtp, SmsOtp, "PASSWORD", "PASSWORD_SRP", "WEB_AUTHN"];
+
     public async ValueTask<SignInStep> SignInAfterConfirmationAsync(
         AppClient client, string login, string session, string issuerOrigin, CancellationToken cancellationToken)
     {
@@ -28,5 +40,169 @@ internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, To
         }
 
         return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+    }
+
+    /// <summary>InitiateAuth USER_AUTH without a session: the preferred code challenge, or a choice.</summary>
+    public async ValueTask<SignInStep> StartAsync(AppClient client, string login, string? preferred, CancellationToken cancellationToken)
+    {
+        if (preferred is not null && !KnownFactors.Contains(preferred))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Invalid PREFERRED_CHALLENGE: {preferred}.");
+        }
+
+        var pool = client.Pool;
+        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if (user is null && !pool.Options.PreventUserExistenceErrors)
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+
+        if (user is not null)
+        {
+            CustomAuthFlow.Admit(user);
+        }
+
+        var state = new AuthSessionState
+        {
+            Kind = Kind,
+            Username = user?.Username ?? pseudonyms.Username(pool.Id, login),
+            Login = login,
+            UserNotFound = user is null,
+        };
+        var available = Available(user, login);
+        if (preferred is not null && available.Contains(preferred))
+        {
+            return await StartCodeAsync(client, user, state, preferred, cancellationToken);
+        }
+
+        // No preference, or one this user cannot use (UNCONFIRMED in Cognito): let the client choose.
+        state.ChallengeName = SelectChallenge;
+        state.Available = available;
+        var session = await sessions.CreateAsync(client, state, [], cancellationToken);
+        return new SignInStep.Challenge(SelectChallenge, session, new Dictionary<string, string> { ["USERNAME"] = state.Username })
+        {
+            AvailableChallenges = available,
+        };
+    }
+
+    /// <summary>RespondToAuthChallenge SELECT_CHALLENGE: start the chosen factor.</summary>
+    public async ValueTask<SignInStep> SelectAsync(AppClient client, string session, string username, string answer, CancellationToken cancellationToken)
+    {
+        var state = await sessions.TakeAsync(client, session, cancellationToken);
+        if (state.Kind != Kind || state.ChallengeName != SelectChallenge)
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var user = await CurrentUserAsync(client, state, username, cancellationToken);
+        if (!state.Available.Contains(answer))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The challenge {answer} is not available for this user.");
+        }
+
+        return await StartCodeAsync(client, user, state, answer, cancellationToken);
+    }
+
+    /// <summary>
+    /// RespondToAuthChallenge SMS_OTP / EMAIL_OTP. A wrong code keeps the session (Amplify retries with the same one
+    /// after CodeMismatchException) until the attempt cap, whose last wrong answer ends the sign-in.
+    /// </summary>
+    public async ValueTask<SignInStep> AnswerCodeAsync(
+        AppClient client, string challengeName, string session, string username, string code, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var (state, attempts, idHash) = await sessions.CountAttemptAsync(client, session, cancellationToken);
+        if (state.Kind != Kind || state.ChallengeName != challengeName)
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var maxAttempts = client.Pool.Options.OneTimeCode.MaxAttempts;
+        if (attempts > maxAttempts)
+        {
+            await sessions.ConsumeAsync(idHash, cancellationToken);
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var user = await CurrentUserAsync(client, state, username, cancellationToken);
+        var right = user is not null
+            && codes.Matches(client.Pool.Id, state.Username, SealedCode.Parse(state.PrivateParameters.GetValueOrDefault("code")), code);
+        if (!right)
+        {
+            if (attempts < maxAttempts)
+            {
+                throw CognitoErrors.Error(CognitoErrors.CodeMismatch, "Invalid code or auth state for the user.");
+            }
+
+            await sessions.ConsumeAsync(idHash, cancellationToken);
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        // Two right answers at once: only the one that consumes the session gets tokens.
+        if (!await sessions.ConsumeAsync(idHash, cancellationToken))
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        return new SignInStep.SignedIn(await tokens.IssueAsync(user!, client, issuerOrigin, cancellationToken));
+    }
+
+    private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, AuthSessionState state, string factor, CancellationToken cancellationToken)
+    {
+        var medium = factor == SmsOtp ? "SMS" : "EMAIL";
+        var destination = user is null
+            ? pseudonyms.MaskedDestination(client.Pool.Id, state.Login, medium)
+            : medium == "SMS" ? user.PhoneNumber! : user.Email!;
+        var (sealedCode, message) = await codes.IssueAsync(
+            new SignInCodeRequest(client.Pool, state.Username, medium, destination, CustomAuthFlow.Attributes(user), client.ClientId, null),
+            send: user is not null, cancellationToken);
+
+        state.ChallengeName = factor;
+        state.Available = [];
+        state.PrivateParameters = new Dictionary<string, string> { ["code"] = sealedCode.ToString() };
+        var session = await sessions.CreateAsync(client, state, message is null ? [] : [message], cancellationToken);
+        return new SignInStep.Challenge(factor, session, new Dictionary<string, string>
+        {
+            ["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium,
+            ["CODE_DELIVERY_DESTINATION"] = user is null ? destination : medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination),
+            ["USERNAME"] = state.Username,
+        });
+    }
+
+    /// <summary>The user behind a session, re-read (they may have been disabled), checked against the name the client sent.</summary>
+    private async ValueTask<User?> CurrentUserAsync(AppClient client, AuthSessionState state, string username, CancellationToken cancellationToken)
+    {
+        User? user = null;
+        if (!state.UserNotFound)
+        {
+            user = await users.FindAsync(client.Pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
+            CustomAuthFlow.Admit(user);
+        }
+
+        return CustomAuthFlow.Names(state, user).Contains(username) ? user : throw CognitoErrors.InvalidSession();
+    }
+
+    /// <summary>
+    /// The code factors a user can use: a verified phone number for SMS_OTP, a verified email for EMAIL_OTP. For a user
+    /// that does not exist, what the typed login suggests, so the answer looks like a real user's.
+    /// </summary>
+    private static List<string> Available(User? user, string login)
+    {
+        if (user is null)
+        {
+            return UserAttributes.IsPhoneNumber(login) ? [SmsOtp] : UserAttributes.IsEmail(login) ? [EmailOtp] : [EmailOtp, SmsOtp];
+        }
+
+        var available = new List<string>();
+        if (user.Email is not null && user.Attributes.GetValueOrDefault(UserAttributes.EmailVerified) == "true")
+        {
+            available.Add(EmailOtp);
+        }
+
+        if (user.PhoneNumber is not null && user.Attributes.GetValueOrDefault(UserAttributes.PhoneNumberVerified) == "true")
+        {
+            available.Add(SmsOtp);
+        }
+
+        return available;
     }
 }

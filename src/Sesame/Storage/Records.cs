@@ -7,8 +7,9 @@ internal sealed record VerificationCode(
     string PoolId, string UsernameKey, string Purpose, byte[] Mac, DateTimeOffset ExpiresAt, int Attempts, int MaxAttempts, string Attribute);
 
 /// <summary>A server-side sign-in session. The client holds only the <c>Session</c> string whose hash is the key.</summary>
+/// <param name="Attempts">Answers counted against the session (one-time-code challenges that allow retries).</param>
 internal sealed record AuthSessionRecord(
-    byte[] IdHash, string PoolId, string ClientId, string State, DateTimeOffset ExpiresAt);
+    byte[] IdHash, string PoolId, string ClientId, string State, DateTimeOffset ExpiresAt, int Attempts = 0);
 
 /// <summary>A refresh token, stored by hash. Tokens of one sign-in share <see cref="OriginJti"/>.</summary>
 internal sealed record RefreshTokenRecord(

@@ -10,6 +10,7 @@ internal static class TriggerServices
     {
         services.TryAddSingleton<TriggerInvoker>();
         services.TryAddSingleton<OneTimeCodes>();
+        services.TryAddSingleton<SignInCodes>();
         services.AddSingleton<ITrigger<DefineAuthChallengeEvent>, DefineOneTimeCodeChallenge>();
         services.AddSingleton<ITrigger<CreateAuthChallengeEvent>, CreateOneTimeCodeChallenge>();
         services.AddSingleton<ITrigger<VerifyAuthChallengeResponseEvent>, VerifyOneTimeCodeChallenge>();

@@ -38,4 +38,20 @@ internal sealed class Pseudonyms(ServerSecrets secrets)
         var digits = (BitConverter.ToUInt32(bytes) % 10_000).ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
         return ("SMS", "+*******" + digits);
     }
+
+    /// <summary>A masked destination for a chosen medium, as a real user with this login would show.</summary>
+    public string MaskedDestination(string poolId, string login, string medium)
+    {
+        var (guessed, masked) = Destination(poolId, login);
+        if (guessed == medium)
+        {
+            return masked;
+        }
+
+        Span<byte> bytes = stackalloc byte[32];
+        HMACSHA256.HashData(secrets.PseudonymKey, Encoding.UTF8.GetBytes($"{medium}\n{poolId}\n{Logins.Key(login)}"), bytes);
+        return medium == "SMS"
+            ? "+*******" + (BitConverter.ToUInt32(bytes) % 10_000).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)
+            : $"{(char)('a' + (bytes[4] % 26))}***@{(char)('a' + (bytes[5] % 26))}***";
+    }
 }

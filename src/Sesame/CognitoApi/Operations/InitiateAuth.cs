@@ -9,7 +9,8 @@ internal sealed record InitiateAuthRequest(
     string? Session);
 
 internal sealed record InitiateAuthResponse(
-    string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult);
+    string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult,
+    IReadOnlyList<string>? AvailableChallenges = null);
 
 internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth, RefreshTokenFlow refresh)
     : CognitoOperation<InitiateAuthRequest, InitiateAuthResponse>(
@@ -84,7 +85,7 @@ internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, U
                     return Respond(await userAuth.SignInAfterConfirmationAsync(client, username, session, call.PublicOrigin, cancellationToken));
                 }
 
-                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "USER_AUTH without a sign-up Session is not supported by this server yet.");
+                return Respond(await userAuth.StartAsync(client, username, parameters.GetValueOrDefault("PREFERRED_CHALLENGE"), cancellationToken));
             }
 
             case "ADMIN_NO_SRP_AUTH" or "ADMIN_USER_PASSWORD_AUTH":
@@ -97,7 +98,7 @@ internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, U
 
     internal static InitiateAuthResponse Respond(SignInStep step) => step switch
     {
-        SignInStep.Challenge c => new InitiateAuthResponse(c.ChallengeName, c.Session, c.Parameters, null),
+        SignInStep.Challenge c => new InitiateAuthResponse(c.ChallengeName, c.Session, c.Parameters, null, c.AvailableChallenges),
         SignInStep.SignedIn s => new InitiateAuthResponse(null, null, [], s.Tokens),
         _ => throw new InvalidOperationException(),
     };

@@ -12,7 +12,7 @@ internal sealed record RespondToAuthChallengeRequest(
 internal sealed record RespondToAuthChallengeResponse(
     string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult);
 
-internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow customAuth)
+internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth)
     : CognitoOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>(
         CognitoJsonContext.Wire.RespondToAuthChallengeRequest, CognitoJsonContext.Wire.RespondToAuthChallengeResponse)
 {
@@ -48,17 +48,21 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
         Validate.MapSize(responses, "challengeResponses");
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
 
-        if (challengeName != ChallengeNames.CustomChallenge)
-        {
-            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Challenge {challengeName} is not supported by this server yet.");
-        }
-
         // Everything is checked before the session is taken: a malformed answer does not burn the session.
         var username = InitiateAuth.Required(responses, "USERNAME");
-        var answer = InitiateAuth.Required(responses, "ANSWER");
         ClientCheck.SecretHash(client, username, responses.GetValueOrDefault("SECRET_HASH"));
-
-        var step = await customAuth.RespondAsync(client, challengeName, session, username, answer, request.ClientMetadata, call.PublicOrigin, cancellationToken);
+        var step = challengeName switch
+        {
+            ChallengeNames.CustomChallenge => await customAuth.RespondAsync(client, challengeName, session, username,
+                InitiateAuth.Required(responses, "ANSWER"), request.ClientMetadata, call.PublicOrigin, cancellationToken),
+            UserAuthFlow.SelectChallenge => await userAuth.SelectAsync(client, session, username,
+                InitiateAuth.Required(responses, "ANSWER"), cancellationToken),
+            UserAuthFlow.SmsOtp => await userAuth.AnswerCodeAsync(client, challengeName, session, username,
+                Validate.Code(InitiateAuth.Required(responses, "SMS_OTP_CODE"), "challengeResponses.SMS_OTP_CODE"), call.PublicOrigin, cancellationToken),
+            UserAuthFlow.EmailOtp => await userAuth.AnswerCodeAsync(client, challengeName, session, username,
+                Validate.Code(InitiateAuth.Required(responses, "EMAIL_OTP_CODE"), "challengeResponses.EMAIL_OTP_CODE"), call.PublicOrigin, cancellationToken),
+            _ => throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Challenge {challengeName} is not supported by this server yet."),
+        };
         return step switch
         {
             SignInStep.Challenge c => new RespondToAuthChallengeResponse(c.ChallengeName, c.Session, c.Parameters, null),

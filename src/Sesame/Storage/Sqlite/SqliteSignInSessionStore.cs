@@ -43,4 +43,31 @@ internal sealed class SqliteSignInSessionStore(SqliteDatabase database) : ISignI
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
                 : null;
         }, cancellationToken);
+
+    public async ValueTask<AuthSessionRecord?> CountAttemptAsync(byte[] idHash, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE auth_sessions SET attempts = attempts + 1 WHERE id_hash = $id
+                RETURNING pool_id, client_id, state, expires_at, attempts
+                """;
+            command.Parameters.AddWithValue("$id", idHash);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new AuthSessionRecord(idHash, reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.GetInt32(4))
+                : null;
+        }, cancellationToken);
+
+    public async ValueTask<bool> DeleteAsync(byte[] idHash, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM auth_sessions WHERE id_hash = $id";
+            command.Parameters.AddWithValue("$id", idHash);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
 }

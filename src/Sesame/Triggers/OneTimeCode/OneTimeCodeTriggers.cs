@@ -1,5 +1,4 @@
 using Sesame.Configuration;
-using Sesame.Delivery.Templates;
 using Sesame.Users;
 
 namespace Sesame.Triggers.OneTimeCode;
@@ -48,11 +47,9 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 /// on later rounds, carries the same code on (a retry never creates a second valid code). For a user that does not
 /// exist it makes an identical-looking challenge and sends nothing.
 /// </summary>
-internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes codes, MessageComposer messages, Pseudonyms pseudonyms, TimeProvider time)
+internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes codes, Pseudonyms pseudonyms)
     : ITrigger<CreateAuthChallengeEvent>
 {
-    public const string Purpose = "signin";
-
     public async ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
     {
         var pool = pools.FindPool(triggerEvent.UserPoolId)!;
@@ -69,16 +66,12 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
         var sealedCode = SealedCode.Parse(previous?.ChallengeMetadata);
         if (sealedCode is null)
         {
-            var code = OneTimeCodes.Generate(options.Length);
-            var nonce = OneTimeCodes.NewNonce();
-            var expires = (time.GetUtcNow() + options.Lifetime).ToUnixTimeMilliseconds();
-            sealedCode = new SealedCode(nonce, expires, codes.Mac(Purpose, pool.Id, Logins.UsernameKey(triggerEvent.UserName), nonce, expires, code));
-            if (!request.UserNotFound)
+            (sealedCode, var message) = await codes.IssueAsync(
+                new SignInCodeRequest(pool, triggerEvent.UserName, medium, destination, request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata),
+                send: !request.UserNotFound, cancellationToken);
+            if (message is not null)
             {
-                triggerEvent.PendingMessages.Add(await messages.ComposeAsync(
-                    new CodeMessageRequest(pool, MessagePurpose.SignIn, medium, destination, code, options.Lifetime, triggerEvent.UserName,
-                        request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata),
-                    cancellationToken));
+                triggerEvent.PendingMessages.Add(message);
             }
         }
 
@@ -95,7 +88,7 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
     /// email an email), which is what people expect and answers unknown users the same way; otherwise a verified
     /// contact first, as ASVS 6.6.1 asks for PSTN codes.
     /// </summary>
-    private static (string Medium, string Destination) Destination(Dictionary<string, string> attributes, CodeChannel channel, string login)
+    internal static (string Medium, string Destination) Destination(Dictionary<string, string> attributes, CodeChannel channel, string login)
     {
         attributes.TryGetValue(UserAttributes.PhoneNumber, out var phone);
         attributes.TryGetValue(UserAttributes.Email, out var email);
@@ -126,18 +119,14 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, OneTimeCodes c
 }
 
 /// <summary>The built-in VerifyAuthChallengeResponse: the answer must match the code's MAC before the code expires.</summary>
-internal sealed class VerifyOneTimeCodeChallenge(OneTimeCodes codes, TimeProvider time) : ITrigger<VerifyAuthChallengeResponseEvent>
+internal sealed class VerifyOneTimeCodeChallenge(SignInCodes codes) : ITrigger<VerifyAuthChallengeResponseEvent>
 {
     public ValueTask HandleAsync(VerifyAuthChallengeResponseEvent triggerEvent, CancellationToken cancellationToken)
     {
         var request = triggerEvent.Request;
-        var sealedCode = SealedCode.Parse(request.PrivateChallengeParameters.GetValueOrDefault("code"));
-        triggerEvent.Response.AnswerCorrect =
-            !request.UserNotFound
-            && sealedCode is not null
-            && DateTimeOffset.FromUnixTimeMilliseconds(sealedCode.ExpiresAtMs) > time.GetUtcNow()
-            && codes.Matches(sealedCode.Mac, CreateOneTimeCodeChallenge.Purpose, triggerEvent.UserPoolId,
-                Logins.UsernameKey(triggerEvent.UserName), sealedCode.Nonce, sealedCode.ExpiresAtMs, request.ChallengeAnswer.Trim());
+        triggerEvent.Response.AnswerCorrect = !request.UserNotFound
+            && codes.Matches(triggerEvent.UserPoolId, triggerEvent.UserName,
+                SealedCode.Parse(request.PrivateChallengeParameters.GetValueOrDefault("code")), request.ChallengeAnswer);
         return ValueTask.CompletedTask;
     }
 }
