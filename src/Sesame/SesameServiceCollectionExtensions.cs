@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame;
+using Sesame.Account;
 using Sesame.Admin;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
@@ -48,6 +49,7 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameSignIn();
         services.AddSesameAdmin();
         services.AddSesameMetrics();
+        services.AddSesameAccount();
         services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy

@@ -124,4 +124,7 @@ public sealed class AppClientOptions
 
     /// <summary>Refresh token lifetime: 1 hour to 3650 days. Default 30 days (NIST AAL1 reauthentication bound).</summary>
     public TimeSpan RefreshTokenValidity { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Cognito's <c>RefreshTokenRotation</c>: off by default.</summary>
+    public RefreshTokenRotationOptions RefreshTokenRotation { get; set; } = new();
 }

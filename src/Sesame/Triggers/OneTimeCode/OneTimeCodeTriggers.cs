@@ -66,9 +66,8 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes co
         var sealedCode = SealedCode.Parse(previous?.ChallengeMetadata);
         if (sealedCode is null)
         {
-            (sealedCode, var message) = await codes.IssueAsync(
-                new SignInCodeRequest(pool, triggerEvent.UserName, medium, destination, request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata),
-                send: !request.UserNotFound, cancellationToken);
+            (sealedCode, var message) = await codes.IssueAsync(pool, triggerEvent.UserName, medium, destination, send: !request.UserNotFound,
+                request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata, cancellationToken);
             if (message is not null)
             {
                 triggerEvent.PendingMessages.Add(message);
