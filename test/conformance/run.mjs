@@ -24,6 +24,7 @@ import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerAccountTests } from './tests/account.mjs';
+import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
@@ -127,6 +128,7 @@ async function main() {
   registerWireTests(test, env);
   registerSdkTests(test, env);
   registerLegacyTests(test, env);
+  registerAdminTests(test, env);
   registerAmplifyUserAuthTests(test, env);
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);

@@ -1,13 +1,26 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sesame.CognitoApi;
+using Sesame.CognitoApi.Operations;
 
 namespace Sesame.Admin;
 
 internal static class AdminServices
 {
-    /// <summary>IAM-style authentication of admin operations.</summary>
+    /// <summary>IAM-style authentication of admin operations, and the IAM-authorised operations themselves.</summary>
     public static IServiceCollection AddSesameAdmin(this IServiceCollection services)
     {
         services.TryAddSingleton<SigV4>();
+        services.TryAddSingleton<UserPoolAdmin>();
+        services.AddSingleton<ICognitoOperation, AdminCreateUser>();
+        services.AddSingleton<ICognitoOperation, AdminGetUser>();
+        services.AddSingleton<ICognitoOperation, ListUsers>();
+        services.AddSingleton<ICognitoOperation, AdminInitiateAuth>();
+        services.AddSingleton<ICognitoOperation, AdminRespondToAuthChallenge>();
+        services.AddSingleton<ICognitoOperation, CreateUserPool>();
+        services.AddSingleton<ICognitoOperation, DescribeUserPool>();
+        services.AddSingleton<ICognitoOperation, ListUserPools>();
+        services.AddSingleton<ICognitoOperation, CreateUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, DescribeUserPoolClient>();
         return services;
     }
 }

@@ -13,6 +13,9 @@ namespace Sesame.Admin;
 /// <c>cognito-idp</c>; Sesame recomputes the signature over the exact bytes received
 /// (docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
 /// </summary>
+/// <summary>The access key that signed an admin call, and the region its credential scope names.</summary>
+internal sealed record AdminCaller(string AccessKeyId, string Region);
+
 internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
@@ -20,8 +23,8 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
     // AWS refuses requests whose x-amz-date is more than 15 minutes away from its clock.
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 
-    /// <summary>Returns the access key id that signed the request, or throws the AWS error a client expects.</summary>
-    public string Authenticate(HttpRequest request, ReadOnlySpan<byte> body)
+    /// <summary>Returns who signed the request and for which region, or throws the AWS error a client expects.</summary>
+    public AdminCaller Authenticate(HttpRequest request, ReadOnlySpan<byte> body)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length == 0)
@@ -102,7 +105,7 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
         }
 
-        return keyId;
+        return new AdminCaller(keyId, region);
     }
 
     private static Dictionary<string, string> ParseFields(string value)

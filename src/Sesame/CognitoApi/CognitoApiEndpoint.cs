@@ -49,13 +49,10 @@ internal sealed partial class CognitoApiEndpoint
             }
 
             (rented, var length) = await ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
-            if (operation.RequiresIam)
-            {
-                // Public operations ignore signatures (the SDKs sign whenever credentials are configured).
-                _sigV4.Authenticate(context.Request, rented.AsSpan(0, length));
-            }
+            // Public operations ignore signatures (the SDKs sign whenever credentials are configured).
+            var caller = operation.RequiresIam ? _sigV4.Authenticate(context.Request, rented.AsSpan(0, length)) : null;
 
-            var call = new CognitoCall(requestId, PublicOrigin(context), context.Connection.RemoteIpAddress?.ToString());
+            var call = new CognitoCall(requestId, PublicOrigin(context), context.Connection.RemoteIpAddress?.ToString(), caller?.Region);
             await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);
         }
         catch (CognitoException error)

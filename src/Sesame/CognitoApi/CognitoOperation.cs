@@ -3,7 +3,8 @@ using System.Text.Json.Serialization.Metadata;
 namespace Sesame.CognitoApi;
 
 /// <summary>What the protocol layer knows about the HTTP call that an operation may need.</summary>
-internal sealed record CognitoCall(string RequestId, string PublicOrigin, string? SourceIp);
+/// <param name="SigningRegion">For IAM-authorised calls, the region the SigV4 credential scope names (CreateUserPool uses it).</param>
+internal sealed record CognitoCall(string RequestId, string PublicOrigin, string? SourceIp, string? SigningRegion = null);
 
 /// <summary>One Cognito action, as the endpoint dispatches it.</summary>
 internal interface ICognitoOperation

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using Sesame.Storage;
 
 namespace Sesame.Configuration;
 
@@ -18,6 +19,11 @@ internal sealed class UserPool(string id, UserPoolOptions options)
     public bool UsesPhoneAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("phone_number");
 
     public bool UsesEmailAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("email");
+
+    /// <summary>When the pool was created through the API; null for a configured pool.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public DateTimeOffset? ModifiedAt { get; init; }
 }
 
 /// <summary>A configured app client and the pool it belongs to.</summary>
@@ -32,35 +38,92 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
     public static readonly IReadOnlyList<string> DefaultAuthFlows = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
 
     public bool Allows(string explicitFlow) => (Options.ExplicitAuthFlows ?? DefaultAuthFlows).Contains(explicitFlow);
+
+    /// <summary>When the client was created through the API; null for a configured client.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public DateTimeOffset? ModifiedAt { get; init; }
 }
 
-/// <summary>Looks up pools and app clients. One dictionary lookup per request.</summary>
+/// <summary>
+/// Looks up pools and app clients: one dictionary lookup per request, on an immutable snapshot. Pools and clients
+/// created through the API (CreateUserPool, CreateUserPoolClient) are read from storage once at start-up and added
+/// copy-on-write, so a lookup never touches the database; configuration stays the source of configured pools.
+/// </summary>
 internal sealed class UserPools
 {
-    private readonly FrozenDictionary<string, UserPool> _pools;
-    private readonly FrozenDictionary<string, AppClient> _clients;
+    private readonly Lock _writeLock = new();
+    private volatile Snapshot _snapshot;
 
-    public UserPools(IOptions<SesameOptions> options)
+    public UserPools(IOptions<SesameOptions> options, IUserPoolStore store)
     {
-        var pools = new Dictionary<string, UserPool>(StringComparer.Ordinal);
-        var clients = new Dictionary<string, AppClient>(StringComparer.Ordinal);
+        var pools = new List<UserPool>();
+        var clients = new List<AppClient>();
         foreach (var (poolId, poolOptions) in options.Value.UserPools)
         {
             var pool = new UserPool(poolId, poolOptions);
-            pools[poolId] = pool;
+            pools.Add(pool);
             foreach (var (clientId, clientOptions) in poolOptions.Clients)
             {
-                clients[clientId] = new AppClient(clientId, clientOptions, pool);
+                clients.Add(new AppClient(clientId, clientOptions, pool));
             }
         }
 
-        _pools = pools.ToFrozenDictionary(StringComparer.Ordinal);
-        _clients = clients.ToFrozenDictionary(StringComparer.Ordinal);
+        // Once, before the first request: SQLite answers synchronously, so blocking here costs no thread-pool starvation.
+        var (storedPools, storedClients) = store.LoadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        foreach (var record in storedPools)
+        {
+            // A configured pool with the same id wins: configuration is the source for configured pools.
+            if (!pools.Any(p => p.Id == record.PoolId))
+            {
+                pools.Add(new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+            }
+        }
+
+        foreach (var record in storedClients)
+        {
+            if (pools.FirstOrDefault(p => p.Id == record.PoolId) is { } pool && !clients.Any(c => c.ClientId == record.ClientId))
+            {
+                clients.Add(new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+            }
+        }
+
+        _snapshot = new Snapshot([.. pools], [.. clients]);
     }
 
-    public IEnumerable<UserPool> All => _pools.Values;
+    /// <summary>Every pool: configured ones first, in configuration order, then created ones, oldest first.</summary>
+    public IEnumerable<UserPool> All => _snapshot.Ordered;
 
-    public UserPool? FindPool(string poolId) => _pools.GetValueOrDefault(poolId);
+    public UserPool? FindPool(string poolId) => _snapshot.Pools.GetValueOrDefault(poolId);
 
-    public AppClient? FindClient(string clientId) => _clients.GetValueOrDefault(clientId);
+    public AppClient? FindClient(string clientId) => _snapshot.Clients.GetValueOrDefault(clientId);
+
+    /// <summary>Makes a pool created through the API visible to every later lookup.</summary>
+    public void Add(UserPool pool)
+    {
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.Clients.Values]);
+        }
+    }
+
+    /// <summary>Makes an app client created through the API visible to every later lookup.</summary>
+    public void Add(AppClient client)
+    {
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            _snapshot = new Snapshot(current.Ordered, [.. current.Clients.Values, client]);
+        }
+    }
+
+    private sealed class Snapshot(IReadOnlyList<UserPool> ordered, IReadOnlyList<AppClient> clients)
+    {
+        public IReadOnlyList<UserPool> Ordered { get; } = ordered;
+
+        public FrozenDictionary<string, UserPool> Pools { get; } = ordered.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+
+        public FrozenDictionary<string, AppClient> Clients { get; } = clients.ToFrozenDictionary(c => c.ClientId, StringComparer.Ordinal);
+    }
 }

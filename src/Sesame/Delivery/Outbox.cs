@@ -23,10 +23,10 @@ internal sealed class Outbox(ServerSecrets secrets, TimeProvider time) : IDispos
 {
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
-    public OutboxMessage Sms(string poolId, string phoneNumber, string body, string code) =>
+    public OutboxMessage Sms(string poolId, string phoneNumber, string body, string? code) =>
         Compose(MessageChannel.Sms, poolId, Masking.Phone(phoneNumber), new MessagePayload(phoneNumber, body, null, code));
 
-    public OutboxMessage Email(string poolId, string email, string subject, string body, string code, string? html = null) =>
+    public OutboxMessage Email(string poolId, string email, string subject, string body, string? code, string? html = null) =>
         Compose(MessageChannel.Email, poolId, Masking.Email(email), new MessagePayload(email, body, subject, code, html));
 
     /// <summary>Call after the transaction that queued messages has committed.</summary>

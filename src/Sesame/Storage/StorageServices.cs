@@ -14,6 +14,8 @@ internal static class StorageServices
         services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.TryAddSingleton<IMessageStatusStore, SqliteMessageStatusStore>();
+        services.TryAddSingleton<IUserPoolStore, SqliteUserPoolStore>();
+        services.TryAddSingleton<IUserAdminStore, SqliteUserAdminStore>();
         services.TryAddSingleton<SqliteSigningKeyStore>();
         services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
         services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());

@@ -131,8 +131,9 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
+        // The server's SqliteDatabase clears its own connection pool when the host is disposed (ClearAllPools here would
+        // close connections of other tests' servers running in parallel).
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_keepDataDir)
         {
             return;

@@ -62,7 +62,10 @@ internal sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         _writeGate.Dispose();
-        SqliteConnection.ClearAllPools();
+        // Only this database's pool: ClearAllPools would also close connections other databases in the same process
+        // are using at that moment (several servers in one test run).
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     private SqliteConnection Open()

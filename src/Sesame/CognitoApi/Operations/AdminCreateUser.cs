@@ -1,0 +1,217 @@
+using Sesame.Admin;
+using Sesame.Configuration;
+using Sesame.Delivery;
+using Sesame.SignUp;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.CognitoApi.Operations;
+
+internal sealed record AdminCreateUserRequest(
+    string? UserPoolId, string? Username, List<AttributeType>? UserAttributes, string? TemporaryPassword, string? MessageAction,
+    List<string>? DesiredDeliveryMediums, Dictionary<string, string>? ClientMetadata);
+
+internal sealed record AdminCreateUserResponse(UserType User);
+
+/// <summary>
+/// Creates a user as an administrator. A user created with no <c>TemporaryPassword</c> is passwordless and
+/// <c>CONFIRMED</c> at once, so CUSTOM_AUTH signs them in: Cognito would leave a user it generated a password for in
+/// <c>FORCE_CHANGE_PASSWORD</c>, where custom auth ends in a NEW_PASSWORD_REQUIRED challenge instead of tokens
+/// (../reference/cognito-protocol.md §7.17). With a <c>TemporaryPassword</c> the user is <c>FORCE_CHANGE_PASSWORD</c>,
+/// as in Cognito. The admin may set <c>email_verified</c> / <c>phone_number_verified</c>.
+/// </summary>
+internal sealed class AdminCreateUser(UserPools pools, IUserStore users, IUserAdminStore adminStore, Outbox outbox, TimeProvider time)
+    : CognitoOperation<AdminCreateUserRequest, AdminCreateUserResponse>(AdminJsonContext.Wire.AdminCreateUserRequest, AdminJsonContext.Wire.AdminCreateUserResponse)
+{
+    public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
+
+    public override string Name => "AdminCreateUser";
+
+    public override bool RequiresIam => true;
+
+    protected override IEnumerable<string> DeclaredErrors =>
+    [
+        CognitoErrors.CodeDeliveryFailure, CognitoErrors.InvalidLambdaResponse, CognitoErrors.InvalidPassword,
+        "InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException", "PreconditionNotMetException",
+        CognitoErrors.UnexpectedLambda, "UnsupportedUserStateException", CognitoErrors.UserLambdaValidation,
+        CognitoErrors.UsernameExists, CognitoErrors.UserNotFound,
+    ];
+
+    public override async ValueTask<AdminCreateUserResponse> ExecuteAsync(AdminCreateUserRequest request, CognitoCall call, CancellationToken cancellationToken)
+    {
+        var pool = AdminShapes.FindPool(pools, request.UserPoolId);
+        var username = Validate.Username(request.Username);
+        var action = AdminShapes.Enum(request.MessageAction, "messageAction", "RESEND", "SUPPRESS");
+        var mediums = request.DesiredDeliveryMediums ?? ["SMS"];
+        foreach (var medium in mediums)
+        {
+            AdminShapes.Enum(medium, "desiredDeliveryMediums.member", "SMS", "EMAIL");
+        }
+
+        Validate.MapSize(request.ClientMetadata, "clientMetadata");
+        var password = string.IsNullOrEmpty(request.TemporaryPassword) ? null : Validate.Length(request.TemporaryPassword, "temporaryPassword", 0, 256);
+
+        if (action == "RESEND")
+        {
+            // Cognito: re-send the invitation to a user that already exists.
+            var existing = await users.FindAsync(pool.Id, username, cancellationToken) ?? throw CognitoErrors.UserDoesNotExist();
+            var again = Invitations(pool, existing, mediums, password);
+            await adminStore.QueueAsync(again, cancellationToken);
+            outbox.Notify();
+            return new AdminCreateUserResponse(AdminShapes.ToUserType(existing));
+        }
+
+        var (verified, rest) = SplitVerifiedFlags(request.UserAttributes);
+        var attributes = UserAttributes.FromClient(rest, "userAttributes");
+        var canonical = CanonicalUsername(pool, username, attributes);
+
+        foreach (var (attribute, flag) in new[] { (UserAttributes.PhoneNumber, UserAttributes.PhoneNumberVerified), (UserAttributes.Email, UserAttributes.EmailVerified) })
+        {
+            if (attributes.ContainsKey(attribute))
+            {
+                attributes[flag] = verified.GetValueOrDefault(flag, "false");
+            }
+            else if (verified.ContainsKey(flag))
+            {
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"{flag} cannot be set without {attribute}.");
+            }
+        }
+
+        if (password is null && !attributes.ContainsKey(UserAttributes.PhoneNumber) && !attributes.ContainsKey(UserAttributes.Email))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
+                "A passwordless user needs a phone_number or email attribute: sign-in codes are sent to it.");
+        }
+
+        if (password is not null && password.Length < pool.Options.PasswordMinimumLength)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+        }
+
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            PoolId = pool.Id,
+            Username = canonical,
+            Sub = Guid.NewGuid().ToString(),
+            Status = password is null ? UserStatus.Confirmed : ForceChangePassword,
+            Attributes = attributes,
+            PasswordHash = password is null ? null : Passwords.Hash(password),
+            CreatedAt = now,
+            ModifiedAt = now,
+        };
+
+        // Seam for issue 3: PreSignUp with triggerSource PreSignUp_AdminCreateUser runs here once that event exists.
+        var messages = action == "SUPPRESS" ? [] : Invitations(pool, user, mediums, password);
+        var outcome = await users.CreateAsync(user, null, messages.FirstOrDefault(), cancellationToken);
+        switch (outcome)
+        {
+            case CreateUserOutcome.UsernameExists:
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "User account already exists");
+            case CreateUserOutcome.PhoneNumberExists:
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
+            case CreateUserOutcome.EmailExists:
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given email already exists.");
+        }
+
+        if (messages.Count > 1)
+        {
+            await adminStore.QueueAsync(messages[1..], cancellationToken);
+        }
+
+        outbox.Notify();
+        return new AdminCreateUserResponse(AdminShapes.ToUserType(user));
+    }
+
+    // email_verified and phone_number_verified are the admin's to set (model doc of AdminCreateUser), not a client's.
+    private static (Dictionary<string, string> Verified, List<AttributeType>? Others) SplitVerifiedFlags(List<AttributeType>? attributes)
+    {
+        var verified = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (attributes is null)
+        {
+            return (verified, null);
+        }
+
+        var rest = new List<AttributeType>();
+        foreach (var attribute in attributes)
+        {
+            if (attribute?.Name is UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified)
+            {
+                if (attribute.Value is not ("true" or "false"))
+                {
+                    throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"{attribute.Name} must be \"true\" or \"false\".");
+                }
+
+                verified[attribute.Name] = attribute.Value;
+            }
+            else
+            {
+                rest.Add(attribute!);
+            }
+        }
+
+        return (verified, rest);
+    }
+
+    // In a pool that signs users in by phone or email, that Username becomes the attribute and the real username a UUID.
+    private static string CanonicalUsername(UserPool pool, string username, Dictionary<string, string> attributes)
+    {
+        string? attribute = null;
+        if (pool.UsesPhoneAsUsername && UserAttributes.IsPhoneNumber(username))
+        {
+            attribute = UserAttributes.PhoneNumber;
+        }
+        else if (pool.UsesEmailAsUsername && UserAttributes.IsEmail(username))
+        {
+            attribute = UserAttributes.Email;
+        }
+        else if (pool.UsesPhoneAsUsername || pool.UsesEmailAsUsername)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, (pool.UsesPhoneAsUsername, pool.UsesEmailAsUsername) switch
+            {
+                (true, true) => "Username should be either an email or a phone number.",
+                (true, false) => "Username should be a phone number.",
+                _ => "Username should be an email.",
+            });
+        }
+
+        if (attribute is null)
+        {
+            return username;
+        }
+
+        if (attributes.TryGetValue(attribute, out var given) && !string.Equals(given, username, StringComparison.OrdinalIgnoreCase))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The {attribute} attribute does not match the username.");
+        }
+
+        attributes[attribute] = username;
+        return Guid.NewGuid().ToString();
+    }
+
+    /// <summary>One invitation per desired medium; a medium the user has no contact for is an error, as in Cognito.</summary>
+    private List<OutboxMessage> Invitations(UserPool pool, User user, List<string> mediums, string? password)
+    {
+        var messages = new List<OutboxMessage>();
+        foreach (var medium in mediums.Distinct(StringComparer.Ordinal))
+        {
+            var sms = medium == "SMS";
+            var destination = sms ? user.PhoneNumber : user.Email;
+            if (destination is null)
+            {
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
+                    sms ? "User has no phone_number to send the invitation to." : "User has no email to send the invitation to.");
+            }
+
+            var app = pool.Options.Name;
+            var body = password is null
+                ? $"You have been invited to {app}. Sign in with {destination}: a one-time code will be sent to you."
+                : $"You have been invited to {app}. Your username is {destination} and your temporary password is {password}";
+            messages.Add(sms
+                ? outbox.Sms(pool.Id, destination, body, password)
+                : outbox.Email(pool.Id, destination, $"Your {app} invitation", body, password));
+        }
+
+        return messages;
+    }
+}

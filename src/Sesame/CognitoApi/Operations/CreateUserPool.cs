@@ -1,0 +1,83 @@
+using Sesame.Admin;
+using Sesame.Configuration;
+using Sesame.Storage;
+
+namespace Sesame.CognitoApi.Operations;
+
+internal sealed record PasswordPolicyType(int? MinimumLength, bool? RequireUppercase, bool? RequireLowercase, bool? RequireNumbers, bool? RequireSymbols);
+
+internal sealed record UserPoolPolicyType(PasswordPolicyType? PasswordPolicy);
+
+internal sealed record CreateUserPoolRequest(string? PoolName, UserPoolPolicyType? Policies, List<string>? UsernameAttributes);
+
+internal sealed record CreateUserPoolResponse(UserPoolType UserPool);
+
+/// <summary>
+/// Creates a pool stored in the database, beside the configured ones, with Sesame's defaults (built-in one-time codes,
+/// PreventUserExistenceErrors on). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c>, the minimum password length.
+/// Other members (LambdaConfig, MFA, schema, tags, …) are accepted and ignored: triggers are configured in code.
+/// </summary>
+internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users)
+    : CognitoOperation<CreateUserPoolRequest, CreateUserPoolResponse>(AdminJsonContext.Wire.CreateUserPoolRequest, AdminJsonContext.Wire.CreateUserPoolResponse)
+{
+    public override string Name => "CreateUserPool";
+
+    public override bool RequiresIam => true;
+
+    protected override IEnumerable<string> DeclaredErrors =>
+    [
+        "InvalidEmailRoleAccessPolicyException", "InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException",
+        CognitoErrors.LimitExceeded, "UserPoolTaggingException", "FeatureUnavailableInTierException", "TierChangeNotAllowedException",
+    ];
+
+    public override async ValueTask<CreateUserPoolResponse> ExecuteAsync(CreateUserPoolRequest request, CognitoCall call, CancellationToken cancellationToken)
+    {
+        var name = Names.Check(request.PoolName, "poolName");
+        var settings = new UserPoolOptions
+        {
+            Name = name,
+            // Cognito: a pool created without UsernameAttributes takes free-form usernames.
+            UsernameAttributes = [.. request.UsernameAttributes ?? []],
+        };
+        foreach (var attribute in settings.UsernameAttributes)
+        {
+            if (attribute is not ("phone_number" or "email"))
+            {
+                throw CognitoErrors.Validation("usernameAttributes", "Member must satisfy constraint: [Member must satisfy enum value set: [phone_number, email]]", attribute);
+            }
+        }
+
+        if (request.Policies?.PasswordPolicy?.MinimumLength is { } minimum)
+        {
+            if (minimum is < 6 or > 99)
+            {
+                throw CognitoErrors.Validation("policies.passwordPolicy.minimumLength", minimum < 6
+                    ? "Member must have value greater than or equal to 6"
+                    : "Member must have value less than or equal to 99", minimum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            settings.PasswordMinimumLength = minimum;
+        }
+
+        var pool = await admin.CreatePoolAsync(call.SigningRegion ?? ResourceIds.DefaultRegion, settings, cancellationToken);
+        return new CreateUserPoolResponse(DescribeUserPool.Describe(pool, await users.CountAsync(pool.Id, cancellationToken)));
+    }
+}
+
+/// <summary>Pool and client names: Cognito's length and pattern.</summary>
+internal static partial class Names
+{
+    public static string Check(string? value, string member)
+    {
+        var name = Validate.Length(value, member, 1, 128);
+        if (!NamePattern().IsMatch(name))
+        {
+            throw CognitoErrors.Validation(member, @"Member must satisfy regular expression pattern: [\w\s+=,.@-]+", name);
+        }
+
+        return name;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\w\s+=,.@-]+$")]
+    private static partial System.Text.RegularExpressions.Regex NamePattern();
+}
