@@ -79,6 +79,15 @@ public sealed class SesameBuilder(IServiceCollection services)
         return this;
     }
 
+    /// <summary>Runs <typeparamref name="TTrigger"/> for <typeparamref name="TEvent"/> in the pool <paramref name="userPoolId"/> only.</summary>
+    public SesameBuilder AddTrigger<TEvent, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TTrigger>(string userPoolId)
+        where TEvent : TriggerEvent
+        where TTrigger : class, ITrigger<TEvent>
+    {
+        Services.AddKeyedSingleton<ITrigger<TEvent>, TTrigger>(userPoolId);
+        return this;
+    }
+
     /// <summary>Sends text messages through <typeparamref name="TSender"/>.</summary>
     public SesameBuilder AddSmsSender<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSender>() where TSender : class, ISmsSender
     {

@@ -28,7 +28,9 @@ import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
+import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
 import { registerWireTests } from './tests/wire.mjs';
 
 // The SDK's Node 20 end-of-support notice is noise here (the brief pins Node 20).
@@ -43,6 +45,7 @@ const filters = process.argv.slice(2);
 const out = (line) => process.stdout.write(line + '\n');
 
 let server = null;
+let seedTriggers = null;
 let proxy = null;
 let tmpDir = null;
 let logFile = null;
@@ -52,6 +55,7 @@ function cleanup() {
   cleaningUp ??= (async () => {
     if (proxy) await proxy.close().catch(() => {});
     if (server) await server.stop().catch(() => {});
+    if (seedTriggers) await seedTriggers.host.close().catch(() => {});
     if (tmpDir) {
       if (process.env.SESAME_CONF_KEEP === '1') out(`# kept ${tmpDir}`);
       else fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
@@ -105,7 +109,9 @@ async function main() {
     logFile = path.join(tmpDir, 'server.log');
     const dataDir = path.join(tmpDir, 'data');
     fs.mkdirSync(dataDir);
-    server = startServer({ dll, port, dataDir, logFile });
+    // The tutorials' trigger handlers run behind a wrapper the server calls as HTTP triggers of extra pools.
+    seedTriggers = await startSeedTriggers();
+    server = startServer({ dll, port, dataDir, logFile, env: seedTriggers.serverEnv });
     serverUrl = server.baseUrl;
     out(`# server: dotnet ${dll} on ${serverUrl}, data in ${dataDir}`);
     try {
@@ -130,8 +136,10 @@ async function main() {
   registerLegacyTests(test, env);
   registerAdminTests(test, env);
   registerAmplifyUserAuthTests(test, env);
+  registerPasswordTests(test, env);
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
+  if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,

@@ -38,6 +38,12 @@ public sealed class SesameOptions
     /// </summary>
     public Dictionary<string, string> AdminAccessKeys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Allow the pools' <c>OneTimeCode:TestNumbers</c> outside the Development environment. Default false: a declared
+    /// test number stops the server at start-up, so a fixed code can never reach production by accident.
+    /// </summary>
+    public bool AllowTestNumbers { get; set; }
+
     /// <summary>Largest request body accepted on the Cognito endpoint, in bytes. Default 64 KiB.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 }

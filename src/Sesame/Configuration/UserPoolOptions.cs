@@ -20,6 +20,12 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PreventUserExistenceErrors { get; set; } = true;
 
+    /// <summary>
+    /// Whether SignUp must carry a password. Default false: passwords are optional, and users without one sign in with
+    /// a one-time code. A password, when given, is stored for USER_PASSWORD_AUTH and USER_SRP_AUTH either way.
+    /// </summary>
+    public bool PasswordRequired { get; set; }
+
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 
@@ -28,6 +34,9 @@ public sealed class UserPoolOptions
 
     /// <summary>Codes sent to confirm a sign-up.</summary>
     public ConfirmationCodeOptions ConfirmationCode { get; set; } = new();
+
+    /// <summary>The pool's Cognito triggers: built-in, C# or HTTP (see docs/triggers.md).</summary>
+    public UserPoolTriggersOptions Triggers { get; set; } = new();
 
     /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
     public PoolDeliveryOptions Delivery { get; set; } = new();
@@ -70,6 +79,12 @@ public sealed class OneTimeCodeOptions
 
     /// <summary>Email text body.</summary>
     public string EmailMessage { get; set; } = "Your {app} sign-in code is {####}. It expires in {minutes} minutes.";
+
+    /// <summary>
+    /// Test logins (phone number or email → fixed code): the built-in flow sends them nothing and accepts only the fixed
+    /// code. Refused at start-up outside the Development environment unless <c>Sesame:AllowTestNumbers</c> is true.
+    /// </summary>
+    public Dictionary<string, string> TestNumbers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Codes that confirm a sign-up (and verify the phone number or email they went to).</summary>
@@ -108,7 +123,7 @@ public sealed class AppClientOptions
 
     /// <summary>
     /// Allowed auth flows, Cognito's <c>ExplicitAuthFlows</c> names. Default (when unset): <c>ALLOW_CUSTOM_AUTH</c>,
-    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
+    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_USER_SRP_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
     /// </summary>
     /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
     public List<string>? ExplicitAuthFlows { get; set; }

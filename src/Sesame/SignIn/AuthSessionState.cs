@@ -24,12 +24,18 @@ internal sealed class AuthSessionState
     /// <summary>The challenge this session awaits an answer to.</summary>
     public string? ChallengeName { get; set; }
 
+    /// <summary>The client's SRP <c>A</c> value when CUSTOM_AUTH started with <c>CHALLENGE_NAME: SRP_A</c>; public, not a secret.</summary>
+    public string? SrpA { get; set; }
+
     public List<ChallengeResult> History { get; set; } = [];
 
     public Dictionary<string, string> PrivateParameters { get; set; } = [];
 
     /// <summary>USER_AUTH: the factors offered with SELECT_CHALLENGE.</summary>
     public List<string> Available { get; set; } = [];
+
+    /// <summary>The pending SRP <c>PASSWORD_VERIFIER</c> challenge, if that is what the session awaits.</summary>
+    public Passwords.SrpChallengeState? Srp { get; set; }
 }
 
 [JsonSerializable(typeof(AuthSessionState))]

@@ -36,7 +36,15 @@ internal sealed class CustomAuthFlow(
     // ends the loop must not let a client guess forever). NIST SP 800-63B §3.2.2 caps consecutive failures at 100.
     public const int MaxRounds = 10;
 
-    public async ValueTask<SignInStep> StartAsync(AppClient client, string login, string issuerOrigin, CancellationToken cancellationToken)
+    public ValueTask<SignInStep> StartAsync(AppClient client, string login, string issuerOrigin, CancellationToken cancellationToken) =>
+        StartAsync(client, login, srpA: null, issuerOrigin, cancellationToken);
+
+    /// <summary>
+    /// Starts CUSTOM_AUTH. With <paramref name="srpA"/> (<c>CHALLENGE_NAME: SRP_A</c>, Amplify's CUSTOM_WITH_SRP) the session
+    /// history starts as <c>[{SRP_A, true, null}]</c>, as in Cognito, and DefineAuthChallenge decides: a custom challenge
+    /// (the tutorials' bypass) or PASSWORD_VERIFIER.
+    /// </summary>
+    public async ValueTask<SignInStep> StartAsync(AppClient client, string login, string? srpA, string issuerOrigin, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
@@ -57,7 +65,13 @@ internal sealed class CustomAuthFlow(
             Username = user?.Username ?? pseudonyms.Username(pool.Id, login),
             Login = login,
             UserNotFound = user is null,
+            SrpA = srpA,
         };
+        if (srpA is not null)
+        {
+            // The user-pool-lambda-define-auth-challenge guide: with SRP the first Define sees the SRP_A step as passed.
+            state.History.Add(new ChallengeResult { ChallengeName = ChallengeNames.SrpA, Result = true, ChallengeMetadata = null });
+        }
 
         // Cognito forwards InitiateAuth's ClientMetadata to none of the challenge triggers (§3.1).
         return await AdvanceAsync(client, user, state, clientMetadata: null, issuerOrigin, cancellationToken);
@@ -107,6 +121,15 @@ internal sealed class CustomAuthFlow(
         return await AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
     }
 
+    /// <summary>
+    /// Continues after a step that is answered outside this class (the SRP <c>PASSWORD_VERIFIER</c>, which
+    /// <see cref="Passwords.PasswordSignIn"/> checks and records in the history): DefineAuthChallenge decides again.
+    /// </summary>
+    internal ValueTask<SignInStep> ContinueAsync(
+        AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        CancellationToken cancellationToken) =>
+        AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
+
     private async ValueTask<SignInStep> AdvanceAsync(
         AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
         CancellationToken cancellationToken)
@@ -138,12 +161,18 @@ internal sealed class CustomAuthFlow(
                 throw CognitoErrors.IncorrectUsernameOrPassword();
             }
 
-            return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+            await PostAuthenticationAsync(triggers, client, user, clientMetadata, cancellationToken);
+            return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
         }
 
         if (state.History.Count >= MaxRounds)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        if (decision.ChallengeName == ChallengeNames.PasswordVerifier && state.History is [{ ChallengeName: ChallengeNames.SrpA }])
+        {
+            return await PasswordVerifierAsync(client, user, state, cancellationToken);
         }
 
         if (decision.ChallengeName != ChallengeNames.CustomChallenge)
@@ -185,6 +214,30 @@ internal sealed class CustomAuthFlow(
 
         var session = await sessions.CreateAsync(client, state, create.PendingMessages, cancellationToken);
         return new SignInStep.Challenge(decision.ChallengeName, session, parameters);
+    }
+
+    /// <summary>
+    /// DefineAuthChallenge answered PASSWORD_VERIFIER right after SRP_A (CUSTOM_WITH_SRP): the seam where the SRP
+    /// PASSWORD_VERIFIER challenge is made from <see cref="AuthSessionState.SrpA"/> (SALT, SRP_B, SECRET_BLOCK,
+    /// USER_ID_FOR_SRP; §2.5.2). Answering it must set <c>state.History[^1].Result</c> and call
+    /// <see cref="AdvanceAsync"/> again, as <see cref="RespondAsync"/> does for custom challenges.
+    /// </summary>
+    private static ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, AuthSessionState state, CancellationToken cancellationToken)
+    {
+        _ = (client, user, state, cancellationToken);
+        throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "PASSWORD_VERIFIER challenges are not supported by this server yet.");
+    }
+
+    /// <summary>PostAuthentication, run before the tokens of any successful sign-in; a failing trigger refuses it.</summary>
+    internal static ValueTask PostAuthenticationAsync(
+        TriggerInvoker triggers, AppClient client, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
+        var postAuthentication = new PostAuthenticationEvent
+        {
+            Request = new PostAuthenticationRequest { UserAttributes = Attributes(user), ClientMetadata = clientMetadata },
+        };
+        Prepare(postAuthentication, "PostAuthentication_Authentication", client, new AuthSessionState { Username = user.Username });
+        return triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
     }
 
     /// <summary>Disabled and unconfirmed users are stopped before any challenge is made or sent.</summary>

@@ -2,6 +2,7 @@ using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Storage;
 using Sesame.Tokens;
+using Sesame.Triggers;
 using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
 
@@ -13,7 +14,8 @@ namespace Sesame.SignIn;
 /// <c>SELECT_CHALLENGE</c>; and, with the <c>Session</c> that ConfirmSignUp returned, tokens at once (the
 /// confirmation code was the factor: one SMS in all).
 /// </summary>
-internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, SignInCodes codes, Pseudonyms pseudonyms, TokenIssuer tokens)
+internal sealed class UserAuthFlow(
+    IUserStore users, SignInSessions sessions, SignInCodes codes, Pseudonyms pseudonyms, TokenIssuer tokens, TriggerInvoker triggers)
 {
     public const string Kind = "USER_AUTH";
     public const string SelectChallenge = "SELECT_CHALLENGE";
@@ -39,6 +41,7 @@ internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, Si
             throw CognitoErrors.InvalidSession();
         }
 
+        await CustomAuthFlow.PostAuthenticationAsync(triggers, client, user, clientMetadata: null, cancellationToken);
         return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
     }
 
@@ -143,6 +146,7 @@ internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, Si
             throw CognitoErrors.InvalidSession();
         }
 
+        await CustomAuthFlow.PostAuthenticationAsync(triggers, client, user!, clientMetadata: null, cancellationToken);
         return new SignInStep.SignedIn(await tokens.IssueAsync(user!, client, issuerOrigin, cancellationToken));
     }
 

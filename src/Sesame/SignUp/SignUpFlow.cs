@@ -3,7 +3,9 @@ using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Delivery.Templates;
 using Sesame.SignIn;
+using Sesame.SignIn.Passwords;
 using Sesame.Storage;
+using Sesame.Triggers;
 using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
 
@@ -21,17 +23,28 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// </summary>
 internal sealed class SignUpFlow(
     IUserStore users,
+    IPasswordStore passwords,
     SignInSessions sessions,
     OneTimeCodes codes,
     Outbox outbox,
     MessageComposer messages,
     Pseudonyms pseudonyms,
+    TriggerInvoker triggers,
     TimeProvider time)
 {
     private const string Purpose = "signup";
 
+    public ValueTask<SignUpResult> SignUpAsync(
+        AppClient client, string username, string? password, Dictionary<string, string> attributes, CancellationToken cancellationToken) =>
+        SignUpAsync(client, username, password, attributes, validationData: null, clientMetadata: null, cancellationToken);
+
+    /// <summary>
+    /// Signs a user up. PreSignUp runs first and may refuse the sign-up, confirm the user at once (no code is sent, and
+    /// PostConfirmation runs) or mark the phone number or email verified.
+    /// </summary>
     public async ValueTask<SignUpResult> SignUpAsync(
-        AppClient client, string username, string? password, Dictionary<string, string> attributes, CancellationToken cancellationToken)
+        AppClient client, string username, string? password, Dictionary<string, string> attributes,
+        Dictionary<string, string>? validationData, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
         var canonicalUsername = username;
@@ -53,6 +66,12 @@ internal sealed class SignUpFlow(
             });
         }
 
+        if (pool.Options.PasswordRequired && string.IsNullOrEmpty(password))
+        {
+            // Cognito's model once required the member; a pool that requires passwords answers in those words.
+            throw CognitoErrors.Validation("password", "Member must not be null");
+        }
+
         if (!string.IsNullOrEmpty(password) && password.Length < pool.Options.PasswordMinimumLength)
         {
             throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
@@ -62,6 +81,29 @@ internal sealed class SignUpFlow(
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
                 "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
 
+        var credentials = string.IsNullOrEmpty(password) ? ((string Hash, PasswordVerifier Verifier)?)null
+            : PasswordCredentials.Create(pool.Id, canonicalUsername, password);
+
+        var preSignUp = new PreSignUpEvent
+        {
+            Request = new PreSignUpRequest
+            {
+                UserAttributes = new Dictionary<string, string>(attributes, StringComparer.Ordinal),
+                ValidationData = validationData,
+                ClientMetadata = clientMetadata,
+            },
+        };
+        Prepare(preSignUp, "PreSignUp_SignUp", client, canonicalUsername);
+        await triggers.InvokeAsync("PreSignUp", preSignUp, cancellationToken);
+        var decision = preSignUp.Response;
+        if ((decision.AutoVerifyPhone && !attributes.ContainsKey(UserAttributes.PhoneNumber))
+            || (decision.AutoVerifyEmail && !attributes.ContainsKey(UserAttributes.Email)))
+        {
+            // The pre sign-up guide: verifying an attribute the user lacks is an error and the sign-up fails.
+            throw CognitoErrors.Error(CognitoErrors.InvalidLambdaResponse,
+                "PreSignUp asked to verify an attribute the user does not have.");
+        }
+
         var now = time.GetUtcNow();
         var user = new User
         {
@@ -70,7 +112,7 @@ internal sealed class SignUpFlow(
             Sub = Guid.NewGuid().ToString(),
             Status = UserStatus.Unconfirmed,
             Attributes = attributes,
-            PasswordHash = string.IsNullOrEmpty(password) ? null : Passwords.Hash(password),
+            PasswordHash = credentials?.Hash,
             CreatedAt = now,
             ModifiedAt = now,
         };
@@ -84,8 +126,48 @@ internal sealed class SignUpFlow(
             attributes[UserAttributes.EmailVerified] = "false";
         }
 
+        if (decision.AutoVerifyPhone)
+        {
+            attributes[UserAttributes.PhoneNumberVerified] = "true";
+        }
+
+        if (decision.AutoVerifyEmail)
+        {
+            attributes[UserAttributes.EmailVerified] = "true";
+        }
+
+        if (decision.AutoConfirmUser)
+        {
+            user.Status = UserStatus.Confirmed;
+            ThrowIfExists(await users.CreateAsync(user, code: null, message: null, cancellationToken));
+            await SaveVerifierAsync(user, credentials, cancellationToken);
+            // An auto-confirmed user reaches PostConfirmation at sign-up time, as in Cognito.
+            await PostConfirmationAsync(client, user, clientMetadata, cancellationToken);
+            return new SignUpResult(true, user.Sub, null);
+        }
+
         var (code, message) = await NewCodeAsync(client, user, MessagePurpose.SignUp, attribute, destination, now, cancellationToken);
-        var outcome = await users.CreateAsync(user, code, message, cancellationToken);
+        ThrowIfExists(await users.CreateAsync(user, code, message, cancellationToken));
+        outbox.Notify();
+        await SaveVerifierAsync(user, credentials, cancellationToken);
+        return new SignUpResult(false, user.Sub, Details(attribute, destination));
+    }
+
+    /// <summary>
+    /// Stores the SRP verifier of a new user's password: a second short write, bound to this user's sub. Should a new
+    /// sign-up have replaced this one meanwhile, the verifier is not written; should it not land at all, the sign-up is
+    /// UNCONFIRMED (or, auto-confirmed, can sign in with USER_PASSWORD_AUTH) and a retry replaces it.
+    /// </summary>
+    private async ValueTask SaveVerifierAsync(User user, (string Hash, PasswordVerifier Verifier)? credentials, CancellationToken cancellationToken)
+    {
+        if (credentials is { } set)
+        {
+            await passwords.SaveVerifierAsync(user.PoolId, Logins.UsernameKey(user.Username), user.Sub, set.Verifier, cancellationToken);
+        }
+    }
+
+    private static void ThrowIfExists(CreateUserOutcome outcome)
+    {
         switch (outcome)
         {
             case CreateUserOutcome.UsernameExists:
@@ -95,13 +177,34 @@ internal sealed class SignUpFlow(
             case CreateUserOutcome.EmailExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given email already exists.");
         }
+    }
 
-        outbox.Notify();
-        return new SignUpResult(false, user.Sub, Details(attribute, destination));
+    private async ValueTask PostConfirmationAsync(AppClient client, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
+        var postConfirmation = new PostConfirmationEvent
+        {
+            Request = new UserAttributesRequest { UserAttributes = CustomAuthFlow.Attributes(user), ClientMetadata = clientMetadata },
+        };
+        Prepare(postConfirmation, "PostConfirmation_ConfirmSignUp", client, user.Username);
+        await triggers.InvokeAsync("PostConfirmation", postConfirmation, cancellationToken);
+    }
+
+    private static void Prepare(TriggerEvent triggerEvent, string source, AppClient client, string username)
+    {
+        triggerEvent.TriggerSource = source;
+        triggerEvent.Region = client.Pool.Region;
+        triggerEvent.UserPoolId = client.Pool.Id;
+        triggerEvent.UserName = username;
+        triggerEvent.CallerContext = new CallerContext { ClientId = client.ClientId };
     }
 
     /// <summary>Checks the code; on success the user is CONFIRMED and gets a Session that can sign them in (USER_AUTH).</summary>
-    public async ValueTask<string> ConfirmAsync(AppClient client, string login, string answer, CancellationToken cancellationToken)
+    public ValueTask<string> ConfirmAsync(AppClient client, string login, string answer, CancellationToken cancellationToken) =>
+        ConfirmAsync(client, login, answer, clientMetadata: null, cancellationToken);
+
+    /// <summary>As above; PostConfirmation runs after the user is confirmed (a failing one fails the call, the user stays confirmed, as in Cognito).</summary>
+    public async ValueTask<string> ConfirmAsync(
+        AppClient client, string login, string answer, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
@@ -136,6 +239,12 @@ internal sealed class SignUpFlow(
         {
             // Another request consumed the code first.
             throw CognitoErrors.ExpiredSignUpCode();
+        }
+
+        if (triggers.Has<PostConfirmationEvent>(pool.Id, "PostConfirmation")
+            && await users.FindAsync(pool.Id, user.Username, cancellationToken) is { } confirmed)
+        {
+            await PostConfirmationAsync(client, confirmed, clientMetadata, cancellationToken);
         }
 
         return await CreateConfirmedSessionAsync(client, user, cancellationToken);

@@ -13,6 +13,7 @@ internal static class StorageServices
         services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
         services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.TryAddSingleton<IPasswordStore, SqlitePasswordStore>();
         services.TryAddSingleton<IMessageStatusStore, SqliteMessageStatusStore>();
         services.TryAddSingleton<IUserPoolStore, SqliteUserPoolStore>();
         services.TryAddSingleton<IUserAdminStore, SqliteUserAdminStore>();

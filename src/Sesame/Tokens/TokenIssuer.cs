@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Sesame.Configuration;
 using Sesame.Storage;
+using Sesame.Triggers;
 using Sesame.Users;
 
 namespace Sesame.Tokens;
@@ -19,12 +20,17 @@ internal sealed record SignInGrant(string OriginJti, string EventId, DateTimeOff
 /// Mints ID and access tokens with Cognito's claims (../reference/cognito-protocol.md §4.2–4.3), and opaque refresh
 /// tokens stored only as hashes.
 /// </summary>
-internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTokens, TimeProvider time)
+internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTokens, TriggerInvoker triggers, TimeProvider time)
 {
     public const string AdminScope = "aws.cognito.signin.user.admin";
 
     /// <summary>Tokens for a new sign-in: ID, access and refresh.</summary>
-    public async ValueTask<AuthenticationResult> IssueAsync(User user, AppClient client, string issuerOrigin, CancellationToken cancellationToken)
+    public ValueTask<AuthenticationResult> IssueAsync(User user, AppClient client, string issuerOrigin, CancellationToken cancellationToken) =>
+        IssueAsync(user, client, issuerOrigin, clientMetadata: null, cancellationToken);
+
+    /// <summary>Tokens for a new sign-in, with the ClientMetadata PreTokenGeneration receives (RespondToAuthChallenge's).</summary>
+    public async ValueTask<AuthenticationResult> IssueAsync(
+        User user, AppClient client, string issuerOrigin, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var grant = new SignInGrant(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), now);
@@ -32,20 +38,22 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         await refreshTokens.SaveAsync(new RefreshTokenRecord(
             HashRefreshToken(refreshToken), client.Pool.Id, client.ClientId, user.Username, user.Sub, grant.OriginJti, grant.EventId,
             grant.AuthTime, now, now + client.Options.RefreshTokenValidity, RevokedAt: null), cancellationToken);
-        return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, cancellationToken);
+        return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, "TokenGeneration_Authentication", clientMetadata, cancellationToken);
     }
 
     /// <summary>New ID and access tokens for an existing sign-in (REFRESH_TOKEN_AUTH); the refresh token is unchanged.</summary>
     public ValueTask<AuthenticationResult> RefreshAsync(User user, AppClient client, string issuerOrigin, SignInGrant grant, CancellationToken cancellationToken) =>
-        MintAsync(user, client, issuerOrigin, grant, refreshToken: null, time.GetUtcNow(), cancellationToken);
+        MintAsync(user, client, issuerOrigin, grant, refreshToken: null, time.GetUtcNow(), "TokenGeneration_RefreshTokens", clientMetadata: null, cancellationToken);
 
     public static byte[] HashRefreshToken(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
 
     public static string Issuer(string origin, string poolId) => $"{origin}/{poolId}";
 
     private async ValueTask<AuthenticationResult> MintAsync(
-        User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now, CancellationToken cancellationToken)
+        User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now,
+        string triggerSource, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
+        var claims = await ClaimChanges.FromTriggerAsync(triggers, user, client, triggerSource, clientMetadata, cancellationToken);
         var poolKeys = await keys.ForPoolAsync(client.Pool, cancellationToken);
         var issuer = Issuer(issuerOrigin, client.Pool.Id);
         var iat = now.ToUnixTimeSeconds();
@@ -58,6 +66,11 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             w.WriteString("sub", user.Sub);
             foreach (var (name, value) in user.Attributes)
             {
+                if (claims.Replaces(name))
+                {
+                    continue;
+                }
+
                 // Verification flags are booleans in tokens (Amplify Flutter casts them to bool) and strings elsewhere.
                 if (name is UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified)
                 {
@@ -79,6 +92,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             w.WriteNumber("exp", idExp);
             w.WriteNumber("iat", iat);
             w.WriteString("jti", Guid.NewGuid().ToString());
+            claims.WriteAdded(w);
         });
 
         var accessToken = Jwt.Sign(poolKeys.AccessKey, w =>

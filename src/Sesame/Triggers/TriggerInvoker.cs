@@ -1,4 +1,6 @@
 using Sesame.CognitoApi;
+using Sesame.Configuration;
+using Sesame.Triggers.Http;
 
 namespace Sesame.Triggers;
 
@@ -6,18 +8,26 @@ namespace Sesame.Triggers;
 /// Runs a pool's trigger for an event and turns its failures into the errors Cognito clients expect:
 /// a thrown error is <c>UserLambdaValidationException</c> "<c>&lt;Trigger&gt; failed with error &lt;message&gt;.</c>", a
 /// trigger that takes longer than Cognito's 5 seconds is <c>UnexpectedLambdaException</c>.
+/// Which trigger runs is decided per pool (<see cref="UserPoolTriggersOptions"/>): an HTTP hook, the built-in one, a C#
+/// trigger registered for the pool, a C# trigger registered for every pool, in that order.
 /// </summary>
-internal sealed class TriggerInvoker(IServiceProvider services, TimeProvider time)
+internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools, HttpTrigger http, TimeProvider time)
 {
+    /// <summary>The DI key of the built-in one-time-code triggers.</summary>
+    public const string BuiltInKey = "Sesame.BuiltIn";
+
     // Cognito's fixed Lambda trigger timeout.
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>True when the pool has a trigger for <paramref name="triggerName"/>, so callers can skip building an event nobody reads.</summary>
+    public bool Has<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent =>
+        Resolve<TEvent>(poolId, triggerName) is not (null, null);
 
     public async ValueTask InvokeAsync<TEvent>(string triggerName, TEvent triggerEvent, CancellationToken cancellationToken)
         where TEvent : TriggerEvent
     {
-        // The last registration wins, so an app's own trigger replaces the built-in default.
-        var trigger = services.GetServices<ITrigger<TEvent>>().LastOrDefault();
-        if (trigger is null)
+        var (hook, trigger) = Resolve<TEvent>(triggerEvent.UserPoolId, triggerName);
+        if (hook is null && trigger is null)
         {
             return;
         }
@@ -26,7 +36,10 @@ internal sealed class TriggerInvoker(IServiceProvider services, TimeProvider tim
         timeout.CancelAfter(Timeout);
         try
         {
-            await trigger.HandleAsync(triggerEvent, timeout.Token).AsTask().WaitAsync(Timeout, time, cancellationToken);
+            var running = hook is not null
+                ? http.InvokeAsync(triggerName, hook, triggerEvent, timeout.Token)
+                : trigger!.HandleAsync(triggerEvent, timeout.Token);
+            await running.AsTask().WaitAsync(Timeout, time, cancellationToken);
         }
         catch (CognitoException)
         {
@@ -41,5 +54,22 @@ internal sealed class TriggerInvoker(IServiceProvider services, TimeProvider tim
         {
             throw CognitoErrors.Error(CognitoErrors.UserLambdaValidation, $"{triggerName} failed with error {e.Message}.");
         }
+    }
+
+    private (TriggerOptions? Hook, ITrigger<TEvent>? Trigger) Resolve<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent
+    {
+        var options = pools.FindPool(poolId)?.Options.Triggers.All().FirstOrDefault(t => t.Name == triggerName).Options;
+        if (options?.Url is not null)
+        {
+            return (options, null);
+        }
+
+        if (options?.BuiltIn == true)
+        {
+            return (null, services.GetKeyedServices<ITrigger<TEvent>>(BuiltInKey).LastOrDefault());
+        }
+
+        // The last registration wins, so an app's own trigger replaces the built-in default.
+        return (null, services.GetKeyedServices<ITrigger<TEvent>>(poolId).LastOrDefault() ?? services.GetServices<ITrigger<TEvent>>().LastOrDefault());
     }
 }

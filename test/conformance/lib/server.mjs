@@ -32,6 +32,7 @@ export function startServer({ dll, port, dataDir, logFile, env = {} }) {
       cwd: dataDir,
       env: {
         ...process.env,
+        ...env,
         ASPNETCORE_ENVIRONMENT: 'Development',
         DOTNET_ENVIRONMENT: 'Development',
         DOTNET_NOLOGO: '1',

@@ -33,7 +33,11 @@ internal sealed class SignUp(UserPools pools, SignUpFlow flow)
 
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         var attributes = UserAttributes.FromClient(request.UserAttributes, "userAttributes");
-        var result = await flow.SignUpAsync(client, username, request.Password, attributes, cancellationToken);
+        // Free-form pairs for PreSignUp (request.validationData); not user attributes, so not checked against the schema.
+        var validationData = request.ValidationData is { Count: > 0 } data
+            ? data.Where(a => a?.Name is not null).DistinctBy(a => a!.Name).ToDictionary(a => a!.Name!, a => a!.Value ?? string.Empty, StringComparer.Ordinal)
+            : null;
+        var result = await flow.SignUpAsync(client, username, request.Password, attributes, validationData, request.ClientMetadata, cancellationToken);
         return new SignUpResponse(result.UserConfirmed, result.UserSub, result.CodeDeliveryDetails);
     }
 }

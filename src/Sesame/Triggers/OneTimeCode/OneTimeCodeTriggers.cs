@@ -45,7 +45,8 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 /// <summary>
 /// The built-in CreateAuthChallenge: on the first round, draws a code and queues it to the user's phone (or email);
 /// on later rounds, carries the same code on (a retry never creates a second valid code). For a user that does not
-/// exist it makes an identical-looking challenge and sends nothing.
+/// exist it makes an identical-looking challenge and sends nothing. A declared test number (<see cref="OneTimeCodeOptions.TestNumbers"/>)
+/// gets its fixed code and nothing is sent (<see cref="SignInCodes"/>).
 /// </summary>
 internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes codes, Pseudonyms pseudonyms)
     : ITrigger<CreateAuthChallengeEvent>

@@ -7,9 +7,10 @@ namespace Sesame.Triggers.OneTimeCode;
 
 /// <summary>
 /// Sign-in codes, shared by the built-in custom-auth triggers and the native USER_AUTH <c>SMS_OTP</c>/<c>EMAIL_OTP</c>
-/// challenges: drawn, sealed (only a MAC is kept) and turned into the message that carries them.
+/// challenges: drawn, sealed (only a MAC is kept) and turned into the message that carries them. A declared test
+/// number (<see cref="OneTimeCodeOptions.TestNumbers"/>) gets its fixed code and no message.
 /// </summary>
-internal sealed class SignInCodes(OneTimeCodes codes, MessageComposer messages, TimeProvider time)
+internal sealed partial class SignInCodes(OneTimeCodes codes, MessageComposer messages, TimeProvider time, ILogger<SignInCodes> logger)
 {
     public const string Purpose = "signin";
 
@@ -24,11 +25,17 @@ internal sealed class SignInCodes(OneTimeCodes codes, MessageComposer messages, 
         CancellationToken cancellationToken)
     {
         var options = pool.Options.OneTimeCode;
-        var code = OneTimeCodes.Generate(options.Length);
+        var testCode = send ? options.TestNumbers.GetValueOrDefault(destination) : null;
+        var code = testCode ?? OneTimeCodes.Generate(options.Length);
         var nonce = OneTimeCodes.NewNonce();
         var expires = (time.GetUtcNow() + options.Lifetime).ToUnixTimeMilliseconds();
         var sealedCode = new SealedCode(nonce, expires, codes.Mac(Purpose, pool.Id, Logins.UsernameKey(username), nonce, expires, code));
-        if (!send)
+        if (testCode is not null)
+        {
+            Log.TestNumber(logger, pool.Id, medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination));
+        }
+
+        if (!send || testCode is not null)
         {
             return (sealedCode, null);
         }
@@ -45,4 +52,10 @@ internal sealed class SignInCodes(OneTimeCodes codes, MessageComposer messages, 
         sealedCode is not null
         && DateTimeOffset.FromUnixTimeMilliseconds(sealedCode.ExpiresAtMs) > time.GetUtcNow()
         && codes.Matches(sealedCode.Mac, Purpose, poolId, Logins.UsernameKey(username), sealedCode.Nonce, sealedCode.ExpiresAtMs, answer.Trim());
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Sign-in of declared test number {Destination} in pool {PoolId}: fixed code, nothing sent.")]
+        public static partial void TestNumber(ILogger logger, string poolId, string destination);
+    }
 }

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Sesame.Configuration;
+
+namespace Sesame.Tests.Unit;
+
+public sealed class TriggerOptionsValidatorTests
+{
+    private sealed class Environment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "Sesame";
+
+        public string ContentRootPath { get; set; } = "/";
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+
+    private static SesameOptions Options(Action<UserPoolOptions> configure)
+    {
+        var pool = new UserPoolOptions();
+        configure(pool);
+        var options = new SesameOptions();
+        options.UserPools["us-east-1_Test"] = pool;
+        return options;
+    }
+
+    private static string? Failure(SesameOptions options, string environment = "Production") =>
+        new TriggerOptionsValidator(new Environment(environment)).Validate(null, options).FailureMessage;
+
+    [Fact]
+    public void Validate_TestNumbersInProduction_Refused()
+    {
+        var options = Options(pool => pool.OneTimeCode.TestNumbers["+10000000000"] = "111111");
+
+        Assert.Contains("AllowTestNumbers", Failure(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TestNumbersInDevelopment_Accepted()
+    {
+        Assert.Null(Failure(Options(pool => pool.OneTimeCode.TestNumbers["+10000000000"] = "111111"), "Development"));
+    }
+
+    [Fact]
+    public void Validate_TestNumbersInProductionExplicitlyAllowed_Accepted()
+    {
+        var options = Options(pool => pool.OneTimeCode.TestNumbers["+10000000000"] = "111111");
+        options.AllowTestNumbers = true;
+
+        Assert.Null(Failure(options));
+    }
+
+    [Fact]
+    public void Validate_TestNumberCodeOfWrongLength_Refused()
+    {
+        Assert.Contains("6 digits", Failure(Options(pool => pool.OneTimeCode.TestNumbers["+10000000000"] = "1111"), "Development"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_HttpTriggerWithoutSecret_RefusedNamingTheSetting()
+    {
+        var options = Options(pool => pool.Triggers.DefineAuthChallenge = new TriggerOptions { Url = "https://hooks.example.com/define" });
+
+        Assert.Contains("Sesame:UserPools:us-east-1_Test:Triggers:DefineAuthChallenge:Secret", Failure(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_HttpTriggerWithRelativeUrl_Refused()
+    {
+        var options = Options(pool => pool.Triggers.PreSignUp = new TriggerOptions { Url = "/presignup", Secret = new string('s', 32) });
+
+        Assert.Contains("Triggers:PreSignUp:Url", Failure(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PlainHttpToAnotherHostInProduction_Refused()
+    {
+        var options = Options(pool => pool.Triggers.CreateAuthChallenge = new TriggerOptions { Url = "http://hooks.example.com/c", Secret = new string('s', 32) });
+
+        Assert.Contains("must use https", Failure(options), StringComparison.Ordinal);
+        Assert.Null(Failure(options, "Development"));
+    }
+
+    [Fact]
+    public void Validate_PlainHttpToLoopbackInProduction_Accepted()
+    {
+        var options = Options(pool => pool.Triggers.CreateAuthChallenge = new TriggerOptions { Url = "http://127.0.0.1:8080/c", Secret = new string('s', 32) });
+
+        Assert.Null(Failure(options));
+    }
+
+    [Fact]
+    public void Validate_BuiltInForATriggerWithoutOne_Refused()
+    {
+        var options = Options(pool => pool.Triggers.PreSignUp = new TriggerOptions { BuiltIn = true });
+
+        Assert.Contains("no built-in PreSignUp", Failure(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WellFormedHttpTrigger_Accepted()
+    {
+        var options = Options(pool => pool.Triggers.PreTokenGeneration = new TriggerOptions { Url = "https://hooks.example.com/t", Secret = new string('s', 32) });
+
+        Assert.Null(Failure(options));
+    }
+}
