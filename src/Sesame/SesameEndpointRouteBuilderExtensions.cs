@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
+using Sesame.Delivery;
 using Sesame.Delivery.Development;
+using Sesame.Metrics;
 using Sesame.Storage;
 using Sesame.Tokens;
 
@@ -29,6 +31,9 @@ public static class SesameEndpointRouteBuilderExtensions
             await storage.PingAsync(cancellationToken)
                 ? Results.Text("{\"status\":\"ok\"}", "application/json")
                 : Results.Text("{\"status\":\"storage unavailable\"}", "application/json", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        endpoints.MapSesameDelivery();
+        endpoints.MapSesameMetrics();
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
         if (options.DevOutbox.Enabled == true)

@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame;
+using Sesame.Account;
 using Sesame.Admin;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
+using Sesame.Metrics;
 using Sesame.Secrets;
 using Sesame.SignIn;
 using Sesame.Storage;
@@ -46,6 +48,8 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameTriggers();
         services.AddSesameSignIn();
         services.AddSesameAdmin();
+        services.AddSesameMetrics();
+        services.AddSesameAccount();
         services.AddSesameCognitoApi();
 
         services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy

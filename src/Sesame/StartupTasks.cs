@@ -22,7 +22,11 @@ internal sealed partial class StartupTasks(
             Log.PoolReady(logger, pool.Id, pool.Options.Clients.Count);
         }
 
-        if (sms is UnconfiguredSender || email is UnconfiguredSender)
+        // Only a pool that names no provider falls back to the registered sender.
+        var delivery = options.Value.Delivery;
+        var smsFallback = pools.All.Any(p => (p.Options.Delivery.SmsProviders ?? delivery.SmsProviders) is null or { Count: 0 });
+        var emailFallback = pools.All.Any(p => (p.Options.Delivery.EmailProviders ?? delivery.EmailProviders) is null or { Count: 0 });
+        if ((sms is UnconfiguredSender && smsFallback) || (email is UnconfiguredSender && emailFallback))
         {
             Log.NoSender(logger);
         }
@@ -40,7 +44,7 @@ internal sealed partial class StartupTasks(
         [LoggerMessage(1, LogLevel.Information, "User pool {PoolId} ready with {ClientCount} app client(s).")]
         public static partial void PoolReady(ILogger logger, string poolId, int clientCount);
 
-        [LoggerMessage(2, LogLevel.Warning, "No SMS or email provider is configured: codes cannot be delivered. Enable Sesame:DevOutbox for development, or register a sender.")]
+        [LoggerMessage(2, LogLevel.Warning, "No SMS or email provider is configured for some pool: its codes cannot be delivered. Configure Sesame:Delivery (docs/delivery.md), enable Sesame:DevOutbox for development, or register a sender.")]
         public static partial void NoSender(ILogger logger);
 
         [LoggerMessage(3, LogLevel.Warning, "The development outbox is on: messages, codes included, are printed and served at GET /dev/outbox. Never enable it in production.")]

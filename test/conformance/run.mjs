@@ -24,7 +24,9 @@ import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerAdminTests } from './tests/admin.mjs';
+import { registerAccountTests } from './tests/account.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
+import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -128,6 +130,8 @@ async function main() {
   registerLegacyTests(test, env);
   registerAdminTests(test, env);
   registerAmplifyUserAuthTests(test, env);
+  registerDeliveryTests(test, env);
+  registerAccountTests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,

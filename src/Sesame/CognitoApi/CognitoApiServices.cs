@@ -15,6 +15,18 @@ internal static class CognitoApiServices
         services.AddSingleton<ICognitoOperation, InitiateAuth>();
         services.AddSingleton<ICognitoOperation, RespondToAuthChallenge>();
         services.AddSingleton<ICognitoOperation, GetUser>();
+        services.AddSingleton<ICognitoOperation, GetTokensFromRefreshToken>();
+        services.AddSingleton<ICognitoOperation, RevokeToken>();
+        services.AddSingleton<ICognitoOperation, GlobalSignOut>();
+        services.AddSingleton<ICognitoOperation, UpdateUserAttributes>();
+        services.AddSingleton<ICognitoOperation, GetUserAttributeVerificationCode>();
+        services.AddSingleton<ICognitoOperation, VerifyUserAttribute>();
+        services.AddSingleton<ICognitoOperation, DeleteUser>();
+        services.AddSingleton<ICognitoOperation, AdminUpdateUserAttributes>();
+        services.AddSingleton<ICognitoOperation, AdminDisableUser>();
+        services.AddSingleton<ICognitoOperation, AdminEnableUser>();
+        services.AddSingleton<ICognitoOperation, AdminDeleteUser>();
+        services.AddSingleton<ICognitoOperation, AdminUserGlobalSignOut>();
         return services;
     }
 }

@@ -26,6 +26,9 @@ public sealed class SesameOptions
     /// <summary>The development outbox (<c>GET /dev/outbox</c>). On by default only in the Development environment.</summary>
     public DevOutboxOptions DevOutbox { get; set; } = new();
 
+    /// <summary>Delivery providers, failover, retries (docs/delivery.md).</summary>
+    public DeliveryOptions Delivery { get; set; } = new();
+
     /// <summary>User pools keyed by pool id (<c>region_id</c>, e.g. <c>us-east-1_SesameDev</c>).</summary>
     public Dictionary<string, UserPoolOptions> UserPools { get; set; } = new(StringComparer.Ordinal);
 

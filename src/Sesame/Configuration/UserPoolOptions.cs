@@ -29,6 +29,9 @@ public sealed class UserPoolOptions
     /// <summary>Codes sent to confirm a sign-up.</summary>
     public ConfirmationCodeOptions ConfirmationCode { get; set; } = new();
 
+    /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
+    public PoolDeliveryOptions Delivery { get; set; } = new();
+
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 }
@@ -121,4 +124,7 @@ public sealed class AppClientOptions
 
     /// <summary>Refresh token lifetime: 1 hour to 3650 days. Default 30 days (NIST AAL1 reauthentication bound).</summary>
     public TimeSpan RefreshTokenValidity { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Cognito's <c>RefreshTokenRotation</c>: off by default.</summary>
+    public RefreshTokenRotationOptions RefreshTokenRotation { get; set; } = new();
 }

@@ -1,13 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
 using Sesame.Delivery.Development;
+using Sesame.Delivery.Status;
+using Sesame.Delivery.Templates;
 
 namespace Sesame.Delivery;
 
 internal static class DeliveryServices
 {
-    /// <summary>The outbox and its dispatcher; the development outbox when enabled, otherwise whatever the app registers.</summary>
+    /// <summary>
+    /// The outbox, its dispatcher and the configured providers; the development outbox when enabled, otherwise
+    /// whatever the app registers, for pools that name no provider.
+    /// </summary>
     public static IServiceCollection AddSesameDelivery(this IServiceCollection services)
     {
         services.TryAddSingleton<Outbox>();
@@ -18,8 +25,19 @@ internal static class DeliveryServices
         });
         services.TryAddSingleton<ISmsSender>(sp => (ISmsSender)DefaultSender(sp));
         services.TryAddSingleton<IEmailSender>(sp => (IEmailSender)DefaultSender(sp));
+        services.TryAddSingleton<DeliveryMetrics>();
+        services.TryAddSingleton<DeliveryProviders>();
+        services.TryAddSingleton<MessageComposer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, DeliveryOptionsValidator>());
         services.AddHostedService<OutboxDispatcher>();
         return services;
+    }
+
+    /// <summary><c>GET /admin/messages</c>: delivery status, SigV4-signed by an admin key.</summary>
+    public static IEndpointRouteBuilder MapSesameDelivery(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
+        return endpoints;
     }
 
     private static object DefaultSender(IServiceProvider services) =>

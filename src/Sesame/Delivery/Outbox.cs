@@ -9,7 +9,8 @@ using Sesame.Users;
 namespace Sesame.Delivery;
 
 /// <summary>What a queued message holds once decrypted.</summary>
-internal sealed record MessagePayload(string To, string Body, string? Subject, string? Code);
+/// <param name="Html">The HTML body of an email, when its template has one.</param>
+internal sealed record MessagePayload(string To, string Body, string? Subject, string? Code, string? Html = null);
 
 [JsonSerializable(typeof(MessagePayload))]
 internal sealed partial class DeliveryJsonContext : JsonSerializerContext;
@@ -25,8 +26,8 @@ internal sealed class Outbox(ServerSecrets secrets, TimeProvider time) : IDispos
     public OutboxMessage Sms(string poolId, string phoneNumber, string body, string? code) =>
         Compose(MessageChannel.Sms, poolId, Masking.Phone(phoneNumber), new MessagePayload(phoneNumber, body, null, code));
 
-    public OutboxMessage Email(string poolId, string email, string subject, string body, string? code) =>
-        Compose(MessageChannel.Email, poolId, Masking.Email(email), new MessagePayload(email, body, subject, code));
+    public OutboxMessage Email(string poolId, string email, string subject, string body, string? code, string? html = null) =>
+        Compose(MessageChannel.Email, poolId, Masking.Email(email), new MessagePayload(email, body, subject, code, html));
 
     /// <summary>Call after the transaction that queued messages has committed.</summary>
     public void Notify()

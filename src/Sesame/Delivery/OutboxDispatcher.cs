@@ -1,32 +1,45 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Sesame.Configuration;
 using Sesame.Storage;
 
 namespace Sesame.Delivery;
 
 /// <summary>
-/// Drains the outbox: claims due messages with a lease (so several nodes never send the same one at once), sends
-/// them, and records the outcome. A crash between "provider accepted" and "marked sent" re-sends once the lease runs
-/// out: at most one duplicate per crash, never a lost message.
+/// Drains the outbox: claims due messages with a lease (so several nodes never send the same one at once), sends each
+/// through its pool's providers in failover order, and records the outcome.
+/// <list type="bullet">
+/// <item>A transient failure is retried on the same provider with exponential backoff and jitter, then the next provider
+/// gets the very same message (the same code: codes are drawn once, when the message is queued).</item>
+/// <item>When every provider failed transiently, the message is queued again for a later round, until it is older than
+/// <see cref="DeliveryOptions.MaxMessageAge"/>.</item>
+/// <item>A permanent failure (invalid number, recipient refused) is recorded and never retried.</item>
+/// <item>A crash between "provider accepted" and "marked sent" re-sends once the lease runs out: at most one duplicate
+/// per crash, for the messages in flight at that moment, and never a lost message.</item>
+/// </list>
 /// </summary>
 internal sealed partial class OutboxDispatcher(
-    IOutboxStore store, Outbox outbox, ISmsSender sms, IEmailSender email, TimeProvider time, ILogger<OutboxDispatcher> logger)
+    IOutboxStore store, Outbox outbox, DeliveryProviders providers, DeliveryMetrics metrics, IOptions<SesameOptions> options,
+    TimeProvider time, ILogger<OutboxDispatcher> logger)
     : BackgroundService
 {
-    private const int BatchSize = 32;
-    private const int MaxAttempts = 5;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRequeueDelay = TimeSpan.FromMinutes(1);
+
+    private readonly DeliveryOptions _options = options.Value.Delivery;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var parallelism = Math.Max(1, _options.Parallelism);
         while (!stoppingToken.IsCancellationRequested)
         {
             IReadOnlyList<ClaimedMessage> batch;
             try
             {
                 var now = time.GetUtcNow();
-                batch = await store.ClaimAsync(now, now + Lease, BatchSize, stoppingToken);
+                batch = await store.ClaimAsync(now, now + _options.Lease, parallelism * 4, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -34,7 +47,7 @@ internal sealed partial class OutboxDispatcher(
             }
             catch (Exception exception)
             {
-                Log.ClaimFailed(logger, exception);
+                Log.StoreFailed(logger, exception);
                 batch = [];
             }
 
@@ -44,58 +57,160 @@ internal sealed partial class OutboxDispatcher(
                 continue;
             }
 
-            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
-                async (message, token) => await DispatchAsync(message, token));
+            // Not cancelled with the host: every claimed message is either dispatched or released, so a restart finds it at once.
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                async (message, _) => await DispatchAsync(message, stoppingToken));
         }
     }
 
     private async Task DispatchAsync(ClaimedMessage message, CancellationToken stoppingToken)
     {
-        var provider = "unknown";
+        if (stoppingToken.IsCancellationRequested)
+        {
+            await SafelyAsync(() => store.ReleaseAsync(message.Id, CancellationToken.None));
+            return;
+        }
+
+        MessagePayload payload;
         try
         {
-            var payload = outbox.Open(message.Payload);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(SendTimeout);
-            var receipt = message.Channel == MessageChannel.Sms
-                ? await sms.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code), timeout.Token)
-                : await email.SendAsync(new EmailMessage(payload.To, payload.Subject ?? string.Empty, payload.Body, null, payload.Code), timeout.Token);
-            provider = receipt.Provider;
-            await store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, time.GetUtcNow(), CancellationToken.None);
-            Log.Sent(logger, message.Id, message.Channel, message.DestinationHint, receipt.Provider);
+            payload = outbox.Open(message.Payload);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (CryptographicException)
         {
-            // The lease runs out and the next start sends it.
+            // Sealed with another master key: no node of this deployment can ever read it.
+            await FailAsync(message, "unknown", "The message cannot be decrypted with this server's master key.", 0, null);
+            return;
         }
-        catch (Exception exception)
+
+        var routes = providers.For(message.PoolId, message.Channel);
+        var calls = 0;
+        var lastProvider = routes.Count > 0 ? routes[^1].Name : "none";
+        var lastError = "No provider serves this channel.";
+        foreach (var route in routes)
         {
-            var transient = exception is not DeliveryException { Transient: false };
-            var attempts = message.Attempts + 1;
-            DateTimeOffset? retryAt = transient && attempts < MaxAttempts
-                ? time.GetUtcNow() + TimeSpan.FromSeconds(Math.Pow(2, attempts))
-                : null;
-            Log.SendFailed(logger, message.Id, message.Channel, message.DestinationHint, attempts, retryAt is not null, exception.Message);
+            lastProvider = route.Name;
             try
             {
-                await store.MarkFailedAsync(message.Id, provider, exception.Message, retryAt, CancellationToken.None);
+                var receipt = await route.Pipeline.ExecuteAsync(async token =>
+                {
+                    Interlocked.Increment(ref calls);
+                    return await SendOnceAsync(route, message.Channel, payload, token);
+                }, stoppingToken);
+                metrics.Attempt(route.Name, "ok");
+                await SafelyAsync(() => store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, calls, time.GetUtcNow(), CancellationToken.None));
+                metrics.Message(message.Channel, receipt.Provider, "sent");
+                Log.Sent(logger, message.Id, message.Channel, message.DestinationHint, receipt.Provider, calls);
+                return;
             }
-            catch (Exception storeError)
+            catch (BrokenCircuitException)
             {
-                Log.ClaimFailed(logger, storeError);
+                metrics.Attempt(route.Name, "circuit_open");
+                lastError = $"{route.Name}: circuit open (the provider failed repeatedly)";
+                Log.Skipped(logger, message.Id, route.Name);
             }
+            catch (DeliveryException e) when (e.Failure == DeliveryFailure.Permanent)
+            {
+                metrics.Attempt(route.Name, "permanent");
+                await FailAsync(message, route.Name, Scrub(e.Message, payload, message.DestinationHint), calls, null);
+                return;
+            }
+            catch (DeliveryException e)
+            {
+                metrics.Attempt(route.Name, e.Failure == DeliveryFailure.Provider ? "provider" : "transient");
+                lastError = Scrub(e.Message, payload, message.DestinationHint);
+                Log.FailingOver(logger, message.Id, route.Name, lastError);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down mid-send: the provider may have accepted it; the lease decides, as for a crash.
+                return;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        if (message.CreatedAt != default && now - message.CreatedAt >= _options.MaxMessageAge)
+        {
+            await FailAsync(message, lastProvider, $"Not delivered within {_options.MaxMessageAge}: {lastError}", calls, null);
+            return;
+        }
+
+        var round = Math.Min(6, message.Attempts / Math.Max(1, _options.AttemptsPerProvider * Math.Max(1, routes.Count)));
+        var delay = _options.RequeueDelay * Math.Pow(2, round) * (0.8 + (RandomNumberGenerator.GetInt32(0, 401) / 1000.0));
+        await FailAsync(message, lastProvider, lastError, calls, now + (delay < MaxRequeueDelay ? delay : MaxRequeueDelay));
+    }
+
+    private async Task<SendReceipt> SendOnceAsync(DeliveryRoute route, MessageChannel channel, MessagePayload payload, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SendTimeout);
+        try
+        {
+            return channel == MessageChannel.Sms
+                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code), timeout.Token)
+                : await route.Email!.SendAsync(new EmailMessage(payload.To, payload.Subject ?? string.Empty, payload.Body, payload.Html, payload.Code), timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DeliveryException($"{route.Name}: no answer within {_options.SendTimeout.TotalSeconds:0.###} s", DeliveryFailure.Transient, e);
+        }
+        catch (Exception e) when (e is not DeliveryException and not OperationCanceledException)
+        {
+            // A sender that throws something else (an app's own) is treated as a passing failure.
+            throw new DeliveryException($"{route.Name}: {e.GetType().Name}: {e.Message}", DeliveryFailure.Transient, e);
+        }
+    }
+
+    /// <summary>
+    /// Providers echo the number (Twilio: "The 'To' number +1555… is not a valid phone number") and may echo the text:
+    /// error reasons are logged and stored, so the destination is masked and the code blanked before either.
+    /// </summary>
+    internal static string Scrub(string text, MessagePayload payload, string hint)
+    {
+        var scrubbed = text.Replace(payload.To, hint, StringComparison.OrdinalIgnoreCase);
+        if (payload.To.StartsWith('+'))
+        {
+            scrubbed = scrubbed.Replace(payload.To[1..], hint, StringComparison.Ordinal)
+                .Replace(Uri.EscapeDataString(payload.To), hint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return string.IsNullOrEmpty(payload.Code) ? scrubbed : scrubbed.Replace(payload.Code, new string('*', payload.Code.Length), StringComparison.Ordinal);
+    }
+
+    private async Task FailAsync(ClaimedMessage message, string provider, string error, int calls, DateTimeOffset? retryAt)
+    {
+        Log.SendFailed(logger, message.Id, message.Channel, message.DestinationHint, message.Attempts + calls, retryAt is not null, error);
+        metrics.Message(message.Channel, provider, retryAt is null ? "failed" : "requeued");
+        await SafelyAsync(() => store.MarkFailedAsync(message.Id, provider, error, calls, retryAt, CancellationToken.None));
+    }
+
+    private async Task SafelyAsync(Func<ValueTask> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception storeError)
+        {
+            Log.StoreFailed(logger, storeError);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Message {Id} ({Channel}) to {Destination} sent via {Provider}.")]
-        public static partial void Sent(ILogger logger, long id, MessageChannel channel, string destination, string provider);
+        [LoggerMessage(1, LogLevel.Information, "Message {Id} ({Channel}) to {Destination} sent via {Provider} after {Calls} call(s).")]
+        public static partial void Sent(ILogger logger, long id, MessageChannel channel, string destination, string provider, int calls);
 
-        [LoggerMessage(2, LogLevel.Warning, "Message {Id} ({Channel}) to {Destination} failed on attempt {Attempt} (retry: {WillRetry}): {Reason}")]
-        public static partial void SendFailed(ILogger logger, long id, MessageChannel channel, string destination, int attempt, bool willRetry, string reason);
+        [LoggerMessage(2, LogLevel.Warning, "Message {Id} ({Channel}) to {Destination} failed after {Attempts} call(s) (retry later: {WillRetry}): {Reason}")]
+        public static partial void SendFailed(ILogger logger, long id, MessageChannel channel, string destination, int attempts, bool willRetry, string reason);
 
         [LoggerMessage(3, LogLevel.Error, "The outbox could not be read or updated.")]
-        public static partial void ClaimFailed(ILogger logger, Exception exception);
+        public static partial void StoreFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Message {Id}: provider {Provider} failed ({Reason}); trying the next provider.")]
+        public static partial void FailingOver(ILogger logger, long id, string provider, string reason);
+
+        [LoggerMessage(5, LogLevel.Information, "Message {Id}: provider {Provider} skipped, its circuit is open.")]
+        public static partial void Skipped(ILogger logger, long id, string provider);
     }
 }

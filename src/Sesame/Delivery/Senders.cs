@@ -30,10 +30,35 @@ public interface IEmailSender
     ValueTask<SendReceipt> SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>A send that failed; <see cref="Transient"/> says whether trying again later may succeed.</summary>
-public sealed class DeliveryException(string message, bool transient, Exception? inner = null) : Exception(message, inner)
+/// <summary>Why a send failed, which decides what happens next.</summary>
+public enum DeliveryFailure
 {
-    public bool Transient { get; } = transient;
+    /// <summary>Timeout, connection error, 429, 5xx: retry with backoff, then fail over to the next provider.</summary>
+    Transient,
+
+    /// <summary>The message can never be delivered (invalid number, refused recipient): recorded, never retried.</summary>
+    Permanent,
+
+    /// <summary>The provider refuses us (bad credentials, suspended account): not retried on it, failed over at once.</summary>
+    Provider,
+}
+
+/// <summary>A send that failed; <see cref="Failure"/> says whether trying again, here or elsewhere, may succeed.</summary>
+public sealed class DeliveryException : Exception
+{
+    public DeliveryException(string message, bool transient, Exception? inner = null)
+        : this(message, transient ? DeliveryFailure.Transient : DeliveryFailure.Permanent, inner)
+    {
+    }
+
+    public DeliveryException(string message, DeliveryFailure failure, Exception? inner = null) : base(message, inner)
+    {
+        Failure = failure;
+    }
+
+    public DeliveryFailure Failure { get; }
+
+    public bool Transient => Failure == DeliveryFailure.Transient;
 }
 
 /// <summary>The sender used when no provider is configured: every message fails, permanently, with a clear reason.</summary>

@@ -20,6 +20,7 @@ internal sealed class ServerSecrets
         KeyEncryptionKey = Derive(master, "sesame/key-encryption/v1");
         OutboxEncryptionKey = Derive(master, "sesame/outbox-encryption/v1");
         ClientSecretEncryptionKey = Derive(master, "sesame/client-secret-encryption/v1");
+        RefreshRotationKey = Derive(master, "sesame/refresh-rotation/v1");
         CryptographicOperations.ZeroMemory(master);
     }
 
@@ -40,6 +41,9 @@ internal sealed class ServerSecrets
 
     /// <summary>Encrypts the secrets of app clients created through the API at rest.</summary>
     public byte[] ClientSecretEncryptionKey { get; }
+
+    /// <summary>Derives the one successor of a rotated refresh token, so concurrent retries agree on it.</summary>
+    public byte[] RefreshRotationKey { get; }
 
     private static byte[] Derive(byte[] master, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));

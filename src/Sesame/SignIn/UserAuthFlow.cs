@@ -152,7 +152,8 @@ internal sealed class UserAuthFlow(IUserStore users, SignInSessions sessions, Si
         var destination = user is null
             ? pseudonyms.MaskedDestination(client.Pool.Id, state.Login, medium)
             : medium == "SMS" ? user.PhoneNumber! : user.Email!;
-        var (sealedCode, message) = codes.Issue(client.Pool, state.Username, medium, destination, send: user is not null);
+        var (sealedCode, message) = await codes.IssueAsync(client.Pool, state.Username, medium, destination, send: user is not null,
+            CustomAuthFlow.Attributes(user), client.ClientId, clientMetadata: null, cancellationToken);
 
         state.ChallengeName = factor;
         state.Available = [];

@@ -1,6 +1,7 @@
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;
+using Sesame.Delivery.Templates;
 using Sesame.SignIn;
 using Sesame.Storage;
 using Sesame.Triggers.OneTimeCode;
@@ -23,6 +24,7 @@ internal sealed class SignUpFlow(
     SignInSessions sessions,
     OneTimeCodes codes,
     Outbox outbox,
+    MessageComposer messages,
     Pseudonyms pseudonyms,
     TimeProvider time)
 {
@@ -82,7 +84,7 @@ internal sealed class SignUpFlow(
             attributes[UserAttributes.EmailVerified] = "false";
         }
 
-        var (code, message) = NewCode(pool, user.Username, attribute, destination, now);
+        var (code, message) = await NewCodeAsync(client, user, MessagePurpose.SignUp, attribute, destination, now, cancellationToken);
         var outcome = await users.CreateAsync(user, code, message, cancellationToken);
         switch (outcome)
         {
@@ -162,7 +164,7 @@ internal sealed class SignUpFlow(
 
         var (attribute, destination) = ConfirmationDestination(user.Attributes)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
-        var (code, message) = NewCode(pool, user.Username, attribute, destination, time.GetUtcNow());
+        var (code, message) = await NewCodeAsync(client, user, MessagePurpose.ResendCode, attribute, destination, time.GetUtcNow(), cancellationToken);
         await users.SaveCodeAsync(code, message, cancellationToken);
         outbox.Notify();
         return Details(attribute, destination);
@@ -179,19 +181,21 @@ internal sealed class SignUpFlow(
         return await sessions.CreateAsync(client, state, [], cancellationToken);
     }
 
-    private (VerificationCode Code, OutboxMessage Message) NewCode(UserPool pool, string username, string attribute, string destination, DateTimeOffset now)
+    private async ValueTask<(VerificationCode Code, OutboxMessage Message)> NewCodeAsync(
+        AppClient client, User user, MessagePurpose purpose, string attribute, string destination, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var pool = client.Pool;
+        var username = user.Username;
         var options = pool.Options.ConfirmationCode;
         var code = OneTimeCodes.Generate(options.Length);
         var nonce = OneTimeCodes.NewNonce();
         var expiresAt = now + options.Lifetime;
         var key = Logins.UsernameKey(username);
         var mac = codes.Mac(Purpose, pool.Id, key, nonce, expiresAt.ToUnixTimeMilliseconds(), code);
-        var message = attribute == UserAttributes.PhoneNumber
-            ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
-            : outbox.Email(pool.Id, destination,
-                MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
-                MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code);
+        var message = await messages.ComposeAsync(
+            new CodeMessageRequest(pool, purpose, attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL", destination, code, options.Lifetime,
+                username, CustomAuthFlow.Attributes(user), client.ClientId),
+            cancellationToken);
         return (new VerificationCode(pool.Id, key, Purpose, JoinMac(nonce, mac), expiresAt, 0, options.MaxAttempts, attribute), message);
     }
 

@@ -29,7 +29,9 @@ internal enum MessageChannel
 internal sealed record OutboxMessage(MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, DateTimeOffset CreatedAt);
 
 /// <summary>A queued message claimed by a dispatcher, with the lease that keeps other dispatchers off it.</summary>
-internal sealed record ClaimedMessage(long Id, MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, int Attempts);
+/// <param name="Attempts">Provider calls made for it so far.</param>
+/// <param name="CreatedAt">When it was queued; a message older than its code's usefulness is given up.</param>
+internal sealed record ClaimedMessage(long Id, MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, int Attempts, DateTimeOffset CreatedAt = default);
 
 /// <summary>An RSA signing key of one pool, the private part encrypted with the server's key-encryption key.</summary>
 /// <param name="Purpose"><c>id</c> or <c>access</c>: Cognito signs the two token kinds with different keys.</param>

@@ -15,6 +15,7 @@ internal static class StorageServices
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.TryAddSingleton<IUserPoolStore, SqliteUserPoolStore>();
         services.TryAddSingleton<IUserAdminStore, SqliteUserAdminStore>();
+        services.TryAddSingleton<IMessageStatusStore, SqliteMessageStatusStore>();
         services.TryAddSingleton<SqliteSigningKeyStore>();
         services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
         services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());

@@ -20,9 +20,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `dotnet <dll> --urls http://127.0.0.1:<port> --data-dir <dataDir>` with its output in logFile.
+ * `env` adds settings (e.g. `Sesame__Delivery__...`) for servers a test starts with its own configuration.
  * Returns { child, baseUrl, exited: Promise<{code, signal}>, stop() }.
  */
-export function startServer({ dll, port, dataDir, logFile }) {
+export function startServer({ dll, port, dataDir, logFile, env = {} }) {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(
     'dotnet',
@@ -35,6 +36,7 @@ export function startServer({ dll, port, dataDir, logFile }) {
         DOTNET_ENVIRONMENT: 'Development',
         DOTNET_NOLOGO: '1',
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+        ...env,
       },
       stdio: ['ignore', log, log],
     },

@@ -32,7 +32,7 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
                     SELECT id FROM outbox
                     WHERE status = 'queued' AND next_attempt_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
                     ORDER BY id LIMIT $max)
-                RETURNING id, channel, pool_id, destination_hint, payload, attempts
+                RETURNING id, channel, pool_id, destination_hint, payload, attempts, created_at
                 """;
             command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -47,20 +47,21 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
                     reader.GetString(2),
                     reader.GetString(3),
                     (byte[])reader[4],
-                    reader.GetInt32(5)));
+                    reader.GetInt32(5),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
             }
 
             claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
             return claimed;
         }, cancellationToken);
 
-    public async ValueTask MarkSentAsync(long id, string provider, string? providerMessageId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async ValueTask MarkSentAsync(long id, string provider, string? providerMessageId, int calls, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                UPDATE outbox SET status = 'sent', payload = NULL, lease_until = NULL, attempts = attempts + 1,
+                UPDATE outbox SET status = 'sent', payload = NULL, lease_until = NULL, attempts = attempts + $calls,
                     sent_at = $now, provider = $provider, provider_message_id = $messageId, last_error = NULL
                 WHERE id = $id
                 """;
@@ -68,22 +69,23 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$provider", provider);
             command.Parameters.AddWithValue("$messageId", (object?)providerMessageId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$calls", calls);
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
-    public async ValueTask MarkFailedAsync(long id, string provider, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+    public async ValueTask MarkFailedAsync(long id, string provider, string error, int calls, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = retryAt is null
                 ? """
-                  UPDATE outbox SET status = 'failed', payload = NULL, lease_until = NULL, attempts = attempts + 1,
+                  UPDATE outbox SET status = 'failed', payload = NULL, lease_until = NULL, attempts = attempts + $calls,
                       provider = $provider, last_error = $error
                   WHERE id = $id
                   """
                 : """
-                  UPDATE outbox SET lease_until = NULL, attempts = attempts + 1, next_attempt_at = $retry,
+                  UPDATE outbox SET lease_until = NULL, attempts = attempts + $calls, next_attempt_at = $retry,
                       provider = $provider, last_error = $error
                   WHERE id = $id
                   """;
@@ -91,6 +93,17 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.Parameters.AddWithValue("$provider", provider);
             command.Parameters.AddWithValue("$error", error.Length > 500 ? error[..500] : error);
             command.Parameters.AddWithValue("$retry", retryAt?.ToUnixTimeMilliseconds() ?? 0);
+            command.Parameters.AddWithValue("$calls", calls);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async ValueTask ReleaseAsync(long id, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE outbox SET lease_until = NULL WHERE id = $id AND status = 'queued'";
+            command.Parameters.AddWithValue("$id", id);
             return command.ExecuteNonQuery();
         }, cancellationToken);
 }

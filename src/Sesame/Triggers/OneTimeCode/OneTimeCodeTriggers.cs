@@ -50,7 +50,7 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes codes, Pseudonyms pseudonyms)
     : ITrigger<CreateAuthChallengeEvent>
 {
-    public ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
     {
         var pool = pools.FindPool(triggerEvent.UserPoolId)!;
         var options = pool.Options.OneTimeCode;
@@ -66,7 +66,8 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes co
         var sealedCode = SealedCode.Parse(previous?.ChallengeMetadata);
         if (sealedCode is null)
         {
-            (sealedCode, var message) = codes.Issue(pool, triggerEvent.UserName, medium, destination, send: !request.UserNotFound);
+            (sealedCode, var message) = await codes.IssueAsync(pool, triggerEvent.UserName, medium, destination, send: !request.UserNotFound,
+                request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata, cancellationToken);
             if (message is not null)
             {
                 triggerEvent.PendingMessages.Add(message);
@@ -79,7 +80,6 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes co
             : medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination);
         response.PrivateChallengeParameters["code"] = sealedCode.ToString();
         response.ChallengeMetadata = sealedCode.ToString();
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>

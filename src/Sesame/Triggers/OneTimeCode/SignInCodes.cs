@@ -1,5 +1,5 @@
 using Sesame.Configuration;
-using Sesame.Delivery;
+using Sesame.Delivery.Templates;
 using Sesame.Storage;
 using Sesame.Users;
 
@@ -9,15 +9,19 @@ namespace Sesame.Triggers.OneTimeCode;
 /// Sign-in codes, shared by the built-in custom-auth triggers and the native USER_AUTH <c>SMS_OTP</c>/<c>EMAIL_OTP</c>
 /// challenges: drawn, sealed (only a MAC is kept) and turned into the message that carries them.
 /// </summary>
-internal sealed class SignInCodes(OneTimeCodes codes, Outbox outbox, TimeProvider time)
+internal sealed class SignInCodes(OneTimeCodes codes, MessageComposer messages, TimeProvider time)
 {
     public const string Purpose = "signin";
 
     /// <summary>
     /// Draws a code for the user. The message is null when <paramref name="send"/> is false (a user that does not exist:
-    /// the challenge looks the same, nothing goes out).
+    /// the challenge looks the same, nothing goes out). The message goes through the pool's templates and the
+    /// CustomMessage trigger (<c>CustomMessage_Authentication</c>).
     /// </summary>
-    public (SealedCode Code, OutboxMessage? Message) Issue(UserPool pool, string username, string medium, string destination, bool send)
+    public async ValueTask<(SealedCode Code, OutboxMessage? Message)> IssueAsync(
+        UserPool pool, string username, string medium, string destination, bool send,
+        IReadOnlyDictionary<string, string> userAttributes, string? clientId, Dictionary<string, string>? clientMetadata,
+        CancellationToken cancellationToken)
     {
         var options = pool.Options.OneTimeCode;
         var code = OneTimeCodes.Generate(options.Length);
@@ -29,11 +33,10 @@ internal sealed class SignInCodes(OneTimeCodes codes, Outbox outbox, TimeProvide
             return (sealedCode, null);
         }
 
-        var message = medium == "SMS"
-            ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
-            : outbox.Email(pool.Id, destination,
-                MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
-                MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code);
+        var message = await messages.ComposeAsync(
+            new CodeMessageRequest(pool, MessagePurpose.SignIn, medium, destination, code, options.Lifetime, username,
+                userAttributes, clientId, clientMetadata),
+            cancellationToken);
         return (sealedCode, message);
     }
 

@@ -1,0 +1,310 @@
+using Sesame.CognitoApi;
+using Sesame.Configuration;
+using Sesame.Delivery;
+using Sesame.SignUp;
+using Sesame.Storage;
+using Sesame.Tokens;
+using Sesame.Triggers.OneTimeCode;
+using Sesame.Users;
+
+namespace Sesame.Account;
+
+/// <summary>
+/// A user's account after sign-up, for the user (with an access token) and for administrators: attribute changes and
+/// their verification, signing out everywhere, disabling and deleting.
+/// </summary>
+/// <remarks>
+/// A new phone number or email from the user takes effect only once verified with the code sent to it, which is
+/// Cognito's behaviour with <c>AttributesRequireVerificationBeforeUpdate</c> set for both
+/// (docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html): the old value
+/// keeps working for sign-in meanwhile, so a stolen access token cannot redirect sign-in codes to an unproven contact.
+/// Administrators change values at once.
+/// </remarks>
+internal sealed class AccountFlow(
+    IUserStore users,
+    IUserAccountStore accounts,
+    AccessTokenValidator validator,
+    UserPools pools,
+    OneTimeCodes codes,
+    Outbox outbox,
+    TimeProvider time)
+{
+    private const int MaxWriteAttempts = 5;
+
+    /// <summary>The user an access token belongs to; refused when revoked, expired, deleted or disabled.</summary>
+    public async ValueTask<User> SignedInUserAsync(string accessToken, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var claims = await validator.ValidateAsync(accessToken, issuerOrigin, cancellationToken);
+        var user = await users.FindAsync(claims.PoolId, claims.Username, cancellationToken);
+        if (user is null || user.Sub != claims.Sub)
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+
+        if (!user.Enabled)
+        {
+            throw CognitoErrors.UserDisabled();
+        }
+
+        return user;
+    }
+
+    /// <summary>UpdateUserAttributes: other attributes change at once; a new phone number or email waits for its code.</summary>
+    public async ValueTask<List<CodeDeliveryDetails>> UpdateAttributesAsync(User user, Dictionary<string, string> changes, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var pool = Pool(user);
+            var now = time.GetUtcNow();
+            var pending = new List<AttributeCode>();
+            var messages = new List<OutboxMessage>();
+            var details = new List<CodeDeliveryDetails>();
+            foreach (var (name, value) in changes)
+            {
+                if (name is UserAttributes.PhoneNumber or UserAttributes.Email)
+                {
+                    if (user.Attributes.GetValueOrDefault(name) == value)
+                    {
+                        continue;
+                    }
+
+                    await EnsureAliasFreeAsync(user, name, value, cancellationToken);
+                    var (code, message) = NewCode(pool, user, name, value, pendingValue: value, now);
+                    pending.Add(code);
+                    messages.Add(message);
+                    details.Add(Details(name, value));
+                }
+                else if (value.Length == 0)
+                {
+                    user.Attributes.Remove(name);
+                }
+                else
+                {
+                    user.Attributes[name] = value;
+                }
+            }
+
+            var outcome = await accounts.WriteAttributesAsync(user, pending, messages, now, cancellationToken);
+            if (outcome is AttributeWriteOutcome.Written)
+            {
+                if (messages.Count > 0)
+                {
+                    outbox.Notify();
+                }
+
+                return details;
+            }
+
+            user = await RetryOrThrowAsync(outcome, user, attempt, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// AdminUpdateUserAttributes: every value changes at once. A changed phone number or email is unverified and gets a
+    /// code, unless the same call sets its <c>*_verified</c> flag to true (Cognito's documented way to skip verification).
+    /// </summary>
+    public async ValueTask AdminUpdateAttributesAsync(User user, Dictionary<string, string> changes, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var pool = Pool(user);
+            var now = time.GetUtcNow();
+            var pending = new List<AttributeCode>();
+            var messages = new List<OutboxMessage>();
+            foreach (var (name, value) in changes)
+            {
+                if (name is UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified)
+                {
+                    continue;
+                }
+
+                var verifiedFlag = name + "_verified";
+                if (value.Length == 0)
+                {
+                    user.Attributes.Remove(name);
+                    if (name is UserAttributes.PhoneNumber or UserAttributes.Email)
+                    {
+                        user.Attributes.Remove(verifiedFlag);
+                    }
+
+                    continue;
+                }
+
+                if (name is UserAttributes.PhoneNumber or UserAttributes.Email && user.Attributes.GetValueOrDefault(name) != value)
+                {
+                    await EnsureAliasFreeAsync(user, name, value, cancellationToken);
+                    user.Attributes[name] = value;
+                    user.Attributes[verifiedFlag] = "false";
+                    if (changes.GetValueOrDefault(verifiedFlag) != "true")
+                    {
+                        var (code, message) = NewCode(pool, user, name, value, pendingValue: null, now);
+                        pending.Add(code);
+                        messages.Add(message);
+                    }
+
+                    continue;
+                }
+
+                user.Attributes[name] = value;
+            }
+
+            foreach (var flag in new[] { UserAttributes.PhoneNumberVerified, UserAttributes.EmailVerified })
+            {
+                if (changes.TryGetValue(flag, out var verified) && user.Attributes.ContainsKey(flag[..^"_verified".Length]))
+                {
+                    user.Attributes[flag] = verified;
+                }
+            }
+
+            var outcome = await accounts.WriteAttributesAsync(user, pending, messages, now, cancellationToken);
+            if (outcome is AttributeWriteOutcome.Written)
+            {
+                if (messages.Count > 0)
+                {
+                    outbox.Notify();
+                }
+
+                return;
+            }
+
+            user = await RetryOrThrowAsync(outcome, user, attempt, cancellationToken);
+        }
+    }
+
+    /// <summary>GetUserAttributeVerificationCode: a code for the pending new value if there is one, else for the current value.</summary>
+    public async ValueTask<CodeDeliveryDetails> SendCodeAsync(User user, string attribute, CancellationToken cancellationToken)
+    {
+        var pool = Pool(user);
+        var pendingValue = await accounts.PendingValueAsync(pool.Id, Logins.UsernameKey(user.Username), attribute, cancellationToken);
+        var destination = pendingValue ?? user.Attributes.GetValueOrDefault(attribute)
+            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The user has no {attribute} to send a code to.");
+        var (code, message) = NewCode(pool, user, attribute, destination, pendingValue, time.GetUtcNow());
+        await accounts.SaveAttributeCodeAsync(code, message, cancellationToken);
+        outbox.Notify();
+        return Details(attribute, destination);
+    }
+
+    /// <summary>VerifyUserAttribute: the code is counted before it is compared, and consumed once.</summary>
+    public async ValueTask VerifyAsync(User user, string attribute, string answer, CancellationToken cancellationToken)
+    {
+        var pool = Pool(user);
+        var key = Logins.UsernameKey(user.Username);
+        var code = await accounts.CountAttributeAttemptAsync(pool.Id, key, attribute, cancellationToken)
+            ?? throw CognitoErrors.ExpiredSignUpCode();
+        var now = time.GetUtcNow();
+        if (code.ExpiresAt <= now)
+        {
+            throw CognitoErrors.ExpiredSignUpCode();
+        }
+
+        var destination = code.PendingValue ?? user.Attributes.GetValueOrDefault(attribute) ?? string.Empty;
+        var nonce = System.Text.Encoding.ASCII.GetString(code.Mac, 0, code.Mac.Length - 32);
+        var matches = codes.Matches(code.Mac[^32..], Purpose(attribute, destination), pool.Id, UserKey(user), nonce,
+            code.ExpiresAt.ToUnixTimeMilliseconds(), answer.Trim());
+        // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
+        if (!matches || code.Attempts > code.MaxAttempts)
+        {
+            throw CognitoErrors.WrongSignUpCode();
+        }
+
+        switch (await accounts.VerifyAttributeAsync(pool.Id, key, attribute, code.Mac, now, cancellationToken))
+        {
+            case null:
+                throw CognitoErrors.ExpiredSignUpCode();
+            case AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists:
+                throw AliasExists(attribute);
+            case AttributeWriteOutcome.UserChanged:
+                throw CognitoErrors.UserDoesNotExist();
+        }
+    }
+
+    /// <summary>GlobalSignOut / AdminUserGlobalSignOut: every refresh token of the user, and every access token minted from them.</summary>
+    public ValueTask SignOutEverywhereAsync(User user, CancellationToken cancellationToken) =>
+        accounts.RevokeAllTokensAsync(user.PoolId, user.Sub, time.GetUtcNow(), cancellationToken);
+
+    /// <summary>DeleteUser / AdminDeleteUser.</summary>
+    public async ValueTask DeleteAsync(User user, CancellationToken cancellationToken)
+    {
+        if (!await accounts.DeleteAsync(user.PoolId, Logins.UsernameKey(user.Username), time.GetUtcNow(), cancellationToken))
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+    }
+
+    /// <summary>AdminDisableUser (which revokes every token) / AdminEnableUser.</summary>
+    public async ValueTask SetEnabledAsync(User user, bool enabled, CancellationToken cancellationToken)
+    {
+        if (!await accounts.SetEnabledAsync(user.PoolId, Logins.UsernameKey(user.Username), enabled, time.GetUtcNow(), cancellationToken))
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+    }
+
+    private async ValueTask<User> RetryOrThrowAsync(AttributeWriteOutcome outcome, User user, int attempt, CancellationToken cancellationToken)
+    {
+        switch (outcome)
+        {
+            case AttributeWriteOutcome.PhoneNumberExists:
+                throw AliasExists(UserAttributes.PhoneNumber);
+            case AttributeWriteOutcome.EmailExists:
+                throw AliasExists(UserAttributes.Email);
+        }
+
+        // Someone else changed the user since we read it: read again and redo the change on the fresh copy.
+        var fresh = await users.FindAsync(user.PoolId, user.Username, cancellationToken);
+        if (fresh is null || fresh.Sub != user.Sub)
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+
+        return attempt < MaxWriteAttempts
+            ? fresh
+            : throw CognitoErrors.Error(CognitoErrors.TooManyRequests, "The user was changed concurrently; try again.");
+    }
+
+    private async ValueTask EnsureAliasFreeAsync(User user, string attribute, string value, CancellationToken cancellationToken)
+    {
+        // A quick answer for the common case; the store checks again in the transaction that makes the value an alias.
+        var holder = await users.FindAsync(user.PoolId, value, cancellationToken);
+        if (holder is not null && holder.Sub != user.Sub && holder.IsConfirmed
+            && (attribute == UserAttributes.PhoneNumber ? holder.PhoneNumber == value : string.Equals(holder.Email, value, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw AliasExists(attribute);
+        }
+    }
+
+    private (AttributeCode Code, OutboxMessage Message) NewCode(
+        UserPool pool, User user, string attribute, string destination, string? pendingValue, DateTimeOffset now)
+    {
+        var options = pool.Options.ConfirmationCode;
+        var code = OneTimeCodes.Generate(options.Length);
+        var nonce = OneTimeCodes.NewNonce();
+        var expiresAt = now + options.Lifetime;
+        var mac = codes.Mac(Purpose(attribute, destination), pool.Id, UserKey(user), nonce, expiresAt.ToUnixTimeMilliseconds(), code);
+        var message = attribute == UserAttributes.PhoneNumber
+            ? outbox.Sms(pool.Id, destination, MessageTemplate.Fill(options.SmsMessage, code, pool.Options.Name, options.Lifetime), code)
+            : outbox.Email(pool.Id, destination,
+                MessageTemplate.Fill(options.EmailSubject, code, pool.Options.Name, options.Lifetime),
+                MessageTemplate.Fill(options.EmailMessage, code, pool.Options.Name, options.Lifetime), code);
+        byte[] stored = [.. System.Text.Encoding.ASCII.GetBytes(nonce), .. mac];
+        return (new AttributeCode(pool.Id, Logins.UsernameKey(user.Username), attribute, stored, expiresAt, 0, options.MaxAttempts, pendingValue), message);
+    }
+
+    // The code answers only this attribute with this value: a code sent to an old value cannot verify a new one.
+    private static string Purpose(string attribute, string destination) => $"verify-attribute:{attribute}:{destination}";
+
+    // Bound to the sub too, so a code can never verify anything for a later user who takes the same username.
+    private static string UserKey(User user) => $"{Logins.UsernameKey(user.Username)}:{user.Sub}";
+
+    private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
+
+    private static CognitoException AliasExists(string attribute) =>
+        CognitoErrors.Error(AliasExistsException, $"An account with the given {attribute} already exists.");
+
+    public const string AliasExistsException = "AliasExistsException";
+
+    private static CodeDeliveryDetails Details(string attribute, string destination) =>
+        attribute == UserAttributes.PhoneNumber
+            ? new CodeDeliveryDetails(Masking.Phone(destination), "SMS", attribute)
+            : new CodeDeliveryDetails(Masking.Email(destination), "EMAIL", attribute);
+}

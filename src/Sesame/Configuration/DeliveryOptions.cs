@@ -1,0 +1,201 @@
+namespace Sesame.Configuration;
+
+/// <summary>The <c>Sesame:Delivery</c> section: providers, the default failover order, retries and the circuit breaker.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>
+    /// Providers keyed by a name you choose (e.g. <c>twilio</c>, <c>backup-sms</c>). Secrets belong in environment
+    /// variables (<c>Sesame__Delivery__Providers__twilio__AuthToken</c>) or another configuration source, never in the repo.
+    /// </summary>
+    public Dictionary<string, DeliveryProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>SMS providers in failover order, for pools that name none. Empty: the registered <c>ISmsSender</c> (the dev outbox in development).</summary>
+    /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
+    public List<string>? SmsProviders { get; set; }
+
+    /// <summary>Email providers in failover order, for pools that name none.</summary>
+    public List<string>? EmailProviders { get; set; }
+
+    /// <summary>Calls to one provider for one message before failing over: 1 to 10. Default 3 (the first and two retries).</summary>
+    public int AttemptsPerProvider { get; set; } = 3;
+
+    /// <summary>Base delay of the exponential backoff (with jitter) between calls to one provider. Default 200 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long one provider call may take before it counts as a transient failure. Default 10 s.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a dispatcher owns a message it is sending. A node that dies mid-send leaves the message to be sent
+    /// again once the lease runs out. Must exceed the worst case of one dispatch. Default 2 minutes.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// When every provider failed transiently, the message is queued again after this delay, doubled each round with
+    /// jitter, up to 1 minute. Default 5 s.
+    /// </summary>
+    public TimeSpan RequeueDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A message still undelivered this long after it was queued is failed: its code has expired. Default 15 minutes.</summary>
+    public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Messages sent at once by one node. Default 8.</summary>
+    public int Parallelism { get; set; } = 8;
+
+    /// <summary>The circuit breaker each provider has.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+}
+
+/// <summary>A provider's circuit breaker: when too many calls fail, the provider is skipped for a while.</summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Share of failed calls, within <see cref="SamplingDuration"/>, that opens the circuit. Default 0.5.</summary>
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls needed within the sampling window before the ratio counts. Default 5.</summary>
+    public int MinimumThroughput { get; set; } = 5;
+
+    /// <summary>The window failures are counted in. Default 30 s.</summary>
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit skips the provider before one trial call. Default 30 s.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>One delivery provider. <see cref="Type"/> decides which other settings apply (docs/delivery.md).</summary>
+public sealed class DeliveryProviderOptions
+{
+    /// <summary><c>Twilio</c>, <c>Vonage</c>, <c>Plivo</c>, <c>Sns</c>, <c>Ses</c>, <c>Smtp</c>, <c>Http</c> or <c>Development</c>.</summary>
+    public string Type { get; set; } = string.Empty;
+
+    /// <summary>The provider's base URL, to reach a regional endpoint, a proxy or a test double. Default: the provider's public API.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The sender: a phone number or alphanumeric id for SMS, an address (optionally <c>Name &lt;addr&gt;</c>) for email.</summary>
+    public string? From { get; set; }
+
+    /// <summary>Twilio account SID.</summary>
+    public string? AccountSid { get; set; }
+
+    /// <summary>Twilio or Plivo auth token.</summary>
+    public string? AuthToken { get; set; }
+
+    /// <summary>Twilio Messaging Service SID (<c>MG…</c>), used instead of <see cref="From"/> when set.</summary>
+    public string? MessagingServiceSid { get; set; }
+
+    /// <summary>Vonage API key.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Vonage API secret.</summary>
+    public string? ApiSecret { get; set; }
+
+    /// <summary>Plivo auth id.</summary>
+    public string? AuthId { get; set; }
+
+    /// <summary>AWS region of SNS or SES, e.g. <c>us-east-1</c>.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>AWS access key id.</summary>
+    public string? AccessKeyId { get; set; }
+
+    /// <summary>AWS secret access key.</summary>
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>AWS session token, for temporary credentials.</summary>
+    public string? SessionToken { get; set; }
+
+    /// <summary>SNS <c>AWS.SNS.SMS.SMSType</c>. Default <c>Transactional</c> (codes must arrive fast).</summary>
+    public string SmsType { get; set; } = "Transactional";
+
+    /// <summary>SES configuration set.</summary>
+    public string? ConfigurationSetName { get; set; }
+
+    /// <summary>SMTP host.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>SMTP port. Default 587 (submission with STARTTLS).</summary>
+    public int Port { get; set; } = 587;
+
+    /// <summary>SMTP user name.</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>SMTP password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Require STARTTLS on SMTP. Default true; turn off only for a relay on loopback.</summary>
+    public bool StartTls { get; set; } = true;
+
+    /// <summary>HTTP provider: the URL messages are POSTed to.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>HTTP provider: <c>application/json</c> (default) or <c>application/x-www-form-urlencoded</c>.</summary>
+    public string ContentType { get; set; } = "application/json";
+
+    /// <summary>
+    /// HTTP provider: the body, with <c>{to}</c>, <c>{body}</c>, <c>{subject}</c>, <c>{html}</c>, <c>{channel}</c> and
+    /// <c>{from}</c> filled in (JSON- or form-encoded to suit <see cref="ContentType"/>). Default: a JSON object of them.
+    /// </summary>
+    public string? BodyTemplate { get; set; }
+
+    /// <summary>HTTP provider: the HMAC-SHA256 key that signs each request (header <see cref="SignatureHeader"/>).</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>HTTP provider: the signature header. Default <c>X-Sesame-Signature</c>.</summary>
+    public string SignatureHeader { get; set; } = "X-Sesame-Signature";
+
+    /// <summary>HTTP provider: the top-level JSON field of the response that holds the message id. Default <c>id</c>.</summary>
+    public string MessageIdField { get; set; } = "id";
+}
+
+/// <summary>A pool's delivery settings: which providers, the Web OTP line, and templates per locale.</summary>
+public sealed class PoolDeliveryOptions
+{
+    /// <summary>SMS providers for this pool in failover order; unset: <see cref="DeliveryOptions.SmsProviders"/>.</summary>
+    public List<string>? SmsProviders { get; set; }
+
+    /// <summary>Email providers for this pool in failover order; unset: <see cref="DeliveryOptions.EmailProviders"/>.</summary>
+    public List<string>? EmailProviders { get; set; }
+
+    /// <summary>
+    /// When set (e.g. <c>example.com</c>), every SMS ends with the line <c>@example.com #123456</c> that the Web OTP API
+    /// and Android's SMS Retriever read the code from.
+    /// </summary>
+    public string? WebOtpDomain { get; set; }
+
+    /// <summary>Android SMS Retriever app hash (11 characters), appended to the Web OTP line when set.</summary>
+    public string? AndroidAppHash { get; set; }
+
+    /// <summary>
+    /// Templates keyed by locale (<c>fr</c>, <c>pt-BR</c>; the user's <c>locale</c> attribute picks one, then its
+    /// language, then <c>default</c>). Anything a locale leaves unset comes from the pool's OneTimeCode and
+    /// ConfirmationCode settings.
+    /// </summary>
+    public Dictionary<string, LocaleTemplates> Templates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>The templates of one locale.</summary>
+public sealed class LocaleTemplates
+{
+    /// <summary>Sign-in codes (the one-time-code flow).</summary>
+    public MessageTemplates SignIn { get; set; } = new();
+
+    /// <summary>Sign-up confirmation codes (sent and re-sent).</summary>
+    public MessageTemplates SignUp { get; set; } = new();
+}
+
+/// <summary>One kind of message; placeholders <c>{####}</c> (code), <c>{app}</c> (pool name), <c>{minutes}</c> (lifetime).</summary>
+public sealed class MessageTemplates
+{
+    /// <summary>SMS text.</summary>
+    public string? SmsMessage { get; set; }
+
+    /// <summary>Email subject.</summary>
+    public string? EmailSubject { get; set; }
+
+    /// <summary>Email text body.</summary>
+    public string? EmailMessage { get; set; }
+
+    /// <summary>Email HTML body (optional; the text body is always sent too).</summary>
+    public string? EmailHtmlMessage { get; set; }
+}

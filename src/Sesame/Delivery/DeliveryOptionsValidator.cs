@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Options;
+using Sesame.Configuration;
+
+namespace Sesame.Delivery;
+
+/// <summary>Checks <c>Sesame:Delivery</c> and each pool's <c>Delivery</c> at start-up, naming the setting that is wrong.</summary>
+internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
+{
+    private static readonly HashSet<string> SmsTypes = new(StringComparer.OrdinalIgnoreCase) { "Twilio", "Vonage", "Plivo", "Sns", "Http", "Development" };
+    private static readonly HashSet<string> EmailTypes = new(StringComparer.OrdinalIgnoreCase) { "Ses", "Smtp", "Http", "Development" };
+
+    public ValidateOptionsResult Validate(string? name, SesameOptions options)
+    {
+        var errors = new List<string>();
+        var delivery = options.Delivery;
+        const string root = "Sesame:Delivery";
+
+        foreach (var (providerName, provider) in delivery.Providers)
+        {
+            CheckProvider(errors, $"{root}:Providers:{providerName}", provider);
+        }
+
+        if (delivery.AttemptsPerProvider is < 1 or > 10)
+        {
+            errors.Add($"{root}:AttemptsPerProvider must be between 1 and 10.");
+        }
+
+        if (delivery.Parallelism is < 1 or > 256)
+        {
+            errors.Add($"{root}:Parallelism must be between 1 and 256.");
+        }
+
+        if (delivery.SendTimeout <= TimeSpan.Zero || delivery.Lease <= delivery.SendTimeout)
+        {
+            errors.Add($"{root}:Lease must be longer than {root}:SendTimeout, which must be positive.");
+        }
+
+        if (delivery.RetryDelay < TimeSpan.Zero || delivery.RequeueDelay <= TimeSpan.Zero || delivery.MaxMessageAge <= TimeSpan.Zero)
+        {
+            errors.Add($"{root}:RetryDelay, RequeueDelay and MaxMessageAge must be positive.");
+        }
+
+        var breaker = delivery.CircuitBreaker;
+        if (breaker.FailureRatio is <= 0 or > 1 || breaker.MinimumThroughput < 2
+            || breaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || breaker.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add($"{root}:CircuitBreaker: FailureRatio must be in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 0.5 s.");
+        }
+
+        // A dispatch that outlives its lease lets another node send the same message: the lease must cover the
+        // longest failover chain at its worst (every call timing out).
+        var longestChain = new[] { delivery.SmsProviders?.Count ?? 0, delivery.EmailProviders?.Count ?? 0 }
+            .Concat(options.UserPools.Values.SelectMany(p => new[] { p.Delivery.SmsProviders?.Count ?? 0, p.Delivery.EmailProviders?.Count ?? 0 }))
+            .Max();
+        var worstDispatch = delivery.SendTimeout * delivery.AttemptsPerProvider * Math.Max(1, longestChain);
+        if (delivery.SendTimeout > TimeSpan.Zero && delivery.Lease <= worstDispatch)
+        {
+            errors.Add($"{root}:Lease ({delivery.Lease}) must be longer than SendTimeout × AttemptsPerProvider × the longest provider list ({worstDispatch}).");
+        }
+
+        CheckList(errors, $"{root}:SmsProviders", delivery.SmsProviders, delivery, SmsTypes);
+        CheckList(errors, $"{root}:EmailProviders", delivery.EmailProviders, delivery, EmailTypes);
+        foreach (var (poolId, pool) in options.UserPools)
+        {
+            var at = $"Sesame:UserPools:{poolId}:Delivery";
+            CheckList(errors, $"{at}:SmsProviders", pool.Delivery.SmsProviders, delivery, SmsTypes);
+            CheckList(errors, $"{at}:EmailProviders", pool.Delivery.EmailProviders, delivery, EmailTypes);
+            if (pool.Delivery.WebOtpDomain is { } domain && (domain.Length == 0 || domain.Any(c => char.IsWhiteSpace(c) || c is '@' or '#' or '/')))
+            {
+                errors.Add($"{at}:WebOtpDomain must be a bare host name, e.g. example.com.");
+            }
+
+            if (pool.Delivery.AndroidAppHash is { } hash && hash.Length != 11)
+            {
+                errors.Add($"{at}:AndroidAppHash must be the 11-character app hash.");
+            }
+
+            foreach (var (locale, templates) in pool.Delivery.Templates)
+            {
+                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp) })
+                {
+                    foreach (var (field, value) in new[] { ("SmsMessage", t.SmsMessage), ("EmailMessage", t.EmailMessage), ("EmailHtmlMessage", t.EmailHtmlMessage) })
+                    {
+                        if (value is not null && !value.Contains("{####}", StringComparison.Ordinal))
+                        {
+                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the code placeholder {{####}}.");
+                        }
+                    }
+                }
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckList(List<string> errors, string at, List<string>? names, DeliveryOptions delivery, HashSet<string> types)
+    {
+        foreach (var providerName in names ?? [])
+        {
+            if (!delivery.Providers.TryGetValue(providerName, out var provider))
+            {
+                errors.Add($"{at} names '{providerName}', which is not in Sesame:Delivery:Providers.");
+            }
+            else if (!types.Contains(provider.Type))
+            {
+                errors.Add($"{at} names '{providerName}', a {provider.Type} provider, which cannot send on this channel.");
+            }
+        }
+    }
+
+    private static void CheckProvider(List<string> errors, string at, DeliveryProviderOptions p)
+    {
+        void Require(string setting, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{at}:{setting} is required for a {p.Type} provider.");
+            }
+        }
+
+        if (p.Endpoint is not null && !Uri.TryCreate(p.Endpoint, UriKind.Absolute, out _))
+        {
+            errors.Add($"{at}:Endpoint must be an absolute URL.");
+        }
+
+        switch (p.Type.ToUpperInvariant())
+        {
+            case "TWILIO":
+                Require("AccountSid", p.AccountSid);
+                Require("AuthToken", p.AuthToken);
+                if (string.IsNullOrWhiteSpace(p.From) && string.IsNullOrWhiteSpace(p.MessagingServiceSid))
+                {
+                    errors.Add($"{at}: a Twilio provider needs From or MessagingServiceSid.");
+                }
+
+                break;
+            case "VONAGE":
+                Require("ApiKey", p.ApiKey);
+                Require("ApiSecret", p.ApiSecret);
+                Require("From", p.From);
+                break;
+            case "PLIVO":
+                Require("AuthId", p.AuthId);
+                Require("AuthToken", p.AuthToken);
+                Require("From", p.From);
+                break;
+            case "SNS":
+            case "SES":
+                Require("Region", p.Region);
+                Require("AccessKeyId", p.AccessKeyId);
+                Require("SecretAccessKey", p.SecretAccessKey);
+                if (p.Type.Equals("Ses", StringComparison.OrdinalIgnoreCase))
+                {
+                    Require("From", p.From);
+                }
+
+                break;
+            case "SMTP":
+                Require("Host", p.Host);
+                Require("From", p.From);
+                if (p.Port is < 1 or > 65535)
+                {
+                    errors.Add($"{at}:Port must be between 1 and 65535.");
+                }
+
+                break;
+            case "HTTP":
+                Require("Url", p.Url);
+                if (p.Url is not null && (!Uri.TryCreate(p.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+                {
+                    errors.Add($"{at}:Url must be an absolute http(s) URL.");
+                }
+
+                break;
+            case "DEVELOPMENT":
+                break;
+            default:
+                errors.Add($"{at}:Type '{p.Type}' is not one of Twilio, Vonage, Plivo, Sns, Ses, Smtp, Http, Development.");
+                break;
+        }
+    }
+}

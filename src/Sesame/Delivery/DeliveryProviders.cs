@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Sesame.Configuration;
+using Sesame.Delivery.AmazonSes;
+using Sesame.Delivery.AmazonSns;
+using Sesame.Delivery.Development;
+using Sesame.Delivery.Http;
+using Sesame.Delivery.Plivo;
+using Sesame.Delivery.Smtp;
+using Sesame.Delivery.Twilio;
+using Sesame.Delivery.Vonage;
+using Sesame.Storage;
+
+namespace Sesame.Delivery;
+
+/// <summary>One provider as the dispatcher uses it: its senders and its resilience pipeline (retries inside a circuit breaker).</summary>
+internal sealed class DeliveryRoute(string name, ISmsSender? sms, IEmailSender? email, ResiliencePipeline pipeline)
+{
+    public string Name { get; } = name;
+
+    public ISmsSender? Sms { get; } = sms;
+
+    public IEmailSender? Email { get; } = email;
+
+    public ResiliencePipeline Pipeline { get; } = pipeline;
+
+    public bool Serves(MessageChannel channel) => channel == MessageChannel.Sms ? Sms is not null : Email is not null;
+}
+
+/// <summary>
+/// The configured providers, built once: each with its own circuit breaker, shared by every pool that names it.
+/// A pool (or the defaults) lists providers in failover order; with none listed, the registered
+/// <see cref="ISmsSender"/>/<see cref="IEmailSender"/> is the only route (the dev outbox in development).
+/// </summary>
+internal sealed partial class DeliveryProviders : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Dictionary<string, DeliveryRoute> _routes = new(StringComparer.Ordinal);
+    private readonly DeliveryOptions _options;
+    private readonly UserPools _pools;
+    private readonly DeliveryRoute _defaultSms;
+    private readonly DeliveryRoute _defaultEmail;
+    private readonly TimeProvider _time;
+    private readonly DeliveryMetrics _metrics;
+    private readonly ILogger<DeliveryProviders> _logger;
+
+    public DeliveryProviders(
+        IOptions<SesameOptions> options, UserPools pools, ISmsSender sms, IEmailSender email, IServiceProvider services,
+        TimeProvider time, DeliveryMetrics metrics, ILogger<DeliveryProviders> logger)
+    {
+        _options = options.Value.Delivery;
+        _pools = pools;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        // One client for every provider: pooled connections, re-resolved DNS every few minutes; timeouts are per call.
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            AllowAutoRedirect = false,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Sesame/1.0");
+
+        foreach (var (name, provider) in _options.Providers)
+        {
+            var (smsSender, emailSender) = Create(name, provider, services);
+            _routes[name] = new DeliveryRoute(name, smsSender, emailSender, Pipeline(name));
+        }
+
+        _defaultSms = new DeliveryRoute("default", sms, null, Pipeline("default-sms"));
+        _defaultEmail = new DeliveryRoute("default", null, email, Pipeline("default-email"));
+    }
+
+    /// <summary>The providers a pool's messages on a channel go through, in failover order.</summary>
+    public IReadOnlyList<DeliveryRoute> For(string poolId, MessageChannel channel)
+    {
+        var delivery = _pools.FindPool(poolId)?.Options.Delivery;
+        var names = channel == MessageChannel.Sms
+            ? delivery?.SmsProviders ?? _options.SmsProviders
+            : delivery?.EmailProviders ?? _options.EmailProviders;
+        if (names is null || names.Count == 0)
+        {
+            return [channel == MessageChannel.Sms ? _defaultSms : _defaultEmail];
+        }
+
+        return names.Select(n => _routes[n]).Where(r => r.Serves(channel)).ToList();
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private (ISmsSender? Sms, IEmailSender? Email) Create(string name, DeliveryProviderOptions provider, IServiceProvider services) =>
+        provider.Type.ToUpperInvariant() switch
+        {
+            "TWILIO" => (new TwilioSmsSender(name, provider, _http), null),
+            "VONAGE" => (new VonageSmsSender(name, provider, _http), null),
+            "PLIVO" => (new PlivoSmsSender(name, provider, _http), null),
+            "SNS" => (new SnsSmsSender(name, provider, _http, _time), null),
+            "SES" => (null, new SesEmailSender(name, provider, _http, _time)),
+            "SMTP" => (null, new SmtpEmailSender(name, provider)),
+            "HTTP" => Both(new HttpGatewaySender(name, provider, _http, _time)),
+            "DEVELOPMENT" => Both(services.GetRequiredService<DevOutbox>()),
+            _ => throw new InvalidOperationException($"Sesame:Delivery:Providers:{name}:Type '{provider.Type}' is not a known provider type."),
+        };
+
+    private static (ISmsSender, IEmailSender) Both<T>(T sender) where T : ISmsSender, IEmailSender => (sender, sender);
+
+    private ResiliencePipeline Pipeline(string name)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = name, TimeProvider = _time };
+        if (_options.AttemptsPerProvider > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<DeliveryException>(e => e.Failure == DeliveryFailure.Transient),
+                MaxRetryAttempts = _options.AttemptsPerProvider - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryDelay,
+                MaxDelay = TimeSpan.FromSeconds(10),
+            });
+        }
+
+        var breaker = _options.CircuitBreaker;
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            // An invalid number says nothing about the provider's health; a refusal of our credentials does.
+            ShouldHandle = new PredicateBuilder().Handle<DeliveryException>(e => e.Failure != DeliveryFailure.Permanent),
+            FailureRatio = breaker.FailureRatio,
+            MinimumThroughput = breaker.MinimumThroughput,
+            SamplingDuration = breaker.SamplingDuration,
+            BreakDuration = breaker.BreakDuration,
+            OnOpened = args =>
+            {
+                Log.CircuitOpened(_logger, name, args.BreakDuration);
+                _metrics.Circuit(name, "open");
+                return ValueTask.CompletedTask;
+            },
+            OnHalfOpened = _ =>
+            {
+                _metrics.Circuit(name, "half_open");
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                Log.CircuitClosed(_logger, name);
+                _metrics.Circuit(name, "closed");
+                return ValueTask.CompletedTask;
+            },
+        });
+        return builder.Build();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Warning, "Delivery provider {Provider} keeps failing: its circuit is open for {Duration}; messages go to the next provider.")]
+        public static partial void CircuitOpened(ILogger logger, string provider, TimeSpan duration);
+
+        [LoggerMessage(21, LogLevel.Information, "Delivery provider {Provider} answers again: its circuit is closed.")]
+        public static partial void CircuitClosed(ILogger logger, string provider);
+    }
+}

@@ -1,0 +1,38 @@
+namespace Sesame.Storage.Sqlite;
+
+internal sealed class SqliteMessageStatusStore(SqliteDatabase database) : IMessageStatusStore
+{
+    public async ValueTask<IReadOnlyList<MessageStatus>> QueryAsync(MessageStatusQuery query, CancellationToken cancellationToken) =>
+        await database.ReadAsync<IReadOnlyList<MessageStatus>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
+                       created_at, sent_at, next_attempt_at
+                FROM outbox
+                WHERE ($pool IS NULL OR pool_id = $pool) AND ($status IS NULL OR status = $status)
+                  AND ($hint IS NULL OR destination_hint = $hint)
+                ORDER BY id DESC LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$pool", (object?)query.PoolId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$status", (object?)query.Status ?? DBNull.Value);
+            command.Parameters.AddWithValue("$hint", (object?)query.DestinationHint ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", query.Limit);
+            using var reader = command.ExecuteReader();
+            var list = new List<MessageStatus>();
+            while (reader.Read())
+            {
+                var status = reader.GetString(4);
+                list.Add(new MessageStatus(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), status, reader.GetInt32(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+                    reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+                    status == "queued" ? DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)) : null));
+            }
+
+            return list;
+        }, cancellationToken);
+}

@@ -1,0 +1,332 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Sesame.Users;
+
+namespace Sesame.Storage.Sqlite;
+
+internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAccountStore
+{
+    public async ValueTask<AttributeWriteOutcome> WriteAttributesAsync(
+        User user, IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var usernameKey = Logins.UsernameKey(user.Username);
+        var phoneKey = user.PhoneNumber;
+        var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
+        try
+        {
+            return await database.WriteAsync(
+                (connection, transaction) => WriteAttributes(connection, transaction, user, usernameKey, phoneKey, emailKey, codes, messages, now),
+                cancellationToken);
+        }
+        catch (UserChangedException)
+        {
+            return AttributeWriteOutcome.UserChanged;
+        }
+    }
+
+    public async ValueTask SaveAttributeCodeAsync(AttributeCode code, OutboxMessage message, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            UpsertCode(connection, transaction, code);
+            SqliteOutboxStore.Enqueue(connection, transaction, message);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<string?> PendingValueAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken) =>
+        await database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT pending_value FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute";
+            command.Parameters.AddWithValue("$pool", poolId);
+            command.Parameters.AddWithValue("$user", usernameKey);
+            command.Parameters.AddWithValue("$attribute", attribute);
+            return command.ExecuteScalar() as string;
+        }, cancellationToken);
+
+    public async ValueTask<AttributeCode?> CountAttributeAttemptAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE attribute_codes SET attempts = attempts + 1
+                WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute
+                RETURNING mac, expires_at, attempts, max_attempts, pending_value
+                """;
+            command.Parameters.AddWithValue("$pool", poolId);
+            command.Parameters.AddWithValue("$user", usernameKey);
+            command.Parameters.AddWithValue("$attribute", attribute);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new AttributeCode(poolId, usernameKey, attribute, (byte[])reader[0], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4))
+                : null;
+        }, cancellationToken);
+
+    public async ValueTask<AttributeWriteOutcome?> VerifyAttributeAsync(
+        string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync<AttributeWriteOutcome?>((connection, transaction) =>
+        {
+            string? pending;
+            using (var find = connection.CreateCommand())
+            {
+                find.Transaction = transaction;
+                find.CommandText = "SELECT pending_value FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute AND mac = $mac";
+                find.Parameters.AddWithValue("$pool", poolId);
+                find.Parameters.AddWithValue("$user", usernameKey);
+                find.Parameters.AddWithValue("$attribute", attribute);
+                find.Parameters.AddWithValue("$mac", mac);
+                using var reader = find.ExecuteReader();
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                pending = reader.IsDBNull(0) ? null : reader.GetString(0);
+            }
+
+            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it, and the code stays.
+            if (pending is not null)
+            {
+                var clash = attribute == UserAttributes.PhoneNumber
+                    ? ClearAliases(connection, transaction, poolId, usernameKey, pending, null, now)
+                    : ClearAliases(connection, transaction, poolId, usernameKey, null, Logins.EmailKey(pending), now);
+                if (clash is not AttributeWriteOutcome.Written)
+                {
+                    return clash;
+                }
+            }
+
+            using (var delete = connection.CreateCommand())
+            {
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute";
+                delete.Parameters.AddWithValue("$pool", poolId);
+                delete.Parameters.AddWithValue("$user", usernameKey);
+                delete.Parameters.AddWithValue("$attribute", attribute);
+                delete.ExecuteNonQuery();
+            }
+
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            var key = attribute == UserAttributes.PhoneNumber ? "phone_key" : "email_key";
+            update.CommandText = pending is null
+                ? """
+                  UPDATE users SET attributes = json_set(attributes, $verifiedPath, 'true'), modified_at = $now, version = version + 1
+                  WHERE pool_id = $pool AND username_key = $user
+                  """
+                : $"""
+                  UPDATE users SET attributes = json_set(attributes, $valuePath, $value, $verifiedPath, 'true'), {key} = $key,
+                      modified_at = $now, version = version + 1
+                  WHERE pool_id = $pool AND username_key = $user
+                  """;
+            update.Parameters.AddWithValue("$verifiedPath", $"$.{attribute}_verified");
+            update.Parameters.AddWithValue("$valuePath", $"$.{attribute}");
+            update.Parameters.AddWithValue("$value", (object?)pending ?? DBNull.Value);
+            update.Parameters.AddWithValue("$key", pending is null ? DBNull.Value : attribute == UserAttributes.PhoneNumber ? pending : Logins.EmailKey(pending));
+            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$pool", poolId);
+            update.Parameters.AddWithValue("$user", usernameKey);
+            return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
+        }, cancellationToken);
+
+    public async ValueTask<bool> SetEnabledAsync(string poolId, string usernameKey, bool enabled, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            string sub;
+            using (var update = connection.CreateCommand())
+            {
+                update.Transaction = transaction;
+                update.CommandText = """
+                    UPDATE users SET enabled = $enabled, modified_at = $now, version = version + 1
+                    WHERE pool_id = $pool AND username_key = $user RETURNING sub
+                    """;
+                update.Parameters.AddWithValue("$enabled", enabled ? 1 : 0);
+                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("$pool", poolId);
+                update.Parameters.AddWithValue("$user", usernameKey);
+                if (update.ExecuteScalar() is not string found)
+                {
+                    return false;
+                }
+
+                sub = found;
+            }
+
+            if (!enabled)
+            {
+                RevokeAll(connection, transaction, poolId, sub, now);
+            }
+
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> DeleteAsync(string poolId, string usernameKey, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) => Delete(connection, transaction, poolId, usernameKey, now), cancellationToken);
+
+    public async ValueTask RevokeAllTokensAsync(string poolId, string sub, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            RevokeAll(connection, transaction, poolId, sub, now);
+            return true;
+        }, cancellationToken);
+
+    private static AttributeWriteOutcome WriteAttributes(
+        SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
+        IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
+    {
+            var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, now);
+            if (clash is not AttributeWriteOutcome.Written)
+            {
+                return clash;
+            }
+
+            using (var update = connection.CreateCommand())
+            {
+                update.Transaction = transaction;
+                update.CommandText = """
+                    UPDATE users SET attributes = $attributes, phone_key = $phone, email_key = $email, modified_at = $now, version = version + 1
+                    WHERE pool_id = $pool AND username_key = $user AND version = $version
+                    """;
+                update.Parameters.AddWithValue("$attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
+                update.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("$pool", user.PoolId);
+                update.Parameters.AddWithValue("$user", usernameKey);
+                update.Parameters.AddWithValue("$version", user.Version);
+                if (update.ExecuteNonQuery() != 1)
+                {
+                    // Nothing else has run yet in this transaction except removals of unconfirmed holders; undo them too.
+                    throw new UserChangedException();
+                }
+            }
+
+            foreach (var code in codes)
+            {
+                UpsertCode(connection, transaction, code);
+            }
+
+            foreach (var message in messages)
+            {
+                SqliteOutboxStore.Enqueue(connection, transaction, message);
+            }
+
+            user.Version++;
+            return AttributeWriteOutcome.Written;
+    }
+
+    /// <summary>
+    /// Makes way for <paramref name="usernameKey"/> to hold the given aliases: unconfirmed holders are removed (abandoned
+    /// sign-ups never block anyone), a confirmed one is reported.
+    /// </summary>
+    private static AttributeWriteOutcome ClearAliases(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string? phoneKey, string? emailKey, DateTimeOffset now)
+    {
+        if (phoneKey is null && emailKey is null)
+        {
+            return AttributeWriteOutcome.Written;
+        }
+
+        var holders = new List<(string UsernameKey, string Status, bool Phone)>();
+        using (var find = connection.CreateCommand())
+        {
+            find.Transaction = transaction;
+            find.CommandText = """
+                SELECT username_key, status, phone_key = $phone FROM users
+                WHERE pool_id = $pool AND username_key <> $user AND (phone_key = $phone OR email_key = $email)
+                """;
+            find.Parameters.AddWithValue("$pool", poolId);
+            find.Parameters.AddWithValue("$user", usernameKey);
+            find.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
+            find.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
+            using var reader = find.ExecuteReader();
+            while (reader.Read())
+            {
+                holders.Add((reader.GetString(0), reader.GetString(1), !reader.IsDBNull(2) && reader.GetInt64(2) == 1));
+            }
+        }
+
+        foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
+        {
+            return holder.Phone ? AttributeWriteOutcome.PhoneNumberExists : AttributeWriteOutcome.EmailExists;
+        }
+
+        foreach (var holder in holders)
+        {
+            Delete(connection, transaction, poolId, holder.UsernameKey, now);
+        }
+
+        return AttributeWriteOutcome.Written;
+    }
+
+    private static bool Delete(SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, DateTimeOffset now)
+    {
+        string sub;
+        using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM users WHERE pool_id = $pool AND username_key = $user RETURNING sub";
+            delete.Parameters.AddWithValue("$pool", poolId);
+            delete.Parameters.AddWithValue("$user", usernameKey);
+            if (delete.ExecuteScalar() is not string found)
+            {
+                return false;
+            }
+
+            sub = found;
+        }
+
+        using (var codes = connection.CreateCommand())
+        {
+            codes.Transaction = transaction;
+            codes.CommandText = """
+                DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user;
+                DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user;
+                """;
+            codes.Parameters.AddWithValue("$pool", poolId);
+            codes.Parameters.AddWithValue("$user", usernameKey);
+            codes.ExecuteNonQuery();
+        }
+
+        // Rows stay, revoked, so access tokens of the deleted user are refused by origin_jti until they expire.
+        RevokeAll(connection, transaction, poolId, sub, now);
+        return true;
+    }
+
+    private static void RevokeAll(SqliteConnection connection, SqliteTransaction transaction, string poolId, string sub, DateTimeOffset now)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE refresh_tokens SET revoked_at = $now WHERE pool_id = $pool AND sub = $sub AND revoked_at IS NULL";
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$pool", poolId);
+        command.Parameters.AddWithValue("$sub", sub);
+        command.ExecuteNonQuery();
+    }
+
+    private static void UpsertCode(SqliteConnection connection, SqliteTransaction transaction, AttributeCode code)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO attribute_codes (pool_id, username_key, attribute, mac, expires_at, attempts, max_attempts, pending_value)
+            VALUES ($pool, $user, $attribute, $mac, $expires, $attempts, $max, $pending)
+            ON CONFLICT (pool_id, username_key, attribute) DO UPDATE SET
+                mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
+                max_attempts = excluded.max_attempts, pending_value = excluded.pending_value
+            """;
+        command.Parameters.AddWithValue("$pool", code.PoolId);
+        command.Parameters.AddWithValue("$user", code.UsernameKey);
+        command.Parameters.AddWithValue("$attribute", code.Attribute);
+        command.Parameters.AddWithValue("$mac", code.Mac);
+        command.Parameters.AddWithValue("$expires", code.ExpiresAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$attempts", code.Attempts);
+        command.Parameters.AddWithValue("$max", code.MaxAttempts);
+        command.Parameters.AddWithValue("$pending", (object?)code.PendingValue ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    // Thrown inside the write so the transaction rolls back (no removed holder without the update that needed it).
+    private sealed class UserChangedException : Exception;
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Sesame.Tests.TestSupport;
+using Sesame.Triggers;
+
+namespace Sesame.Tests.Delivery;
+
+/// <summary>Templates per locale, the Web OTP line, and the CustomMessage trigger, as the user's phone shows them.</summary>
+public sealed class MessageTemplateTests
+{
+    [Fact]
+    public async Task WebOtp_DomainConfigured_SmsEndsWithOriginBoundLine()
+    {
+        using var app = new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:UserPools:us-east-1_SesameDev:Delivery:WebOtpDomain"] = "app.example.com",
+            ["Sesame:UserPools:us-east-1_SesameDev:Delivery:AndroidAppHash"] = "FA+9qCX9VSu",
+        });
+        var phone = SesameApp.NewPhone();
+
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = phone })).AssertOk();
+
+        var message = await app.MessageAsync(phone);
+        Assert.EndsWith($"\n\n@app.example.com #{message.Code} FA+9qCX9VSu", message.Body);
+        Assert.StartsWith($"{message.Code} is your Sesame Dev verification code.", message.Body);
+    }
+
+    [Fact]
+    public async Task Locale_UserLocaleFrCa_GetsFrenchTemplateByLanguage()
+    {
+        using var app = new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:UserPools:us-east-1_SesameDev:Delivery:Templates:fr:SignUp:SmsMessage"] = "Votre code {app} : {####} (valide {minutes} min)",
+            ["Sesame:UserPools:us-east-1_SesameDev:Delivery:Templates:fr:SignIn:SmsMessage"] = "Connexion {app} : {####}",
+            ["Sesame:UserPools:us-east-1_SesameDev:Delivery:Templates:de:SignUp:SmsMessage"] = "Ihr Code: {####}",
+        });
+        var phone = SesameApp.NewPhone();
+        var english = SesameApp.NewPhone();
+
+        await app.CreateConfirmedUserAsync(phone, ("locale", "fr-CA"));
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = english })).AssertOk();
+        await app.SignInAsync(phone);
+
+        var signUp = await app.MessageAsync(phone);
+        Assert.Equal($"Votre code Sesame Dev : {signUp.Code} (valide 10 min)", signUp.Body);
+        var signIn = await app.MessageAsync(phone, 2);
+        Assert.Equal($"Connexion Sesame Dev : {signIn.Code}", signIn.Body);
+        var other = await app.MessageAsync(english);
+        Assert.Equal($"{other.Code} is your Sesame Dev verification code.", other.Body);
+    }
+
+    [Fact]
+    public async Task CustomMessage_SignUpTrigger_GetsCognitoEventAndItsSmsIsSentWithTheCode()
+    {
+        var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = $"[{e.TriggerSource}] code {e.Request.CodeParameter} for {e.Request.UserAttributes["phone_number"]}");
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = phone })).AssertOk();
+
+        var message = await app.MessageAsync(phone);
+        Assert.Equal($"[CustomMessage_SignUp] code {message.Code} for {phone}", message.Body);
+        var e = Assert.Single(trigger.Events);
+        Assert.Equal(("CustomMessage_SignUp", "{####}", "{##Click Here##}", null), (e.TriggerSource, e.Request.CodeParameter, e.Request.LinkParameter, e.Request.UsernameParameter));
+        Assert.Equal(("us-east-1_SesameDev", "us-east-1", SesameApp.ClientId), (e.UserPoolId, e.Region, e.CallerContext.ClientId));
+        Assert.Equal("UNCONFIRMED", e.Request.UserAttributes["cognito:user_status"]);
+        Assert.True(e.Request.UserAttributes.ContainsKey("sub"));
+        // The trigger never sees the code.
+        Assert.DoesNotContain(message.Code!, System.Text.Json.JsonSerializer.Serialize(e.Request.UserAttributes));
+    }
+
+    [Fact]
+    public async Task CustomMessage_ResendAndSignIn_UseTheirTriggerSources()
+    {
+        var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = $"{e.TriggerSource}: {{####}}");
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = phone })).AssertOk();
+        await app.MessageAsync(phone);
+
+        (await app.CallAsync("ResendConfirmationCode", new { ClientId = SesameApp.ClientId, Username = phone })).AssertOk();
+        var resent = await app.MessageAsync(phone, 2);
+        (await app.CallAsync("ConfirmSignUp", new { ClientId = SesameApp.ClientId, Username = phone, ConfirmationCode = resent.Code })).AssertOk();
+        await app.SignInAsync(phone);
+
+        Assert.Equal($"CustomMessage_ResendCode: {resent.Code}", resent.Body);
+        var signIn = await app.MessageAsync(phone, 3);
+        Assert.Equal($"CustomMessage_Authentication: {signIn.Code}", signIn.Body);
+        Assert.Equal(["CustomMessage_SignUp", "CustomMessage_ResendCode", "CustomMessage_Authentication"], trigger.Events.Select(e => e.TriggerSource));
+    }
+
+    [Fact]
+    public async Task CustomMessage_WithoutCodePlaceholder_PoolTemplateIsSent()
+    {
+        var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = "Welcome! (no code here)");
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = phone })).AssertOk();
+
+        var message = await app.MessageAsync(phone);
+        Assert.Equal($"{message.Code} is your Sesame Dev verification code.", message.Body);
+    }
+
+    [Fact]
+    public async Task CustomMessage_TriggerThrows_SignUpFailsWithUserLambdaValidation()
+    {
+        var trigger = new RecordingCustomMessage(_ => throw new InvalidOperationException("no messages today"));
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+
+        var response = await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = phone });
+
+        response.AssertError("UserLambdaValidationException", "CustomMessage failed with error no messages today.");
+        await Task.Delay(300);
+        Assert.Empty(app.Outbox.For(phone));
+    }
+
+    [Fact]
+    public async Task CustomMessage_EmailMessage_SentAsHtmlWithSubjectAndTextPart()
+    {
+        var trigger = new RecordingCustomMessage(e =>
+        {
+            e.Response.EmailSubject = "Bienvenue";
+            e.Response.EmailMessage = "<p>Votre code&nbsp;: <b>{####}</b></p>";
+        });
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var email = SesameApp.NewEmail();
+
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = email })).AssertOk();
+
+        var message = await app.MessageAsync(email);
+        // The dev outbox shows the text part; the HTML part goes to real providers (see the SMTP and SES tests).
+        Assert.Equal($"Votre code\u00a0: {message.Code}", message.Body);
+    }
+
+    private sealed class RecordingCustomMessage(Action<CustomMessageEvent> edit) : ITrigger<CustomMessageEvent>
+    {
+        public ConcurrentQueue<CustomMessageEvent> Events { get; } = new();
+
+        public ValueTask HandleAsync(CustomMessageEvent triggerEvent, CancellationToken cancellationToken)
+        {
+            Events.Enqueue(triggerEvent);
+            edit(triggerEvent);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
