@@ -23,11 +23,12 @@ import { createEnv } from './lib/cognito.mjs';
 import { formatExchanges, startRecordingProxy } from './lib/proxy.mjs';
 import { redactText } from './lib/redact.mjs';
 import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
-import { registerAdminTests } from './tests/admin.mjs';
 import { registerAccountTests } from './tests/account.mjs';
+import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerWireTests } from './tests/wire.mjs';
 
@@ -130,6 +131,7 @@ async function main() {
   registerLegacyTests(test, env);
   registerAdminTests(test, env);
   registerAmplifyUserAuthTests(test, env);
+  registerPasswordTests(test, env);
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
 

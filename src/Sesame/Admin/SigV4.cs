@@ -23,11 +23,8 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
     // AWS refuses requests whose x-amz-date is more than 15 minutes away from its clock.
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 
-    /// <summary>Returns the access key id that signed the request, or throws the AWS error a client expects.</summary>
-    public string Authenticate(HttpRequest request, ReadOnlySpan<byte> body) => AuthenticateCaller(request, body).AccessKeyId;
-
     /// <summary>Returns who signed the request and for which region, or throws the AWS error a client expects.</summary>
-    public AdminCaller AuthenticateCaller(HttpRequest request, ReadOnlySpan<byte> body)
+    public AdminCaller Authenticate(HttpRequest request, ReadOnlySpan<byte> body)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length == 0)

@@ -50,7 +50,7 @@ internal sealed partial class CognitoApiEndpoint
 
             (rented, var length) = await ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
             // Public operations ignore signatures (the SDKs sign whenever credentials are configured).
-            var caller = operation.RequiresIam ? _sigV4.AuthenticateCaller(context.Request, rented.AsSpan(0, length)) : null;
+            var caller = operation.RequiresIam ? _sigV4.Authenticate(context.Request, rented.AsSpan(0, length)) : null;
 
             var call = new CognitoCall(requestId, PublicOrigin(context), context.Connection.RemoteIpAddress?.ToString(), caller?.Region);
             await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);

@@ -20,6 +20,12 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PreventUserExistenceErrors { get; set; } = true;
 
+    /// <summary>
+    /// Whether SignUp must carry a password. Default false: passwords are optional, and users without one sign in with
+    /// a one-time code. A password, when given, is stored for USER_PASSWORD_AUTH and USER_SRP_AUTH either way.
+    /// </summary>
+    public bool PasswordRequired { get; set; }
+
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 
@@ -108,7 +114,7 @@ public sealed class AppClientOptions
 
     /// <summary>
     /// Allowed auth flows, Cognito's <c>ExplicitAuthFlows</c> names. Default (when unset): <c>ALLOW_CUSTOM_AUTH</c>,
-    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
+    /// <c>ALLOW_USER_AUTH</c>, <c>ALLOW_USER_SRP_AUTH</c>, <c>ALLOW_REFRESH_TOKEN_AUTH</c>.
     /// </summary>
     /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
     public List<string>? ExplicitAuthFlows { get; set; }

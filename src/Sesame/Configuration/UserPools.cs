@@ -35,7 +35,8 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
 
     public UserPool Pool { get; } = pool;
 
-    public static readonly IReadOnlyList<string> DefaultAuthFlows = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+    // Cognito's default when ExplicitAuthFlows is unset includes ALLOW_USER_SRP_AUTH (CreateUserPoolClient API reference).
+    public static readonly IReadOnlyList<string> DefaultAuthFlows = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
 
     public bool Allows(string explicitFlow) => (Options.ExplicitAuthFlows ?? DefaultAuthFlows).Contains(explicitFlow);
 

@@ -19,8 +19,8 @@ internal sealed class ServerSecrets
         PseudonymKey = Derive(master, "sesame/pseudonym/v1");
         KeyEncryptionKey = Derive(master, "sesame/key-encryption/v1");
         OutboxEncryptionKey = Derive(master, "sesame/outbox-encryption/v1");
-        ClientSecretEncryptionKey = Derive(master, "sesame/client-secret-encryption/v1");
         RefreshRotationKey = Derive(master, "sesame/refresh-rotation/v1");
+        ClientSecretEncryptionKey = Derive(master, "sesame/client-secret-encryption/v1");
         CryptographicOperations.ZeroMemory(master);
     }
 
@@ -39,11 +39,10 @@ internal sealed class ServerSecrets
     /// <summary>Encrypts queued messages at rest (they carry codes until sent).</summary>
     public byte[] OutboxEncryptionKey { get; }
 
-    /// <summary>Encrypts the secrets of app clients created through the API at rest.</summary>
-    public byte[] ClientSecretEncryptionKey { get; }
-
     /// <summary>Derives the one successor of a rotated refresh token, so concurrent retries agree on it.</summary>
     public byte[] RefreshRotationKey { get; }
+    /// <summary>Encrypts the secrets of app clients created through the API at rest.</summary>
+    public byte[] ClientSecretEncryptionKey { get; }
 
     private static byte[] Derive(byte[] master, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));

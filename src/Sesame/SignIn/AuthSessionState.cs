@@ -30,6 +30,9 @@ internal sealed class AuthSessionState
 
     /// <summary>USER_AUTH: the factors offered with SELECT_CHALLENGE.</summary>
     public List<string> Available { get; set; } = [];
+
+    /// <summary>The pending SRP <c>PASSWORD_VERIFIER</c> challenge, if that is what the session awaits.</summary>
+    public Passwords.SrpChallengeState? Srp { get; set; }
 }
 
 [JsonSerializable(typeof(AuthSessionState))]

@@ -107,6 +107,15 @@ internal sealed class CustomAuthFlow(
         return await AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
     }
 
+    /// <summary>
+    /// Continues after a step that is answered outside this class (the SRP <c>PASSWORD_VERIFIER</c>, which
+    /// <see cref="Passwords.PasswordSignIn"/> checks and records in the history): DefineAuthChallenge decides again.
+    /// </summary>
+    internal ValueTask<SignInStep> ContinueAsync(
+        AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        CancellationToken cancellationToken) =>
+        AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
+
     private async ValueTask<SignInStep> AdvanceAsync(
         AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
         CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sesame.SignIn.Passwords;
 using Sesame.SignUp;
 
 namespace Sesame.SignIn;
@@ -13,6 +14,9 @@ internal static class SignInServices
         services.TryAddSingleton<CustomAuthFlow>();
         services.TryAddSingleton<UserAuthFlow>();
         services.TryAddSingleton<SignUpFlow>();
+        services.TryAddSingleton<PasswordLockout>();
+        services.TryAddSingleton<SrpChallenges>();
+        services.TryAddSingleton<PasswordSignIn>();
         return services;
     }
 }

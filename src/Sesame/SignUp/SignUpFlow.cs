@@ -3,6 +3,7 @@ using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Delivery.Templates;
 using Sesame.SignIn;
+using Sesame.SignIn.Passwords;
 using Sesame.Storage;
 using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
@@ -21,6 +22,7 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// </summary>
 internal sealed class SignUpFlow(
     IUserStore users,
+    IPasswordStore passwords,
     SignInSessions sessions,
     OneTimeCodes codes,
     Outbox outbox,
@@ -53,6 +55,12 @@ internal sealed class SignUpFlow(
             });
         }
 
+        if (pool.Options.PasswordRequired && string.IsNullOrEmpty(password))
+        {
+            // Cognito's model once required the member; a pool that requires passwords answers in those words.
+            throw CognitoErrors.Validation("password", "Member must not be null");
+        }
+
         if (!string.IsNullOrEmpty(password) && password.Length < pool.Options.PasswordMinimumLength)
         {
             throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
@@ -62,6 +70,8 @@ internal sealed class SignUpFlow(
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
                 "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
 
+        var credentials = string.IsNullOrEmpty(password) ? ((string Hash, PasswordVerifier Verifier)?)null
+            : PasswordCredentials.Create(pool.Id, canonicalUsername, password);
         var now = time.GetUtcNow();
         var user = new User
         {
@@ -70,7 +80,7 @@ internal sealed class SignUpFlow(
             Sub = Guid.NewGuid().ToString(),
             Status = UserStatus.Unconfirmed,
             Attributes = attributes,
-            PasswordHash = string.IsNullOrEmpty(password) ? null : Passwords.Hash(password),
+            PasswordHash = credentials?.Hash,
             CreatedAt = now,
             ModifiedAt = now,
         };
@@ -97,6 +107,13 @@ internal sealed class SignUpFlow(
         }
 
         outbox.Notify();
+        if (credentials is { } set)
+        {
+            // A second short write, bound to this user's sub: should a new sign-up have replaced this one meanwhile, the
+            // verifier is not written; should it not land at all, the sign-up is UNCONFIRMED and a retry replaces it.
+            await passwords.SaveVerifierAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, set.Verifier, cancellationToken);
+        }
+
         return new SignUpResult(false, user.Sub, Details(attribute, destination));
     }
 

@@ -13,9 +13,10 @@ internal static class StorageServices
         services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
         services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.TryAddSingleton<IPasswordStore, SqlitePasswordStore>();
+        services.TryAddSingleton<IMessageStatusStore, SqliteMessageStatusStore>();
         services.TryAddSingleton<IUserPoolStore, SqliteUserPoolStore>();
         services.TryAddSingleton<IUserAdminStore, SqliteUserAdminStore>();
-        services.TryAddSingleton<IMessageStatusStore, SqliteMessageStatusStore>();
         services.TryAddSingleton<SqliteSigningKeyStore>();
         services.TryAddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());
         services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteSigningKeyStore>());

@@ -172,7 +172,7 @@ public sealed class ProviderTests : IAsyncLifetime
         string? signedBy = null;
         _server.Handler = (c, r) =>
         {
-            signedBy = verifier.Authenticate(c.Request, r.Body);
+            signedBy = verifier.Authenticate(c.Request, r.Body).AccessKeyId;
             return Answer(c, 200, """
                 <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
                   <PublishResult><MessageId>567910cd-659e-55d4-8ccb-5aaf14679dc0</MessageId></PublishResult>
@@ -248,7 +248,7 @@ public sealed class ProviderTests : IAsyncLifetime
         string? signedBy = null;
         _server.Handler = (c, r) =>
         {
-            signedBy = verifier.Authenticate(c.Request, r.Body);
+            signedBy = verifier.Authenticate(c.Request, r.Body).AccessKeyId;
             return Answer(c, 200, """{"MessageId":"0100018c-ses-message-id"}""");
         };
         var sender = new SesEmailSender("ses", new DeliveryProviderOptions

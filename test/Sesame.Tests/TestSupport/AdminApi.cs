@@ -8,13 +8,16 @@ namespace Sesame.Tests.TestSupport;
 
 /// <summary>
 /// Calls IAM-authorised operations signed with AWS Signature Version 4 with any key, date and region, and lets a test
-/// tamper with the signed request (<c>AccountTestCalls.AdminCallAsync</c> signs with the development key). Written from
+/// tamper with the signed request; <see cref="AdminCallAsync"/> signs with the development key. Written from
 /// the AWS documentation, independently of the server's verifier; the conformance suite signs with the real AWS SDK.
 /// </summary>
 internal static class AdminApi
 {
     public const string KeyId = "sesame-dev";
     public const string Secret = "sesame-dev-secret";
+
+    public static Task<CognitoResponse> AdminCallAsync(this SesameApp app, string operation, object body) =>
+        app.SignedCallAsync(operation, body, KeyId, Secret);
 
     public static async Task<CognitoResponse> SignedCallAsync(
         this SesameApp app, string operation, object body, string keyId, string secret, DateTimeOffset? signedAt = null,

@@ -1,5 +1,6 @@
 using Sesame.Configuration;
 using Sesame.SignIn;
+using Sesame.SignIn.Passwords;
 using Sesame.Tokens;
 
 namespace Sesame.CognitoApi.Operations;
@@ -12,7 +13,8 @@ internal sealed record InitiateAuthResponse(
     string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult,
     IReadOnlyList<string>? AvailableChallenges = null);
 
-internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth, RefreshTokenFlow refresh)
+internal sealed class InitiateAuth(
+    UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth, RefreshTokenFlow refresh, PasswordSignIn passwordSignIn)
     : CognitoOperation<InitiateAuthRequest, InitiateAuthResponse>(
         CognitoJsonContext.Wire.InitiateAuthRequest, CognitoJsonContext.Wire.InitiateAuthResponse)
 {
@@ -86,6 +88,34 @@ internal sealed class InitiateAuth(UserPools pools, CustomAuthFlow customAuth, U
                 }
 
                 return Respond(await userAuth.StartAsync(client, username, parameters.GetValueOrDefault("PREFERRED_CHALLENGE"), cancellationToken));
+            }
+
+            case "USER_PASSWORD_AUTH":
+            {
+                if (!client.Allows("ALLOW_USER_PASSWORD_AUTH"))
+                {
+                    throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client");
+                }
+
+                var username = Required(parameters, "USERNAME");
+                Validate.Username(username, "authParameters.USERNAME");
+                var password = Required(parameters, "PASSWORD");
+                ClientCheck.SecretHash(client, username, parameters.GetValueOrDefault("SECRET_HASH"));
+                return Respond(await passwordSignIn.SignInWithPasswordAsync(client, username, password, call.PublicOrigin, cancellationToken));
+            }
+
+            case "USER_SRP_AUTH":
+            {
+                if (!client.Allows("ALLOW_USER_SRP_AUTH"))
+                {
+                    throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "USER_SRP_AUTH is not enabled for the client.");
+                }
+
+                var username = Required(parameters, "USERNAME");
+                Validate.Username(username, "authParameters.USERNAME");
+                var srpA = Required(parameters, "SRP_A");
+                ClientCheck.SecretHash(client, username, parameters.GetValueOrDefault("SECRET_HASH"));
+                return Respond(await passwordSignIn.StartSrpAsync(client, username, srpA, cancellationToken));
             }
 
             case "ADMIN_NO_SRP_AUTH" or "ADMIN_USER_PASSWORD_AUTH":

@@ -1,5 +1,6 @@
 using Sesame.Configuration;
 using Sesame.SignIn;
+using Sesame.SignIn.Passwords;
 using Sesame.Tokens;
 using Sesame.Triggers;
 
@@ -12,7 +13,7 @@ internal sealed record RespondToAuthChallengeRequest(
 internal sealed record RespondToAuthChallengeResponse(
     string? ChallengeName, string? Session, Dictionary<string, string>? ChallengeParameters, AuthenticationResult? AuthenticationResult);
 
-internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth)
+internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow customAuth, UserAuthFlow userAuth, PasswordSignIn passwordSignIn)
     : CognitoOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>(
         CognitoJsonContext.Wire.RespondToAuthChallengeRequest, CognitoJsonContext.Wire.RespondToAuthChallengeResponse)
 {
@@ -48,6 +49,11 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
         Validate.MapSize(responses, "challengeResponses");
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
 
+        if (challengeName == ChallengeNames.PasswordVerifier)
+        {
+            return Respond(await RespondToPasswordVerifierAsync(client, session, responses, request.ClientMetadata, call, cancellationToken));
+        }
+
         // Everything is checked before the session is taken: a malformed answer does not burn the session.
         var username = InitiateAuth.Required(responses, "USERNAME");
         ClientCheck.SecretHash(client, username, responses.GetValueOrDefault("SECRET_HASH"));
@@ -63,11 +69,27 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
                 Validate.Code(InitiateAuth.Required(responses, "EMAIL_OTP_CODE"), "challengeResponses.EMAIL_OTP_CODE"), call.PublicOrigin, cancellationToken),
             _ => throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Challenge {challengeName} is not supported by this server yet."),
         };
-        return step switch
-        {
-            SignInStep.Challenge c => new RespondToAuthChallengeResponse(c.ChallengeName, c.Session, c.Parameters, null),
-            SignInStep.SignedIn s => new RespondToAuthChallengeResponse(null, null, [], s.Tokens),
-            _ => throw new InvalidOperationException(),
-        };
+        return Respond(step);
     }
+
+    private async ValueTask<SignInStep> RespondToPasswordVerifierAsync(
+        AppClient client, string session, Dictionary<string, string> responses, Dictionary<string, string>? clientMetadata, CognitoCall call,
+        CancellationToken cancellationToken)
+    {
+        // Checked before the session is taken, like a custom answer: a malformed answer does not burn the session.
+        var username = InitiateAuth.Required(responses, "USERNAME");
+        InitiateAuth.Required(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
+        InitiateAuth.Required(responses, "PASSWORD_CLAIM_SIGNATURE");
+        InitiateAuth.Required(responses, "TIMESTAMP");
+        ClientCheck.SecretHash(client, username, responses.GetValueOrDefault("SECRET_HASH"));
+        return await passwordSignIn.RespondToPasswordVerifierAsync(client, session, username, responses, clientMetadata, call.PublicOrigin,
+            cancellationToken);
+    }
+
+    private static RespondToAuthChallengeResponse Respond(SignInStep step) => step switch
+    {
+        SignInStep.Challenge c => new RespondToAuthChallengeResponse(c.ChallengeName, c.Session, c.Parameters, null),
+        SignInStep.SignedIn s => new RespondToAuthChallengeResponse(null, null, [], s.Tokens),
+        _ => throw new InvalidOperationException(),
+    };
 }

@@ -1,0 +1,149 @@
+using Sesame.CognitoApi;
+using Sesame.Configuration;
+using Sesame.Storage;
+using Sesame.Tokens;
+using Sesame.Triggers;
+using Sesame.Users;
+using PasswordHashing = Sesame.SignUp.Passwords;
+
+namespace Sesame.SignIn.Passwords;
+
+/// <summary>
+/// Password sign-in: <c>USER_PASSWORD_AUTH</c> (and <c>ADMIN_USER_PASSWORD_AUTH</c>, which is the same check), and
+/// <c>USER_SRP_AUTH</c> followed by its <c>PASSWORD_VERIFIER</c> challenge. Passwords are optional in Sesame: a user
+/// without one simply never gets past these flows. Every failure, unknown user included (with
+/// PreventUserExistenceErrors), is <c>NotAuthorizedException: Incorrect username or password.</c>, and the password
+/// is checked before the user's state (unconfirmed, disabled) is revealed, as Cognito does.
+/// </summary>
+internal sealed class PasswordSignIn(
+    IUserStore users,
+    SignInSessions sessions,
+    SrpChallenges srp,
+    PasswordLockout lockout,
+    TokenIssuer tokens,
+    Pseudonyms pseudonyms,
+    CustomAuthFlow customAuth)
+{
+    public const string UserSrpAuthKind = "USER_SRP_AUTH";
+
+    private const string CustomAuthKind = "CUSTOM_AUTH";
+
+    // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
+    private static readonly Lazy<string> StandInHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString()));
+
+    /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the PBKDF2 hash.</summary>
+    public async ValueTask<SignInStep> SignInWithPasswordAsync(
+        AppClient client, string login, string password, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        var user = await FindAsync(pool, login, cancellationToken);
+        var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
+
+        await lockout.CountAsync(pool.Id, name, cancellationToken);
+        var matches = PasswordHashing.Verify(password, user?.PasswordHash ?? StandInHash.Value) && user?.PasswordHash is not null;
+        if (!matches || user is null)
+        {
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        await lockout.ResetAsync(pool.Id, name, cancellationToken);
+        CustomAuthFlow.Admit(user);
+        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+    }
+
+    /// <summary>USER_SRP_AUTH: answers <c>SRP_A</c> with a <c>PASSWORD_VERIFIER</c> challenge.</summary>
+    public async ValueTask<SignInStep> StartSrpAsync(
+        AppClient client, string login, string srpA, CancellationToken cancellationToken)
+    {
+        var clientA = SrpChallenges.ParseA(srpA)
+            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
+        var pool = client.Pool;
+        var user = await FindAsync(pool, login, cancellationToken);
+        var username = user?.Username ?? pseudonyms.Username(pool.Id, login);
+
+        var (parameters, challenge) = await srp.CreateAsync(pool.Id, user, username, clientA, cancellationToken);
+        var state = new AuthSessionState
+        {
+            Kind = UserSrpAuthKind,
+            ClientId = client.ClientId,
+            Username = username,
+            Login = login,
+            UserNotFound = user is null,
+            ChallengeName = ChallengeNames.PasswordVerifier,
+            Srp = challenge,
+        };
+        var session = await sessions.CreateAsync(client, state, [], cancellationToken);
+        return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
+    }
+
+    /// <summary>
+    /// RespondToAuthChallenge <c>PASSWORD_VERIFIER</c>: of a USER_SRP_AUTH sign-in (tokens), or of a CUSTOM_AUTH one, where
+    /// the result goes into the session history and DefineAuthChallenge decides what comes next.
+    /// </summary>
+    public async ValueTask<SignInStep> RespondToPasswordVerifierAsync(
+        AppClient client, string session, string username, IReadOnlyDictionary<string, string> responses,
+        Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        var state = await sessions.TakeAsync(client, session, cancellationToken);
+        if (state.Kind is not (UserSrpAuthKind or CustomAuthKind) || state.ChallengeName != ChallengeNames.PasswordVerifier || state.Srp is null)
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        if (state.Kind == CustomAuthKind)
+        {
+            return await RespondInCustomAuthAsync(client, state, state.Srp, username, responses, clientMetadata, issuerOrigin, cancellationToken);
+        }
+
+        var pool = client.Pool;
+        User? user = null;
+        if (!state.UserNotFound)
+        {
+            // The user may have been deleted (or replaced) since the challenge: then the password cannot be right.
+            user = await users.FindAsync(pool.Id, state.Username, cancellationToken);
+        }
+
+        // Clients answer with USER_ID_FOR_SRP; accept any name the user is known by, as for custom challenges.
+        if (!CustomAuthFlow.Names(state, user).Contains(username))
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        if (!await srp.VerifyAsync(pool.Id, state.Srp, responses, cancellationToken) || user is null || user.Username != state.Username)
+        {
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        CustomAuthFlow.Admit(user);
+        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+    }
+
+    private async ValueTask<SignInStep> RespondInCustomAuthAsync(
+        AppClient client, AuthSessionState state, SrpChallengeState challenge, string username, IReadOnlyDictionary<string, string> responses,
+        Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
+    {
+        User? user = null;
+        if (!state.UserNotFound)
+        {
+            // As for a custom answer: fresh attributes for the triggers, and a deleted or disabled user stops here.
+            user = await users.FindAsync(client.Pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
+            CustomAuthFlow.Admit(user);
+        }
+
+        if (!CustomAuthFlow.Names(state, user).Contains(username))
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var verified = await srp.VerifyAsync(client.Pool.Id, challenge, responses, cancellationToken) && user is not null;
+        state.History[^1].Result = verified;
+        state.Srp = null;
+        return await customAuth.ContinueAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
+    }
+
+    private async ValueTask<User?> FindAsync(UserPool pool, string login, CancellationToken cancellationToken)
+    {
+        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        return user is null && !pool.Options.PreventUserExistenceErrors ? throw CognitoErrors.UserDoesNotExist() : user;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Sesame.Storage;
+
+/// <summary>The SRP salt and verifier of a user's password, as unsigned big-endian integers.</summary>
+internal sealed record PasswordVerifier(byte[] Salt, byte[] Verifier);
+
+/// <summary>Password credentials beyond the PBKDF2 hash on the user (SRP verifiers), and failed-attempt lockout.</summary>
+internal interface IPasswordStore
+{
+    /// <summary>The user's SRP verifier, or null when the user has none (no password, or no such user).</summary>
+    ValueTask<PasswordVerifier?> FindVerifierAsync(string poolId, string usernameKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the SRP verifier of the user with this username and <paramref name="sub"/>; false when there is no such user
+    /// (so a verifier never lands on another account that took the same username in the meantime).
+    /// </summary>
+    ValueTask<bool> SaveVerifierAsync(string poolId, string usernameKey, string sub, PasswordVerifier verifier, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a user's password: the PBKDF2 hash on the user and the SRP verifier, in one transaction (for
+    /// AdminSetUserPassword, ChangePassword, ConfirmForgotPassword). False when there is no such user.
+    /// </summary>
+    ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, DateTimeOffset now,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts one password attempt before it is checked, so concurrent guesses cannot slip past a lockout. Returns
+    /// the end of the lockout when the name is locked (the attempt is then refused and not counted); otherwise counts
+    /// it, locks the name for <paramref name="lockFor"/>(failures) when that is not null, and returns null. A count
+    /// whose last attempt is older than <paramref name="resetAfter"/> starts again from zero.
+    /// </summary>
+    ValueTask<DateTimeOffset?> CountAttemptAsync(string poolId, string usernameKey, DateTimeOffset now, TimeSpan resetAfter,
+        Func<int, TimeSpan?> lockFor, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the failures of a name after a successful sign-in.</summary>
+    ValueTask ResetAttemptsAsync(string poolId, string usernameKey, CancellationToken cancellationToken);
+}
