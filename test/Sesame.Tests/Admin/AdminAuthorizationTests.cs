@@ -65,6 +65,19 @@ public sealed class AdminAuthorizationTests : IDisposable
     }
 
     [Fact]
+    public async Task AdminGetUser_NotASigV4Header_IncompleteSignatureException()
+    {
+        var response = await _app.SignedCallAsync("AdminGetUser", GetUserBody, AdminApi.KeyId, AdminApi.Secret,
+            tamper: request =>
+            {
+                request.Headers.Remove("Authorization");
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer not-a-signature");
+            });
+
+        response.AssertError("IncompleteSignatureException");
+    }
+
+    [Fact]
     public async Task AdminGetUser_ValidSignature_ReachesTheOperation()
     {
         var response = await _app.AdminCallAsync("AdminGetUser", GetUserBody);

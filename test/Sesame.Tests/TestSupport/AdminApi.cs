@@ -7,8 +7,9 @@ using System.Text.Json;
 namespace Sesame.Tests.TestSupport;
 
 /// <summary>
-/// Calls IAM-authorised operations signed with AWS Signature Version 4, written here from the AWS documentation
-/// independently of the server's verifier (the conformance suite signs with the real AWS SDK too).
+/// Calls IAM-authorised operations signed with AWS Signature Version 4 with any key, date and region, and lets a test
+/// tamper with the signed request; <see cref="AdminCallAsync"/> signs with the development key. Written from
+/// the AWS documentation, independently of the server's verifier; the conformance suite signs with the real AWS SDK.
 /// </summary>
 internal static class AdminApi
 {
