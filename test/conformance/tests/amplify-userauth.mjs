@@ -6,6 +6,7 @@ import {
   autoSignIn, confirmSignIn, confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signUp,
 } from 'aws-amplify/auth';
 import { ConsoleLogger } from 'aws-amplify/utils';
+import { ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
   CLIENT_ID, POOL_ID, check, eq, expectError, outboxWatch, sdkConfirmedUser, uniqueEmail, uniquePhone, verifyToken, wrongCode,
 } from '../lib/cognito.mjs';
@@ -125,5 +126,28 @@ export function registerAmplifyUserAuthTests(test, env) {
     const message = await watch.next('CUSTOM_WITHOUT_SRP');
     eq((await confirmSignIn({ challengeResponse: message.code })).isSignedIn, true, 'confirmSignIn isSignedIn');
     await expectSignedIn(env, 'CUSTOM_WITHOUT_SRP');
+  });
+
+  test('amplify: CUSTOM_WITH_SRP checks the password (SRP) and then the code', async () => {
+    await fresh(env);
+    const phone = uniquePhone();
+    const password = 'Correct-Horse-42';
+    const signUpWatch = await outboxWatch(env, phone, 'SMS');
+    await env.sdk.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: phone, Password: password }));
+    const confirmation = await signUpWatch.next('SignUp');
+    await env.sdk.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: phone, ConfirmationCode: confirmation.code }));
+
+    const watch = await outboxWatch(env, phone, 'SMS');
+    const result = await signIn({ username: phone, password, options: { authFlowType: 'CUSTOM_WITH_SRP' } });
+    eq(result.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE', 'signIn nextStep after the password');
+    const message = await watch.next('CUSTOM_WITH_SRP code');
+    eq((await confirmSignIn({ challengeResponse: message.code })).isSignedIn, true, 'confirmSignIn isSignedIn');
+    await expectSignedIn(env, 'CUSTOM_WITH_SRP');
+
+    await fresh(env);
+    const quiet = await outboxWatch(env, phone, 'SMS');
+    await expectError(() => signIn({ username: phone, password: 'Wrong-Horse-42', options: { authFlowType: 'CUSTOM_WITH_SRP' } }),
+      'NotAuthorizedException', 'wrong password');
+    await quiet.none(500, 'a wrong password');
   });
 }
