@@ -1,14 +1,9 @@
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Sesame.Users;
 
 namespace Sesame.Storage.Sqlite;
 
 internal sealed class SqliteUserAdminStore(SqliteDatabase database) : IUserAdminStore
 {
-    private const string Columns =
-        "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
-
     public async ValueTask<IReadOnlyList<User>> ListAsync(
         string poolId, UserCondition? condition, string? afterUsernameKey, int limit, CancellationToken cancellationToken) =>
         await database.ReadAsync(connection =>
@@ -24,7 +19,7 @@ internal sealed class SqliteUserAdminStore(SqliteDatabase database) : IUserAdmin
                     : $" AND {column} = $value";
             }
 
-            command.CommandText = $"SELECT {Columns} FROM users WHERE {where} ORDER BY username_key LIMIT $limit";
+            command.CommandText = $"SELECT {SqliteUserRows.Columns} FROM users WHERE {where} ORDER BY username_key LIMIT $limit";
             command.Parameters.AddWithValue("$pool", poolId);
             command.Parameters.AddWithValue("$after", afterUsernameKey ?? string.Empty);
             command.Parameters.AddWithValue("$limit", limit);
@@ -32,7 +27,7 @@ internal sealed class SqliteUserAdminStore(SqliteDatabase database) : IUserAdmin
             var users = new List<User>();
             while (reader.Read())
             {
-                users.Add(Read(reader));
+                users.Add(SqliteUserRows.Read(reader));
             }
 
             return (IReadOnlyList<User>)users;
@@ -75,19 +70,5 @@ internal sealed class SqliteUserAdminStore(SqliteDatabase database) : IUserAdmin
         "family_name" => ("json_extract(attributes, '$.family_name')", condition.Value),
         "preferred_username" => ("json_extract(attributes, '$.preferred_username')", condition.Value),
         _ => throw new ArgumentException($"{condition.Attribute} is not searchable.", nameof(condition)),
-    };
-
-    private static User Read(SqliteDataReader reader) => new()
-    {
-        PoolId = reader.GetString(0),
-        Username = reader.GetString(1),
-        Sub = reader.GetString(2),
-        Status = reader.GetString(3),
-        Enabled = reader.GetInt64(4) != 0,
-        Attributes = JsonSerializer.Deserialize(reader.GetString(5), StorageJsonContext.Default.DictionaryStringString) ?? [],
-        PasswordHash = reader.IsDBNull(6) ? null : reader.GetString(6),
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-        ModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-        Version = reader.GetInt64(9),
     };
 }

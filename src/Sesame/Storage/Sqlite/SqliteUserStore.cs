@@ -6,9 +6,6 @@ namespace Sesame.Storage.Sqlite;
 
 internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 {
-    private const string Columns =
-        "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
-
     public async ValueTask<User?> FindAsync(string poolId, string login, CancellationToken cancellationToken)
     {
         var key = Logins.Key(login);
@@ -17,7 +14,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             using var command = connection.CreateCommand();
             // A username match wins over an alias match of the same text.
             command.CommandText = $"""
-                SELECT {Columns} FROM users
+                SELECT {SqliteUserRows.Columns} FROM users
                 WHERE pool_id = $pool AND (username_key = $key OR phone_key = $login OR email_key = $key)
                 ORDER BY username_key = $key DESC LIMIT 1
                 """;
@@ -25,7 +22,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$login", login);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadUser(reader) : null;
+            return reader.Read() ? SqliteUserRows.Read(reader) : null;
         }, cancellationToken);
     }
 
@@ -82,7 +79,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             {
                 insert.Transaction = transaction;
                 insert.CommandText = $"""
-                    INSERT INTO users (username_key, phone_key, email_key, {Columns})
+                    INSERT INTO users (username_key, phone_key, email_key, {SqliteUserRows.Columns})
                     VALUES ($user, $phone, $email, $pool, $username, $sub, $status, $enabled, $attributes, $password, $created, $modified, 1)
                     """;
                 insert.Parameters.AddWithValue("$user", usernameKey);
@@ -194,20 +191,6 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         command.Parameters.AddWithValue("$user", usernameKey);
         command.ExecuteNonQuery();
     }
-
-    private static User ReadUser(SqliteDataReader reader) => new()
-    {
-        PoolId = reader.GetString(0),
-        Username = reader.GetString(1),
-        Sub = reader.GetString(2),
-        Status = reader.GetString(3),
-        Enabled = reader.GetInt64(4) != 0,
-        Attributes = JsonSerializer.Deserialize(reader.GetString(5), StorageJsonContext.Default.DictionaryStringString) ?? [],
-        PasswordHash = reader.IsDBNull(6) ? null : reader.GetString(6),
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-        ModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-        Version = reader.GetInt64(9),
-    };
 }
 
 internal static class SqliteCodes
