@@ -310,7 +310,7 @@ public sealed partial class UserPoolAdminTests : IDisposable
     }
 
     [Fact]
-    public async Task AdminInitiateAuth_AdminUserPasswordAuth_InvalidParameterException()
+    public async Task AdminInitiateAuth_AdminUserPasswordAuthNotAllowed_InvalidParameterException()
     {
         (await _app.AdminCallAsync("AdminInitiateAuth", new
         {
@@ -319,6 +319,36 @@ public sealed partial class UserPoolAdminTests : IDisposable
             AuthFlow = "ADMIN_USER_PASSWORD_AUTH",
             AuthParameters = new { USERNAME = "x", PASSWORD = "y" },
         })).AssertError("InvalidParameterException");
+    }
+
+    [Fact]
+    public async Task AdminInitiateAuth_AdminUserPasswordAuth_TokensForTheRightPasswordOnly()
+    {
+        using var app = new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:UserPools:us-east-1_SesameDev:Clients:backendclient000000000000:ExplicitAuthFlows:0"] = "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        });
+        var phone = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone, Password = "Correct-Horse-42" })).AssertOk();
+        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = phone, ConfirmationCode = await app.CodeAsync(phone) })).AssertOk();
+
+        var signIn = await app.AdminCallAsync("AdminInitiateAuth", new
+        {
+            UserPoolId = SesameApp.PoolId,
+            ClientId = "backendclient000000000000",
+            AuthFlow = "ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters = new { USERNAME = phone, PASSWORD = "Correct-Horse-42" },
+        });
+        signIn.AssertOk();
+        Assert.NotNull(signIn.Json["AuthenticationResult"]!["AccessToken"]);
+
+        (await app.AdminCallAsync("AdminInitiateAuth", new
+        {
+            UserPoolId = SesameApp.PoolId,
+            ClientId = "backendclient000000000000",
+            AuthFlow = "ADMIN_NO_SRP_AUTH",
+            AuthParameters = new { USERNAME = phone, PASSWORD = "Wrong-Horse-42" },
+        })).AssertError("NotAuthorizedException", "Incorrect username or password.");
     }
 
     [Fact]

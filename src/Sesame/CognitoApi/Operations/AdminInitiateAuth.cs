@@ -9,7 +9,8 @@ internal sealed record AdminInitiateAuthRequest(
 
 /// <summary>
 /// InitiateAuth from a trusted back end: the same flows, run by the same code, once the SigV4 signature and the
-/// pool/client pair are checked. <c>ADMIN_USER_PASSWORD_AUTH</c> / <c>ADMIN_NO_SRP_AUTH</c> wait for password sign-in.
+/// pool/client pair are checked. <c>ADMIN_USER_PASSWORD_AUTH</c> (and its legacy name <c>ADMIN_NO_SRP_AUTH</c>) is
+/// USER_PASSWORD_AUTH for a back end, allowed by <c>ALLOW_ADMIN_USER_PASSWORD_AUTH</c>.
 /// </summary>
 internal sealed class AdminInitiateAuth(UserPools pools, IServiceProvider services)
     : CognitoOperation<AdminInitiateAuthRequest, InitiateAuthResponse>(AdminJsonContext.Wire.AdminInitiateAuthRequest, CognitoJsonContext.Wire.InitiateAuthResponse)
@@ -41,10 +42,22 @@ internal sealed class AdminInitiateAuth(UserPools pools, IServiceProvider servic
             throw CognitoErrors.Validation("authFlow", $"Member must satisfy enum value set: [{string.Join(", ", Flows)}]", flow);
         }
 
-        AdminShapes.FindClient(pool, pools, request.ClientId);
+        var client = AdminShapes.FindClient(pool, pools, request.ClientId);
         if (flow is "ADMIN_USER_PASSWORD_AUTH" or "ADMIN_NO_SRP_AUTH")
         {
-            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Auth flow {flow} is not supported by this server yet.");
+            if (!client.Allows("ALLOW_ADMIN_USER_PASSWORD_AUTH"))
+            {
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "ADMIN_USER_PASSWORD_AUTH flow not enabled for this client");
+            }
+
+            var parameters = request.AuthParameters ?? [];
+            Validate.MapSize(parameters, "authParameters");
+            var username = InitiateAuth.Required(parameters, "USERNAME");
+            Validate.Username(username, "authParameters.USERNAME");
+            var password = InitiateAuth.Required(parameters, "PASSWORD");
+            ClientCheck.SecretHash(client, username, parameters.GetValueOrDefault("SECRET_HASH"));
+            var passwordSignIn = services.GetRequiredService<SignIn.Passwords.PasswordSignIn>();
+            return InitiateAuth.Respond(await passwordSignIn.SignInWithPasswordAsync(client, username, password, call.PublicOrigin, cancellationToken));
         }
 
         return await _initiateAuth.Value.ExecuteAsync(
