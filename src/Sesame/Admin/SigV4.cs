@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Sesame.Aws;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 
@@ -18,7 +19,6 @@ internal sealed record AdminCaller(string AccessKeyId, string Region);
 
 internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
 {
-    private const string Algorithm = "AWS4-HMAC-SHA256";
 
     // AWS refuses requests whose x-amz-date is more than 15 minutes away from its clock.
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
@@ -32,12 +32,12 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
             throw CognitoErrors.Error("MissingAuthenticationTokenException", "Missing Authentication Token");
         }
 
-        if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        if (!authorization.StartsWith(SigV4Math.Algorithm + " ", StringComparison.Ordinal))
         {
             throw CognitoErrors.Error("IncompleteSignatureException", "Only AWS4-HMAC-SHA256 signatures are accepted.");
         }
 
-        var fields = ParseFields(authorization[(Algorithm.Length + 1)..]);
+        var fields = ParseFields(authorization[(SigV4Math.Algorithm.Length + 1)..]);
         if (!fields.TryGetValue("Credential", out var credential) || !fields.TryGetValue("SignedHeaders", out var signedHeaders)
             || !fields.TryGetValue("Signature", out var signature))
         {
@@ -79,10 +79,11 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
             throw CognitoErrors.Error("IncompleteSignatureException", "The host header must be signed.");
         }
 
+        // The path arrives decoded once; the query values decoded.
         var canonical = new StringBuilder()
             .Append(request.Method).Append('\n')
-            .Append(CanonicalPath(request.Path.Value)).Append('\n')
-            .Append(CanonicalQuery(request.Query)).Append('\n');
+            .Append(SigV4Math.CanonicalPath((request.Path.Value ?? string.Empty).Split('/'))).Append('\n')
+            .Append(SigV4Math.CanonicalQuery(request.Query.SelectMany(pair => pair.Value.Select(v => (pair.Key, v ?? string.Empty))))).Append('\n');
         foreach (var name in headerNames)
         {
             var value = name == "host" ? request.Host.Value ?? string.Empty : string.Join(",", request.Headers[name].Select(v => CollapseSpaces(v ?? string.Empty)));
@@ -91,13 +92,7 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
 
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(Convert.ToHexStringLower(SHA256.HashData(body)));
 
-        var scope = $"{date}/{region}/{service}/aws4_request";
-        var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secret), date);
-        key = Hmac(key, region);
-        key = Hmac(key, service);
-        key = Hmac(key, "aws4_request");
-        var expected = Convert.ToHexStringLower(Hmac(key, stringToSign));
+        var expected = SigV4Math.Signature(secret, amzDate, date, region, service, canonical.ToString());
 
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
         {
@@ -121,45 +116,6 @@ internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
         }
 
         return fields;
-    }
-
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
-
-    // Every service but S3 URI-encodes each path segment twice; the path arrives decoded once.
-    private static string CanonicalPath(string? path)
-    {
-        if (string.IsNullOrEmpty(path))
-        {
-            return "/";
-        }
-
-        return string.Join('/', path.Split('/').Select(segment => Encode(Encode(segment))));
-    }
-
-    private static string CanonicalQuery(IQueryCollection query) =>
-        string.Join('&', query
-            .SelectMany(pair => pair.Value.Select(v => (Key: Encode(pair.Key), Value: Encode(v ?? string.Empty))))
-            .OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => p.Key + "=" + p.Value));
-
-    // RFC 3986 unreserved characters stay; everything else is %XX (upper case), as SigV4 requires.
-    private static string Encode(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return builder.ToString();
     }
 
     private static string CollapseSpaces(string value)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Sesame.Aws;
 
 namespace Sesame.Delivery.Aws;
 
@@ -11,7 +12,6 @@ namespace Sesame.Delivery.Aws;
 /// </summary>
 internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, string? sessionToken, string region, string service, TimeProvider time)
 {
-    private const string Algorithm = "AWS4-HMAC-SHA256";
 
     /// <param name="contentType">The body's content type, signed with it; null for a request without a body.</param>
     public void Sign(HttpRequestMessage request, byte[] body, string? contentType)
@@ -39,10 +39,11 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
         }
 
         var signedHeaders = string.Join(';', headers.Keys);
+        // Uri keeps the path and query encoded once; SigV4Math wants them decoded.
         var canonical = new StringBuilder()
             .Append(request.Method.Method).Append('\n')
-            .Append(CanonicalPath(uri.AbsolutePath)).Append('\n')
-            .Append(CanonicalQuery(uri.Query)).Append('\n');
+            .Append(SigV4Math.CanonicalPath(uri.AbsolutePath.Split('/').Select(Uri.UnescapeDataString))).Append('\n')
+            .Append(SigV4Math.CanonicalQuery(QueryPairs(uri.Query))).Append('\n');
         foreach (var (header, value) in headers)
         {
             canonical.Append(header).Append(':').Append(value.Trim()).Append('\n');
@@ -50,13 +51,8 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
 
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
 
-        var scope = $"{date}/{region}/{service}/aws4_request";
-        var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date);
-        key = Hmac(key, region);
-        key = Hmac(key, service);
-        key = Hmac(key, "aws4_request");
-        var signature = Convert.ToHexStringLower(Hmac(key, stringToSign));
+        var scope = SigV4Math.Scope(date, region, service);
+        var signature = SigV4Math.Signature(secretAccessKey, amzDate, date, region, service, canonical.ToString());
 
         request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
         if (!string.IsNullOrEmpty(sessionToken))
@@ -65,46 +61,13 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
         }
 
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"{Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
+            $"{SigV4Math.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
     }
 
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
-
-    // Non-S3 services encode each path segment twice; our paths arrive encoded once from Uri.
-    private static string CanonicalPath(string path) =>
-        path.Length == 0 ? "/" : string.Join('/', path.Split('/').Select(s => Encode(Uri.UnescapeDataString(s), twice: true)));
-
-    private static string CanonicalQuery(string query) =>
+    private static IEnumerable<(string Key, string Value)> QueryPairs(string query) =>
         query.Length <= 1
-            ? string.Empty
-            : string.Join('&', query[1..].Split('&')
+            ? []
+            : query[1..].Split('&')
                 .Select(pair => pair.Split('=', 2))
-                .Select(p => (Key: Encode(Uri.UnescapeDataString(p[0]), false), Value: Encode(Uri.UnescapeDataString(p.Length > 1 ? p[1] : string.Empty), false)))
-                .OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
-                .Select(p => p.Key + "=" + p.Value));
-
-    private static string Encode(string value, bool twice)
-    {
-        var once = EncodeOnce(value);
-        return twice ? EncodeOnce(once) : once;
-    }
-
-    private static string EncodeOnce(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return builder.ToString();
-    }
+                .Select(p => (Uri.UnescapeDataString(p[0]), Uri.UnescapeDataString(p.Length > 1 ? p[1] : string.Empty)));
 }
