@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Sesame.CognitoApi;
 using Sesame.CognitoApi.Operations;
 
 namespace Sesame.Admin;
@@ -30,12 +31,5 @@ namespace Sesame.Admin;
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>The context the wire uses: '+' in phone numbers is written as itself, not as a \u escape.</summary>
-    public static AdminJsonContext Wire { get; } = new(new System.Text.Json.JsonSerializerOptions
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.Strict,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        MaxDepth = 16,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static AdminJsonContext Wire { get; } = new(CognitoJson.WireOptions());
 }

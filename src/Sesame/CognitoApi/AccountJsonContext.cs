@@ -24,12 +24,5 @@ namespace Sesame.CognitoApi;
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
     /// <summary>The same wire settings as <see cref="CognitoJsonContext.Wire"/>.</summary>
-    public static AccountJsonContext Wire { get; } = new(new System.Text.Json.JsonSerializerOptions
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.Strict,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        MaxDepth = 16,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static AccountJsonContext Wire { get; } = new(CognitoJson.WireOptions());
 }

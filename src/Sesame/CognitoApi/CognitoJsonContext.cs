@@ -30,12 +30,5 @@ internal sealed partial class CognitoJsonContext : JsonSerializerContext
     /// The context the wire uses: responses are JSON for API clients, never HTML, so '+' in phone numbers and quotes in
     /// messages are written as themselves rather than as \u escapes.
     /// </summary>
-    public static CognitoJsonContext Wire { get; } = new(new System.Text.Json.JsonSerializerOptions
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.Strict,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        MaxDepth = 16,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static CognitoJsonContext Wire { get; } = new(CognitoJson.WireOptions());
 }

@@ -20,6 +20,7 @@ import {
   updateUserAttributes,
 } from 'aws-amplify/auth';
 import cognito from 'amazon-cognito-identity-js';
+import { TestStorage } from '../lib/test-storage.mjs';
 import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
@@ -93,23 +94,6 @@ async function quietSignOut() {
   }
 }
 
-class TestStorage {
-  constructor() {
-    this.items = new Map();
-  }
-  setItem(k, v) {
-    this.items.set(k, String(v));
-  }
-  getItem(k) {
-    return this.items.has(k) ? this.items.get(k) : null;
-  }
-  removeItem(k) {
-    this.items.delete(k);
-  }
-  clear() {
-    this.items.clear();
-  }
-}
 
 function libError(e) {
   const err = e instanceof Error ? e : new Error(String(e));

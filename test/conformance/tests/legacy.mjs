@@ -12,6 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import cognito from 'amazon-cognito-identity-js';
+import { TestStorage } from '../lib/test-storage.mjs';
 import {
   CLIENT_ID,
   POOL_ID,
@@ -31,23 +32,6 @@ import {
 
 const { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } = cognito;
 
-class TestStorage {
-  constructor() {
-    this.items = new Map();
-  }
-  setItem(k, v) {
-    this.items.set(k, String(v));
-  }
-  getItem(k) {
-    return this.items.has(k) ? this.items.get(k) : null;
-  }
-  removeItem(k) {
-    this.items.delete(k);
-  }
-  clear() {
-    this.items.clear();
-  }
-}
 
 function newPool(env) {
   const Storage = new TestStorage();

@@ -6,6 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import cognito from 'amazon-cognito-identity-js';
+import { TestStorage } from '../lib/test-storage.mjs';
 import { Amplify } from 'aws-amplify';
 import { confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
 import {
@@ -68,23 +69,6 @@ async function checkAmplifySignedIn(env, result, { sub, phone, what }) {
   await verifyToken(env, tokens.accessToken.toString(), 'access');
 }
 
-class TestStorage {
-  constructor() {
-    this.items = new Map();
-  }
-  setItem(k, v) {
-    this.items.set(k, String(v));
-  }
-  getItem(k) {
-    return this.items.has(k) ? this.items.get(k) : null;
-  }
-  removeItem(k) {
-    this.items.delete(k);
-  }
-  clear() {
-    this.items.clear();
-  }
-}
 
 /** amazon-cognito-identity-js authenticateUser; resolves the CognitoUserSession, rejects with the library's error. */
 function libAuthenticate(env, username, password, flow) {
