@@ -164,4 +164,32 @@ public sealed class AdminAccountTests : IDisposable
             UserAttributes = new[] { new { Name = "email_verified", Value = "maybe" } },
         })).AssertError("InvalidParameterException");
     }
+
+    [Fact]
+    public async Task SignUp_ReplacingAnAbandonedSignUp_RemovesItsPendingAttributeCodes()
+    {
+        var phone = SesameApp.NewPhone();
+        (await _app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone })).AssertOk();
+        (await _app.AdminCallAsync("AdminUpdateUserAttributes", new
+        {
+            UserPoolId = SesameApp.PoolId,
+            Username = phone,
+            UserAttributes = new[] { new { Name = "email", Value = SesameApp.NewEmail() } },
+        })).AssertOk();
+        Assert.Equal(1, PendingAttributeCodes());
+
+        // A new sign-up of the same number replaces the abandoned account, and nothing of it stays behind.
+        (await _app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone })).AssertOk();
+
+        Assert.Equal(0, PendingAttributeCodes());
+    }
+
+    private long PendingAttributeCodes()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDir, "sesame.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM attribute_codes";
+        return (long)command.ExecuteScalar()!;
+    }
 }

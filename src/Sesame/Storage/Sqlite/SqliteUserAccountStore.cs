@@ -162,7 +162,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         }, cancellationToken);
 
     public async ValueTask<bool> DeleteAsync(string poolId, string usernameKey, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) => Delete(connection, transaction, poolId, usernameKey, now), cancellationToken);
+        await database.WriteAsync((connection, transaction) => SqliteUserRows.Delete(connection, transaction, poolId, usernameKey, now), cancellationToken);
 
     public async ValueTask RevokeAllTokensAsync(string poolId, string sub, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
@@ -254,47 +254,13 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
 
         foreach (var holder in holders)
         {
-            Delete(connection, transaction, poolId, holder.UsernameKey, now);
+            SqliteUserRows.Delete(connection, transaction, poolId, holder.UsernameKey, now);
         }
 
         return AttributeWriteOutcome.Written;
     }
 
-    private static bool Delete(SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, DateTimeOffset now)
-    {
-        string sub;
-        using (var delete = connection.CreateCommand())
-        {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM users WHERE pool_id = $pool AND username_key = $user RETURNING sub";
-            delete.Parameters.AddWithValue("$pool", poolId);
-            delete.Parameters.AddWithValue("$user", usernameKey);
-            if (delete.ExecuteScalar() is not string found)
-            {
-                return false;
-            }
-
-            sub = found;
-        }
-
-        using (var codes = connection.CreateCommand())
-        {
-            codes.Transaction = transaction;
-            codes.CommandText = """
-                DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user;
-                DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user;
-                """;
-            codes.Parameters.AddWithValue("$pool", poolId);
-            codes.Parameters.AddWithValue("$user", usernameKey);
-            codes.ExecuteNonQuery();
-        }
-
-        // Rows stay, revoked, so access tokens of the deleted user are refused by origin_jti until they expire.
-        RevokeAll(connection, transaction, poolId, sub, now);
-        return true;
-    }
-
-    private static void RevokeAll(SqliteConnection connection, SqliteTransaction transaction, string poolId, string sub, DateTimeOffset now)
+    internal static void RevokeAll(SqliteConnection connection, SqliteTransaction transaction, string poolId, string sub, DateTimeOffset now)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

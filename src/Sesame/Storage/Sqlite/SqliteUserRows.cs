@@ -24,4 +24,43 @@ internal static class SqliteUserRows
         ModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         Version = reader.GetInt64(9),
     };
+
+    /// <summary>
+    /// Deletes a user with everything that hangs on them — pending codes of every kind, and (by revoking their refresh
+    /// tokens) their access tokens — in the caller's transaction. Used for deletion and for replacing an abandoned
+    /// (UNCONFIRMED) holder of a username, phone number or email, so neither leaves anything half-removed.
+    /// </summary>
+    public static bool Delete(SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, DateTimeOffset now)
+    {
+        string sub;
+        using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM users WHERE pool_id = $pool AND username_key = $user RETURNING sub";
+            delete.Parameters.AddWithValue("$pool", poolId);
+            delete.Parameters.AddWithValue("$user", usernameKey);
+            if (delete.ExecuteScalar() is not string found)
+            {
+                return false;
+            }
+
+            sub = found;
+        }
+
+        using (var codes = connection.CreateCommand())
+        {
+            codes.Transaction = transaction;
+            codes.CommandText = """
+                DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user;
+                DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user;
+                """;
+            codes.Parameters.AddWithValue("$pool", poolId);
+            codes.Parameters.AddWithValue("$user", usernameKey);
+            codes.ExecuteNonQuery();
+        }
+
+        // Rows stay, revoked, so access tokens of the deleted user are refused by origin_jti until they expire.
+        SqliteUserAccountStore.RevokeAll(connection, transaction, poolId, sub, now);
+        return true;
+    }
 }

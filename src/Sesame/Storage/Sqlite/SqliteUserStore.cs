@@ -72,7 +72,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
             foreach (var holder in holders)
             {
-                DeleteUser(connection, transaction, user.PoolId, holder.UsernameKey);
+                SqliteUserRows.Delete(connection, transaction, user.PoolId, holder.UsernameKey, user.CreatedAt);
             }
 
             using (var insert = connection.CreateCommand())
@@ -178,19 +178,6 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             update.Parameters.AddWithValue("$path", $"$.{attribute}_verified");
             return update.ExecuteNonQuery() == 1;
         }, cancellationToken);
-
-    private static void DeleteUser(SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user;
-            DELETE FROM users WHERE pool_id = $pool AND username_key = $user;
-            """;
-        command.Parameters.AddWithValue("$pool", poolId);
-        command.Parameters.AddWithValue("$user", usernameKey);
-        command.ExecuteNonQuery();
-    }
 }
 
 internal static class SqliteCodes
