@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
+using Sesame.Codes;
 using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Secrets;
 using Sesame.SignIn;
 using Sesame.Tokens;
-using Sesame.Triggers.OneTimeCode;
 
 namespace Sesame.Benchmarks;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
-using Sesame.Delivery;
 using Sesame.Delivery.Development;
 using Sesame.Metrics;
 using Sesame.Storage;
@@ -32,7 +31,8 @@ public static class SesameEndpointRouteBuilderExtensions
                 ? Results.Text("{\"status\":\"ok\"}", "application/json")
                 : Results.Text("{\"status\":\"storage unavailable\"}", "application/json", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        endpoints.MapSesameDelivery();
+        // GET /admin/messages: delivery status, SigV4-signed by an admin key.
+        endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
         endpoints.MapSesameMetrics();
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;

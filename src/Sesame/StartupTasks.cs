@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
 using Sesame.Delivery;
+using Sesame.Pools;
 using Sesame.Tokens;
 
 namespace Sesame;

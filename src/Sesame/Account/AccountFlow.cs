@@ -1,12 +1,10 @@
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Codes;
+using Sesame.Cognito;
 using Sesame.Delivery;
-using Sesame.Delivery.Templates;
-using Sesame.SignIn;
-using Sesame.SignUp;
+using Sesame.Messages;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
-using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
 
 namespace Sesame.Account;
@@ -75,7 +73,7 @@ internal sealed class AccountFlow(
                     await EnsureAliasFreeAsync(user, name, value, cancellationToken);
                     var (code, message) = await NewCodeAsync(
                         new CodeMessageRequest(pool, MessagePurpose.UpdateUserAttribute, Medium(name), value, string.Empty, TimeSpan.Zero, user.Username,
-                            CustomAuthFlow.Attributes(user), clientId, clientMetadata),
+                            User.EventAttributes(user), clientId, clientMetadata),
                         user, name, pendingValue: value, now, cancellationToken);
                     pending.Add(code);
                     messages.Add(message);
@@ -147,7 +145,7 @@ internal sealed class AccountFlow(
                     {
                         var (code, message) = await NewCodeAsync(
                             new CodeMessageRequest(pool, MessagePurpose.UpdateUserAttribute, Medium(name), value, string.Empty, TimeSpan.Zero, user.Username,
-                                CustomAuthFlow.Attributes(user), AdminClientId, clientMetadata),
+                                User.EventAttributes(user), AdminClientId, clientMetadata),
                             user, name, pendingValue: null, now, cancellationToken);
                         pending.Add(code);
                         messages.Add(message);
@@ -192,7 +190,7 @@ internal sealed class AccountFlow(
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The user has no {attribute} to send a code to.");
         var (code, message) = await NewCodeAsync(
             new CodeMessageRequest(pool, MessagePurpose.VerifyUserAttribute, Medium(attribute), destination, string.Empty, TimeSpan.Zero, user.Username,
-                CustomAuthFlow.Attributes(user), clientId, clientMetadata),
+                User.EventAttributes(user), clientId, clientMetadata),
             user, attribute, pendingValue, time.GetUtcNow(), cancellationToken);
         await accounts.SaveAttributeCodeAsync(code, message, cancellationToken);
         outbox.Notify();

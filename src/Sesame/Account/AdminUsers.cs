@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
 

@@ -1,4 +1,5 @@
 using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
 

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Tokens;
 
 namespace Sesame.CognitoApi;
 
@@ -18,9 +20,9 @@ internal sealed partial class CognitoApiEndpoint
     private readonly SesameOptions _options;
     private readonly ILogger<CognitoApiEndpoint> _logger;
 
-    private readonly Admin.SigV4 _sigV4;
+    private readonly SigV4 _sigV4;
 
-    public CognitoApiEndpoint(IEnumerable<ICognitoOperation> operations, Admin.SigV4 sigV4, IOptions<SesameOptions> options, ILogger<CognitoApiEndpoint> logger)
+    public CognitoApiEndpoint(IEnumerable<ICognitoOperation> operations, SigV4 sigV4, IOptions<SesameOptions> options, ILogger<CognitoApiEndpoint> logger)
     {
         _sigV4 = sigV4;
         _operations = operations.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
@@ -85,8 +87,7 @@ internal sealed partial class CognitoApiEndpoint
     }
 
     /// <summary>The origin token issuers are built from: configured, else the request's own.</summary>
-    public string PublicOrigin(HttpContext context) =>
-        _options.PublicOrigin?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
+    public string PublicOrigin(HttpContext context) => TokenIssuer.PublicOrigin(_options, context.Request);
 
     private static bool IsProtocolError(string type) =>
         type is CognitoErrors.UnknownOperation or CognitoErrors.Serialization or "MissingAuthenticationTokenException"

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using Sesame.Cognito;
 
 namespace Sesame.CognitoApi;
 

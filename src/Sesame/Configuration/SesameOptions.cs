@@ -1,3 +1,4 @@
+
 namespace Sesame.Configuration;
 
 /// <summary>The <c>Sesame</c> configuration section: everything the server needs to run.</summary>

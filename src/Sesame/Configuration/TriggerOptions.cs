@@ -1,3 +1,4 @@
+
 namespace Sesame.Configuration;
 
 /// <summary>

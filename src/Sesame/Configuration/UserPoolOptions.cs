@@ -1,3 +1,4 @@
+
 namespace Sesame.Configuration;
 
 /// <summary>One user pool. Its key in <c>Sesame:UserPools</c> is the pool id.</summary>

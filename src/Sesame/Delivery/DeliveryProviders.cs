@@ -11,6 +11,7 @@ using Sesame.Delivery.Plivo;
 using Sesame.Delivery.Smtp;
 using Sesame.Delivery.Twilio;
 using Sesame.Delivery.Vonage;
+using Sesame.Pools;
 using Sesame.Storage;
 
 namespace Sesame.Delivery;

@@ -1,11 +1,7 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
 using Sesame.Delivery.Development;
-using Sesame.Delivery.Status;
-using Sesame.Delivery.Templates;
 
 namespace Sesame.Delivery;
 
@@ -27,17 +23,9 @@ internal static class DeliveryServices
         services.TryAddSingleton<IEmailSender>(sp => (IEmailSender)DefaultSender(sp));
         services.TryAddSingleton<DeliveryMetrics>();
         services.TryAddSingleton<DeliveryProviders>();
-        services.TryAddSingleton<MessageComposer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, DeliveryOptionsValidator>());
         services.AddHostedService<OutboxDispatcher>();
         return services;
-    }
-
-    /// <summary><c>GET /admin/messages</c>: delivery status, SigV4-signed by an admin key.</summary>
-    public static IEndpointRouteBuilder MapSesameDelivery(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
-        return endpoints;
     }
 
     private static object DefaultSender(IServiceProvider services) =>

@@ -1,5 +1,5 @@
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
 using Sesame.Triggers;
@@ -107,7 +107,7 @@ internal sealed class CustomAuthFlow(
         {
             Request = new VerifyAuthChallengeResponseRequest
             {
-                UserAttributes = Attributes(user),
+                UserAttributes = User.EventAttributes(user),
                 PrivateChallengeParameters = state.PrivateParameters,
                 ChallengeAnswer = answer,
                 ClientMetadata = clientMetadata,
@@ -139,7 +139,7 @@ internal sealed class CustomAuthFlow(
         {
             Request = new DefineAuthChallengeRequest
             {
-                UserAttributes = Attributes(user),
+                UserAttributes = User.EventAttributes(user),
                 Session = state.History,
                 ClientMetadata = clientMetadata,
                 UserNotFound = state.UserNotFound,
@@ -188,7 +188,7 @@ internal sealed class CustomAuthFlow(
         {
             Request = new CreateAuthChallengeRequest
             {
-                UserAttributes = Attributes(user),
+                UserAttributes = User.EventAttributes(user),
                 ChallengeName = decision.ChallengeName,
                 Session = state.History,
                 ClientMetadata = clientMetadata,
@@ -235,7 +235,7 @@ internal sealed class CustomAuthFlow(
     {
         var postAuthentication = new PostAuthenticationEvent
         {
-            Request = new PostAuthenticationRequest { UserAttributes = Attributes(user), ClientMetadata = clientMetadata },
+            Request = new PostAuthenticationRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
         };
         Prepare(postAuthentication, "PostAuthentication_Authentication", client, new AuthSessionState { Username = user.Username });
         return triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
@@ -280,23 +280,5 @@ internal sealed class CustomAuthFlow(
         triggerEvent.UserName = state.Username;
         triggerEvent.CallerContext = new CallerContext { ClientId = client.ClientId };
         triggerEvent.SignInLogin = state.Login;
-    }
-
-    /// <summary>Attributes as trigger events carry them: strings, with <c>sub</c> and <c>cognito:user_status</c>.</summary>
-    internal static Dictionary<string, string> Attributes(User? user)
-    {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (user is null)
-        {
-            return attributes;
-        }
-
-        foreach (var (name, value) in user.AllAttributes())
-        {
-            attributes[name] = value;
-        }
-
-        attributes["cognito:user_status"] = user.Status;
-        return attributes;
     }
 }

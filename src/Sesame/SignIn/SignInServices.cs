@@ -1,22 +1,26 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sesame.SignIn.OneTimeCode;
 using Sesame.SignIn.Passwords;
-using Sesame.SignUp;
+using Sesame.Triggers;
 
 namespace Sesame.SignIn;
 
 internal static class SignInServices
 {
-    /// <summary>The sign-up and sign-in flows.</summary>
+    /// <summary>The sign-in flows and the built-in one-time-code triggers.</summary>
     public static IServiceCollection AddSesameSignIn(this IServiceCollection services)
     {
         services.TryAddSingleton<SessionStrings>();
         services.TryAddSingleton<SignInSessions>();
         services.TryAddSingleton<CustomAuthFlow>();
         services.TryAddSingleton<UserAuthFlow>();
-        services.TryAddSingleton<SignUpFlow>();
         services.TryAddSingleton<PasswordLockout>();
         services.TryAddSingleton<SrpChallenges>();
         services.TryAddSingleton<PasswordSignIn>();
+        // The built-in one-time-code flow; an app's own ITrigger<T> registered later wins.
+        services.AddBuiltInTrigger<DefineAuthChallengeEvent, DefineOneTimeCodeChallenge>();
+        services.AddBuiltInTrigger<CreateAuthChallengeEvent, CreateOneTimeCodeChallenge>();
+        services.AddBuiltInTrigger<VerifyAuthChallengeResponseEvent, VerifyOneTimeCodeChallenge>();
         return services;
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Cognito;
 using Sesame.Delivery;
+using Sesame.Pools;
 using Sesame.Storage;
 
 namespace Sesame.SignIn;

@@ -1,9 +1,9 @@
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Codes;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
 using Sesame.Triggers;
-using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
 
 namespace Sesame.SignIn;
@@ -157,7 +157,7 @@ internal sealed class UserAuthFlow(
             ? pseudonyms.MaskedDestination(client.Pool.Id, state.Login, medium)
             : medium == "SMS" ? user.PhoneNumber! : user.Email!;
         var (sealedCode, message) = await codes.IssueAsync(client.Pool, state.Username, medium, destination, send: user is not null,
-            CustomAuthFlow.Attributes(user), client.ClientId, clientMetadata: null, cancellationToken);
+            User.EventAttributes(user), client.ClientId, clientMetadata: null, cancellationToken);
 
         state.ChallengeName = factor;
         state.Available = [];

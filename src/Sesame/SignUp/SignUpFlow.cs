@@ -1,18 +1,15 @@
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Codes;
+using Sesame.Cognito;
 using Sesame.Delivery;
-using Sesame.Delivery.Templates;
+using Sesame.Messages;
+using Sesame.Pools;
 using Sesame.SignIn;
 using Sesame.SignIn.Passwords;
 using Sesame.Storage;
 using Sesame.Triggers;
-using Sesame.Triggers.OneTimeCode;
 using Sesame.Users;
 
 namespace Sesame.SignUp;
-
-/// <summary>Cognito's <c>CodeDeliveryDetailsType</c>.</summary>
-internal sealed record CodeDeliveryDetails(string Destination, string DeliveryMedium, string AttributeName);
 
 /// <summary>What SignUp answers.</summary>
 internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeliveryDetails? CodeDeliveryDetails);
@@ -183,7 +180,7 @@ internal sealed class SignUpFlow(
     {
         var postConfirmation = new PostConfirmationEvent
         {
-            Request = new UserAttributesRequest { UserAttributes = CustomAuthFlow.Attributes(user), ClientMetadata = clientMetadata },
+            Request = new UserAttributesRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
         };
         Prepare(postConfirmation, "PostConfirmation_ConfirmSignUp", client, user.Username);
         await triggers.InvokeAsync("PostConfirmation", postConfirmation, cancellationToken);
@@ -303,7 +300,7 @@ internal sealed class SignUpFlow(
         var mac = codes.Mac(Purpose, pool.Id, key, nonce, expiresAt.ToUnixTimeMilliseconds(), code);
         var message = await messages.ComposeAsync(
             new CodeMessageRequest(pool, purpose, attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL", destination, code, options.Lifetime,
-                username, CustomAuthFlow.Attributes(user), client.ClientId),
+                username, User.EventAttributes(user), client.ClientId),
             cancellationToken);
         return (new VerificationCode(pool.Id, key, Purpose, JoinMac(nonce, mac), expiresAt, 0, options.MaxAttempts, attribute), message);
     }

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Sesame.Configuration;
-using Sesame.SignIn;
+using Sesame.Pools;
 using Sesame.Triggers;
 using Sesame.Users;
 
@@ -48,7 +47,7 @@ internal sealed class ClaimChanges
             UserPoolId = client.Pool.Id,
             UserName = user.Username,
             CallerContext = new CallerContext { ClientId = client.ClientId },
-            Request = new PreTokenGenerationRequest { UserAttributes = CustomAuthFlow.Attributes(user), ClientMetadata = clientMetadata },
+            Request = new PreTokenGenerationRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
         };
         await triggers.InvokeAsync("PreTokenGeneration", triggerEvent, cancellationToken);
         var details = triggerEvent.Response.ClaimsOverrideDetails;

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Sesame.CognitoApi;
+using Microsoft.Extensions.Options;
 using Sesame.Configuration;
+using Sesame.Pools;
 
 namespace Sesame.Tokens;
 
@@ -43,14 +44,14 @@ internal static class JwksEndpoint
         }, "application/json");
     }
 
-    public static IResult OpenIdConfiguration(string userPoolId, HttpContext context, UserPools pools, CognitoApiEndpoint api)
+    public static IResult OpenIdConfiguration(string userPoolId, HttpContext context, UserPools pools, IOptions<SesameOptions> options)
     {
         if (pools.FindPool(userPoolId) is null)
         {
             return Results.NotFound();
         }
 
-        var issuer = TokenIssuer.Issuer(api.PublicOrigin(context), userPoolId);
+        var issuer = TokenIssuer.Issuer(TokenIssuer.PublicOrigin(options.Value, context.Request), userPoolId);
         return Results.Stream(async stream =>
         {
             await using var writer = new Utf8JsonWriter(stream);

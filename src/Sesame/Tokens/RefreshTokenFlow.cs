@@ -1,9 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Sesame.CognitoApi;
-using Sesame.CognitoApi.Operations;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Secrets;
 using Sesame.Storage;
 

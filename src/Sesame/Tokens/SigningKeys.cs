@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Secrets;
 using Sesame.Storage;
 

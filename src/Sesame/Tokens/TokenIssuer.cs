@@ -1,7 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Triggers;
 using Sesame.Users;
@@ -48,6 +50,10 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
     public static byte[] HashRefreshToken(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
 
     public static string Issuer(string origin, string poolId) => $"{origin}/{poolId}";
+
+    /// <summary>The origin token issuers are built from: configured, else the request's own.</summary>
+    public static string PublicOrigin(SesameOptions options, HttpRequest request) =>
+        options.PublicOrigin?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}";
 
     private async ValueTask<AuthenticationResult> MintAsync(
         User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now,
@@ -130,7 +136,7 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
     /// <summary>Returns the claims of a genuine, unexpired, unrevoked access token of <paramref name="issuerOrigin"/>, or throws NotAuthorizedException.</summary>
     public async ValueTask<AccessTokenClaims> ValidateAsync(string token, string issuerOrigin, CancellationToken cancellationToken)
     {
-        using var verified = Jwt.Verify(token, keys.Find) ?? throw CognitoApi.CognitoErrors.InvalidAccessToken();
+        using var verified = Jwt.Verify(token, keys.Find) ?? throw CognitoErrors.InvalidAccessToken();
         var root = verified.Payload.RootElement;
         if (Text(root, "token_use") != "access" || Text(root, "scope") is not { } scope
             || !scope.Split(' ').Contains(TokenIssuer.AdminScope)
@@ -141,29 +147,29 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
             || !root.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expSeconds)
             || !root.TryGetProperty("iat", out var iat) || !iat.TryGetInt64(out var iatSeconds))
         {
-            throw CognitoApi.CognitoErrors.InvalidAccessToken();
+            throw CognitoErrors.InvalidAccessToken();
         }
 
         // The key that signed it must be the access key of the token's own pool (no cross-pool or ID-key tokens).
         if (verified.Key.Purpose != SigningKeys.AccessPurpose || verified.Key.PoolId != client.Pool.Id)
         {
-            throw CognitoApi.CognitoErrors.InvalidAccessToken();
+            throw CognitoErrors.InvalidAccessToken();
         }
 
         var now = time.GetUtcNow();
         if (DateTimeOffset.FromUnixTimeSeconds(expSeconds) <= now)
         {
-            throw CognitoApi.CognitoErrors.AccessTokenExpired();
+            throw CognitoErrors.AccessTokenExpired();
         }
 
         if (DateTimeOffset.FromUnixTimeSeconds(iatSeconds) - Skew > now)
         {
-            throw CognitoApi.CognitoErrors.InvalidAccessToken();
+            throw CognitoErrors.InvalidAccessToken();
         }
 
         if (await refreshTokens.IsRevokedAsync(originJti, cancellationToken))
         {
-            throw CognitoApi.CognitoErrors.AccessTokenRevoked();
+            throw CognitoErrors.AccessTokenRevoked();
         }
 
         return new AccessTokenClaims(client.Pool.Id, clientId, username, sub, originJti);

@@ -1,5 +1,6 @@
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Triggers.Http;
 
 namespace Sesame.Triggers;

@@ -1,3 +1,4 @@
+
 namespace Sesame.Users;
 
 /// <summary>Cognito-style masked destinations for <c>CodeDeliveryDetails</c> and logs.</summary>

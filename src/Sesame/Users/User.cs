@@ -48,4 +48,22 @@ internal sealed class User
             yield return attribute;
         }
     }
+
+    /// <summary>Attributes as trigger events carry them: strings, with <c>sub</c> and <c>cognito:user_status</c>.</summary>
+    public static Dictionary<string, string> EventAttributes(User? user)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (user is null)
+        {
+            return attributes;
+        }
+
+        foreach (var (name, value) in user.AllAttributes())
+        {
+            attributes[name] = value;
+        }
+
+        attributes["cognito:user_status"] = user.Status;
+        return attributes;
+    }
 }

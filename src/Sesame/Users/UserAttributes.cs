@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 
 namespace Sesame.Users;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.SignIn;
 using Sesame.SignIn.Passwords;
 using Sesame.Storage;

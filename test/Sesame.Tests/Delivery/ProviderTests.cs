@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Sesame.Admin;
+using Sesame.Cognito;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery;

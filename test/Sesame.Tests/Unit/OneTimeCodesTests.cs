@@ -1,4 +1,5 @@
-using Sesame.Triggers.OneTimeCode;
+using Sesame.Codes;
+
 
 namespace Sesame.Tests.Unit;
 

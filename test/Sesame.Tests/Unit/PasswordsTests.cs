@@ -1,4 +1,4 @@
-using Sesame.SignUp;
+using Sesame.SignIn.Passwords;
 
 namespace Sesame.Tests.Unit;
 
@@ -9,17 +9,17 @@ public sealed class PasswordsTests
     public void Verify_HashOfThePassword_IsTrueAndAnyOtherPasswordIsFalse()
     {
         const string password = "correct horse battery stäple 🔑";
-        var stored = Passwords.Hash(password);
+        var stored = PasswordHasher.Hash(password);
 
-        Assert.True(Passwords.Verify(password, stored));
-        Assert.False(Passwords.Verify("Correct horse battery stäple 🔑", stored));
+        Assert.True(PasswordHasher.Verify(password, stored));
+        Assert.False(PasswordHasher.Verify("Correct horse battery stäple 🔑", stored));
     }
 
     [Fact]
     public void Hash_SamePasswordTwice_DiffersAndIsSelfDescribing()
     {
-        var first = Passwords.Hash("hunter22");
-        var second = Passwords.Hash("hunter22");
+        var first = PasswordHasher.Hash("hunter22");
+        var second = PasswordHasher.Hash("hunter22");
 
         Assert.NotEqual(first, second);
         Assert.StartsWith("pbkdf2-sha256$600000$", first, StringComparison.Ordinal);
@@ -39,12 +39,12 @@ public sealed class PasswordsTests
     [InlineData("pbkdf2-sha256$many$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
     public void Verify_StoredValueInAnotherFormat_IsFalse(string stored)
     {
-        Assert.False(Passwords.Verify("hunter22", stored));
+        Assert.False(PasswordHasher.Verify("hunter22", stored));
     }
 
     [Fact]
     public void Verify_StoredHashWithEmptyDigest_IsFalse()
     {
-        Assert.False(Passwords.Verify("any password at all", "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA==$"));
+        Assert.False(PasswordHasher.Verify("any password at all", "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA==$"));
     }
 }

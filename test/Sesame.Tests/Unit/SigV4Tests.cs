@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Sesame.Admin;
+using Sesame.Cognito;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Tests.TestSupport;

@@ -1,4 +1,4 @@
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 using Sesame.Users;
 
 namespace Sesame.Tests.Unit;

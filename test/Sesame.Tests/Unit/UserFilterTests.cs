@@ -1,4 +1,4 @@
-using Sesame.Admin;
+using Sesame.Cognito;
 using Sesame.CognitoApi;
 using Sesame.Storage;
 

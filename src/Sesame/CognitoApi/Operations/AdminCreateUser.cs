@@ -1,7 +1,7 @@
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Cognito;
 using Sesame.Delivery;
-using Sesame.SignUp;
+using Sesame.Pools;
+using Sesame.SignIn.Passwords;
 using Sesame.Storage;
 using Sesame.Triggers;
 using Sesame.Users;
@@ -98,7 +98,7 @@ internal sealed class AdminCreateUser(
             Sub = Guid.NewGuid().ToString(),
             Status = password is null ? UserStatus.Confirmed : ForceChangePassword,
             Attributes = attributes,
-            PasswordHash = password is null ? null : Passwords.Hash(password),
+            PasswordHash = password is null ? null : PasswordHasher.Hash(password),
             CreatedAt = now,
             ModifiedAt = now,
         };

@@ -1,4 +1,5 @@
 using Sesame.Account;
+using Sesame.Cognito;
 
 namespace Sesame.CognitoApi.Operations;
 

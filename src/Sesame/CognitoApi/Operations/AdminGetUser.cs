@@ -1,5 +1,5 @@
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
 

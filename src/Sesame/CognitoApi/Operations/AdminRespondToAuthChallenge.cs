@@ -1,5 +1,5 @@
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 
 namespace Sesame.CognitoApi.Operations;
 

@@ -1,4 +1,5 @@
 using Sesame.Account;
+using Sesame.Cognito;
 using Sesame.Users;
 
 namespace Sesame.CognitoApi.Operations;

@@ -1,5 +1,7 @@
 using Sesame.Admin;
+using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Storage;
 
 namespace Sesame.CognitoApi.Operations;

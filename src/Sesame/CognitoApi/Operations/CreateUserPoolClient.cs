@@ -1,6 +1,8 @@
 using System.Globalization;
 using Sesame.Admin;
+using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Pools;
 
 namespace Sesame.CognitoApi.Operations;
 

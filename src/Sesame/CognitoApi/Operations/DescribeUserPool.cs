@@ -1,5 +1,4 @@
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Storage;
 
 namespace Sesame.CognitoApi.Operations;

@@ -1,5 +1,4 @@
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Pools;
 
 namespace Sesame.CognitoApi.Operations;
 

@@ -1,4 +1,5 @@
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Tokens;
 
 namespace Sesame.CognitoApi.Operations;

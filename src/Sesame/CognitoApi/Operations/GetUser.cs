@@ -1,3 +1,4 @@
+using Sesame.Cognito;
 using Sesame.Storage;
 using Sesame.Tokens;
 using Sesame.Users;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 
 namespace Sesame.CognitoApi.Operations;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Sesame.Admin;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
 

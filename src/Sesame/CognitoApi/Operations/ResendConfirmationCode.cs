@@ -1,4 +1,5 @@
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.SignUp;
 
 namespace Sesame.CognitoApi.Operations;

@@ -1,8 +1,8 @@
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.SignIn;
 using Sesame.SignIn.Passwords;
 using Sesame.Tokens;
-using Sesame.Triggers;
 
 namespace Sesame.CognitoApi.Operations;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
 

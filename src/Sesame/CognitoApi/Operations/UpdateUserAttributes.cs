@@ -1,5 +1,5 @@
 using Sesame.Account;
-using Sesame.SignUp;
+using Sesame.Cognito;
 using Sesame.Users;
 
 namespace Sesame.CognitoApi.Operations;

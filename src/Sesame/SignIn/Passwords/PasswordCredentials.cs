@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using Sesame.Storage;
-using PasswordHashing = Sesame.SignUp.Passwords;
 
 namespace Sesame.SignIn.Passwords;
 
@@ -17,7 +16,7 @@ internal static class PasswordCredentials
         // 128 bits, as Cognito's SALT values; read as an unsigned integer, which is what the clients do with the hex.
         var salt = new BigInteger(RandomNumberGenerator.GetBytes(16), isUnsigned: true, isBigEndian: true);
         var verifier = Srp.Verifier(Srp.PoolName(poolId), userIdForSrp, password, salt);
-        return (PasswordHashing.Hash(password),
+        return (PasswordHasher.Hash(password),
             new PasswordVerifier(salt.ToByteArray(isUnsigned: true, isBigEndian: true), verifier.ToByteArray(isUnsigned: true, isBigEndian: true)));
     }
 }

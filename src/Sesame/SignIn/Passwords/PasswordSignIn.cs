@@ -1,10 +1,8 @@
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
-using Sesame.Triggers;
 using Sesame.Users;
-using PasswordHashing = Sesame.SignUp.Passwords;
 
 namespace Sesame.SignIn.Passwords;
 
@@ -29,7 +27,7 @@ internal sealed class PasswordSignIn(
     private const string CustomAuthKind = "CUSTOM_AUTH";
 
     // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
-    private static readonly Lazy<string> StandInHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString()));
+    private static readonly Lazy<string> StandInHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
 
     /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the PBKDF2 hash.</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
@@ -40,7 +38,7 @@ internal sealed class PasswordSignIn(
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
         await lockout.CountAsync(pool.Id, name, cancellationToken);
-        var matches = PasswordHashing.Verify(password, user?.PasswordHash ?? StandInHash.Value) && user?.PasswordHash is not null;
+        var matches = PasswordHasher.Verify(password, user?.PasswordHash ?? StandInHash.Value) && user?.PasswordHash is not null;
         if (!matches || user is null)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();

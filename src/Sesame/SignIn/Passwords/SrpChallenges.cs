@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using Sesame.Cognito;
 using Sesame.Secrets;
 using Sesame.Storage;
 using Sesame.Users;
@@ -87,12 +88,12 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
         string poolId, User? user, AuthSessionState state, string srpA, CancellationToken cancellationToken)
     {
         var clientA = ParseA(srpA)
-            ?? throw CognitoApi.CognitoErrors.Error(CognitoApi.CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
+            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
         var (parameters, challenge) = await CreateAsync(poolId, user, state.Username, clientA, cancellationToken);
         state.Srp = challenge;
-        state.ChallengeName = Triggers.ChallengeNames.PasswordVerifier;
+        state.ChallengeName = ChallengeNames.PasswordVerifier;
         state.PrivateParameters = [];
-        state.History.Add(new Triggers.ChallengeResult { ChallengeName = Triggers.ChallengeNames.PasswordVerifier, Result = false, ChallengeMetadata = null });
+        state.History.Add(new Triggers.ChallengeResult { ChallengeName = ChallengeNames.PasswordVerifier, Result = false, ChallengeMetadata = null });
         return parameters;
     }
 

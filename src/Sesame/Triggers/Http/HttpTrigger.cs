@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 using Sesame.Configuration;
 
 namespace Sesame.Triggers.Http;

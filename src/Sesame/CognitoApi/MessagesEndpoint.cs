@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Sesame.Admin;
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 using Sesame.Storage;
 using Sesame.Users;
 
-namespace Sesame.Delivery.Status;
+namespace Sesame.CognitoApi;
 
 /// <summary>One message as <c>GET /admin/messages</c> shows it.</summary>
 internal sealed record MessageStatusView(

@@ -1,7 +1,11 @@
+using Sesame.Codes;
+using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Pools;
+using Sesame.Triggers;
 using Sesame.Users;
 
-namespace Sesame.Triggers.OneTimeCode;
+namespace Sesame.SignIn.OneTimeCode;
 
 /// <summary>
 /// The built-in DefineAuthChallenge: one custom challenge carrying a code, answered at most

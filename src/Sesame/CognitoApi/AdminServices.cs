@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Sesame.CognitoApi;
+using Sesame.Admin;
 using Sesame.CognitoApi.Operations;
 
-namespace Sesame.Admin;
+namespace Sesame.CognitoApi;
 
 internal static class AdminServices
 {

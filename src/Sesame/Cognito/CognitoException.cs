@@ -1,4 +1,4 @@
-namespace Sesame.CognitoApi;
+namespace Sesame.Cognito;
 
 /// <summary>
 /// An error in Cognito's own shape: the client sees HTTP 400 (500 for <c>InternalErrorException</c>) with

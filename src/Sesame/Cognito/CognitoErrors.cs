@@ -1,4 +1,4 @@
-namespace Sesame.CognitoApi;
+namespace Sesame.Cognito;
 
 /// <summary>
 /// Cognito's error names and the messages real Cognito sends with them

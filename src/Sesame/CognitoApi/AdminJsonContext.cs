@@ -1,8 +1,7 @@
 using System.Text.Json.Serialization;
-using Sesame.CognitoApi;
 using Sesame.CognitoApi.Operations;
 
-namespace Sesame.Admin;
+namespace Sesame.CognitoApi;
 
 /// <summary>Source-generated JSON for the admin operations, with the wire settings of <c>CognitoJsonContext</c>.</summary>
 [JsonSourceGenerationOptions(

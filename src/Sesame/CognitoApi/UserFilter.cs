@@ -1,8 +1,8 @@
 using System.Text;
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 using Sesame.Storage;
 
-namespace Sesame.Admin;
+namespace Sesame.CognitoApi;
 
 /// <summary>
 /// ListUsers' <c>Filter</c>: <c>AttributeName Filter-Type "AttributeValue"</c>, with <c>=</c> (exact) or <c>^=</c>

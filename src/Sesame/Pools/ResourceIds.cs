@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
-namespace Sesame.Admin;
+namespace Sesame.Pools;
 
 /// <summary>
 /// Identifiers in Cognito's formats (../reference/cognito-protocol.md §4.4): pool ids <c>&lt;region&gt;_&lt;9

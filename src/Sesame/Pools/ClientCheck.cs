@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Sesame.Configuration;
+using Sesame.Cognito;
 
-namespace Sesame.CognitoApi.Operations;
+namespace Sesame.Pools;
 
 /// <summary>App-client checks shared by the public operations.</summary>
 internal static class ClientCheck

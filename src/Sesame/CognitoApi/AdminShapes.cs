@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using Sesame.CognitoApi;
-using Sesame.Configuration;
+using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Users;
 
-namespace Sesame.Admin;
+namespace Sesame.CognitoApi;
 
 /// <summary>Cognito's <c>UserType</c> (AdminCreateUser, ListUsers). Dates are epoch seconds, as Cognito writes them.</summary>
 internal sealed record UserType(

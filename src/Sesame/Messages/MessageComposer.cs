@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Sesame.Configuration;
+using Sesame.Delivery;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Triggers;
 
-namespace Sesame.Delivery.Templates;
+namespace Sesame.Messages;
 
 /// <summary>What a code message is for; it picks the templates and the CustomMessage trigger source.</summary>
 internal enum MessagePurpose

@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Sesame.Aws;
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 using Sesame.Configuration;
 
-namespace Sesame.Admin;
+namespace Sesame.CognitoApi;
 
 /// <summary>
 /// Verifies AWS Signature Version 4 on IAM-authorised operations (the Admin* family, ListUsers, CreateUserPool, …),

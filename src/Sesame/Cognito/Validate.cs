@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Sesame.CognitoApi;
+namespace Sesame.Cognito;
 
 /// <summary>Request member checks with the constraints and messages of Cognito's model (§2.1).</summary>
 internal static partial class Validate

@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Sesame.SignUp;
+namespace Sesame.SignIn.Passwords;
 
 /// <summary>
 /// Optional passwords, stored as PBKDF2-HMAC-SHA256 with a 128-bit salt and 600,000 iterations (OWASP Password
 /// Storage Cheat Sheet, 2023), in a self-describing format so the cost can rise later.
 /// </summary>
-internal static class Passwords
+internal static class PasswordHasher
 {
     private const int Iterations = 600_000;
 

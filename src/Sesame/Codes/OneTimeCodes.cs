@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Sesame.Secrets;
 
-namespace Sesame.Triggers.OneTimeCode;
+namespace Sesame.Codes;
 
 /// <summary>
 /// One-time codes: drawn digit by digit from <see cref="RandomNumberGenerator"/> (no modulo bias), stored only as an

@@ -1,8 +1,9 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using Sesame.Configuration;
 using Sesame.Storage;
 
-namespace Sesame.Configuration;
+namespace Sesame.Pools;
 
 /// <summary>A configured user pool, resolved once at start-up.</summary>
 internal sealed class UserPool(string id, UserPoolOptions options)

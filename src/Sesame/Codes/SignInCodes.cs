@@ -1,9 +1,10 @@
 using Sesame.Configuration;
-using Sesame.Delivery.Templates;
+using Sesame.Messages;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
 
-namespace Sesame.Triggers.OneTimeCode;
+namespace Sesame.Codes;
 
 /// <summary>
 /// Sign-in codes, shared by the built-in custom-auth triggers and the native USER_AUTH <c>SMS_OTP</c>/<c>EMAIL_OTP</c>

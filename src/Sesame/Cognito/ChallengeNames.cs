@@ -1,4 +1,4 @@
-namespace Sesame.Triggers;
+namespace Sesame.Cognito;
 
 /// <summary>Cognito's challenge names, verbatim.</summary>
 internal static class ChallengeNames

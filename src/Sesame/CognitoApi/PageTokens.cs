@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Text;
-using Sesame.CognitoApi;
+using Sesame.Cognito;
 
-namespace Sesame.Admin;
+namespace Sesame.CognitoApi;
 
 /// <summary>
 /// Opaque pagination tokens (ListUsers, ListUserPools): a version tag and a position, base64url-encoded. They carry
