@@ -2,7 +2,9 @@ namespace Sesame.Cognito;
 
 /// <summary>
 /// Cognito's error names and the messages real Cognito sends with them
-/// (../reference/cognito-protocol.md §1.6). Messages are part of the protocol: clients and people match on them.
+/// (each operation's "Errors" section in the API reference, e.g.
+/// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html#API_InitiateAuth_Errors).
+/// Messages are part of the protocol: clients and people match on them.
 /// </summary>
 internal static class CognitoErrors
 {

@@ -8,18 +8,17 @@ using Sesame.Configuration;
 
 namespace Sesame.CognitoApi;
 
+/// <summary>The access key that signed an admin call, and the region its credential scope names.</summary>
+internal sealed record AdminCaller(string AccessKeyId, string Region);
+
 /// <summary>
 /// Verifies AWS Signature Version 4 on IAM-authorised operations (the Admin* family, ListUsers, CreateUserPool, …),
 /// against the access keys in <c>Sesame:AdminAccessKeys</c>. The AWS SDKs sign these requests with service
 /// <c>cognito-idp</c>; Sesame recomputes the signature over the exact bytes received
 /// (docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
 /// </summary>
-/// <summary>The access key that signed an admin call, and the region its credential scope names.</summary>
-internal sealed record AdminCaller(string AccessKeyId, string Region);
-
 internal sealed class SigV4(IOptions<SesameOptions> options, TimeProvider time)
 {
-
     // AWS refuses requests whose x-amz-date is more than 15 minutes away from its clock.
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 

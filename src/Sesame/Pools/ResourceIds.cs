@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 namespace Sesame.Pools;
 
 /// <summary>
-/// Identifiers in Cognito's formats (../reference/cognito-protocol.md §4.4): pool ids <c>&lt;region&gt;_&lt;9
+/// Identifiers in Cognito's formats (the <c>Id</c> patterns of
+/// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html and
+/// API_UserPoolClientType.html): pool ids <c>&lt;region&gt;_&lt;9
 /// alphanumerics&gt;</c> (Amplify reads the region from the part before '_'), 26-character lower-case client ids, and
 /// client secrets of 51 lower-case alphanumerics (about 263 random bits).
 /// </summary>

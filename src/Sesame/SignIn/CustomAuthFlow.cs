@@ -20,7 +20,8 @@ internal abstract record SignInStep
 }
 
 /// <summary>
-/// Cognito's custom authentication loop (../reference/cognito-protocol.md §3.7), with no HTTP in it:
+/// Cognito's custom authentication loop
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html), with no HTTP in it:
 /// DefineAuthChallenge decides, CreateAuthChallenge makes the challenge, VerifyAuthChallengeResponse checks the
 /// answer, and DefineAuthChallenge decides again from the updated session history. The built-in one-time-code flow
 /// is simply the default set of those triggers.
@@ -36,9 +37,6 @@ internal sealed class CustomAuthFlow(
     // A server-side cap on rounds, whatever the Define trigger says (Cognito has none we know of; a trigger that never
     // ends the loop must not let a client guess forever). NIST SP 800-63B §3.2.2 caps consecutive failures at 100.
     public const int MaxRounds = 10;
-
-    public ValueTask<SignInStep> StartAsync(AppClient client, string login, string issuerOrigin, CancellationToken cancellationToken) =>
-        StartAsync(client, login, srpA: null, issuerOrigin, cancellationToken);
 
     /// <summary>
     /// Starts CUSTOM_AUTH. With <paramref name="srpA"/> (<c>CHALLENGE_NAME: SRP_A</c>, Amplify's CUSTOM_WITH_SRP) the session

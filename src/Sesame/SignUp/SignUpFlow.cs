@@ -31,10 +31,6 @@ internal sealed class SignUpFlow(
 {
     private const string Purpose = "signup";
 
-    public ValueTask<SignUpResult> SignUpAsync(
-        AppClient client, string username, string? password, Dictionary<string, string> attributes, CancellationToken cancellationToken) =>
-        SignUpAsync(client, username, password, attributes, validationData: null, clientMetadata: null, cancellationToken);
-
     /// <summary>
     /// Signs a user up. PreSignUp runs first and may refuse the sign-up, confirm the user at once (no code is sent, and
     /// PostConfirmation runs) or mark the phone number or email verified.
@@ -195,11 +191,10 @@ internal sealed class SignUpFlow(
         triggerEvent.CallerContext = new CallerContext { ClientId = client.ClientId };
     }
 
-    /// <summary>Checks the code; on success the user is CONFIRMED and gets a Session that can sign them in (USER_AUTH).</summary>
-    public ValueTask<string> ConfirmAsync(AppClient client, string login, string answer, CancellationToken cancellationToken) =>
-        ConfirmAsync(client, login, answer, clientMetadata: null, cancellationToken);
-
-    /// <summary>As above; PostConfirmation runs after the user is confirmed (a failing one fails the call, the user stays confirmed, as in Cognito).</summary>
+    /// <summary>
+    /// Checks the code; on success the user is CONFIRMED and gets a Session that can sign them in (USER_AUTH).
+    /// PostConfirmation runs after the user is confirmed (a failing one fails the call, the user stays confirmed, as in Cognito).
+    /// </summary>
     public async ValueTask<string> ConfirmAsync(
         AppClient client, string login, string answer, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {

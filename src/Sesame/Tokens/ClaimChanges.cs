@@ -8,7 +8,8 @@ namespace Sesame.Tokens;
 /// <summary>
 /// What PreTokenGeneration (version 1) asked to change in the ID token: claims to add or override, claims to suppress.
 /// A claim both suppressed and overridden is suppressed, and reserved claims cannot be touched
-/// (../reference/cognito-protocol.md §3.9; the AWS developer guide "Pre token generation Lambda trigger").
+/// (AWS developer guide, "Pre token generation Lambda trigger":
+/// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
 /// </summary>
 internal sealed class ClaimChanges
 {

@@ -19,7 +19,9 @@ internal sealed record AuthenticationResult(string AccessToken, int ExpiresIn, s
 internal sealed record SignInGrant(string OriginJti, string EventId, DateTimeOffset AuthTime);
 
 /// <summary>
-/// Mints ID and access tokens with Cognito's claims (../reference/cognito-protocol.md §4.2–4.3), and opaque refresh
+/// Mints ID and access tokens with Cognito's claims
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html and
+/// …-using-the-access-token.html), and opaque refresh
 /// tokens stored only as hashes.
 /// </summary>
 internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTokens, TriggerInvoker triggers, TimeProvider time)

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Sesame.Triggers;
 
 /// <summary>
-/// CustomMessage: rewrites a message before it is sent (../reference/cognito-protocol.md §3.10;
+/// CustomMessage: rewrites a message before it is sent
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html;
 /// docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html). Trigger sources:
 /// <c>CustomMessage_SignUp</c>, <c>CustomMessage_ResendCode</c>, <c>CustomMessage_Authentication</c>, and the
 /// others Cognito names. The message must contain <see cref="CustomMessageRequest.CodeParameter"/>; the server puts

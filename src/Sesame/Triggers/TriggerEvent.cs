@@ -4,8 +4,10 @@ using Sesame.Storage;
 namespace Sesame.Triggers;
 
 /// <summary>
-/// Fields Cognito sends with every trigger event (../reference/cognito-protocol.md §3.1). A trigger edits the
-/// event's <c>Response</c>; leaving it untouched keeps Cognito's default behaviour.
+/// Fields Cognito sends with every trigger event (AWS developer guide, "Customizing user pool workflows with Lambda
+/// triggers", common parameters:
+/// https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html).
+/// A trigger edits the event's <c>Response</c>; leaving it untouched keeps Cognito's default behaviour.
 /// </summary>
 public abstract class TriggerEvent
 {

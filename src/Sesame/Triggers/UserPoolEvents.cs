@@ -4,7 +4,8 @@ namespace Sesame.Triggers;
 
 /// <summary>
 /// PreSignUp (<c>PreSignUp_SignUp</c>, <c>PreSignUp_AdminCreateUser</c>): may reject a sign-up, or confirm the user and
-/// verify the phone number or email at once (../reference/cognito-protocol.md §3.3).
+/// verify the phone number or email at once
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
 /// </summary>
 public sealed class PreSignUpEvent : TriggerEvent
 {
@@ -110,7 +111,8 @@ public sealed class EmptyResponse;
 
 /// <summary>
 /// PreTokenGeneration, version 1 (<c>TokenGeneration_Authentication</c>, <c>TokenGeneration_RefreshTokens</c>): may add,
-/// override or suppress claims of the ID token (../reference/cognito-protocol.md §3.9).
+/// override or suppress claims of the ID token
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
 /// </summary>
 public sealed class PreTokenGenerationEvent : TriggerEvent
 {

@@ -349,7 +349,7 @@ export function registerSdkTests(test, env) {
   });
 
   test('sdk: InitiateAuth USER_AUTH with the ConfirmSignUp Session signs in without a second SMS', async () => {
-    // DESIGN.md "Problems we exist to remove" #4; wire shape from cognito-protocol.md §2.5.3 (Amplify autoSignIn).
+    // DESIGN.md "Problems we exist to remove" #4; wire shape: Amplify's autoSignIn sends the Session that ConfirmSignUp returned.
     const phone = uniquePhone();
     const u = await sdkSignUp(env, { phone });
     const conf = await sdkConfirm(env, phone, u.message.code);

@@ -18,7 +18,8 @@ internal sealed record AdminCreateUserResponse(UserType User);
 /// Creates a user as an administrator. A user created with no <c>TemporaryPassword</c> is passwordless and
 /// <c>CONFIRMED</c> at once, so CUSTOM_AUTH signs them in: Cognito would leave a user it generated a password for in
 /// <c>FORCE_CHANGE_PASSWORD</c>, where custom auth ends in a NEW_PASSWORD_REQUIRED challenge instead of tokens
-/// (../reference/cognito-protocol.md §7.17). With a <c>TemporaryPassword</c> the user is <c>FORCE_CHANGE_PASSWORD</c>,
+/// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html). With a
+/// <c>TemporaryPassword</c> the user is <c>FORCE_CHANGE_PASSWORD</c>,
 /// as in Cognito. The admin may set <c>email_verified</c> / <c>phone_number_verified</c>.
 /// </summary>
 internal sealed class AdminCreateUser(
