@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Sesame.Tokens;
 
 /// <summary>
-/// Compact RS256 JWS, with the BCL only (no JWT package restores safely here: ../PACKAGES.md §3.4).
+/// Compact RS256 JWS, with the BCL only.
 /// Verification pins the algorithm (RFC 8725 §3.1): the header must say RS256 and name a key we hold.
 /// </summary>
 internal static class Jwt
@@ -111,7 +111,7 @@ internal static class Jwt
             }
 
             var payload = Base64Url.DecodeFromChars(token.AsSpan(first + 1, second - first - 1));
-            var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 16 });
+            var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -120,7 +120,8 @@ internal static class Jwt
 
             return new VerifiedJwt(document, key);
         }
-        catch (Exception e) when (e is FormatException or JsonException or CryptographicException or ArgumentException)
+        // InvalidOperationException: a header string that is not valid UTF-8 (Utf8JsonReader.GetString cannot transcode it).
+        catch (Exception e) when (e is FormatException or JsonException or CryptographicException or ArgumentException or InvalidOperationException)
         {
             return null;
         }

@@ -146,8 +146,7 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
             || Text(root, "iss") != TokenIssuer.Issuer(issuerOrigin, client.Pool.Id)
             || Text(root, "username") is not { } username || Text(root, "sub") is not { } sub
             || Text(root, "origin_jti") is not { } originJti
-            || !root.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expSeconds)
-            || !root.TryGetProperty("iat", out var iat) || !iat.TryGetInt64(out var iatSeconds))
+            || Seconds(root, "exp") is not { } expSeconds || Seconds(root, "iat") is not { } iatSeconds)
         {
             throw CognitoErrors.InvalidAccessToken();
         }
@@ -164,7 +163,9 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
             throw CognitoErrors.AccessTokenExpired();
         }
 
-        if (DateTimeOffset.FromUnixTimeSeconds(iatSeconds) - Skew > now)
+        // Cognito's tokens carry no nbf; one that is there must be honoured (RFC 7519 §4.1.5).
+        if (DateTimeOffset.FromUnixTimeSeconds(iatSeconds) - Skew > now
+            || (root.TryGetProperty("nbf", out _) && (Seconds(root, "nbf") is not { } nbfSeconds || DateTimeOffset.FromUnixTimeSeconds(nbfSeconds) - Skew > now)))
         {
             throw CognitoErrors.InvalidAccessToken();
         }
@@ -176,6 +177,13 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
 
         return new AccessTokenClaims(client.Pool.Id, clientId, username, sub, originJti);
     }
+
+    // NumericDate (RFC 7519 §2), within what DateTimeOffset can hold; anything else is no date at all.
+    private static long? Seconds(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds)
+        && seconds is >= 0 and <= 253_402_300_799
+            ? seconds
+            : null;
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
