@@ -41,6 +41,7 @@ public static class SesameServiceCollectionExtensions
         services.TryAddSingleton<DataDirectory>();
         services.TryAddSingleton<ServerSecrets>();
         services.TryAddSingleton<UserPools>();
+        services.AddHostedService<StoredUserPoolsLoader>();
         services.TryAddSingleton<Pseudonyms>();
         services.AddHostedService<StartupTasks>();
 

@@ -1,18 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
-using Sesame.Storage;
-using Sesame.Storage.Sqlite;
 
 namespace Sesame.Account;
 
 internal static class AccountServices
 {
-    /// <summary>Self-service and administration of accounts, refresh token rotation, and their SQLite stores.</summary>
+    /// <summary>Self-service and administration of accounts, and refresh token rotation options (their stores are registered by Storage/).</summary>
     public static IServiceCollection AddSesameAccount(this IServiceCollection services)
     {
-        services.TryAddSingleton<IUserAccountStore, SqliteUserAccountStore>();
-        services.TryAddSingleton<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore>();
         services.TryAddSingleton<AccountFlow>();
         services.TryAddSingleton<AdminUsers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, RefreshTokenRotationOptionsValidator>());

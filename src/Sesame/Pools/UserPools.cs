@@ -57,8 +57,11 @@ internal sealed class UserPools
     private readonly Lock _writeLock = new();
     private volatile Snapshot _snapshot;
 
+    private readonly IUserPoolStore _store;
+
     public UserPools(IOptions<SesameOptions> options, IUserPoolStore store)
     {
+        _store = store;
         var pools = new List<UserPool>();
         var clients = new List<AppClient>();
         foreach (var (poolId, poolOptions) in options.Value.UserPools)
@@ -71,26 +74,40 @@ internal sealed class UserPools
             }
         }
 
-        // Once, before the first request: SQLite answers synchronously, so blocking here costs no thread-pool starvation.
-        var (storedPools, storedClients) = store.LoadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        foreach (var record in storedPools)
-        {
-            // A configured pool with the same id wins: configuration is the source for configured pools.
-            if (!pools.Any(p => p.Id == record.PoolId))
-            {
-                pools.Add(new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
-            }
-        }
-
-        foreach (var record in storedClients)
-        {
-            if (pools.FirstOrDefault(p => p.Id == record.PoolId) is { } pool && !clients.Any(c => c.ClientId == record.ClientId))
-            {
-                clients.Add(new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
-            }
-        }
-
         _snapshot = new Snapshot([.. pools], [.. clients]);
+    }
+
+    /// <summary>
+    /// Adds the pools and clients stored through the API to the snapshot; run once before the server takes requests
+    /// (<see cref="StoredUserPoolsLoader"/>). A configured pool or client with the same id wins: configuration is the
+    /// source for configured pools.
+    /// </summary>
+    public async ValueTask LoadStoredAsync(CancellationToken cancellationToken)
+    {
+        var (storedPools, storedClients) = await _store.LoadAsync(cancellationToken);
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            var pools = current.Ordered.ToList();
+            var clients = current.Clients.Values.ToList();
+            foreach (var record in storedPools)
+            {
+                if (!current.Pools.ContainsKey(record.PoolId))
+                {
+                    pools.Add(new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                }
+            }
+
+            foreach (var record in storedClients)
+            {
+                if (pools.FirstOrDefault(p => p.Id == record.PoolId) is { } pool && !current.Clients.ContainsKey(record.ClientId))
+                {
+                    clients.Add(new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                }
+            }
+
+            _snapshot = new Snapshot([.. pools], [.. clients]);
+        }
     }
 
     /// <summary>Every pool: configured ones first, in configuration order, then created ones, oldest first.</summary>

@@ -17,6 +17,9 @@ internal sealed class SqliteDatabase : IDisposable
     private static readonly Lock InitLock = new();
     private static bool _providerReady;
 
+    /// <summary>The stores' SQL, in SQLite's dialect.</summary>
+    public static StoreSql Sql { get; } = new(new SqliteDialect());
+
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -123,9 +126,9 @@ internal sealed class SqliteDatabase : IDisposable
             apply.ExecuteNonQuery();
             using var record = connection.CreateCommand();
             record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($v, $t)";
-            record.Parameters.AddWithValue("$v", version);
-            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES (@v, @t)";
+            record.Parameters.AddWithValue("@v", version);
+            record.Parameters.AddWithValue("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             record.ExecuteNonQuery();
         }
 

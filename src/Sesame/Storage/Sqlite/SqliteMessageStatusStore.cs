@@ -6,18 +6,11 @@ internal sealed class SqliteMessageStatusStore(SqliteDatabase database) : IMessa
         await database.ReadAsync<IReadOnlyList<MessageStatus>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
-                       created_at, sent_at, next_attempt_at
-                FROM outbox
-                WHERE ($pool IS NULL OR pool_id = $pool) AND ($status IS NULL OR status = $status)
-                  AND ($hint IS NULL OR destination_hint = $hint)
-                ORDER BY id DESC LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$pool", (object?)query.PoolId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$status", (object?)query.Status ?? DBNull.Value);
-            command.Parameters.AddWithValue("$hint", (object?)query.DestinationHint ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", query.Limit);
+            command.CommandText = SqliteDatabase.Sql.QueryMessages;
+            command.Parameters.AddWithValue("@pool", (object?)query.PoolId ?? DBNull.Value);
+            command.Parameters.AddWithValue("@status", (object?)query.Status ?? DBNull.Value);
+            command.Parameters.AddWithValue("@hint", (object?)query.DestinationHint ?? DBNull.Value);
+            command.Parameters.AddWithValue("@limit", query.Limit);
             using var reader = command.ExecuteReader();
             var list = new List<MessageStatus>();
             while (reader.Read())

@@ -32,17 +32,11 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
                 // period, so no other path (REFRESH_TOKEN_AUTH after rotation is switched off) can use it later.
                 using var rotate = connection.CreateCommand();
                 rotate.Transaction = transaction;
-                rotate.CommandText = """
-                    INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
-                    SELECT $successor, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, $now, expires_at, NULL
-                    FROM refresh_tokens WHERE token_hash = $hash;
-                    UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $successor, expires_at = MIN(expires_at, $graceEnd)
-                    WHERE token_hash = $hash;
-                    """;
-                rotate.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                rotate.Parameters.AddWithValue("$graceEnd", (now + gracePeriod).ToUnixTimeMilliseconds());
-                rotate.Parameters.AddWithValue("$successor", successorHash);
-                rotate.Parameters.AddWithValue("$hash", tokenHash);
+                rotate.CommandText = SqliteDatabase.Sql.RotateToken;
+                rotate.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                rotate.Parameters.AddWithValue("@graceEnd", (now + gracePeriod).ToUnixTimeMilliseconds());
+                rotate.Parameters.AddWithValue("@successor", successorHash);
+                rotate.Parameters.AddWithValue("@hash", tokenHash);
                 rotate.ExecuteNonQuery();
                 return new RotationResult(RotationOutcome.Rotated, record);
             }
@@ -58,9 +52,9 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
 
             using var revoke = connection.CreateCommand();
             revoke.Transaction = transaction;
-            revoke.CommandText = "UPDATE refresh_tokens SET revoked_at = $now WHERE origin_jti = $origin AND revoked_at IS NULL";
-            revoke.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            revoke.Parameters.AddWithValue("$origin", record.OriginJti);
+            revoke.CommandText = SqliteDatabase.Sql.RevokeSignIn;
+            revoke.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            revoke.Parameters.AddWithValue("@origin", record.OriginJti);
             revoke.ExecuteNonQuery();
             return new RotationResult(RotationOutcome.Reused, record);
         }, cancellationToken);
@@ -69,11 +63,8 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            SELECT pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at, rotated_at, replaced_by
-            FROM refresh_tokens WHERE token_hash = $hash
-            """;
-        command.Parameters.AddWithValue("$hash", tokenHash);
+        command.CommandText = SqliteDatabase.Sql.FindTokenForRotation;
+        command.Parameters.AddWithValue("@hash", tokenHash);
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {

@@ -7,20 +7,17 @@ internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefres
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
-                VALUES ($hash, $pool, $client, $username, $sub, $origin, $event, $auth, $created, $expires, NULL)
-                """;
-            command.Parameters.AddWithValue("$hash", token.TokenHash);
-            command.Parameters.AddWithValue("$pool", token.PoolId);
-            command.Parameters.AddWithValue("$client", token.ClientId);
-            command.Parameters.AddWithValue("$username", token.Username);
-            command.Parameters.AddWithValue("$sub", token.Sub);
-            command.Parameters.AddWithValue("$origin", token.OriginJti);
-            command.Parameters.AddWithValue("$event", token.EventId);
-            command.Parameters.AddWithValue("$auth", token.AuthTime.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$created", token.CreatedAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$expires", token.ExpiresAt.ToUnixTimeMilliseconds());
+            command.CommandText = SqliteDatabase.Sql.InsertRefreshToken;
+            command.Parameters.AddWithValue("@hash", token.TokenHash);
+            command.Parameters.AddWithValue("@pool", token.PoolId);
+            command.Parameters.AddWithValue("@client", token.ClientId);
+            command.Parameters.AddWithValue("@username", token.Username);
+            command.Parameters.AddWithValue("@sub", token.Sub);
+            command.Parameters.AddWithValue("@origin", token.OriginJti);
+            command.Parameters.AddWithValue("@event", token.EventId);
+            command.Parameters.AddWithValue("@auth", token.AuthTime.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@created", token.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@expires", token.ExpiresAt.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -28,11 +25,8 @@ internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefres
         await database.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at
-                FROM refresh_tokens WHERE token_hash = $hash
-                """;
-            command.Parameters.AddWithValue("$hash", tokenHash);
+            command.CommandText = SqliteDatabase.Sql.FindRefreshToken;
+            command.Parameters.AddWithValue("@hash", tokenHash);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
             {
@@ -51,8 +45,8 @@ internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefres
         await database.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE origin_jti = $origin AND revoked_at IS NOT NULL)";
-            command.Parameters.AddWithValue("$origin", originJti);
+            command.CommandText = SqliteDatabase.Sql.IsSignInRevoked;
+            command.Parameters.AddWithValue("@origin", originJti);
             return (long)command.ExecuteScalar()! != 0;
         }, cancellationToken);
 
@@ -61,9 +55,9 @@ internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefres
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "UPDATE refresh_tokens SET revoked_at = $now WHERE origin_jti = $origin AND revoked_at IS NULL";
-            command.Parameters.AddWithValue("$origin", originJti);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.CommandText = SqliteDatabase.Sql.RevokeSignIn;
+            command.Parameters.AddWithValue("@origin", originJti);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery();
         }, cancellationToken);
 }

@@ -9,16 +9,13 @@ internal sealed class SqliteSignInSessionStore(SqliteDatabase database) : ISignI
             {
                 command.Transaction = transaction;
                 // Expired sessions are swept here, a few at a time, so the table stays small without a timer.
-                command.CommandText = """
-                    DELETE FROM auth_sessions WHERE id_hash IN (SELECT id_hash FROM auth_sessions WHERE expires_at < $sweep LIMIT 16);
-                    INSERT INTO auth_sessions (id_hash, pool_id, client_id, state, expires_at) VALUES ($id, $pool, $client, $state, $expires);
-                    """;
-                command.Parameters.AddWithValue("$sweep", session.ExpiresAt.AddHours(-1).ToUnixTimeMilliseconds());
-                command.Parameters.AddWithValue("$id", session.IdHash);
-                command.Parameters.AddWithValue("$pool", session.PoolId);
-                command.Parameters.AddWithValue("$client", session.ClientId);
-                command.Parameters.AddWithValue("$state", session.State);
-                command.Parameters.AddWithValue("$expires", session.ExpiresAt.ToUnixTimeMilliseconds());
+                command.CommandText = SqliteDatabase.Sql.SaveSession;
+                command.Parameters.AddWithValue("@sweep", session.ExpiresAt.AddHours(-1).ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("@id", session.IdHash);
+                command.Parameters.AddWithValue("@pool", session.PoolId);
+                command.Parameters.AddWithValue("@client", session.ClientId);
+                command.Parameters.AddWithValue("@state", session.State);
+                command.Parameters.AddWithValue("@expires", session.ExpiresAt.ToUnixTimeMilliseconds());
                 command.ExecuteNonQuery();
             }
 
@@ -35,8 +32,8 @@ internal sealed class SqliteSignInSessionStore(SqliteDatabase database) : ISignI
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "DELETE FROM auth_sessions WHERE id_hash = $id RETURNING pool_id, client_id, state, expires_at";
-            command.Parameters.AddWithValue("$id", idHash);
+            command.CommandText = SqliteDatabase.Sql.TakeSession;
+            command.Parameters.AddWithValue("@id", idHash);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new AuthSessionRecord(idHash, reader.GetString(0), reader.GetString(1), reader.GetString(2),
@@ -49,11 +46,8 @@ internal sealed class SqliteSignInSessionStore(SqliteDatabase database) : ISignI
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE auth_sessions SET attempts = attempts + 1 WHERE id_hash = $id
-                RETURNING pool_id, client_id, state, expires_at, attempts
-                """;
-            command.Parameters.AddWithValue("$id", idHash);
+            command.CommandText = SqliteDatabase.Sql.CountSessionAttempt;
+            command.Parameters.AddWithValue("@id", idHash);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new AuthSessionRecord(idHash, reader.GetString(0), reader.GetString(1), reader.GetString(2),
@@ -66,8 +60,8 @@ internal sealed class SqliteSignInSessionStore(SqliteDatabase database) : ISignI
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "DELETE FROM auth_sessions WHERE id_hash = $id";
-            command.Parameters.AddWithValue("$id", idHash);
+            command.CommandText = SqliteDatabase.Sql.DeleteSession;
+            command.Parameters.AddWithValue("@id", idHash);
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 }

@@ -10,22 +10,16 @@ internal sealed class SqliteSigningKeyStore(SqliteDatabase database) : ISigningK
     public async ValueTask<IReadOnlyList<SigningKeyRecord>> AddIfMissingAsync(SigningKeyRecord key, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
-            var existing = List(connection, transaction, key.PoolId);
-            if (existing.Any(k => k.Purpose == key.Purpose))
-            {
-                return existing;
-            }
-
+            // The UNIQUE index on (pool_id, purpose) decides, not a read before the write: nodes starting together all
+            // come away with the one key that was stored first.
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO signing_keys (pool_id, kid, purpose, private_key, created_at) VALUES ($pool, $kid, $purpose, $key, $created)
-                """;
-            command.Parameters.AddWithValue("$pool", key.PoolId);
-            command.Parameters.AddWithValue("$kid", key.Kid);
-            command.Parameters.AddWithValue("$purpose", key.Purpose);
-            command.Parameters.AddWithValue("$key", key.EncryptedPrivateKey);
-            command.Parameters.AddWithValue("$created", key.CreatedAt.ToUnixTimeMilliseconds());
+            command.CommandText = SqliteDatabase.Sql.AddSigningKeyIfMissing;
+            command.Parameters.AddWithValue("@pool", key.PoolId);
+            command.Parameters.AddWithValue("@kid", key.Kid);
+            command.Parameters.AddWithValue("@purpose", key.Purpose);
+            command.Parameters.AddWithValue("@key", key.EncryptedPrivateKey);
+            command.Parameters.AddWithValue("@created", key.CreatedAt.ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
             return List(connection, transaction, key.PoolId);
         }, cancellationToken);
@@ -37,7 +31,7 @@ internal sealed class SqliteSigningKeyStore(SqliteDatabase database) : ISigningK
             return await database.ReadAsync(connection =>
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = "SELECT 1";
+                command.CommandText = SqliteDatabase.Sql.Ping;
                 return (long)command.ExecuteScalar()! == 1;
             }, cancellationToken);
         }
@@ -51,8 +45,8 @@ internal sealed class SqliteSigningKeyStore(SqliteDatabase database) : ISigningK
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT kid, purpose, private_key, created_at FROM signing_keys WHERE pool_id = $pool ORDER BY created_at";
-        command.Parameters.AddWithValue("$pool", poolId);
+        command.CommandText = SqliteDatabase.Sql.ListSigningKeys;
+        command.Parameters.AddWithValue("@pool", poolId);
         using var reader = command.ExecuteReader();
         var keys = new List<SigningKeyRecord>();
         while (reader.Read())

@@ -14,13 +14,13 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
         try
         {
-            return await database.WriteAsync(
+            return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
                 (connection, transaction) => WriteAttributes(connection, transaction, user, usernameKey, phoneKey, emailKey, codes, messages, now),
-                cancellationToken);
+                cancellationToken));
         }
-        catch (UserChangedException)
+        catch (RollBackException rolledBack)
         {
-            return AttributeWriteOutcome.UserChanged;
+            return rolledBack.Outcome;
         }
     }
 
@@ -36,10 +36,10 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         await database.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT pending_value FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute";
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$user", usernameKey);
-            command.Parameters.AddWithValue("$attribute", attribute);
+            command.CommandText = SqliteDatabase.Sql.PendingValue;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@attribute", attribute);
             return command.ExecuteScalar() as string;
         }, cancellationToken);
 
@@ -48,14 +48,10 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE attribute_codes SET attempts = attempts + 1
-                WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute
-                RETURNING mac, expires_at, attempts, max_attempts, pending_value
-                """;
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$user", usernameKey);
-            command.Parameters.AddWithValue("$attribute", attribute);
+            command.CommandText = SqliteDatabase.Sql.CountAttributeAttempt;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@attribute", attribute);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new AttributeCode(poolId, usernameKey, attribute, (byte[])reader[0], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
@@ -64,71 +60,18 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         }, cancellationToken);
 
     public async ValueTask<AttributeWriteOutcome?> VerifyAttributeAsync(
-        string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync<AttributeWriteOutcome?>((connection, transaction) =>
+        string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
         {
-            string? pending;
-            using (var find = connection.CreateCommand())
-            {
-                find.Transaction = transaction;
-                find.CommandText = "SELECT pending_value FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute AND mac = $mac";
-                find.Parameters.AddWithValue("$pool", poolId);
-                find.Parameters.AddWithValue("$user", usernameKey);
-                find.Parameters.AddWithValue("$attribute", attribute);
-                find.Parameters.AddWithValue("$mac", mac);
-                using var reader = find.ExecuteReader();
-                if (!reader.Read())
-                {
-                    return null;
-                }
-
-                pending = reader.IsDBNull(0) ? null : reader.GetString(0);
-            }
-
-            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it, and the code stays.
-            if (pending is not null)
-            {
-                var clash = attribute == UserAttributes.PhoneNumber
-                    ? ClearAliases(connection, transaction, poolId, usernameKey, pending, null, now)
-                    : ClearAliases(connection, transaction, poolId, usernameKey, null, Logins.EmailKey(pending), now);
-                if (clash is not AttributeWriteOutcome.Written)
-                {
-                    return clash;
-                }
-            }
-
-            using (var delete = connection.CreateCommand())
-            {
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute";
-                delete.Parameters.AddWithValue("$pool", poolId);
-                delete.Parameters.AddWithValue("$user", usernameKey);
-                delete.Parameters.AddWithValue("$attribute", attribute);
-                delete.ExecuteNonQuery();
-            }
-
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            var key = attribute == UserAttributes.PhoneNumber ? "phone_key" : "email_key";
-            update.CommandText = pending is null
-                ? """
-                  UPDATE users SET attributes = json_set(attributes, $verifiedPath, 'true'), modified_at = $now, version = version + 1
-                  WHERE pool_id = $pool AND username_key = $user
-                  """
-                : $"""
-                  UPDATE users SET attributes = json_set(attributes, $valuePath, $value, $verifiedPath, 'true'), {key} = $key,
-                      modified_at = $now, version = version + 1
-                  WHERE pool_id = $pool AND username_key = $user
-                  """;
-            update.Parameters.AddWithValue("$verifiedPath", $"$.{attribute}_verified");
-            update.Parameters.AddWithValue("$valuePath", $"$.{attribute}");
-            update.Parameters.AddWithValue("$value", (object?)pending ?? DBNull.Value);
-            update.Parameters.AddWithValue("$key", pending is null ? DBNull.Value : attribute == UserAttributes.PhoneNumber ? pending : Logins.EmailKey(pending));
-            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            update.Parameters.AddWithValue("$pool", poolId);
-            update.Parameters.AddWithValue("$user", usernameKey);
-            return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
-        }, cancellationToken);
+            return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
+                (connection, transaction) => VerifyAttribute(connection, transaction, poolId, usernameKey, attribute, mac, now), cancellationToken));
+        }
+        catch (RollBackException rolledBack)
+        {
+            return rolledBack.Outcome;
+        }
+    }
 
     public async ValueTask<bool> SetEnabledAsync(string poolId, string usernameKey, bool enabled, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
@@ -137,14 +80,11 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
             using (var update = connection.CreateCommand())
             {
                 update.Transaction = transaction;
-                update.CommandText = """
-                    UPDATE users SET enabled = $enabled, modified_at = $now, version = version + 1
-                    WHERE pool_id = $pool AND username_key = $user RETURNING sub
-                    """;
-                update.Parameters.AddWithValue("$enabled", enabled ? 1 : 0);
-                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                update.Parameters.AddWithValue("$pool", poolId);
-                update.Parameters.AddWithValue("$user", usernameKey);
+                update.CommandText = SqliteDatabase.Sql.SetEnabled;
+                update.Parameters.AddWithValue("@enabled", enabled ? 1 : 0);
+                update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("@pool", poolId);
+                update.Parameters.AddWithValue("@user", usernameKey);
                 if (update.ExecuteScalar() is not string found)
                 {
                     return false;
@@ -171,6 +111,57 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
             return true;
         }, cancellationToken);
 
+    private static AttributeWriteOutcome? VerifyAttribute(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now)
+    {
+        // Taken first, so of concurrent right answers only one goes on; a refusal below rolls the code back.
+        string? pending;
+        using (var take = connection.CreateCommand())
+        {
+            take.Transaction = transaction;
+            take.CommandText = SqliteDatabase.Sql.TakeAttributeCode;
+            take.Parameters.AddWithValue("@pool", poolId);
+            take.Parameters.AddWithValue("@user", usernameKey);
+            take.Parameters.AddWithValue("@attribute", attribute);
+            take.Parameters.AddWithValue("@mac", mac);
+            using var reader = take.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            pending = reader.IsDBNull(0) ? null : reader.GetString(0);
+        }
+
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
+        update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        update.Parameters.AddWithValue("@pool", poolId);
+        update.Parameters.AddWithValue("@user", usernameKey);
+        if (pending is null)
+        {
+            update.CommandText = SqliteDatabase.Sql.MarkVerified;
+        }
+        else
+        {
+            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it, and the code stays.
+            var phone = attribute == UserAttributes.PhoneNumber;
+            var clash = ClearAliases(connection, transaction, poolId, usernameKey, phone ? pending : null, phone ? null : Logins.EmailKey(pending), now);
+            if (clash is not AttributeWriteOutcome.Written)
+            {
+                throw new RollBackException(clash);
+            }
+
+            update.CommandText = phone ? SqliteDatabase.Sql.SetVerifiedPhone : SqliteDatabase.Sql.SetVerifiedEmail;
+            update.Parameters.AddWithValue("@attribute", attribute);
+            update.Parameters.AddWithValue("@value", pending);
+            update.Parameters.AddWithValue("@key", phone ? pending : Logins.EmailKey(pending));
+        }
+
+        return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
+    }
+
     private static AttributeWriteOutcome WriteAttributes(
         SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
         IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
@@ -184,21 +175,18 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
             using (var update = connection.CreateCommand())
             {
                 update.Transaction = transaction;
-                update.CommandText = """
-                    UPDATE users SET attributes = $attributes, phone_key = $phone, email_key = $email, modified_at = $now, version = version + 1
-                    WHERE pool_id = $pool AND username_key = $user AND version = $version
-                    """;
-                update.Parameters.AddWithValue("$attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
-                update.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
-                update.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
-                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                update.Parameters.AddWithValue("$pool", user.PoolId);
-                update.Parameters.AddWithValue("$user", usernameKey);
-                update.Parameters.AddWithValue("$version", user.Version);
+                update.CommandText = SqliteDatabase.Sql.UpdateUserAttributes;
+                update.Parameters.AddWithValue("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
+                update.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("@pool", user.PoolId);
+                update.Parameters.AddWithValue("@user", usernameKey);
+                update.Parameters.AddWithValue("@version", user.Version);
                 if (update.ExecuteNonQuery() != 1)
                 {
                     // Nothing else has run yet in this transaction except removals of unconfirmed holders; undo them too.
-                    throw new UserChangedException();
+                    throw new RollBackException(AttributeWriteOutcome.UserChanged);
                 }
             }
 
@@ -232,18 +220,15 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         using (var find = connection.CreateCommand())
         {
             find.Transaction = transaction;
-            find.CommandText = """
-                SELECT username_key, status, phone_key = $phone FROM users
-                WHERE pool_id = $pool AND username_key <> $user AND (phone_key = $phone OR email_key = $email)
-                """;
-            find.Parameters.AddWithValue("$pool", poolId);
-            find.Parameters.AddWithValue("$user", usernameKey);
-            find.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
-            find.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
+            find.CommandText = SqliteDatabase.Sql.FindOtherAliasHolders;
+            find.Parameters.AddWithValue("@pool", poolId);
+            find.Parameters.AddWithValue("@user", usernameKey);
+            find.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
+            find.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
             using var reader = find.ExecuteReader();
             while (reader.Read())
             {
-                holders.Add((reader.GetString(0), reader.GetString(1), !reader.IsDBNull(2) && reader.GetInt64(2) == 1));
+                holders.Add((reader.GetString(0), reader.GetString(1), !reader.IsDBNull(2) && reader.GetString(2) == phoneKey));
             }
         }
 
@@ -264,10 +249,10 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE refresh_tokens SET revoked_at = $now WHERE pool_id = $pool AND sub = $sub AND revoked_at IS NULL";
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$pool", poolId);
-        command.Parameters.AddWithValue("$sub", sub);
+        command.CommandText = SqliteDatabase.Sql.RevokeUserTokens;
+        command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("@pool", poolId);
+        command.Parameters.AddWithValue("@sub", sub);
         command.ExecuteNonQuery();
     }
 
@@ -275,24 +260,22 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO attribute_codes (pool_id, username_key, attribute, mac, expires_at, attempts, max_attempts, pending_value)
-            VALUES ($pool, $user, $attribute, $mac, $expires, $attempts, $max, $pending)
-            ON CONFLICT (pool_id, username_key, attribute) DO UPDATE SET
-                mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-                max_attempts = excluded.max_attempts, pending_value = excluded.pending_value
-            """;
-        command.Parameters.AddWithValue("$pool", code.PoolId);
-        command.Parameters.AddWithValue("$user", code.UsernameKey);
-        command.Parameters.AddWithValue("$attribute", code.Attribute);
-        command.Parameters.AddWithValue("$mac", code.Mac);
-        command.Parameters.AddWithValue("$expires", code.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$attempts", code.Attempts);
-        command.Parameters.AddWithValue("$max", code.MaxAttempts);
-        command.Parameters.AddWithValue("$pending", (object?)code.PendingValue ?? DBNull.Value);
+        command.CommandText = SqliteDatabase.Sql.UpsertAttributeCode;
+        command.Parameters.AddWithValue("@pool", code.PoolId);
+        command.Parameters.AddWithValue("@user", code.UsernameKey);
+        command.Parameters.AddWithValue("@attribute", code.Attribute);
+        command.Parameters.AddWithValue("@mac", code.Mac);
+        command.Parameters.AddWithValue("@expires", code.ExpiresAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("@attempts", code.Attempts);
+        command.Parameters.AddWithValue("@max", code.MaxAttempts);
+        command.Parameters.AddWithValue("@pending", (object?)code.PendingValue ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 
-    // Thrown inside the write so the transaction rolls back (no removed holder without the update that needed it).
-    private sealed class UserChangedException : Exception;
+    // Thrown inside the write so the transaction rolls back (no removed holder, no consumed code, without the write that
+    // needed it), and the outcome reaches the caller.
+    private sealed class RollBackException(AttributeWriteOutcome outcome) : Exception
+    {
+        public AttributeWriteOutcome Outcome { get; } = outcome;
+    }
 }

@@ -27,7 +27,7 @@ internal sealed class SqliteUserPoolStore(SqliteDatabase database, ServerSecrets
             var pools = new List<UserPoolRecord>();
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = "SELECT pool_id, settings, created_at, modified_at FROM user_pools ORDER BY created_at, pool_id";
+                command.CommandText = SqliteDatabase.Sql.LoadPools;
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -40,7 +40,7 @@ internal sealed class SqliteUserPoolStore(SqliteDatabase database, ServerSecrets
             var clients = new List<AppClientRecord>();
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = "SELECT client_id, pool_id, settings, created_at, modified_at FROM user_pool_clients ORDER BY created_at, client_id";
+                command.CommandText = SqliteDatabase.Sql.LoadClients;
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -59,15 +59,12 @@ internal sealed class SqliteUserPoolStore(SqliteDatabase database, ServerSecrets
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO user_pools (pool_id, name, settings, created_at, modified_at) VALUES ($id, $name, $settings, $created, $modified)
-                ON CONFLICT (pool_id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$id", pool.PoolId);
-            command.Parameters.AddWithValue("$name", pool.Settings.Name);
-            command.Parameters.AddWithValue("$settings", JsonSerializer.Serialize(pool.Settings, UserPoolStorageJsonContext.Default.UserPoolOptions));
-            command.Parameters.AddWithValue("$created", pool.CreatedAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$modified", pool.ModifiedAt.ToUnixTimeMilliseconds());
+            command.CommandText = SqliteDatabase.Sql.AddPool;
+            command.Parameters.AddWithValue("@id", pool.PoolId);
+            command.Parameters.AddWithValue("@name", pool.Settings.Name);
+            command.Parameters.AddWithValue("@settings", JsonSerializer.Serialize(pool.Settings, UserPoolStorageJsonContext.Default.UserPoolOptions));
+            command.Parameters.AddWithValue("@created", pool.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@modified", pool.ModifiedAt.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
@@ -76,20 +73,16 @@ internal sealed class SqliteUserPoolStore(SqliteDatabase database, ServerSecrets
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO user_pool_clients (client_id, pool_id, name, settings, created_at, modified_at)
-                VALUES ($id, $pool, $name, $settings, $created, $modified)
-                ON CONFLICT (client_id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$id", client.ClientId);
-            command.Parameters.AddWithValue("$pool", client.PoolId);
-            command.Parameters.AddWithValue("$name", client.Settings.Name);
+            command.CommandText = SqliteDatabase.Sql.AddClient;
+            command.Parameters.AddWithValue("@id", client.ClientId);
+            command.Parameters.AddWithValue("@pool", client.PoolId);
+            command.Parameters.AddWithValue("@name", client.Settings.Name);
             var stored = JsonSerializer.Deserialize(
                 JsonSerializer.Serialize(client.Settings, UserPoolStorageJsonContext.Default.AppClientOptions), UserPoolStorageJsonContext.Default.AppClientOptions)!;
             stored.Secret = client.Settings.Secret is { } secret ? Seal(secret, client.ClientId) : null;
-            command.Parameters.AddWithValue("$settings", JsonSerializer.Serialize(stored, UserPoolStorageJsonContext.Default.AppClientOptions));
-            command.Parameters.AddWithValue("$created", client.CreatedAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$modified", client.ModifiedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@settings", JsonSerializer.Serialize(stored, UserPoolStorageJsonContext.Default.AppClientOptions));
+            command.Parameters.AddWithValue("@created", client.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@modified", client.ModifiedAt.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 

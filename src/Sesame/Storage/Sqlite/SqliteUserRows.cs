@@ -4,13 +4,9 @@ using Sesame.Users;
 
 namespace Sesame.Storage.Sqlite;
 
-/// <summary>How a <see cref="User"/> is read from the <c>users</c> table, in one place for every store that reads users.</summary>
+/// <summary>How a <see cref="User"/> is read from the <c>users</c> table (<see cref="StoreSql.UserColumns"/>), in one place for every store that reads users.</summary>
 internal static class SqliteUserRows
 {
-    /// <summary>The columns <see cref="Read"/> expects, in order.</summary>
-    public const string Columns =
-        "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
-
     public static User Read(SqliteDataReader reader) => new()
     {
         PoolId = reader.GetString(0),
@@ -36,9 +32,9 @@ internal static class SqliteUserRows
         using (var delete = connection.CreateCommand())
         {
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM users WHERE pool_id = $pool AND username_key = $user RETURNING sub";
-            delete.Parameters.AddWithValue("$pool", poolId);
-            delete.Parameters.AddWithValue("$user", usernameKey);
+            delete.CommandText = SqliteDatabase.Sql.DeleteUser;
+            delete.Parameters.AddWithValue("@pool", poolId);
+            delete.Parameters.AddWithValue("@user", usernameKey);
             if (delete.ExecuteScalar() is not string found)
             {
                 return false;
@@ -50,12 +46,9 @@ internal static class SqliteUserRows
         using (var codes = connection.CreateCommand())
         {
             codes.Transaction = transaction;
-            codes.CommandText = """
-                DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user;
-                DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user;
-                """;
-            codes.Parameters.AddWithValue("$pool", poolId);
-            codes.Parameters.AddWithValue("$user", usernameKey);
+            codes.CommandText = SqliteDatabase.Sql.DeleteUserCodes;
+            codes.Parameters.AddWithValue("@pool", poolId);
+            codes.Parameters.AddWithValue("@user", usernameKey);
             codes.ExecuteNonQuery();
         }
 

@@ -13,14 +13,10 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         {
             using var command = connection.CreateCommand();
             // A username match wins over an alias match of the same text.
-            command.CommandText = $"""
-                SELECT {SqliteUserRows.Columns} FROM users
-                WHERE pool_id = $pool AND (username_key = $key OR phone_key = $login OR email_key = $key)
-                ORDER BY username_key = $key DESC LIMIT 1
-                """;
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$key", key);
-            command.Parameters.AddWithValue("$login", login);
+            command.CommandText = SqliteDatabase.Sql.FindUser;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@key", key);
+            command.Parameters.AddWithValue("@login", login);
             using var reader = command.ExecuteReader();
             return reader.Read() ? SqliteUserRows.Read(reader) : null;
         }, cancellationToken);
@@ -32,21 +28,18 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         var phoneKey = user.PhoneNumber;
         var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
 
-        return await database.WriteAsync((connection, transaction) =>
+        return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync((connection, transaction) =>
         {
             // Everyone holding the username or an alias: confirmed holders block, unconfirmed ones are replaced.
             var holders = new List<(string UsernameKey, string Status, string? Phone, string? Email)>();
             using (var find = connection.CreateCommand())
             {
                 find.Transaction = transaction;
-                find.CommandText = """
-                    SELECT username_key, status, phone_key, email_key FROM users
-                    WHERE pool_id = $pool AND (username_key = $user OR phone_key = $phone OR email_key = $email)
-                    """;
-                find.Parameters.AddWithValue("$pool", user.PoolId);
-                find.Parameters.AddWithValue("$user", usernameKey);
-                find.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
-                find.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
+                find.CommandText = SqliteDatabase.Sql.FindHolders;
+                find.Parameters.AddWithValue("@pool", user.PoolId);
+                find.Parameters.AddWithValue("@user", usernameKey);
+                find.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
+                find.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
                 using var reader = find.ExecuteReader();
                 while (reader.Read())
                 {
@@ -78,22 +71,19 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             using (var insert = connection.CreateCommand())
             {
                 insert.Transaction = transaction;
-                insert.CommandText = $"""
-                    INSERT INTO users (username_key, phone_key, email_key, {SqliteUserRows.Columns})
-                    VALUES ($user, $phone, $email, $pool, $username, $sub, $status, $enabled, $attributes, $password, $created, $modified, 1)
-                    """;
-                insert.Parameters.AddWithValue("$user", usernameKey);
-                insert.Parameters.AddWithValue("$phone", (object?)phoneKey ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$email", (object?)emailKey ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$pool", user.PoolId);
-                insert.Parameters.AddWithValue("$username", user.Username);
-                insert.Parameters.AddWithValue("$sub", user.Sub);
-                insert.Parameters.AddWithValue("$status", user.Status);
-                insert.Parameters.AddWithValue("$enabled", user.Enabled ? 1 : 0);
-                insert.Parameters.AddWithValue("$attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
-                insert.Parameters.AddWithValue("$password", (object?)user.PasswordHash ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$created", user.CreatedAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$modified", user.ModifiedAt.ToUnixTimeMilliseconds());
+                insert.CommandText = SqliteDatabase.Sql.InsertUser;
+                insert.Parameters.AddWithValue("@user", usernameKey);
+                insert.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
+                insert.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+                insert.Parameters.AddWithValue("@pool", user.PoolId);
+                insert.Parameters.AddWithValue("@username", user.Username);
+                insert.Parameters.AddWithValue("@sub", user.Sub);
+                insert.Parameters.AddWithValue("@status", user.Status);
+                insert.Parameters.AddWithValue("@enabled", user.Enabled ? 1 : 0);
+                insert.Parameters.AddWithValue("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
+                insert.Parameters.AddWithValue("@password", (object?)user.PasswordHash ?? DBNull.Value);
+                insert.Parameters.AddWithValue("@created", user.CreatedAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("@modified", user.ModifiedAt.ToUnixTimeMilliseconds());
                 insert.ExecuteNonQuery();
             }
 
@@ -109,7 +99,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
             user.Version = 1;
             return CreateUserOutcome.Created;
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     public async ValueTask SaveCodeAsync(VerificationCode code, OutboxMessage message, CancellationToken cancellationToken) =>
@@ -125,14 +115,10 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE verification_codes SET attempts = attempts + 1
-                WHERE pool_id = $pool AND username_key = $user AND purpose = $purpose
-                RETURNING pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute
-                """;
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$user", usernameKey);
-            command.Parameters.AddWithValue("$purpose", purpose);
+            command.CommandText = SqliteDatabase.Sql.CountCodeAttempt;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@purpose", purpose);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
             {
@@ -150,13 +136,10 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             using (var take = connection.CreateCommand())
             {
                 take.Transaction = transaction;
-                take.CommandText = """
-                    DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user AND purpose = $purpose
-                    RETURNING attribute
-                    """;
-                take.Parameters.AddWithValue("$pool", poolId);
-                take.Parameters.AddWithValue("$user", usernameKey);
-                take.Parameters.AddWithValue("$purpose", purpose);
+                take.CommandText = SqliteDatabase.Sql.TakeCode;
+                take.Parameters.AddWithValue("@pool", poolId);
+                take.Parameters.AddWithValue("@user", usernameKey);
+                take.Parameters.AddWithValue("@purpose", purpose);
                 if (take.ExecuteScalar() is not string taken)
                 {
                     return false;
@@ -167,15 +150,11 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
-            update.CommandText = """
-                UPDATE users SET status = 'CONFIRMED', modified_at = $now, version = version + 1,
-                    attributes = json_set(attributes, $path, 'true')
-                WHERE pool_id = $pool AND username_key = $user
-                """;
-            update.Parameters.AddWithValue("$pool", poolId);
-            update.Parameters.AddWithValue("$user", usernameKey);
-            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            update.Parameters.AddWithValue("$path", $"$.{attribute}_verified");
+            update.CommandText = SqliteDatabase.Sql.ConfirmUser;
+            update.Parameters.AddWithValue("@pool", poolId);
+            update.Parameters.AddWithValue("@user", usernameKey);
+            update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
             return update.ExecuteNonQuery() == 1;
         }, cancellationToken);
 }
@@ -186,21 +165,15 @@ internal static class SqliteCodes
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO verification_codes (pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute)
-            VALUES ($pool, $user, $purpose, $mac, $expires, $attempts, $max, $attribute)
-            ON CONFLICT (pool_id, username_key, purpose) DO UPDATE SET
-                mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-                max_attempts = excluded.max_attempts, attribute = excluded.attribute
-            """;
-        command.Parameters.AddWithValue("$pool", code.PoolId);
-        command.Parameters.AddWithValue("$user", code.UsernameKey);
-        command.Parameters.AddWithValue("$purpose", code.Purpose);
-        command.Parameters.AddWithValue("$mac", code.Mac);
-        command.Parameters.AddWithValue("$expires", code.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$attempts", code.Attempts);
-        command.Parameters.AddWithValue("$max", code.MaxAttempts);
-        command.Parameters.AddWithValue("$attribute", code.Attribute);
+        command.CommandText = SqliteDatabase.Sql.UpsertCode;
+        command.Parameters.AddWithValue("@pool", code.PoolId);
+        command.Parameters.AddWithValue("@user", code.UsernameKey);
+        command.Parameters.AddWithValue("@purpose", code.Purpose);
+        command.Parameters.AddWithValue("@mac", code.Mac);
+        command.Parameters.AddWithValue("@expires", code.ExpiresAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("@attempts", code.Attempts);
+        command.Parameters.AddWithValue("@max", code.MaxAttempts);
+        command.Parameters.AddWithValue("@attribute", code.Attribute);
         command.ExecuteNonQuery();
     }
 }

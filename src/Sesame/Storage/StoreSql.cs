@@ -1,0 +1,336 @@
+using Sesame.Users;
+
+namespace Sesame.Storage;
+
+/// <summary>
+/// The SQL of every store, one text for every engine: <c>@name</c> parameters, <c>ON CONFLICT</c> upserts and
+/// <c>RETURNING</c> (SQLite 3.35+, PostgreSQL), with the engine's differences filled in from its <see cref="SqlDialect"/>.
+/// Times are Unix milliseconds; attribute maps are JSON text.
+/// </summary>
+internal sealed class StoreSql(SqlDialect dialect)
+{
+    public SqlDialect Dialect { get; } = dialect;
+
+    // ---- users ------------------------------------------------------------------------------------------------------
+
+    /// <summary>The columns a user is read from, in order.</summary>
+    public const string UserColumns = "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
+
+    /// <summary>A username match wins over an alias match of the same text.</summary>
+    public string FindUser { get; } = $"""
+        SELECT {UserColumns} FROM users
+        WHERE pool_id = @pool AND (username_key = @key OR phone_key = @login OR email_key = @key)
+        ORDER BY username_key = @key DESC LIMIT 1
+        """;
+
+    /// <summary>Everyone holding the username or an alias (username_key, status, phone_key, email_key).</summary>
+    public string FindHolders { get; } = $"""
+        SELECT username_key, status, phone_key, email_key FROM users
+        WHERE pool_id = @pool AND (username_key = @user OR phone_key = @phone OR email_key = @email){dialect.ForUpdate}
+        """;
+
+    /// <summary>Everyone but the user holding one of its aliases (username_key, status, phone_key).</summary>
+    public string FindOtherAliasHolders { get; } = $"""
+        SELECT username_key, status, phone_key FROM users
+        WHERE pool_id = @pool AND username_key <> @user AND (phone_key = @phone OR email_key = @email){dialect.ForUpdate}
+        """;
+
+    public string InsertUser { get; } = $"""
+        INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
+        VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
+        """;
+
+    /// <summary>Only at the version that was read (optimistic concurrency).</summary>
+    public string UpdateUserAttributes { get; } = """
+        UPDATE users SET attributes = @attributes, phone_key = @phone, email_key = @email, modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user AND version = @version
+        """;
+
+    public string ConfirmUser { get; } = $"""
+        UPDATE users SET status = 'CONFIRMED', modified_at = @now, version = version + 1,
+            attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}
+        WHERE pool_id = @pool AND username_key = @user
+        """;
+
+    /// <summary>Marks the current value of an attribute verified.</summary>
+    public string MarkVerified { get; } = $"""
+        UPDATE users SET attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}, modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user
+        """;
+
+    /// <summary>Sets a verified new phone number (it becomes the alias too).</summary>
+    public string SetVerifiedPhone { get; } = SetVerified(dialect, "phone_key");
+
+    /// <summary>Sets a verified new email (it becomes the alias too).</summary>
+    public string SetVerifiedEmail { get; } = SetVerified(dialect, "email_key");
+
+    public string SetEnabled { get; } = """
+        UPDATE users SET enabled = @enabled, modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user RETURNING sub
+        """;
+
+    public string DeleteUser { get; } = "DELETE FROM users WHERE pool_id = @pool AND username_key = @user RETURNING sub";
+
+    /// <summary>Every pending code of a user, of every kind.</summary>
+    public string DeleteUserCodes { get; } = """
+        DELETE FROM verification_codes WHERE pool_id = @pool AND username_key = @user;
+        DELETE FROM attribute_codes WHERE pool_id = @pool AND username_key = @user;
+        """;
+
+    public string CountUsers { get; } = "SELECT COUNT(*) FROM users WHERE pool_id = @pool";
+
+    /// <summary>ListUsers: a page after @after in username-key order, matching <paramref name="condition"/> (@value) when given.</summary>
+    public string ListUsers(UserCondition? condition)
+    {
+        var match = condition is null ? string.Empty
+            : condition.Prefix ? $" AND substr({ListColumn(condition.Attribute)}, 1, length(@value)) = @value"
+            : $" AND {ListColumn(condition.Attribute)} = @value";
+        return $"SELECT {UserColumns} FROM users WHERE pool_id = @pool AND username_key > @after{match} ORDER BY username_key LIMIT @limit";
+    }
+
+    /// <summary>The value of a ListUsers condition as its column holds it.</summary>
+    public static string ListValue(UserCondition condition) => condition.Attribute switch
+    {
+        // Emails are matched case-insensitively everywhere in Sesame (Logins.EmailKey).
+        "email" => Logins.EmailKey(condition.Value),
+        // Cognito: cognito:user_status is case-insensitive, status (Enabled/Disabled) case-sensitive.
+        "cognito:user_status" => condition.Value.ToUpperInvariant(),
+        _ => condition.Value,
+    };
+
+    // The column expression each searchable attribute is matched against; only these fixed expressions reach the SQL
+    // text, the value is always a parameter. A prefix is compared with substr, never LIKE, so '%' and '_' match literally.
+    private string ListColumn(string attribute) => attribute switch
+    {
+        "username" => "username",
+        "sub" => "sub",
+        "phone_number" => "phone_key",
+        "email" => "email_key",
+        "cognito:user_status" => "upper(status)",
+        "status" => "(CASE enabled WHEN 1 THEN 'Enabled' ELSE 'Disabled' END)",
+        "name" or "given_name" or "family_name" or "preferred_username" => Dialect.JsonText("attributes", attribute),
+        _ => throw new ArgumentException($"{attribute} is not searchable.", nameof(attribute)),
+    };
+
+    // ---- one-time codes ---------------------------------------------------------------------------------------------
+
+    public string UpsertCode { get; } = """
+        INSERT INTO verification_codes (pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute)
+        VALUES (@pool, @user, @purpose, @mac, @expires, @attempts, @max, @attribute)
+        ON CONFLICT (pool_id, username_key, purpose) DO UPDATE SET
+            mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
+            max_attempts = excluded.max_attempts, attribute = excluded.attribute
+        """;
+
+    public string CountCodeAttempt { get; } = """
+        UPDATE verification_codes SET attempts = attempts + 1
+        WHERE pool_id = @pool AND username_key = @user AND purpose = @purpose
+        RETURNING pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute
+        """;
+
+    /// <summary>Consumes the code: of concurrent answers, only one gets its row back.</summary>
+    public string TakeCode { get; } = """
+        DELETE FROM verification_codes WHERE pool_id = @pool AND username_key = @user AND purpose = @purpose
+        RETURNING attribute
+        """;
+
+    public string UpsertAttributeCode { get; } = """
+        INSERT INTO attribute_codes (pool_id, username_key, attribute, mac, expires_at, attempts, max_attempts, pending_value)
+        VALUES (@pool, @user, @attribute, @mac, @expires, @attempts, @max, @pending)
+        ON CONFLICT (pool_id, username_key, attribute) DO UPDATE SET
+            mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
+            max_attempts = excluded.max_attempts, pending_value = excluded.pending_value
+        """;
+
+    public string PendingValue { get; } =
+        "SELECT pending_value FROM attribute_codes WHERE pool_id = @pool AND username_key = @user AND attribute = @attribute";
+
+    public string CountAttributeAttempt { get; } = """
+        UPDATE attribute_codes SET attempts = attempts + 1
+        WHERE pool_id = @pool AND username_key = @user AND attribute = @attribute
+        RETURNING mac, expires_at, attempts, max_attempts, pending_value
+        """;
+
+    /// <summary>Consumes the code with this MAC: of concurrent answers, only one gets its row back.</summary>
+    public string TakeAttributeCode { get; } = """
+        DELETE FROM attribute_codes WHERE pool_id = @pool AND username_key = @user AND attribute = @attribute AND mac = @mac
+        RETURNING pending_value
+        """;
+
+    // ---- passwords --------------------------------------------------------------------------------------------------
+
+    public string FindVerifier { get; } = "SELECT salt, verifier FROM password_verifiers WHERE pool_id = @pool AND username_key = @user";
+
+    /// <summary>Only for this very user: not an orphan, not one that took the username meanwhile.</summary>
+    public string SaveVerifierOfSub { get; } = """
+        INSERT INTO password_verifiers (pool_id, username_key, salt, verifier)
+        SELECT @pool, @user, @salt, @verifier
+        WHERE EXISTS (SELECT 1 FROM users WHERE pool_id = @pool AND username_key = @user AND sub = @sub)
+        ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
+        """;
+
+    public string SetPasswordHash { get; } = """
+        UPDATE users SET password_hash = @hash, modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user
+        """;
+
+    public string UpsertVerifier { get; } = """
+        INSERT INTO password_verifiers (pool_id, username_key, salt, verifier) VALUES (@pool, @user, @salt, @verifier)
+        ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
+        """;
+
+    /// <summary>
+    /// Counts one attempt in one statement, so concurrent guesses each see the others' counts: a locked name is left as
+    /// it is (the attempt is refused, not counted), a count quiet for @reset starts again at one, any lock that ran out is
+    /// lifted. Returns the count and the lock as they now stand.
+    /// </summary>
+    public string CountPasswordAttempt { get; } = """
+        INSERT INTO password_attempts (pool_id, username_key, failures, locked_until, last_attempt_at)
+        VALUES (@pool, @user, 1, NULL, @now)
+        ON CONFLICT (pool_id, username_key) DO UPDATE SET
+            failures = CASE WHEN password_attempts.locked_until > @now THEN password_attempts.failures
+                            WHEN @now - password_attempts.last_attempt_at >= @reset THEN 1
+                            ELSE password_attempts.failures + 1 END,
+            last_attempt_at = CASE WHEN password_attempts.locked_until > @now THEN password_attempts.last_attempt_at ELSE @now END,
+            locked_until = CASE WHEN password_attempts.locked_until > @now THEN password_attempts.locked_until ELSE NULL END
+        RETURNING failures, locked_until
+        """;
+
+    public string LockPasswordAttempts { get; } = "UPDATE password_attempts SET locked_until = @locked WHERE pool_id = @pool AND username_key = @user";
+
+    public string ResetPasswordAttempts { get; } = "DELETE FROM password_attempts WHERE pool_id = @pool AND username_key = @user";
+
+    // ---- sign-in sessions -------------------------------------------------------------------------------------------
+
+    /// <summary>Expired sessions are swept here, a few at a time, so the table stays small without a timer.</summary>
+    public string SaveSession { get; } = """
+        DELETE FROM auth_sessions WHERE id_hash IN (SELECT id_hash FROM auth_sessions WHERE expires_at < @sweep LIMIT 16);
+        INSERT INTO auth_sessions (id_hash, pool_id, client_id, state, expires_at) VALUES (@id, @pool, @client, @state, @expires);
+        """;
+
+    /// <summary>Reads and deletes in one statement, so a session is answered once, across nodes too.</summary>
+    public string TakeSession { get; } = "DELETE FROM auth_sessions WHERE id_hash = @id RETURNING pool_id, client_id, state, expires_at";
+
+    public string CountSessionAttempt { get; } = """
+        UPDATE auth_sessions SET attempts = attempts + 1 WHERE id_hash = @id
+        RETURNING pool_id, client_id, state, expires_at, attempts
+        """;
+
+    public string DeleteSession { get; } = "DELETE FROM auth_sessions WHERE id_hash = @id";
+
+    // ---- refresh tokens ---------------------------------------------------------------------------------------------
+
+    public string InsertRefreshToken { get; } = """
+        INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
+        VALUES (@hash, @pool, @client, @username, @sub, @origin, @event, @auth, @created, @expires, NULL)
+        """;
+
+    public string FindRefreshToken { get; } = """
+        SELECT pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at
+        FROM refresh_tokens WHERE token_hash = @hash
+        """;
+
+    public string IsSignInRevoked { get; } = "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE origin_jti = @origin AND revoked_at IS NOT NULL)";
+
+    /// <summary>Revokes one sign-in; a token revoked before keeps its first time.</summary>
+    public string RevokeSignIn { get; } = "UPDATE refresh_tokens SET revoked_at = @now WHERE origin_jti = @origin AND revoked_at IS NULL";
+
+    public string RevokeUserTokens { get; } = "UPDATE refresh_tokens SET revoked_at = @now WHERE pool_id = @pool AND sub = @sub AND revoked_at IS NULL";
+
+    /// <summary>A token as rotation sees it, locked for the rest of the rotation on an engine with concurrent writers.</summary>
+    public string FindTokenForRotation { get; } = $"""
+        SELECT pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at, rotated_at, replaced_by
+        FROM refresh_tokens WHERE token_hash = @hash{dialect.ForUpdate}
+        """;
+
+    /// <summary>
+    /// The successor inherits the sign-in and the absolute expiry; the old token lives on only through its grace period,
+    /// so no other path (REFRESH_TOKEN_AUTH after rotation is switched off) can use it later.
+    /// </summary>
+    public string RotateToken { get; } = $"""
+        INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
+        SELECT @successor, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, @now, expires_at, NULL
+        FROM refresh_tokens WHERE token_hash = @hash;
+        UPDATE refresh_tokens SET rotated_at = @now, replaced_by = @successor, expires_at = {dialect.Least("expires_at", "@graceEnd")}
+        WHERE token_hash = @hash;
+        """;
+
+    // ---- outbox -----------------------------------------------------------------------------------------------------
+
+    public string Enqueue { get; } = """
+        INSERT INTO outbox (pool_id, channel, destination_hint, payload, status, attempts, next_attempt_at, created_at)
+        VALUES (@pool, @channel, @hint, @payload, 'queued', 0, @now, @now)
+        """;
+
+    /// <summary>Leases due messages, oldest first; concurrent claimers never get the same one.</summary>
+    public string ClaimOutbox { get; } = $"""
+        UPDATE outbox SET lease_until = @lease
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE status = 'queued' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+            ORDER BY id LIMIT @max{dialect.ForUpdateSkipLocked})
+        RETURNING id, channel, pool_id, destination_hint, payload, attempts, created_at
+        """;
+
+    public string MarkSent { get; } = """
+        UPDATE outbox SET status = 'sent', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
+            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL
+        WHERE id = @id
+        """;
+
+    public string MarkFailedForGood { get; } = """
+        UPDATE outbox SET status = 'failed', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
+            provider = @provider, last_error = @error
+        WHERE id = @id
+        """;
+
+    public string MarkFailedForRetry { get; } = """
+        UPDATE outbox SET lease_until = NULL, attempts = attempts + @calls, next_attempt_at = @retry,
+            provider = @provider, last_error = @error
+        WHERE id = @id
+        """;
+
+    public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";
+
+    public string QueryMessages { get; } = """
+        SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
+               created_at, sent_at, next_attempt_at
+        FROM outbox
+        WHERE (@pool IS NULL OR pool_id = @pool) AND (@status IS NULL OR status = @status)
+          AND (@hint IS NULL OR destination_hint = @hint)
+        ORDER BY id DESC LIMIT @limit
+        """;
+
+    // ---- pools, clients, signing keys -------------------------------------------------------------------------------
+
+    public string LoadPools { get; } = "SELECT pool_id, settings, created_at, modified_at FROM user_pools ORDER BY created_at, pool_id";
+
+    public string LoadClients { get; } = "SELECT client_id, pool_id, settings, created_at, modified_at FROM user_pool_clients ORDER BY created_at, client_id";
+
+    public string AddPool { get; } = """
+        INSERT INTO user_pools (pool_id, name, settings, created_at, modified_at) VALUES (@id, @name, @settings, @created, @modified)
+        ON CONFLICT (pool_id) DO NOTHING
+        """;
+
+    public string AddClient { get; } = """
+        INSERT INTO user_pool_clients (client_id, pool_id, name, settings, created_at, modified_at)
+        VALUES (@id, @pool, @name, @settings, @created, @modified)
+        ON CONFLICT (client_id) DO NOTHING
+        """;
+
+    public string ListSigningKeys { get; } = "SELECT kid, purpose, private_key, created_at FROM signing_keys WHERE pool_id = @pool ORDER BY created_at";
+
+    /// <summary>One key per pool and purpose, held by a UNIQUE index: of nodes starting together, the first one's key stays.</summary>
+    public string AddSigningKeyIfMissing { get; } = """
+        INSERT INTO signing_keys (pool_id, kid, purpose, private_key, created_at) VALUES (@pool, @kid, @purpose, @key, @created)
+        ON CONFLICT (pool_id, purpose) DO NOTHING
+        """;
+
+    public string Ping { get; } = "SELECT 1";
+
+    private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""
+        UPDATE users SET attributes = {dialect.JsonSet(dialect.JsonSet("attributes", "@attribute", "@value"), "@verified", "'true'")},
+            {keyColumn} = @key, modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user
+        """;
+}

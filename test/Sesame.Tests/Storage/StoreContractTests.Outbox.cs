@@ -1,0 +1,139 @@
+using Sesame.Storage;
+
+namespace Sesame.Tests.Storage;
+
+/// <summary>IOutboxStore and IMessageStatusStore: a due message goes to one dispatcher at a time, and a finished one never again.</summary>
+public abstract partial class StoreContractTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private protected async Task QueueAsync(int count, string pool = Pool, string hint = "+*******4567")
+    {
+        await Stores.Admin.QueueAsync([.. Enumerable.Range(0, count).Select(_ => Message(hint, pool))], None);
+    }
+
+    private protected ValueTask<IReadOnlyList<ClaimedMessage>> ClaimAsync(int max = 100) => Stores.Outbox.ClaimAsync(Now, Now + Lease, max, None);
+
+    [Fact]
+    public async Task ClaimOutbox_Queued_OldestFirstUpToMaxWithWhatWasQueued()
+    {
+        var message = Message("a@***.com") with { Channel = MessageChannel.Email };
+        await Stores.Admin.QueueAsync([message], None);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await QueueAsync(4);
+
+        var claimed = await ClaimAsync(max: 3);
+
+        Assert.Equal(3, claimed.Count);
+        Assert.Equal(claimed.Select(c => c.Id).Order(), claimed.Select(c => c.Id));
+        var first = claimed[0];
+        Assert.Equal((MessageChannel.Email, Pool, "a@***.com", 0, message.CreatedAt), (first.Channel, first.PoolId, first.DestinationHint, first.Attempts, first.CreatedAt));
+        Assert.Equal(message.Payload, first.Payload);
+    }
+
+    [Fact]
+    public async Task ClaimOutbox_TwoClaimers_NeverSameMessage()
+    {
+        await QueueAsync(40);
+
+        var batches = await ConcurrentlyAsync(_ => ClaimAsync(max: 4).AsTask());
+
+        var ids = batches.SelectMany(b => b.Select(m => m.Id)).ToList();
+        Assert.Equal(40, ids.Count);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ClaimOutbox_Leased_NotClaimedAgainUntilTheLeaseEnds()
+    {
+        await QueueAsync(1);
+        var claimed = Assert.Single(await ClaimAsync());
+
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        // A dispatcher that died mid-send leaves its lease to run out; the message then goes to another.
+        Assert.Equal(claimed.Id, Assert.Single(await ClaimAsync()).Id);
+    }
+
+    [Fact]
+    public async Task ReleaseOutbox_ClaimedMessage_ClaimableAtOnce()
+    {
+        await QueueAsync(1);
+        var claimed = Assert.Single(await ClaimAsync());
+
+        await Stores.Outbox.ReleaseAsync(claimed.Id, None);
+
+        Assert.Equal(claimed.Id, Assert.Single(await ClaimAsync()).Id);
+    }
+
+    [Fact]
+    public async Task MarkSent_ClaimedMessage_ScrubbedAndNeverClaimedAgain()
+    {
+        await QueueAsync(1);
+        var claimed = Assert.Single(await ClaimAsync());
+
+        await Stores.Outbox.MarkSentAsync(claimed.Id, "twilio", "SM123", 2, Now, None);
+        await Stores.Outbox.ReleaseAsync(claimed.Id, None);
+        Clock.Advance(Lease * 2);
+
+        Assert.Empty(await ClaimAsync());
+        var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None));
+        Assert.Equal(("sent", 2, "twilio", "SM123", (DateTimeOffset?)(Now - Lease * 2), (DateTimeOffset?)null),
+            (status.Status, status.Attempts, status.Provider, status.ProviderMessageId, status.SentAt, status.NextAttemptAt));
+    }
+
+    [Fact]
+    public async Task MarkFailed_WithRetry_ClaimedAgainOnlyAtTheRetryTime()
+    {
+        await QueueAsync(1);
+        var claimed = Assert.Single(await ClaimAsync());
+        var retryAt = Now.AddMinutes(2);
+
+        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", "503", 3, retryAt, None);
+
+        Assert.Empty(await ClaimAsync());
+        var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "queued", null, 10), None));
+        Assert.Equal((3, "503", (DateTimeOffset?)retryAt), (status.Attempts, status.LastError, status.NextAttemptAt));
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var again = Assert.Single(await ClaimAsync());
+        Assert.Equal((claimed.Id, 3), (again.Id, again.Attempts));
+        Assert.Equal(claimed.Payload, again.Payload);
+    }
+
+    [Fact]
+    public async Task MarkFailed_ForGood_NeverClaimedAgain()
+    {
+        await QueueAsync(1);
+        var claimed = Assert.Single(await ClaimAsync());
+
+        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", new string('x', 2000), 1, null, None);
+        await Stores.Outbox.ReleaseAsync(claimed.Id, None);
+        Clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.Empty(await ClaimAsync());
+        var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "failed", null, 10), None));
+        Assert.Equal((1, (DateTimeOffset?)null), (status.Attempts, status.SentAt));
+        Assert.True(status.LastError!.Length <= 500);
+    }
+
+    [Fact]
+    public async Task QueryMessages_Filters_MatchOnlyTheirMessagesNewestFirst()
+    {
+        await QueueAsync(2, hint: "+*******1111");
+        await QueueAsync(1, hint: "+*******2222");
+        await QueueAsync(1, pool: OtherPool, hint: "+*******1111");
+        var sent = (await ClaimAsync(max: 1))[0];
+        await Stores.Outbox.MarkSentAsync(sent.Id, "p", null, 1, Now, None);
+
+        var all = await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100), None);
+        Assert.Equal(4, all.Count);
+        Assert.Equal(all.Select(m => m.Id).OrderDescending(), all.Select(m => m.Id));
+        Assert.Equal(3, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 100), None)).Count);
+        Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, "+*******1111", 100), None)).Count(m => m.Status == "queued"));
+        Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "sent", null, 100), None)).Id);
+        Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 2), None)).Count);
+    }
+}

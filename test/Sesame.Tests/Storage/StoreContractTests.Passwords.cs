@@ -1,0 +1,91 @@
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.Tests.Storage;
+
+/// <summary>IPasswordStore: a verifier belongs to one account; hash and verifier change together; guesses never slip past a lockout.</summary>
+public abstract partial class StoreContractTests
+{
+    private static readonly PasswordVerifier Verifier = new([1, 2, 3], [4, 5, 6]);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(15);
+
+    [Fact]
+    public async Task SaveVerifier_SubOfAnotherAccount_NotWritten()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+
+        Assert.False(await Stores.Passwords.SaveVerifierAsync(Pool, Key(user), Guid.NewGuid().ToString(), Verifier, None));
+        Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None));
+        Assert.False(await Stores.Passwords.SaveVerifierAsync(Pool, "no-such-user", user.Sub, Verifier, None));
+
+        Assert.True(await Stores.Passwords.SaveVerifierAsync(Pool, Key(user), user.Sub, Verifier, None));
+        var stored = await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None);
+        Assert.Equal(Verifier.Salt, stored!.Salt);
+        Assert.Equal(Verifier.Verifier, stored.Verifier);
+        Assert.True(await Stores.Passwords.SaveVerifierAsync(Pool, Key(user), user.Sub, new PasswordVerifier([7], [8]), None));
+        Assert.Equal([8], (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
+    }
+
+    [Fact]
+    public async Task SetPassword_ExistingUser_HashAndVerifierReplacedTogether()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "hash-2", Verifier, Now, None));
+        Assert.False(await Stores.Passwords.SetPasswordAsync(Pool, "no-such-user", "hash-3", Verifier, Now, None));
+
+        var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(("hash-2", 2L), (stored!.PasswordHash, stored.Version));
+        Assert.Equal(Verifier.Verifier, (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
+        Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, "no-such-user", None));
+    }
+
+    [Fact]
+    public async Task DeleteUser_WithVerifier_VerifierGoesWithIt()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+        await Stores.Passwords.SaveVerifierAsync(Pool, Key(user), user.Sub, Verifier, None);
+
+        await Stores.Accounts.DeleteAsync(Pool, Key(user), Now, None);
+        await CreatedAsync(username: user.Username);
+
+        Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None));
+    }
+
+    [Fact]
+    public async Task CountPasswordAttempt_LockedThenQuiet_RefusedWhileLockedAndStartsOverAfterTheQuietPeriod()
+    {
+        var now = Now;
+        static TimeSpan? LockAtTwo(int n) => n >= 2 ? TimeSpan.FromSeconds(10) : null;
+
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", now, Quiet, LockAtTwo, None));
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", now, Quiet, LockAtTwo, None));
+        Assert.Equal(now.AddSeconds(10), await Stores.Passwords.CountAttemptAsync(Pool, "name", now.AddSeconds(5), Quiet, LockAtTwo, None));
+        // The refused attempt did not extend the lockout; the next one counts (3rd) and locks again.
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", now.AddSeconds(10), Quiet, LockAtTwo, None));
+        Assert.Equal(now.AddSeconds(20), await Stores.Passwords.CountAttemptAsync(Pool, "name", now.AddSeconds(11), Quiet, LockAtTwo, None));
+        // After the quiet period the count starts over: the 1st attempt locks nothing.
+        var later = now.AddSeconds(20) + Quiet;
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", later, Quiet, LockAtTwo, None));
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", later, Quiet, n => n >= 2 ? TimeSpan.FromSeconds(1) : null, None));
+        Assert.NotNull(await Stores.Passwords.CountAttemptAsync(Pool, "name", later, Quiet, LockAtTwo, None));
+        // Names are counted apart, pool by pool.
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "other", later, Quiet, LockAtTwo, None));
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(OtherPool, "name", later, Quiet, LockAtTwo, None));
+
+        await Stores.Passwords.ResetAttemptsAsync(Pool, "name", None);
+        Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", later, Quiet, LockAtTwo, None));
+    }
+
+    [Fact]
+    public async Task CountPasswordAttempt_ConcurrentGuesses_NoneSlipPastTheLockout()
+    {
+        static TimeSpan? LockAtFive(int n) => n >= 5 ? TimeSpan.FromMinutes(1) : null;
+
+        var locked = await ConcurrentlyAsync(_ => Stores.Passwords.CountAttemptAsync(Pool, "name", Now, Quiet, LockAtFive, None).AsTask());
+
+        // Five guesses are counted (the fifth locks); every later one is refused.
+        Assert.Equal(5, locked.Count(l => l is null));
+        Assert.All(locked.Where(l => l is not null), l => Assert.Equal(Now.AddMinutes(1), l));
+    }
+}

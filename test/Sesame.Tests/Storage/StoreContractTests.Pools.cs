@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using Sesame.Configuration;
+using Sesame.Storage;
+
+namespace Sesame.Tests.Storage;
+
+/// <summary>IUserPoolStore, ISigningKeyStore and IStorageHealth: ids are taken once; one signing key per pool and purpose, across nodes.</summary>
+public abstract partial class StoreContractTests
+{
+    private protected UserPoolRecord PoolRecord(string id, string name = "pool") =>
+        new(id, new UserPoolOptions { Name = name, UsernameAttributes = ["email"] }, Now, Now);
+
+    private protected AppClientRecord ClientRecord(string id, string poolId, string? secret = null) =>
+        new(id, poolId, new AppClientOptions { Name = "app", Secret = secret, ExplicitAuthFlows = ["ALLOW_CUSTOM_AUTH"] }, Now, Now);
+
+    private protected SigningKeyRecord SigningKey(string purpose, string pool = Pool) =>
+        new(pool, Guid.NewGuid().ToString("N"), purpose, RandomNumberGenerator.GetBytes(64), Now);
+
+    [Fact]
+    public async Task AddPool_TakenId_FalseAndTheFirstKept()
+    {
+        Assert.True(await Stores.Pools.AddPoolAsync(PoolRecord(Pool, "first"), None));
+
+        Assert.False(await Stores.Pools.AddPoolAsync(PoolRecord(Pool, "second"), None));
+
+        var (pools, _) = await Stores.Pools.LoadAsync(None);
+        Assert.Equal("first", Assert.Single(pools).Settings.Name);
+    }
+
+    [Fact]
+    public async Task LoadPools_Stored_OldestFirstWithSettingsAndSecretsAsGiven()
+    {
+        await Stores.Pools.AddPoolAsync(PoolRecord(Pool), None);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Stores.Pools.AddPoolAsync(PoolRecord(OtherPool), None);
+        Assert.True(await Stores.Pools.AddClientAsync(ClientRecord("client1", Pool, secret: "s3cret"), None));
+        Assert.True(await Stores.Pools.AddClientAsync(ClientRecord("client2", OtherPool), None));
+        Assert.False(await Stores.Pools.AddClientAsync(ClientRecord("client1", OtherPool), None));
+
+        var (pools, clients) = await Stores.Pools.LoadAsync(None);
+
+        Assert.Equal([Pool, OtherPool], pools.Select(p => p.PoolId));
+        Assert.Equal(["email"], pools[0].Settings.UsernameAttributes);
+        Assert.Equal(Now.AddSeconds(-1), pools[0].CreatedAt);
+        Assert.Equal([("client1", Pool, "s3cret"), ("client2", OtherPool, null)], clients.Select(c => (c.ClientId, c.PoolId, c.Settings.Secret)));
+        Assert.Equal(["ALLOW_CUSTOM_AUTH"], clients[0].Settings.ExplicitAuthFlows);
+    }
+
+    [Fact]
+    public async Task AddSigningKeyIfMissing_SecondForTheSamePurpose_FirstKept()
+    {
+        var first = SigningKey("id");
+        await Stores.SigningKeys.AddIfMissingAsync(first, None);
+
+        var keys = await Stores.SigningKeys.AddIfMissingAsync(SigningKey("id"), None);
+        var withAccess = await Stores.SigningKeys.AddIfMissingAsync(SigningKey("access"), None);
+
+        Assert.Equal(first.Kid, Assert.Single(keys).Kid);
+        Assert.Equal(first.EncryptedPrivateKey, keys[0].EncryptedPrivateKey);
+        Assert.Equal(["access", "id"], withAccess.Select(k => k.Purpose).Order());
+        Assert.Equal(2, (await Stores.SigningKeys.ListAsync(Pool, None)).Count);
+        Assert.Empty(await Stores.SigningKeys.ListAsync(OtherPool, None));
+    }
+
+    [Fact]
+    public async Task AddSigningKeyIfMissing_NodesStartingTogether_OneKeyPerPurposeForAll()
+    {
+        var results = await ConcurrentlyAsync(i => Stores.SigningKeys.AddIfMissingAsync(SigningKey(i % 2 == 0 ? "id" : "access"), None).AsTask());
+
+        var stored = await Stores.SigningKeys.ListAsync(Pool, None);
+        Assert.Equal(["access", "id"], stored.Select(k => k.Purpose).Order());
+        // Every node signs with the key that was stored, whichever node wrote it.
+        Assert.All(results, r => Assert.Contains(r, k => stored.Any(s => s.Kid == k.Kid)));
+        Assert.All(results, r => Assert.All(r, k => Assert.Contains(stored, s => s.Kid == k.Kid)));
+    }
+
+    [Fact]
+    public async Task PingStorage_DatabaseUp_True()
+    {
+        Assert.True(await Stores.Health.PingAsync(None));
+    }
+}

@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using Sesame.Storage;
+
+namespace Sesame.Tests.Storage;
+
+/// <summary>IRefreshTokenStore and IRefreshTokenRotationStore: revocation by sign-in; one successor per token; reuse revokes the family.</summary>
+public abstract partial class StoreContractTests
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    private protected async Task<RefreshTokenRecord> SavedTokenAsync(string clientId = "client", string? originJti = null)
+    {
+        var token = Token(NewUser(), clientId, originJti);
+        await Stores.RefreshTokens.SaveAsync(token, None);
+        return token;
+    }
+
+    private protected ValueTask<RotationResult> RotateAsync(RefreshTokenRecord token, byte[] successor, string clientId = "client") =>
+        Stores.Rotation.RotateAsync(token.TokenHash, successor, clientId, Now, Grace, None);
+
+    [Fact]
+    public async Task FindRefreshToken_Saved_EveryFieldAsStored()
+    {
+        var token = await SavedTokenAsync();
+
+        var found = await Stores.RefreshTokens.FindAsync(token.TokenHash, None);
+
+        Assert.Equal(token, found! with { TokenHash = token.TokenHash });
+        Assert.Equal(token.TokenHash, found.TokenHash);
+        Assert.Null(await Stores.RefreshTokens.FindAsync(RandomNumberGenerator.GetBytes(32), None));
+    }
+
+    [Fact]
+    public async Task RevokeRefreshToken_OneSignIn_EveryTokenOfItAndNoOther()
+    {
+        var token = await SavedTokenAsync();
+        var sibling = await SavedTokenAsync(originJti: token.OriginJti);
+        var other = await SavedTokenAsync();
+        var revokedAt = Now;
+
+        await Stores.RefreshTokens.RevokeAsync(token.OriginJti, revokedAt, None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Stores.RefreshTokens.RevokeAsync(token.OriginJti, Now, None);
+
+        Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
+        Assert.False(await Stores.RefreshTokens.IsRevokedAsync(other.OriginJti, None));
+        Assert.False(await Stores.RefreshTokens.IsRevokedAsync("never-issued", None));
+        // Revoking again keeps the first time.
+        Assert.Equal(revokedAt, (await Stores.RefreshTokens.FindAsync(sibling.TokenHash, None))!.RevokedAt);
+        Assert.Null((await Stores.RefreshTokens.FindAsync(other.TokenHash, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Rotate_LiveToken_SuccessorInheritsTheSignInAndItsAbsoluteExpiry()
+    {
+        var token = await SavedTokenAsync();
+        Clock.Advance(TimeSpan.FromHours(1));
+        var successor = RandomNumberGenerator.GetBytes(32);
+
+        var result = await RotateAsync(token, successor);
+
+        Assert.Equal(RotationOutcome.Rotated, result.Outcome);
+        Assert.Equal(token.OriginJti, result.Token!.OriginJti);
+        var next = await Stores.RefreshTokens.FindAsync(successor, None);
+        Assert.Equal(token with { TokenHash = successor, CreatedAt = Now }, next! with { TokenHash = successor });
+        // The rotated-out token lives on only through its grace period.
+        Assert.Equal(Now + Grace, (await Stores.RefreshTokens.FindAsync(token.TokenHash, None))!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Rotate_Twice_WithinGrace_SameSuccessor()
+    {
+        var token = await SavedTokenAsync();
+        var successor = RandomNumberGenerator.GetBytes(32);
+        await RotateAsync(token, successor);
+        Clock.Advance(Grace - TimeSpan.FromSeconds(1));
+
+        var retry = await RotateAsync(token, successor);
+
+        Assert.Equal(RotationOutcome.Retried, retry.Outcome);
+        Assert.Null((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Rotate_AgainAfterGrace_ReusedAndTheWholeFamilyRevoked()
+    {
+        var token = await SavedTokenAsync();
+        var successor = RandomNumberGenerator.GetBytes(32);
+        await RotateAsync(token, successor);
+        Clock.Advance(Grace + TimeSpan.FromSeconds(1));
+
+        var reuse = await RotateAsync(token, successor);
+
+        Assert.Equal(RotationOutcome.Reused, reuse.Outcome);
+        Assert.NotNull((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
+        Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
+    }
+
+    [Fact]
+    public async Task Rotate_WithinGraceToAnotherSuccessor_Reused()
+    {
+        var token = await SavedTokenAsync();
+        var successor = RandomNumberGenerator.GetBytes(32);
+        await RotateAsync(token, successor);
+
+        Assert.Equal(RotationOutcome.Reused, (await RotateAsync(token, RandomNumberGenerator.GetBytes(32))).Outcome);
+        Assert.NotNull((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Rotate_RetryAfterTheSuccessorMovedOn_Reused()
+    {
+        var token = await SavedTokenAsync();
+        var (second, third) = (RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
+        await RotateAsync(token, second);
+        Assert.Equal(RotationOutcome.Rotated, (await Stores.Rotation.RotateAsync(second, third, "client", Now, Grace, None)).Outcome);
+
+        Assert.Equal(RotationOutcome.Reused, (await RotateAsync(token, second)).Outcome);
+        Assert.NotNull((await Stores.RefreshTokens.FindAsync(third, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Rotate_ConcurrentRefreshesOfOneToken_OneRotatedTheRestRetried()
+    {
+        var token = await SavedTokenAsync();
+        var successor = RandomNumberGenerator.GetBytes(32);
+
+        var results = await ConcurrentlyAsync(_ => RotateAsync(token, successor).AsTask());
+
+        Assert.Single(results, r => r.Outcome == RotationOutcome.Rotated);
+        Assert.All(results, r => Assert.Contains(r.Outcome, new[] { RotationOutcome.Rotated, RotationOutcome.Retried }));
+        Assert.Null((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Rotate_UnknownOrOtherClientsToken_UnknownAndNothingWritten()
+    {
+        var token = await SavedTokenAsync(clientId: "client");
+        var successor = RandomNumberGenerator.GetBytes(32);
+
+        Assert.Equal(new RotationResult(RotationOutcome.Unknown, null), await RotateAsync(token, successor, clientId: "other"));
+        Assert.Equal(RotationOutcome.Unknown, (await Stores.Rotation.RotateAsync(successor, token.TokenHash, "client", Now, Grace, None)).Outcome);
+
+        Assert.Null(await Stores.RefreshTokens.FindAsync(successor, None));
+        Assert.Equal(RotationOutcome.Rotated, (await RotateAsync(token, successor)).Outcome);
+    }
+
+    [Fact]
+    public async Task Rotate_PastItsExpiry_ExpiredAndNoSuccessor()
+    {
+        var token = await SavedTokenAsync();
+        Clock.Advance(TimeSpan.FromDays(30));
+        var successor = RandomNumberGenerator.GetBytes(32);
+
+        Assert.Equal(RotationOutcome.Expired, (await RotateAsync(token, successor)).Outcome);
+        Assert.Null(await Stores.RefreshTokens.FindAsync(successor, None));
+    }
+
+    [Fact]
+    public async Task Rotate_RevokedToken_RevokedAndNoSuccessor()
+    {
+        var token = await SavedTokenAsync();
+        await Stores.RefreshTokens.RevokeAsync(token.OriginJti, Now, None);
+        var successor = RandomNumberGenerator.GetBytes(32);
+
+        Assert.Equal(RotationOutcome.Revoked, (await RotateAsync(token, successor)).Outcome);
+        Assert.Null(await Stores.RefreshTokens.FindAsync(successor, None));
+    }
+}
