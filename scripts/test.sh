@@ -6,10 +6,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
 
-# Sesame binds SQLite to the system library (the NuGet-bundled one carries CVE-2025-6965).
-if ! ldconfig -p 2>/dev/null | grep -q 'libsqlite3.so.0'; then
-  apt-get update -qq && apt-get install -y -qq libsqlite3-0
-fi
 for tool in dotnet node npm; do
   command -v "$tool" >/dev/null || { echo "error: '$tool' is required on PATH" >&2; exit 2; }
 done

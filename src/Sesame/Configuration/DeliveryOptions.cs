@@ -114,8 +114,20 @@ public sealed class DeliveryProviderOptions
     /// <summary>SMTP host.</summary>
     public string? Host { get; set; }
 
-    /// <summary>SMTP port. Default 587 (submission with STARTTLS).</summary>
+    /// <summary>SMTP port. Default 587 (submission with STARTTLS); implicit TLS (<see cref="SmtpSecurity.SslOnConnect"/>) is 465.</summary>
     public int Port { get; set; } = 587;
+
+    /// <summary>
+    /// SMTP transport security: <c>StartTls</c> (default: plain connect, then STARTTLS, refused if not offered),
+    /// <c>SslOnConnect</c> (implicit TLS, port 465) or <c>None</c> (only for a relay on loopback).
+    /// </summary>
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
+
+    /// <summary>
+    /// SMTP: the SHA-256 hash (64 hex digits, colons allowed) of the one server certificate to trust instead of a
+    /// CA-issued one, for a private relay with a self-signed certificate. Unset: the system's trusted CAs decide.
+    /// </summary>
+    public string? CertificateSha256 { get; set; }
 
     /// <summary>SMTP user name.</summary>
     public string? UserName { get; set; }
@@ -123,8 +135,8 @@ public sealed class DeliveryProviderOptions
     /// <summary>SMTP password.</summary>
     public string? Password { get; set; }
 
-    /// <summary>Require STARTTLS on SMTP. Default true; turn off only for a relay on loopback.</summary>
-    public bool StartTls { get; set; } = true;
+    /// <summary>Replaced by <see cref="Security"/>; start-up refuses a configuration that still sets it, naming the new setting.</summary>
+    public bool? StartTls { get; set; }
 
     /// <summary>HTTP provider: the URL messages are POSTed to.</summary>
     public string? Url { get; set; }
@@ -146,6 +158,19 @@ public sealed class DeliveryProviderOptions
 
     /// <summary>HTTP provider: the top-level JSON field of the response that holds the message id. Default <c>id</c>.</summary>
     public string MessageIdField { get; set; } = "id";
+}
+
+/// <summary>How an SMTP connection is secured.</summary>
+public enum SmtpSecurity
+{
+    /// <summary>Connect in the clear, then STARTTLS (RFC 3207); a server that does not offer it gets nothing.</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte (implicit TLS, RFC 8314 §3.3), the port-465 mode.</summary>
+    SslOnConnect,
+
+    /// <summary>No TLS at all: only for a relay on loopback.</summary>
+    None,
 }
 
 /// <summary>A pool's delivery settings: which providers, the Web OTP line, and templates per locale.</summary>

@@ -108,6 +108,39 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
         }
     }
 
+    private static void CheckSmtp(List<string> errors, string at, DeliveryProviderOptions p)
+    {
+        if (p.From is not null && !MimeKit.MailboxAddress.TryParse(p.From, out _))
+        {
+            errors.Add($"{at}:From must be an email address, optionally as Name <address>.");
+        }
+
+        if (p.StartTls is not null)
+        {
+            errors.Add($"{at}:StartTls is replaced by {at}:Security: StartTls (the default), SslOnConnect (implicit TLS, port 465) or None.");
+        }
+
+        if (!Enum.IsDefined(p.Security))
+        {
+            errors.Add($"{at}:Security must be StartTls, SslOnConnect or None.");
+        }
+
+        // The well-known ports speak one way each (RFC 8314 §3.3); the other way only hangs until the send timeout.
+        if (p.Port == 465 && p.Security != SmtpSecurity.SslOnConnect)
+        {
+            errors.Add($"{at}:Port 465 is implicit TLS: set {at}:Security to SslOnConnect.");
+        }
+        else if (p.Port is 25 or 587 && p.Security == SmtpSecurity.SslOnConnect)
+        {
+            errors.Add($"{at}:Security SslOnConnect (implicit TLS) does not work on port {p.Port}, which starts in the clear: use StartTls, or port 465.");
+        }
+
+        if (p.CertificateSha256 is { } pin && (Smtp.SmtpCertificatePin.TryParse(pin) is null || p.Security == SmtpSecurity.None))
+        {
+            errors.Add($"{at}:CertificateSha256 must be the 64 hex digits of the server certificate's SHA-256 hash, with Security StartTls or SslOnConnect.");
+        }
+    }
+
     private static void CheckProvider(List<string> errors, string at, DeliveryProviderOptions p)
     {
         void Require(string setting, string? value)
@@ -163,6 +196,7 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
                     errors.Add($"{at}:Port must be between 1 and 65535.");
                 }
 
+                CheckSmtp(errors, at, p);
                 break;
             case "HTTP":
                 Require("Url", p.Url);

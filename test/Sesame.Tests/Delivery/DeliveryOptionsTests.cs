@@ -36,6 +36,56 @@ public sealed class DeliveryOptionsTests
         Assert.Contains("Sesame:UserPools:us-east-1_Pool:Delivery:SmsProviders names 'nosuch', which is not in Sesame:Delivery:Providers.", failures);
     }
 
+    [Theory]
+    [InlineData(465, SmtpSecurity.StartTls, "Sesame:Delivery:Providers:mail:Port 465 is implicit TLS: set Sesame:Delivery:Providers:mail:Security to SslOnConnect.")]
+    [InlineData(587, SmtpSecurity.SslOnConnect, "Sesame:Delivery:Providers:mail:Security SslOnConnect (implicit TLS) does not work on port 587, which starts in the clear: use StartTls, or port 465.")]
+    [InlineData(2525, (SmtpSecurity)7, "Sesame:Delivery:Providers:mail:Security must be StartTls, SslOnConnect or None.")]
+    public void Validate_SmtpSecurityThatCannotWork_NamesTheSetting(int port, SmtpSecurity security, string failure)
+    {
+        var options = Options();
+        options.Delivery.Providers["mail"] = new DeliveryProviderOptions { Type = "Smtp", Host = "smtp.example.com", From = "a@b.c", Port = port, Security = security };
+
+        Assert.Equal([failure], new DeliveryOptionsValidator().Validate(null, options).Failures!);
+    }
+
+    [Fact]
+    public void Validate_SmtpImplicitTlsWithPin_Succeeds()
+    {
+        var options = Options();
+        options.Delivery.Providers["mail"] = new DeliveryProviderOptions
+        {
+            Type = "Smtp", Host = "relay.internal", From = "Acme <a@b.c>", Port = 465, Security = SmtpSecurity.SslOnConnect,
+            CertificateSha256 = string.Join(':', Enumerable.Repeat("AB", 32)),
+        };
+
+        Assert.True(new DeliveryOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("ABCD", SmtpSecurity.StartTls)]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000", SmtpSecurity.None)]
+    public void Validate_SmtpBadPin_NamesTheSetting(string pin, SmtpSecurity security)
+    {
+        var options = Options();
+        options.Delivery.Providers["mail"] = new DeliveryProviderOptions { Type = "Smtp", Host = "h", From = "a@b.c", Port = 2525, Security = security, CertificateSha256 = pin };
+
+        var failures = new DeliveryOptionsValidator().Validate(null, options).Failures!;
+
+        Assert.Contains(failures, f => f.StartsWith("Sesame:Delivery:Providers:mail:CertificateSha256 must be", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SmtpOldStartTlsSetting_NamesItsReplacement()
+    {
+        var options = Options();
+        options.Delivery.Providers["mail"] = new DeliveryProviderOptions { Type = "Smtp", Host = "127.0.0.1", From = "not an address", StartTls = false };
+
+        var failures = new DeliveryOptionsValidator().Validate(null, options).Failures!;
+
+        Assert.Contains("Sesame:Delivery:Providers:mail:StartTls is replaced by Sesame:Delivery:Providers:mail:Security: StartTls (the default), SslOnConnect (implicit TLS, port 465) or None.", failures);
+        Assert.Contains("Sesame:Delivery:Providers:mail:From must be an email address, optionally as Name <address>.", failures);
+    }
+
     [Fact]
     public void Validate_LeaseShorterThanWorstDispatch_Fails()
     {

@@ -98,8 +98,8 @@ export function registerDeliveryTests(test, env) {
         Sesame__Delivery__Providers__mail__Port: String(maildev.smtpPort),
         Sesame__Delivery__Providers__mail__UserName: 'sesame',
         Sesame__Delivery__Providers__mail__Password: 'smtp-secret',
-        // maildev offers no STARTTLS (it hides it); production relays must (StartTls defaults to true).
-        Sesame__Delivery__Providers__mail__StartTls: 'false',
+        // maildev offers no STARTTLS (it hides it); production relays must (Security defaults to StartTls).
+        Sesame__Delivery__Providers__mail__Security: 'None',
         Sesame__Delivery__Providers__mail__From: 'Sesame Dev <no-reply@sesame.test>',
         [`${POOL_ENV}__EmailProviders__0`]: 'mail',
         [`${POOL_ENV}__Templates__default__SignUp__EmailHtmlMessage`]: '<p>Your code is <b>{####}</b> ({minutes} min)</p>',

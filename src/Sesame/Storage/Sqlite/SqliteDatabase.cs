@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
@@ -14,9 +13,6 @@ namespace Sesame.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
-    private static readonly Lock InitLock = new();
-    private static bool _providerReady;
-
     /// <summary>The stores' SQL, in SQLite's dialect.</summary>
     public static StoreSql Sql { get; } = new(new SqliteDialect());
 
@@ -26,7 +22,6 @@ internal sealed class SqliteDatabase : IDisposable
 
     public SqliteDatabase(IOptions<SesameOptions> options, DataDirectory dataDirectory)
     {
-        UseSystemSqlite();
         var storage = options.Value.Storage;
         var builder = new SqliteConnectionStringBuilder(
             storage.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory.Path, "sesame.db")}")
@@ -151,23 +146,5 @@ internal sealed class SqliteDatabase : IDisposable
         using var stream = assembly.GetManifestResourceStream(name)!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
-    }
-
-    // The SQLite shipped in NuGet bundles is old and carries CVE-2025-6965; Debian's libsqlite3 gets security fixes.
-    // SetDllImportResolver may be called once per assembly, and a test run can start the server many times.
-    private static void UseSystemSqlite()
-    {
-        lock (InitLock)
-        {
-            if (_providerReady)
-            {
-                return;
-            }
-
-            NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, (name, _, _) =>
-                name == "e_sqlite3" ? NativeLibrary.Load(OperatingSystem.IsMacOS() ? "libsqlite3.dylib" : "libsqlite3.so.0") : IntPtr.Zero);
-            SQLitePCL.raw.SetProvider(new SQLitePCL.SQLite3Provider_e_sqlite3());
-            _providerReady = true;
-        }
     }
 }
