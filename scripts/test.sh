@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Sesame has: the .NET suite (unit, HTTP-level over the real wire format, SQLite), then the
-# conformance suite, in which the official Cognito clients from npm drive the real server.
+# conformance suite, in which the official Cognito clients from npm drive the real server. The PostgreSQL tests run
+# against a throwaway cluster (scripts/postgres.sh) that lives only as long as this script.
 # It installs what the tests need and stops what it starts. Last line: "Total: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +16,23 @@ for tool in dotnet node npm; do
 done
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+pgdir=$(mktemp -d)
+cleanup() {
+  bash scripts/postgres.sh stop "$pgdir"
+  rm -rf "$results"
+}
+trap cleanup EXIT
+# Ctrl-C or a CI timeout: exit, so the EXIT trap stops the cluster.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo "== build"
 dotnet build Sesame.slnx -c Release -warnaserror || { echo "Total: 0 passed, 1 failed"; exit 1; }
+
+echo "== PostgreSQL (throwaway cluster)"
+bash scripts/postgres.sh start "$pgdir" >/dev/null || { echo "Total: 0 passed, 1 failed"; exit 1; }
+SESAME_TEST_POSTGRES=$(cat "$pgdir/connection-string")
+export SESAME_TEST_POSTGRES
 
 echo "== .NET tests"
 dotnet test Sesame.slnx -c Release --no-build --logger "trx;LogFileName=dotnet.trx" --results-directory "$results"
