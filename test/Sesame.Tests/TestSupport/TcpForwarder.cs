@@ -34,7 +34,16 @@ internal sealed class TcpForwarder : IAsyncDisposable
         _listener = null;
         foreach (var socket in _connections.Keys)
         {
-            socket.LingerState = new LingerOption(true, 0);
+            try
+            {
+                // Reset, not a polite close: the client sees the connection die, as when a server goes away.
+                socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (ObjectDisposedException)
+            {
+                // ForwardAsync closed it at this moment.
+            }
+
             socket.Dispose();
         }
 
