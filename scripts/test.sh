@@ -22,9 +22,24 @@ cleanup() {
   rm -rf "$results"
 }
 trap cleanup EXIT
-# Ctrl-C or a CI timeout: exit, so the EXIT trap stops the cluster.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# The test steps run in a process group of their own while this shell waits for them: bash runs a trap only between
+# foreground commands, and `dotnet test` ignores SIGINT, so a Ctrl-C or a CI timeout (TERM) would otherwise wait for
+# the whole suite. The trap ends the step's group and exits; the EXIT trap then stops the cluster.
+step_pid=
+step() {
+  setsid "$@" &
+  step_pid=$!
+  wait "$step_pid"
+  local status=$?
+  step_pid=
+  return "$status"
+}
+interrupted() {
+  [ -z "$step_pid" ] || kill -TERM -- "-$step_pid" 2>/dev/null
+  exit "$1"
+}
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
 
 echo "== build"
 dotnet build Sesame.slnx -c Release -warnaserror || { echo "Total: 0 passed, 1 failed"; exit 1; }
@@ -35,7 +50,7 @@ SESAME_TEST_POSTGRES=$(cat "$pgdir/connection-string")
 export SESAME_TEST_POSTGRES
 
 echo "== .NET tests"
-dotnet test Sesame.slnx -c Release --no-build --logger "trx;LogFileName=dotnet.trx" --results-directory "$results"
+step dotnet test Sesame.slnx -c Release --no-build --logger "trx;LogFileName=dotnet.trx" --results-directory "$results"
 dotnet_status=$?
 counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -1)
 dotnet_passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
@@ -46,8 +61,9 @@ if [ "$dotnet_status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then dotnet_failed=
 
 echo "== conformance (real clients from npm)"
 npm ci --prefix test/conformance --no-audit --no-fund --loglevel=error
-node test/conformance/run.mjs | tee "$results/conformance.txt"
-conformance_status=${PIPESTATUS[0]}
+# shellcheck disable=SC2016 # expanded by the inner bash
+step bash -c 'node test/conformance/run.mjs | tee "$1"; exit "${PIPESTATUS[0]}"' _ "$results/conformance.txt"
+conformance_status=$?
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/conformance.txt" | tail -1)
 conf_passed=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
 conf_failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
