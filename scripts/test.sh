@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Sesame has: the .NET suite (unit, HTTP-level over the real wire format, SQLite), then the
-# conformance suite, in which the official Cognito clients from npm drive the real server.
+# conformance suite, in which the official Cognito clients from npm drive the real server. The PostgreSQL tests run
+# against a throwaway cluster (scripts/postgres.sh) that lives only as long as this script.
 # It installs what the tests need and stops what it starts. Last line: "Total: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,13 +12,41 @@ for tool in dotnet node npm; do
 done
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+pgdir=$(mktemp -d)
+cleanup() {
+  bash scripts/postgres.sh stop "$pgdir"
+  rm -rf "$results"
+}
+trap cleanup EXIT
+# The test steps run in a process group of their own while this shell waits for them: bash runs a trap only between
+# foreground commands, and `dotnet test` ignores SIGINT, so a Ctrl-C or a CI timeout (TERM) would otherwise wait for
+# the whole suite. The trap ends the step's group and exits; the EXIT trap then stops the cluster.
+step_pid=
+step() {
+  setsid "$@" &
+  step_pid=$!
+  wait "$step_pid"
+  local status=$?
+  step_pid=
+  return "$status"
+}
+interrupted() {
+  [ -z "$step_pid" ] || kill -TERM -- "-$step_pid" 2>/dev/null
+  exit "$1"
+}
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
 
 echo "== build"
 dotnet build Sesame.slnx -c Release -warnaserror || { echo "Total: 0 passed, 1 failed"; exit 1; }
 
+echo "== PostgreSQL (throwaway cluster)"
+bash scripts/postgres.sh start "$pgdir" >/dev/null || { echo "Total: 0 passed, 1 failed"; exit 1; }
+SESAME_TEST_POSTGRES=$(cat "$pgdir/connection-string")
+export SESAME_TEST_POSTGRES
+
 echo "== .NET tests"
-dotnet test Sesame.slnx -c Release --no-build --logger "trx;LogFileName=dotnet.trx" --results-directory "$results"
+step dotnet test Sesame.slnx -c Release --no-build --logger "trx;LogFileName=dotnet.trx" --results-directory "$results"
 dotnet_status=$?
 counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -1)
 dotnet_passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
@@ -28,8 +57,9 @@ if [ "$dotnet_status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then dotnet_failed=
 
 echo "== conformance (real clients from npm)"
 npm ci --prefix test/conformance --no-audit --no-fund --loglevel=error
-node test/conformance/run.mjs | tee "$results/conformance.txt"
-conformance_status=${PIPESTATUS[0]}
+# shellcheck disable=SC2016 # expanded by the inner bash
+step bash -c 'node test/conformance/run.mjs | tee "$1"; exit "${PIPESTATUS[0]}"' _ "$results/conformance.txt"
+conformance_status=$?
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/conformance.txt" | tail -1)
 conf_passed=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
 conf_failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")

@@ -52,10 +52,19 @@ public sealed class SesameOptions
 /// <summary>Which storage engine holds users, sessions and tokens.</summary>
 public sealed class StorageOptions
 {
-    /// <summary><c>Sqlite</c> (default). PostgreSQL follows in a later release.</summary>
-    public string Provider { get; set; } = "Sqlite";
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
 
-    /// <summary>Connection string. Default for SQLite: <c>Data Source={DataDir}/sesame.db</c>.</summary>
+    /// <summary>
+    /// <c>Sqlite</c> (default): one file under the data directory, one node. <c>Postgres</c>: a PostgreSQL database
+    /// that several nodes share (docs/configuration.md).
+    /// </summary>
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>
+    /// Connection string. SQLite: default <c>Data Source={DataDir}/sesame.db</c>. PostgreSQL: required, an Npgsql
+    /// connection string such as <c>Host=db.internal;Port=5432;Username=sesame;Password=…;Database=sesame</c>.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>

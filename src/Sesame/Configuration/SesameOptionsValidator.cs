@@ -17,12 +17,20 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
         var errors = new List<string>();
         const string root = SesameOptions.SectionName;
 
-        if (!string.Equals(options.Storage.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        var storage = options.Storage;
+        if (string.Equals(storage.Provider, StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add($"{root}:Storage:Provider '{options.Storage.Provider}' is not supported; use 'Sqlite'.");
+            if (string.IsNullOrWhiteSpace(storage.ConnectionString))
+            {
+                errors.Add($"{root}:Storage:ConnectionString is required when {root}:Storage:Provider is 'Postgres', e.g. Host=127.0.0.1;Port=5432;Username=sesame;Password=…;Database=sesame.");
+            }
+        }
+        else if (!string.Equals(storage.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{root}:Storage:Provider '{storage.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
-        if (options.Storage.SqliteSynchronous is not ("Full" or "Normal"))
+        if (storage.SqliteSynchronous is not ("Full" or "Normal"))
         {
             errors.Add($"{root}:Storage:SqliteSynchronous must be 'Full' or 'Normal'.");
         }

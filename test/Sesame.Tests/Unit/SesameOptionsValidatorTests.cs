@@ -279,6 +279,27 @@ public sealed class SesameOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_PostgresWithoutConnectionString_FailsNamingIt()
+    {
+        var options = Valid();
+        options.Storage.Provider = "Postgres";
+
+        AssertSingleFailure(options, "Sesame:Storage:ConnectionString");
+    }
+
+    [Fact]
+    public void Validate_PostgresWithConnectionString_Succeeds()
+    {
+        var options = Valid();
+        options.Storage.Provider = "postgres";
+        options.Storage.ConnectionString = "Host=127.0.0.1;Port=5432;Username=sesame;Database=sesame";
+
+        var result = Validate(options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
     public void Validate_SeveralBadSettings_ReportsEveryOne()
     {
         var options = Valid(pool =>

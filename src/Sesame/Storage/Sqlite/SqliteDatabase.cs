@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
@@ -108,7 +107,7 @@ internal sealed class SqliteDatabase : IDisposable
             }
         }
 
-        foreach (var (version, script) in Scripts())
+        foreach (var (version, script) in SchemaScripts.Read("Sesame.Storage.Sqlite.Schema."))
         {
             if (applied.Contains(version))
             {
@@ -128,23 +127,5 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         transaction.Commit();
-    }
-
-    private static IEnumerable<(int Version, string Script)> Scripts()
-    {
-        const string prefix = "Sesame.Storage.Sqlite.Schema.";
-        var assembly = typeof(SqliteDatabase).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => (Version: int.Parse(n[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture), Name: n))
-            .OrderBy(s => s.Version)
-            .Select(s => (s.Version, Read(assembly, s.Name)));
-    }
-
-    private static string Read(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }
