@@ -1,4 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -33,9 +36,17 @@ public static class SesameServiceCollectionExtensions
     {
         services.AddOptions<SesameOptions>()
             .Bind(configuration.GetSection(SesameOptions.SectionName))
-            .PostConfigure(options => options.DevOutbox.Enabled ??= environment.IsDevelopment())
+            .PostConfigure(options =>
+            {
+                options.DevOutbox.Enabled ??= environment.IsDevelopment();
+                if (environment.IsDevelopment() && options.Cors.AllowedOrigins.Count == 0)
+                {
+                    options.Cors.AllowedOrigins.Add("*");
+                }
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, SesameOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, ProductionOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataDirectory>();
@@ -59,15 +70,36 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameAccount();
         services.AddSesameCognitoApi();
 
-        services.AddCors(cors => cors.AddPolicy(SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => policy
-            .AllowAnyOrigin()
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<SesameOptions>>((cors, sesame) => cors.AddPolicy(
+            SesameEndpointRouteBuilderExtensions.CorsPolicy, policy => Origins(policy, sesame.Value.Cors.AllowedOrigins)
             .WithMethods("POST", "GET", "OPTIONS")
             .WithHeaders("content-type", "x-amz-target", "x-amz-user-agent", "cache-control", "amz-sdk-invocation-id",
                 "amz-sdk-request", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
             .WithExposedHeaders("x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage", "date")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
 
+        // Security headers on every response: no MIME sniffing, no referrer leaking a path to other sites.
+        services.AddTransient<IStartupFilter, SecurityHeaders>();
+
         return new SesameBuilder(services);
+    }
+
+    private static CorsPolicyBuilder Origins(CorsPolicyBuilder policy, List<string> origins) =>
+        origins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins([.. origins]);
+
+    private sealed class SecurityHeaders : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                context.Response.Headers["Referrer-Policy"] = "no-referrer";
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }
 

@@ -14,7 +14,8 @@ public sealed class SesameOptions
 
     /// <summary>
     /// The public base URL of this server (e.g. <c>https://auth.example.com</c>). Token issuers are
-    /// <c>{PublicOrigin}/{userPoolId}</c>. When unset, the origin of each request is used, which suits development.
+    /// <c>{PublicOrigin}/{userPoolId}</c>. Required outside the Development environment; in Development, when unset,
+    /// the origin of each request is used.
     /// </summary>
     public string? PublicOrigin { get; set; }
 
@@ -23,6 +24,9 @@ public sealed class SesameOptions
 
     /// <summary>Server-held secrets.</summary>
     public SecretOptions Secrets { get; set; } = new();
+
+    /// <summary>Which web origins browsers may call the Cognito API from (CORS).</summary>
+    public CorsSettings Cors { get; set; } = new();
 
     /// <summary>The development outbox (<c>GET /dev/outbox</c>). On by default only in the Development environment.</summary>
     public DevOutboxOptions DevOutbox { get; set; } = new();
@@ -92,4 +96,18 @@ public sealed class DevOutboxOptions
 
     /// <summary>How many messages the outbox keeps before dropping the oldest. Default 10,000.</summary>
     public int Capacity { get; set; } = 10_000;
+}
+
+/// <summary>
+/// Cross-origin access for browser clients (Amplify and amazon-cognito-identity-js in a web page). It applies to the
+/// Cognito API (<c>POST /</c>) and the JWKS and discovery documents only; never to <c>/dev/*</c>, <c>/admin/*</c>
+/// or <c>/metrics</c>.
+/// </summary>
+public sealed class CorsSettings
+{
+    /// <summary>
+    /// Origins such as <c>https://app.example.com</c>. Empty (the default outside Development): no cross-origin
+    /// access. In Development the default is <c>*</c>, which is refused in any other environment.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }

@@ -112,7 +112,15 @@ internal sealed class DataDirectory
     public DataDirectory(IOptions<SesameOptions> options)
     {
         Path = System.IO.Path.GetFullPath(options.Value.DataDir);
-        Directory.CreateDirectory(Path);
+        // Owner only: the directory holds the database and the master key. One that exists is left as the operator made it.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Path);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     public string Path { get; }

@@ -30,6 +30,7 @@ internal sealed class SqliteDatabase : IDisposable
         };
         _connectionString = builder.ToString();
         _synchronous = storage.SqliteSynchronous.ToUpperInvariant();
+        OwnerOnly(builder.DataSource);
         Migrate();
     }
 
@@ -74,6 +75,37 @@ internal sealed class SqliteDatabase : IDisposable
         pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
         pragma.ExecuteNonQuery();
         return connection;
+    }
+
+    // The database holds users and sealed messages: readable by its owner only (0600). SQLite gives the -wal and -shm
+    // files the database file's mode, so creating the file first with that mode covers all three.
+    private static void OwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || path is "" or ":memory:" || path.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(path))
+        {
+            try
+            {
+                using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first.
+            }
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~mode) != 0)
+            {
+                File.SetUnixFileMode(file, mode);
+            }
+        }
     }
 
     private void Migrate()
