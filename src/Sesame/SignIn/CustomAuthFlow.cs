@@ -30,7 +30,7 @@ internal sealed class CustomAuthFlow(
     IUserStore users,
     SignInSessions sessions,
     TriggerInvoker triggers,
-    TokenIssuer tokens,
+    SignInCompletion completion,
     Pseudonyms pseudonyms,
     Passwords.SrpChallenges srp)
 {
@@ -54,7 +54,7 @@ internal sealed class CustomAuthFlow(
 
         if (user is not null)
         {
-            Admit(user);
+            SignInCompletion.Admit(user);
         }
 
         var state = new AuthSessionState
@@ -86,21 +86,8 @@ internal sealed class CustomAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        var pool = client.Pool;
-        User? user = null;
-        if (!state.UserNotFound)
-        {
-            // Fresh attributes for the triggers and the tokens; the user may have been deleted or disabled meanwhile.
-            user = await users.FindAsync(pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
-            Admit(user);
-        }
-
-        // ChallengeResponses.USERNAME may be the canonical name (Amplify) or what the user typed (the legacy library).
-        if (!Names(state, user).Contains(username))
-        {
-            throw CognitoErrors.InvalidSession();
-        }
-
+        // Fresh attributes for the triggers; the user may have been deleted or disabled meanwhile.
+        var user = await completion.SessionUserAsync(client, state, username, cancellationToken);
         var verify = new VerifyAuthChallengeResponseEvent
         {
             Request = new VerifyAuthChallengeResponseRequest
@@ -160,8 +147,7 @@ internal sealed class CustomAuthFlow(
                 throw CognitoErrors.IncorrectUsernameOrPassword();
             }
 
-            await PostAuthenticationAsync(triggers, client, user, clientMetadata, cancellationToken);
-            return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
+            return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
         }
 
         if (state.History.Count >= MaxRounds)
@@ -227,56 +213,9 @@ internal sealed class CustomAuthFlow(
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
     }
 
-    /// <summary>PostAuthentication, run before the tokens of any successful sign-in; a failing trigger refuses it.</summary>
-    internal static ValueTask PostAuthenticationAsync(
-        TriggerInvoker triggers, AppClient client, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
-    {
-        var postAuthentication = new PostAuthenticationEvent
-        {
-            Request = new PostAuthenticationRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
-        };
-        Prepare(postAuthentication, "PostAuthentication_Authentication", client, new AuthSessionState { Username = user.Username });
-        return triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
-    }
-
-    /// <summary>Disabled and unconfirmed users are stopped before any challenge is made or sent.</summary>
-    internal static void Admit(User user)
-    {
-        if (!user.Enabled)
-        {
-            throw CognitoErrors.UserDisabled();
-        }
-
-        if (!user.IsConfirmed)
-        {
-            throw CognitoErrors.Error(CognitoErrors.UserNotConfirmed, "User is not confirmed.");
-        }
-    }
-
-    /// <summary>Every name a client may use for the user in a later step: canonical, typed, or an alias.</summary>
-    internal static HashSet<string> Names(AuthSessionState state, User? user)
-    {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { state.Username, state.Login };
-        if (user?.PhoneNumber is { } phone)
-        {
-            names.Add(phone);
-        }
-
-        if (user?.Email is { } email)
-        {
-            names.Add(email);
-        }
-
-        return names;
-    }
-
     private static void Prepare(TriggerEvent triggerEvent, string source, AppClient client, AuthSessionState state)
     {
-        triggerEvent.TriggerSource = source;
-        triggerEvent.Region = client.Pool.Region;
-        triggerEvent.UserPoolId = client.Pool.Id;
-        triggerEvent.UserName = state.Username;
-        triggerEvent.CallerContext = new CallerContext { ClientId = client.ClientId };
+        triggerEvent.Address(source, client, state.Username);
         triggerEvent.SignInLogin = state.Login;
     }
 }

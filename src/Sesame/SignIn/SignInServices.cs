@@ -12,6 +12,7 @@ internal static class SignInServices
     {
         services.TryAddSingleton<SessionStrings>();
         services.TryAddSingleton<SignInSessions>();
+        services.TryAddSingleton<SignInCompletion>();
         services.TryAddSingleton<CustomAuthFlow>();
         services.TryAddSingleton<UserAuthFlow>();
         services.TryAddSingleton<PasswordLockout>();

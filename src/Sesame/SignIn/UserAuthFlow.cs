@@ -2,8 +2,6 @@ using Sesame.Codes;
 using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Storage;
-using Sesame.Tokens;
-using Sesame.Triggers;
 using Sesame.Users;
 
 namespace Sesame.SignIn;
@@ -15,7 +13,7 @@ namespace Sesame.SignIn;
 /// confirmation code was the factor: one SMS in all).
 /// </summary>
 internal sealed class UserAuthFlow(
-    IUserStore users, SignInSessions sessions, SignInCodes codes, Pseudonyms pseudonyms, TokenIssuer tokens, TriggerInvoker triggers)
+    IUserStore users, SignInSessions sessions, SignInCodes codes, Pseudonyms pseudonyms, SignInCompletion completion)
 {
     public const string Kind = "USER_AUTH";
     public const string SelectChallenge = "SELECT_CHALLENGE";
@@ -34,15 +32,8 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        var user = await users.FindAsync(client.Pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.InvalidSession();
-        CustomAuthFlow.Admit(user);
-        if (!CustomAuthFlow.Names(state, user).Contains(login))
-        {
-            throw CognitoErrors.InvalidSession();
-        }
-
-        await CustomAuthFlow.PostAuthenticationAsync(triggers, client, user, clientMetadata: null, cancellationToken);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+        var user = await completion.SessionUserAsync(client, state, login, cancellationToken) ?? throw CognitoErrors.InvalidSession();
+        return await completion.CompleteAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
     }
 
     /// <summary>InitiateAuth USER_AUTH without a session: the preferred code challenge, or a choice.</summary>
@@ -62,7 +53,7 @@ internal sealed class UserAuthFlow(
 
         if (user is not null)
         {
-            CustomAuthFlow.Admit(user);
+            SignInCompletion.Admit(user);
         }
 
         var state = new AuthSessionState
@@ -97,7 +88,7 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        var user = await CurrentUserAsync(client, state, username, cancellationToken);
+        var user = await completion.SessionUserAsync(client, state, username, cancellationToken);
         if (!state.Available.Contains(answer))
         {
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The challenge {answer} is not available for this user.");
@@ -111,7 +102,8 @@ internal sealed class UserAuthFlow(
     /// after CodeMismatchException) until the attempt cap, whose last wrong answer ends the sign-in.
     /// </summary>
     public async ValueTask<SignInStep> AnswerCodeAsync(
-        AppClient client, string challengeName, string session, string username, string code, string issuerOrigin, CancellationToken cancellationToken)
+        AppClient client, string challengeName, string session, string username, string code, Dictionary<string, string>? clientMetadata,
+        string issuerOrigin, CancellationToken cancellationToken)
     {
         var (state, attempts, idHash) = await sessions.CountAttemptAsync(client, session, cancellationToken);
         if (state.Kind != Kind || state.ChallengeName != challengeName)
@@ -126,7 +118,7 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        var user = await CurrentUserAsync(client, state, username, cancellationToken);
+        var user = await completion.SessionUserAsync(client, state, username, cancellationToken);
         var right = user is not null
             && codes.Matches(client.Pool.Id, state.Username, SealedCode.Parse(state.PrivateParameters.GetValueOrDefault("code")), code);
         if (!right)
@@ -146,8 +138,7 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        await CustomAuthFlow.PostAuthenticationAsync(triggers, client, user!, clientMetadata: null, cancellationToken);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user!, client, issuerOrigin, cancellationToken));
+        return await completion.CompleteAsync(client, user!, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, AuthSessionState state, string factor, CancellationToken cancellationToken)
@@ -169,19 +160,6 @@ internal sealed class UserAuthFlow(
             ["CODE_DELIVERY_DESTINATION"] = user is null ? destination : medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination),
             ["USERNAME"] = state.Username,
         });
-    }
-
-    /// <summary>The user behind a session, re-read (they may have been disabled), checked against the name the client sent.</summary>
-    private async ValueTask<User?> CurrentUserAsync(AppClient client, AuthSessionState state, string username, CancellationToken cancellationToken)
-    {
-        User? user = null;
-        if (!state.UserNotFound)
-        {
-            user = await users.FindAsync(client.Pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
-            CustomAuthFlow.Admit(user);
-        }
-
-        return CustomAuthFlow.Names(state, user).Contains(username) ? user : throw CognitoErrors.InvalidSession();
     }
 
     /// <summary>

@@ -43,13 +43,9 @@ internal sealed class ClaimChanges
 
         var triggerEvent = new PreTokenGenerationEvent
         {
-            TriggerSource = triggerSource,
-            Region = client.Pool.Region,
-            UserPoolId = client.Pool.Id,
-            UserName = user.Username,
-            CallerContext = new CallerContext { ClientId = client.ClientId },
             Request = new PreTokenGenerationRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
         };
+        triggerEvent.Address(triggerSource, client, user.Username);
         await triggers.InvokeAsync("PreTokenGeneration", triggerEvent, cancellationToken);
         var details = triggerEvent.Response.ClaimsOverrideDetails;
         if (details is null)

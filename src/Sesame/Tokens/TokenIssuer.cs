@@ -28,11 +28,10 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
 {
     public const string AdminScope = "aws.cognito.signin.user.admin";
 
-    /// <summary>Tokens for a new sign-in: ID, access and refresh.</summary>
-    public ValueTask<AuthenticationResult> IssueAsync(User user, AppClient client, string issuerOrigin, CancellationToken cancellationToken) =>
-        IssueAsync(user, client, issuerOrigin, clientMetadata: null, cancellationToken);
-
-    /// <summary>Tokens for a new sign-in, with the ClientMetadata PreTokenGeneration receives (RespondToAuthChallenge's).</summary>
+    /// <summary>
+    /// Tokens for a new sign-in (ID, access and refresh), with the ClientMetadata PreTokenGeneration receives
+    /// (RespondToAuthChallenge's). Only <c>SignIn.SignInCompletion</c> calls this, after PostAuthentication.
+    /// </summary>
     public async ValueTask<AuthenticationResult> IssueAsync(
         User user, AppClient client, string issuerOrigin, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Sesame.Pools;
 using Sesame.Storage;
 
 namespace Sesame.Triggers;
@@ -42,6 +43,16 @@ public abstract class TriggerEvent
     /// <summary>Messages a built-in trigger wants sent; written to the outbox with the step's state.</summary>
     [JsonIgnore]
     internal List<OutboxMessage> PendingMessages { get; } = [];
+
+    /// <summary>Fills in the fields every event carries, for a call through <paramref name="client"/>.</summary>
+    internal void Address(string triggerSource, AppClient client, string userName)
+    {
+        TriggerSource = triggerSource;
+        Region = client.Pool.Region;
+        UserPoolId = client.Pool.Id;
+        UserName = userName;
+        CallerContext = new CallerContext { ClientId = client.ClientId };
+    }
 }
 
 /// <summary>Cognito's <c>callerContext</c>.</summary>

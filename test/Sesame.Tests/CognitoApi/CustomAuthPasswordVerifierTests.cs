@@ -8,6 +8,32 @@ using Sesame.Triggers;
 
 namespace Sesame.Tests.CognitoApi;
 
+/// <summary>Cognito's documented CUSTOM_WITH_SRP Define: SRP_A → PASSWORD_VERIFIER → tokens if it passed.</summary>
+internal sealed class PasswordThenTokens : ITrigger<DefineAuthChallengeEvent>
+{
+    public List<string> Seen { get; } = [];
+
+    public ValueTask HandleAsync(DefineAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
+    {
+        var session = triggerEvent.Request.Session;
+        Seen.Add(string.Join(",", session.Select(r => $"{r.ChallengeName}:{r.Result}:{r.ChallengeMetadata ?? "null"}")));
+        if (session is [{ ChallengeName: "SRP_A", Result: true }])
+        {
+            triggerEvent.Response.ChallengeName = "PASSWORD_VERIFIER";
+        }
+        else if (session is [_, { ChallengeName: "PASSWORD_VERIFIER", Result: true }])
+        {
+            triggerEvent.Response.IssueTokens = true;
+        }
+        else
+        {
+            triggerEvent.Response.FailAuthentication = true;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>
 /// The PASSWORD_VERIFIER step inside CUSTOM_AUTH (Amplify's CUSTOM_WITH_SRP): after SRP_A, DefineAuthChallenge asks for
 /// PASSWORD_VERIFIER; the answer is checked with SRP and Define is called again with [SRP_A true, PASSWORD_VERIFIER r].
@@ -27,32 +53,6 @@ public sealed class CustomAuthPasswordVerifierTests : IDisposable
     }
 
     public void Dispose() => _app.Dispose();
-
-    /// <summary>Cognito's documented CUSTOM_WITH_SRP Define: SRP_A → PASSWORD_VERIFIER → tokens if it passed.</summary>
-    private sealed class PasswordThenTokens : ITrigger<DefineAuthChallengeEvent>
-    {
-        public List<string> Seen { get; } = [];
-
-        public ValueTask HandleAsync(DefineAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
-        {
-            var session = triggerEvent.Request.Session;
-            Seen.Add(string.Join(",", session.Select(r => $"{r.ChallengeName}:{r.Result}:{r.ChallengeMetadata ?? "null"}")));
-            if (session is [{ ChallengeName: "SRP_A", Result: true }])
-            {
-                triggerEvent.Response.ChallengeName = "PASSWORD_VERIFIER";
-            }
-            else if (session is [_, { ChallengeName: "PASSWORD_VERIFIER", Result: true }])
-            {
-                triggerEvent.Response.IssueTokens = true;
-            }
-            else
-            {
-                triggerEvent.Response.FailAuthentication = true;
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
 
     private async Task<(string Session, Dictionary<string, string> Parameters)> OpenAsync(string login, SrpClient client)
     {

@@ -241,42 +241,6 @@ public sealed class TriggerExamplesTests
     }
 
     [Fact]
-    public async Task PostAuthentication_Throws_NoTokens()
-    {
-        var postAuthentication = new RecordingTrigger<PostAuthenticationEvent>(_ => throw new InvalidOperationException("Account locked"));
-        using var app = new SesameApp(services: services => services.AddSingleton<ITrigger<PostAuthenticationEvent>>(postAuthentication));
-        var phone = SesameApp.NewPhone();
-        await app.CreateConfirmedUserAsync(phone);
-        var challenge = await StartAsync(app, phone);
-
-        var response = await AnswerAsync(app, challenge.Json, await app.CodeAsync(phone, 2));
-
-        response.AssertError("UserLambdaValidationException", "PostAuthentication failed with error Account locked.");
-        Assert.Equal("PostAuthentication_Authentication", Assert.Single(postAuthentication.Events).TriggerSource);
-    }
-
-    [Fact]
-    public async Task PostAuthentication_UserAuthAutoSignInAfterConfirmation_RunsAndMayRefuse()
-    {
-        var postAuthentication = new RecordingTrigger<PostAuthenticationEvent>(_ => throw new InvalidOperationException("Not today"));
-        using var app = new SesameApp(services: services => services.AddSingleton<ITrigger<PostAuthenticationEvent>>(postAuthentication));
-        var phone = SesameApp.NewPhone();
-        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone })).AssertOk();
-        var confirm = await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = phone, ConfirmationCode = await app.CodeAsync(phone) });
-
-        var response = await app.CallAsync("InitiateAuth", new
-        {
-            SesameApp.ClientId,
-            AuthFlow = "USER_AUTH",
-            AuthParameters = new { USERNAME = phone },
-            Session = confirm.Json["Session"]!.GetValue<string>(),
-        });
-
-        response.AssertError("UserLambdaValidationException", "PostAuthentication failed with error Not today.");
-        Assert.Single(postAuthentication.Events);
-    }
-
-    [Fact]
     public async Task PreTokenGeneration_ClaimsAddedAndSuppressed_OnSignInAndRefreshReservedUntouched()
     {
         var seen = new RecordingTrigger<PreTokenGenerationEvent>();

@@ -64,9 +64,11 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
             UserAuthFlow.SelectChallenge => await userAuth.SelectAsync(client, session, username,
                 InitiateAuth.Required(responses, "ANSWER"), cancellationToken),
             UserAuthFlow.SmsOtp => await userAuth.AnswerCodeAsync(client, challengeName, session, username,
-                Validate.Code(InitiateAuth.Required(responses, "SMS_OTP_CODE"), "challengeResponses.SMS_OTP_CODE"), call.PublicOrigin, cancellationToken),
+                Validate.Code(InitiateAuth.Required(responses, "SMS_OTP_CODE"), "challengeResponses.SMS_OTP_CODE"), request.ClientMetadata,
+                call.PublicOrigin, cancellationToken),
             UserAuthFlow.EmailOtp => await userAuth.AnswerCodeAsync(client, challengeName, session, username,
-                Validate.Code(InitiateAuth.Required(responses, "EMAIL_OTP_CODE"), "challengeResponses.EMAIL_OTP_CODE"), call.PublicOrigin, cancellationToken),
+                Validate.Code(InitiateAuth.Required(responses, "EMAIL_OTP_CODE"), "challengeResponses.EMAIL_OTP_CODE"), request.ClientMetadata,
+                call.PublicOrigin, cancellationToken),
             _ => throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Challenge {challengeName} is not supported by this server yet."),
         };
         return Respond(step);

@@ -1,7 +1,6 @@
 using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Storage;
-using Sesame.Tokens;
 using Sesame.Users;
 
 namespace Sesame.SignIn.Passwords;
@@ -18,7 +17,7 @@ internal sealed class PasswordSignIn(
     SignInSessions sessions,
     SrpChallenges srp,
     PasswordLockout lockout,
-    TokenIssuer tokens,
+    SignInCompletion completion,
     Pseudonyms pseudonyms,
     CustomAuthFlow customAuth)
 {
@@ -45,8 +44,8 @@ internal sealed class PasswordSignIn(
         }
 
         await lockout.ResetAsync(pool.Id, name, cancellationToken);
-        CustomAuthFlow.Admit(user);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+        // InitiateAuth's ClientMetadata reaches neither PostAuthentication nor PreTokenGeneration (see SignInCompletion).
+        return await completion.CompleteAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
     }
 
     /// <summary>USER_SRP_AUTH: answers <c>SRP_A</c> with a <c>PASSWORD_VERIFIER</c> challenge.</summary>
@@ -102,37 +101,27 @@ internal sealed class PasswordSignIn(
         }
 
         // Clients answer with USER_ID_FOR_SRP; accept any name the user is known by, as for custom challenges.
-        if (!CustomAuthFlow.Names(state, user).Contains(username))
+        if (!SignInCompletion.Names(state, user).Contains(username))
         {
             throw CognitoErrors.InvalidSession();
         }
 
+        // Not admitted before the password is proven (a disabled or unconfirmed state is not revealed without it):
+        // the completion admits the user.
         if (!await srp.VerifyAsync(pool.Id, state.Srp, responses, cancellationToken) || user is null || user.Username != state.Username)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
         }
 
-        CustomAuthFlow.Admit(user);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, cancellationToken));
+        return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     private async ValueTask<SignInStep> RespondInCustomAuthAsync(
         AppClient client, AuthSessionState state, SrpChallengeState challenge, string username, IReadOnlyDictionary<string, string> responses,
         Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
-        User? user = null;
-        if (!state.UserNotFound)
-        {
-            // As for a custom answer: fresh attributes for the triggers, and a deleted or disabled user stops here.
-            user = await users.FindAsync(client.Pool.Id, state.Username, cancellationToken) ?? throw CognitoErrors.IncorrectUsernameOrPassword();
-            CustomAuthFlow.Admit(user);
-        }
-
-        if (!CustomAuthFlow.Names(state, user).Contains(username))
-        {
-            throw CognitoErrors.InvalidSession();
-        }
-
+        // As for a custom answer: fresh attributes for the triggers, and a deleted or disabled user stops here.
+        var user = await completion.SessionUserAsync(client, state, username, cancellationToken);
         var verified = await srp.VerifyAsync(client.Pool.Id, challenge, responses, cancellationToken) && user is not null;
         state.History[^1].Result = verified;
         state.Srp = null;
