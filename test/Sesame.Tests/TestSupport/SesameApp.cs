@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Sesame.Delivery.Development;
+using Sesame.Storage.Sqlite;
+using Sesame.Users;
 
 namespace Sesame.Tests.TestSupport;
 
@@ -87,6 +89,24 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
     }
 
     public async Task<string> CodeAsync(string to, int count = 1) => (await MessageAsync(to, count)).Code!;
+
+    /// <summary>
+    /// How many messages the server has queued for a destination, whatever became of them since. The outbox row commits
+    /// in the transaction of the request that needs it, so once a response is back its count is final: comparing the
+    /// count before and after a request proves it sent nothing, without waiting for the dispatcher. Rows keep only the
+    /// masked destination, so this counts every destination that masks alike (take "before" just before the request).
+    /// </summary>
+    public Task<long> QueuedMessagesAsync(string to)
+    {
+        var hint = to.Contains('@', StringComparison.Ordinal) ? Masking.Email(to) : Masking.Phone(to);
+        return Services.GetRequiredService<SqliteDatabase>().ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM outbox WHERE destination_hint = $hint";
+            command.Parameters.AddWithValue("$hint", hint);
+            return (long)command.ExecuteScalar()!;
+        }, CancellationToken.None);
+    }
 
     /// <summary>Signs up and confirms a phone number (or email); returns the sub.</summary>
     public async Task<string> CreateConfirmedUserAsync(string login, params (string Name, string Value)[] attributes)
