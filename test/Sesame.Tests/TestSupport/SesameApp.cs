@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Sesame.Delivery.Development;
 using Sesame.Storage.Sqlite;
+using Sesame.Tokens;
 using Sesame.Users;
 
 namespace Sesame.Tests.TestSupport;
@@ -52,6 +53,11 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
+            if (!_keepDataDir)
+            {
+                services.AddSingleton<ISigningKeyGenerator, PregeneratedSigningKeys>();
+            }
+
             _services?.Invoke(services);
         });
     }
