@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sesame.Configuration;
 using Sesame.SignIn.OneTimeCode;
 using Sesame.SignIn.Passwords;
 using Sesame.Triggers;
@@ -14,6 +16,8 @@ internal static class SignInServices
         services.TryAddSingleton<SignInSessions>();
         services.TryAddSingleton<CustomAuthFlow>();
         services.TryAddSingleton<UserAuthFlow>();
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, PasswordOptionsValidator>());
         services.TryAddSingleton<PasswordLockout>();
         services.TryAddSingleton<SrpChallenges>();
         services.TryAddSingleton<PasswordSignIn>();

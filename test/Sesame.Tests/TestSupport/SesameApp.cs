@@ -22,6 +22,12 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
     public const string PoolId = "us-east-1_SesameDev";
     public const string ClientId = "sesamedevclient0000000000";
 
+    /// <summary>
+    /// The PBKDF2 cost test servers hash passwords with, unless a test sets <c>Sesame:Passwords:Pbkdf2Iterations</c>:
+    /// production's 600,000 would spend about 0.3 s of CPU on every password set or checked.
+    /// </summary>
+    public const int TestPbkdf2Iterations = 1_000;
+
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
@@ -33,6 +39,7 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         _keepDataDir = dataDir is not null;
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "sesame-test-" + Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>(settings ?? []) { ["Sesame:DataDir"] = DataDir };
+        _settings.TryAdd("Sesame:Passwords:Pbkdf2Iterations", TestPbkdf2Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _services = services;
     }
 

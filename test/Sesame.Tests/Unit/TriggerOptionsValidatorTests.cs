@@ -1,22 +1,10 @@
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 using Sesame.Configuration;
+using Sesame.Tests.TestSupport;
 
 namespace Sesame.Tests.Unit;
 
 public sealed class TriggerOptionsValidatorTests
 {
-    private sealed class Environment(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-
-        public string ApplicationName { get; set; } = "Sesame";
-
-        public string ContentRootPath { get; set; } = "/";
-
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-    }
-
     private static SesameOptions Options(Action<UserPoolOptions> configure)
     {
         var pool = new UserPoolOptions();
@@ -27,7 +15,7 @@ public sealed class TriggerOptionsValidatorTests
     }
 
     private static string? Failure(SesameOptions options, string environment = "Production") =>
-        new TriggerOptionsValidator(new Environment(environment)).Validate(null, options).FailureMessage;
+        new TriggerOptionsValidator(new TestHostEnvironment(environment)).Validate(null, options).FailureMessage;
 
     [Fact]
     public void Validate_TestNumbersInProduction_Refused()
