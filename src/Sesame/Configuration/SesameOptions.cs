@@ -31,6 +31,9 @@ public sealed class SesameOptions
     /// <summary>The development outbox (<c>GET /dev/outbox</c>). On by default only in the Development environment.</summary>
     public DevOutboxOptions DevOutbox { get; set; } = new();
 
+    /// <summary>How optional passwords are hashed.</summary>
+    public PasswordOptions Passwords { get; set; } = new();
+
     /// <summary>Delivery providers, failover, retries (docs/delivery.md).</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sesame.Configuration;
 using Sesame.SignIn.OneTimeCode;
 using Sesame.SignIn.Passwords;
 using Sesame.Triggers;
@@ -15,6 +17,8 @@ internal static class SignInServices
         services.TryAddSingleton<SignInCompletion>();
         services.TryAddSingleton<CustomAuthFlow>();
         services.TryAddSingleton<UserAuthFlow>();
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, PasswordOptionsValidator>());
         services.TryAddSingleton<PasswordLockout>();
         services.TryAddSingleton<SrpChallenges>();
         services.TryAddSingleton<PasswordSignIn>();

@@ -27,6 +27,7 @@ internal sealed class SignUpFlow(
     MessageComposer messages,
     Pseudonyms pseudonyms,
     TriggerInvoker triggers,
+    PasswordHasher hasher,
     TimeProvider time)
 {
     private const string Purpose = "signup";
@@ -75,7 +76,7 @@ internal sealed class SignUpFlow(
                 "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
 
         var credentials = string.IsNullOrEmpty(password) ? ((string Hash, PasswordVerifier Verifier)?)null
-            : PasswordCredentials.Create(pool.Id, canonicalUsername, password);
+            : PasswordCredentials.Create(hasher, pool.Id, canonicalUsername, password);
 
         var preSignUp = new PreSignUpEvent
         {

@@ -11,7 +11,7 @@ namespace Sesame.Tokens;
 /// Each pool's two signing keys (ID and access tokens, as Cognito has), generated on first start, stored encrypted
 /// so every node shares them, and held in memory: no key is loaded in the request path once the server is up.
 /// </summary>
-internal sealed class SigningKeys(ISigningKeyStore store, ServerSecrets secrets, TimeProvider time)
+internal sealed class SigningKeys(ISigningKeyStore store, ISigningKeyGenerator generator, ServerSecrets secrets, TimeProvider time)
 {
     public const string IdPurpose = "id";
     public const string AccessPurpose = "access";
@@ -53,7 +53,7 @@ internal sealed class SigningKeys(ISigningKeyStore store, ServerSecrets secrets,
 
     private SigningKeyRecord Generate(string poolId, string purpose)
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = generator.NewKey();
         var kid = SigningKey.KidFor(rsa);
         var sealedKey = Seal(rsa.ExportPkcs8PrivateKey(), poolId, kid);
         return new SigningKeyRecord(poolId, kid, purpose, sealedKey, time.GetUtcNow());

@@ -6,6 +6,7 @@ internal static class TokenServices
 {
     public static IServiceCollection AddSesameTokens(this IServiceCollection services)
     {
+        services.TryAddSingleton<ISigningKeyGenerator, RsaSigningKeyGenerator>();
         services.TryAddSingleton<SigningKeys>();
         services.TryAddSingleton<TokenIssuer>();
         services.TryAddSingleton<AccessTokenValidator>();

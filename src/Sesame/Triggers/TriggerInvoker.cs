@@ -33,14 +33,16 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        // One timer, on the server's clock, armed before the trigger starts: it cancels an HTTP call, and WaitAsync stops
+        // waiting for a C# trigger that ignores its token.
+        using var timer = new CancellationTokenSource(Timeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             var running = hook is not null
                 ? http.InvokeAsync(triggerName, hook, triggerEvent, timeout.Token)
                 : trigger!.HandleAsync(triggerEvent, timeout.Token);
-            await running.AsTask().WaitAsync(Timeout, time, cancellationToken);
+            await running.AsTask().WaitAsync(timeout.Token);
         }
         catch (CognitoException)
         {

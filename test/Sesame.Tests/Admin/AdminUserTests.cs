@@ -219,6 +219,8 @@ public sealed class AdminUserTests : IDisposable
     {
         var phone = SesameApp.NewPhone();
         var sub = await _app.CreateConfirmedUserAsync(phone);
+        var createdAt = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        _app.Clock.Advance(TimeSpan.FromMinutes(5)); // the dates are the stored ones, not the time of the read
 
         var response = await _app.AdminCallAsync("AdminGetUser", new { UserPoolId = SesameApp.PoolId, Username = phone });
 
@@ -227,7 +229,8 @@ public sealed class AdminUserTests : IDisposable
         Assert.True(response.Json["Enabled"]!.GetValue<bool>());
         Assert.Equal(sub, Attribute(response.Json["UserAttributes"]!, "sub"));
         Assert.Equal("true", Attribute(response.Json["UserAttributes"]!, "phone_number_verified"));
-        Assert.IsType<double>(response.Json["UserLastModifiedDate"]!.GetValue<double>());
+        Assert.Equal(createdAt, response.Json["UserCreateDate"]!.GetValue<double>());
+        Assert.Equal(createdAt, response.Json["UserLastModifiedDate"]!.GetValue<double>());
 
         var byName = await _app.AdminCallAsync("AdminGetUser", new { UserPoolId = SesameApp.PoolId, Username = response.Json["Username"]!.GetValue<string>() });
         Assert.Equal(sub, Attribute(byName.Json["UserAttributes"]!, "sub"));

@@ -119,6 +119,8 @@ public sealed class ListUsersTests : IDisposable
     public async Task ListUsers_AttributesToGet_OnlyThoseAttributes()
     {
         var poolId = await PeopleAsync();
+        var createdAt = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
 
         var response = await _app.AdminCallAsync("ListUsers", new { UserPoolId = poolId, AttributesToGet = EmailOnly, Filter = "username = \"bob\"" });
 
@@ -127,7 +129,8 @@ public sealed class ListUsersTests : IDisposable
         Assert.Equal("bob@example.com", Assert.Single(user["Attributes"]!.AsArray())!["Value"]!.GetValue<string>());
         Assert.Equal("CONFIRMED", user["UserStatus"]!.GetValue<string>());
         Assert.True(user["Enabled"]!.GetValue<bool>());
-        Assert.NotNull(user["UserCreateDate"]!.AsValue());
+        Assert.Equal(createdAt, user["UserCreateDate"]!.GetValue<double>());
+        Assert.Equal(createdAt, user["UserLastModifiedDate"]!.GetValue<double>());
     }
 
     [Theory]

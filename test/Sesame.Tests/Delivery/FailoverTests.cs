@@ -65,6 +65,7 @@ public sealed partial class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Failover_PrimaryTimesOut_SecondaryDeliversTheSameCode()
     {
         _primary.Handler = async (c, _) => await Task.Delay(TimeSpan.FromSeconds(10), c.RequestAborted);

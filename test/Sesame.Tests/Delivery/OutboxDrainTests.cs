@@ -14,6 +14,7 @@ public sealed class DeliveryLoad;
 public sealed class OutboxDrainTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Outbox_TenThousandMessages_DrainWithNoneLostAndNoneDoubled()
     {
         const int Count = 10_000;

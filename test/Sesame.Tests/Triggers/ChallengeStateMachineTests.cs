@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Sesame.Tests.TestSupport;
+using Sesame.Triggers;
 using Sesame.Triggers.Http;
 
 namespace Sesame.Tests.Triggers;
@@ -280,19 +281,61 @@ public sealed class ChallengeStateMachineTests : IAsyncLifetime
     [Fact]
     public async Task Define_NoAnswerWithinFiveSeconds_UnexpectedLambda()
     {
-        _handler = async (_, e) =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(8));
-            return (200, e.ToJsonString());
-        };
         var (phone, _) = await UserAsync();
-        var started = DateTime.UtcNow;
+        var (reached, answer) = HoldDefineUntilAnswered();
 
-        var response = await StartAsync(phone);
+        try
+        {
+            var response = StartAsync(phone);
+            await reached.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(_app.Clock.PendingTimers > 0, "the trigger timeout is armed on the server's clock");
+            _app.Clock.Advance(TriggerInvoker.Timeout);
 
-        response.AssertError("UnexpectedLambdaException",
-            "DefineAuthChallenge invocation failed due to error Socket timeout while invoking Lambda function.");
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(7.5));
+            (await response).AssertError("UnexpectedLambdaException",
+                "DefineAuthChallenge invocation failed due to error Socket timeout while invoking Lambda function.");
+        }
+        finally
+        {
+            answer.TrySetResult(); // lets the hook's request end, so the hook server stops at once
+        }
+    }
+
+    [Fact]
+    public async Task Define_AnswerJustWithinFiveSeconds_Challenge()
+    {
+        var (phone, _) = await UserAsync();
+        var (reached, answer) = HoldDefineUntilAnswered();
+
+        var response = StartAsync(phone);
+        await reached.WaitAsync(TimeSpan.FromSeconds(10));
+        _app.Clock.Advance(TriggerInvoker.Timeout - TimeSpan.FromMilliseconds(1));
+        answer.SetResult();
+
+        var challenge = await response;
+        challenge.AssertOk();
+        Assert.Equal("CUSTOM_CHALLENGE", challenge.Json["ChallengeName"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// DefineAuthChallenge answers (as <see cref="OneChallenge"/>) only once the test says so, on a clock whose timers the
+    /// test moves: <c>reached</c> completes when the request is at the hook, so the invoker's timeout is armed.
+    /// </summary>
+    private (Task Reached, TaskCompletionSource Answer) HoldDefineUntilAnswered()
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Clock.TimersFollowClock = true;
+        _handler = async (trigger, e) =>
+        {
+            if (trigger == "DefineAuthChallenge")
+            {
+                reached.TrySetResult();
+                await answer.Task;
+            }
+
+            return await OneChallenge(trigger, e);
+        };
+        return (reached.Task, answer);
     }
 
     [Fact]

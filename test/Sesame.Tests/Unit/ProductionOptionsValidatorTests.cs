@@ -6,7 +6,7 @@ namespace Sesame.Tests.Unit;
 public sealed class ProductionOptionsValidatorTests
 {
     private static string? Failure(string environment, string? publicOrigin) =>
-        new ProductionOptionsValidator(new TestEnvironment(environment)).Validate(null, new SesameOptions { PublicOrigin = publicOrigin }).FailureMessage;
+        new ProductionOptionsValidator(new TestHostEnvironment(environment)).Validate(null, new SesameOptions { PublicOrigin = publicOrigin }).FailureMessage;
 
     [Theory]
     [InlineData("Production")]

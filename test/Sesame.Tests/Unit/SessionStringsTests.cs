@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Sesame.SignIn;
 
 namespace Sesame.Tests.Unit;
@@ -53,8 +54,11 @@ public sealed class SessionStringsTests : IDisposable
 
         Assert.InRange(session.Length, 20, 2048);
         Assert.Matches("^[A-Za-z0-9_.-]+$", session);
-        // Not the id hash the server stores: a leaked table row is not a usable session.
-        Assert.DoesNotContain(Convert.ToBase64String(_sessions.Open(session, ClientId)!), session, StringComparison.Ordinal);
+        // Not the id hash the server stores, in any encoding it could be carried in: a leaked table row is not a usable
+        // session. (Standard Base64 of 32 bytes ends in '=', which a session never holds: it is checked without padding.)
+        var idHash = _sessions.Open(session, ClientId)!;
+        Assert.All(new[] { Base64Url.EncodeToString(idHash), Convert.ToBase64String(idHash).TrimEnd('='), Convert.ToHexString(idHash), Convert.ToHexStringLower(idHash) },
+            encoded => Assert.DoesNotContain(encoded, session, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class TriggerOptionsValidatorTests
     }
 
     private static string? Failure(SesameOptions options, string environment = "Production") =>
-        new TriggerOptionsValidator(new TestEnvironment(environment)).Validate(null, options).FailureMessage;
+        new TriggerOptionsValidator(new TestHostEnvironment(environment)).Validate(null, options).FailureMessage;
 
     [Fact]
     public void Validate_TestNumbersInProduction_Refused()

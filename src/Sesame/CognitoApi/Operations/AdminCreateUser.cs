@@ -23,7 +23,7 @@ internal sealed record AdminCreateUserResponse(UserType User);
 /// as in Cognito. The admin may set <c>email_verified</c> / <c>phone_number_verified</c>.
 /// </summary>
 internal sealed class AdminCreateUser(
-    UserPools pools, IUserStore users, IUserAdminStore adminStore, Outbox outbox, TriggerInvoker triggers, TimeProvider time)
+    UserPools pools, IUserStore users, IUserAdminStore adminStore, Outbox outbox, TriggerInvoker triggers, PasswordHasher hasher, TimeProvider time)
     : CognitoOperation<AdminCreateUserRequest, AdminCreateUserResponse>(AdminJsonContext.Wire.AdminCreateUserRequest, AdminJsonContext.Wire.AdminCreateUserResponse)
 {
     public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
@@ -99,7 +99,7 @@ internal sealed class AdminCreateUser(
             Sub = Guid.NewGuid().ToString(),
             Status = password is null ? UserStatus.Confirmed : ForceChangePassword,
             Attributes = attributes,
-            PasswordHash = password is null ? null : PasswordHasher.Hash(password),
+            PasswordHash = password is null ? null : hasher.Hash(password),
             CreatedAt = now,
             ModifiedAt = now,
         };

@@ -11,12 +11,12 @@ namespace Sesame.SignIn.Passwords;
 internal static class PasswordCredentials
 {
     /// <param name="userIdForSrp">The canonical username, which Cognito sends as <c>USER_ID_FOR_SRP</c>.</param>
-    public static (string Hash, PasswordVerifier Verifier) Create(string poolId, string userIdForSrp, string password)
+    public static (string Hash, PasswordVerifier Verifier) Create(PasswordHasher hasher, string poolId, string userIdForSrp, string password)
     {
         // 128 bits, as Cognito's SALT values; read as an unsigned integer, which is what the clients do with the hex.
         var salt = new BigInteger(RandomNumberGenerator.GetBytes(16), isUnsigned: true, isBigEndian: true);
         var verifier = Srp.Verifier(Srp.PoolName(poolId), userIdForSrp, password, salt);
-        return (PasswordHasher.Hash(password),
+        return (hasher.Hash(password),
             new PasswordVerifier(salt.ToByteArray(isUnsigned: true, isBigEndian: true), verifier.ToByteArray(isUnsigned: true, isBigEndian: true)));
     }
 }

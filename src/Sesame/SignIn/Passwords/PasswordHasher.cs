@@ -1,26 +1,41 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
+using Sesame.Configuration;
 
 namespace Sesame.SignIn.Passwords;
 
 /// <summary>
-/// Optional passwords, stored as PBKDF2-HMAC-SHA256 with a 128-bit salt and 600,000 iterations (OWASP Password
-/// Storage Cheat Sheet, 2023), in a self-describing format so the cost can rise later.
+/// Optional passwords, stored as PBKDF2-HMAC-SHA256 with a 128-bit salt and <see cref="PasswordOptions.Pbkdf2Iterations"/>
+/// iterations (600,000 by default, OWASP Password Storage Cheat Sheet), in a self-describing format
+/// (<c>pbkdf2-sha256$iterations$salt$hash</c>): each hash is verified with the count it records, so the setting can
+/// change without breaking a password set before.
 /// </summary>
-internal static class PasswordHasher
+internal sealed class PasswordHasher
 {
-    private const int Iterations = 600_000;
+    private readonly int _iterations;
+    private readonly Lazy<string> _standIn;
 
-    public static string Hash(string password)
+    public PasswordHasher(IOptions<SesameOptions> options)
     {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, 32);
-        return $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        _iterations = options.Value.Passwords.Pbkdf2Iterations;
+        _standIn = new(() => Hash(Guid.NewGuid().ToString()));
     }
 
-    public static bool Verify(string password, string stored)
+    public string Hash(string password)
     {
-        var parts = stored.Split('$');
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, _iterations, HashAlgorithmName.SHA256, 32);
+        return $"pbkdf2-sha256${_iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    /// <summary>
+    /// Whether <paramref name="password"/> is the one <paramref name="stored"/> was made from. No stored hash (an unknown
+    /// user, a user without a password) is false after one PBKDF2 run all the same, so timing does not tell them apart.
+    /// </summary>
+    public bool Verify(string password, string? stored)
+    {
+        var parts = (stored ?? _standIn.Value).Split('$');
         if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var iterations))
         {
             return false;
@@ -37,14 +52,15 @@ internal static class PasswordHasher
             return false;
         }
 
-        // Fail closed on a damaged record: an empty digest would otherwise "match" every password.
-        if (expected.Length != 32 || salt.Length < 16 || iterations < 100_000)
+        // Fail closed on a damaged record: an empty digest would otherwise "match" every password, and a count no
+        // setting allows would spend minutes of CPU. Any count the setting allowed verifies, whatever it is set to now.
+        if (expected.Length != 32 || salt.Length < 16 || iterations is < 1 or > PasswordOptionsValidator.MaximumIterations)
         {
             return false;
         }
 
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations,
             HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(expected, actual);
+        return CryptographicOperations.FixedTimeEquals(expected, actual) && stored is not null;
     }
 }

@@ -19,14 +19,12 @@ internal sealed class PasswordSignIn(
     PasswordLockout lockout,
     SignInCompletion completion,
     Pseudonyms pseudonyms,
-    CustomAuthFlow customAuth)
+    CustomAuthFlow customAuth,
+    PasswordHasher hasher)
 {
     public const string UserSrpAuthKind = "USER_SRP_AUTH";
 
     private const string CustomAuthKind = "CUSTOM_AUTH";
-
-    // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
-    private static readonly Lazy<string> StandInHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
 
     /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the PBKDF2 hash.</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
@@ -37,7 +35,8 @@ internal sealed class PasswordSignIn(
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
         await lockout.CountAsync(pool.Id, name, cancellationToken);
-        var matches = PasswordHasher.Verify(password, user?.PasswordHash ?? StandInHash.Value) && user?.PasswordHash is not null;
+        // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
+        var matches = hasher.Verify(password, user?.PasswordHash);
         if (!matches || user is null)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace Sesame.Tests.TestSupport;
 
-/// <summary>A hosting environment by name, for validators that judge settings by environment.</summary>
-internal sealed class TestEnvironment(string name) : IHostEnvironment
+/// <summary>A host environment by name, for validators that treat Development differently.</summary>
+internal sealed class TestHostEnvironment(string name) : IHostEnvironment
 {
     public string EnvironmentName { get; set; } = name;
 
