@@ -10,6 +10,7 @@ internal static class StorageServices
     {
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<IUserStore, SqliteUserStore>();
+        services.TryAddSingleton<IOneTimeCodeStore, SqliteOneTimeCodeStore>();
         services.TryAddSingleton<ISignInSessionStore, SqliteSignInSessionStore>();
         services.TryAddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();

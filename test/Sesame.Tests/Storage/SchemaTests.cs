@@ -23,7 +23,6 @@ public sealed class SchemaTests
                 connection.Open();
                 using var command = connection.CreateCommand();
                 command.CommandText = """
-                    DROP TABLE attribute_codes;
                     ALTER TABLE refresh_tokens DROP COLUMN rotated_at;
                     ALTER TABLE refresh_tokens DROP COLUMN replaced_by;
                     DELETE FROM schema_version WHERE version = 3;

@@ -7,7 +7,7 @@ namespace Sesame.Storage.Sqlite;
 internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAccountStore
 {
     public async ValueTask<AttributeWriteOutcome> WriteAttributesAsync(
-        User user, IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
+        User user, IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneNumber;
@@ -24,109 +24,43 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         }
     }
 
-    public async ValueTask SaveAttributeCodeAsync(AttributeCode code, OutboxMessage message, CancellationToken cancellationToken) =>
+    public async ValueTask<AttributeWriteOutcome> VerifyAttributeAsync(
+        string poolId, string usernameKey, string sub, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
-            UpsertCode(connection, transaction, code);
-            SqliteOutboxStore.Enqueue(connection, transaction, message);
-            return true;
-        }, cancellationToken);
-
-    public async ValueTask<string?> PendingValueAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken) =>
-        await database.ReadAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT pending_value FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute";
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$user", usernameKey);
-            command.Parameters.AddWithValue("$attribute", attribute);
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
-
-    public async ValueTask<AttributeCode?> CountAttributeAttemptAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE attribute_codes SET attempts = attempts + 1
-                WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute
-                RETURNING mac, expires_at, attempts, max_attempts, pending_value
-                """;
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$user", usernameKey);
-            command.Parameters.AddWithValue("$attribute", attribute);
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new AttributeCode(poolId, usernameKey, attribute, (byte[])reader[0], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4))
-                : null;
-        }, cancellationToken);
-
-    public async ValueTask<AttributeWriteOutcome?> VerifyAttributeAsync(
-        string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync<AttributeWriteOutcome?>((connection, transaction) =>
-        {
-            string? pending;
-            using (var find = connection.CreateCommand())
-            {
-                find.Transaction = transaction;
-                find.CommandText = "SELECT pending_value FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute AND mac = $mac";
-                find.Parameters.AddWithValue("$pool", poolId);
-                find.Parameters.AddWithValue("$user", usernameKey);
-                find.Parameters.AddWithValue("$attribute", attribute);
-                find.Parameters.AddWithValue("$mac", mac);
-                using var reader = find.ExecuteReader();
-                if (!reader.Read())
-                {
-                    return null;
-                }
-
-                pending = reader.IsDBNull(0) ? null : reader.GetString(0);
-            }
-
-            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it, and the code stays.
-            if (pending is not null)
+            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it.
+            if (pendingValue is not null)
             {
                 var clash = attribute == UserAttributes.PhoneNumber
-                    ? ClearAliases(connection, transaction, poolId, usernameKey, pending, null, now)
-                    : ClearAliases(connection, transaction, poolId, usernameKey, null, Logins.EmailKey(pending), now);
+                    ? ClearAliases(connection, transaction, poolId, usernameKey, pendingValue, null, now)
+                    : ClearAliases(connection, transaction, poolId, usernameKey, null, Logins.EmailKey(pendingValue), now);
                 if (clash is not AttributeWriteOutcome.Written)
                 {
                     return clash;
                 }
             }
 
-            using (var delete = connection.CreateCommand())
-            {
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM attribute_codes WHERE pool_id = $pool AND username_key = $user AND attribute = $attribute";
-                delete.Parameters.AddWithValue("$pool", poolId);
-                delete.Parameters.AddWithValue("$user", usernameKey);
-                delete.Parameters.AddWithValue("$attribute", attribute);
-                delete.ExecuteNonQuery();
-            }
-
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
             var key = attribute == UserAttributes.PhoneNumber ? "phone_key" : "email_key";
-            update.CommandText = pending is null
+            update.CommandText = pendingValue is null
                 ? """
                   UPDATE users SET attributes = json_set(attributes, $verifiedPath, 'true'), modified_at = $now, version = version + 1
-                  WHERE pool_id = $pool AND username_key = $user
+                  WHERE pool_id = $pool AND username_key = $user AND sub = $sub
                   """
                 : $"""
                   UPDATE users SET attributes = json_set(attributes, $valuePath, $value, $verifiedPath, 'true'), {key} = $key,
                       modified_at = $now, version = version + 1
-                  WHERE pool_id = $pool AND username_key = $user
+                  WHERE pool_id = $pool AND username_key = $user AND sub = $sub
                   """;
             update.Parameters.AddWithValue("$verifiedPath", $"$.{attribute}_verified");
             update.Parameters.AddWithValue("$valuePath", $"$.{attribute}");
-            update.Parameters.AddWithValue("$value", (object?)pending ?? DBNull.Value);
-            update.Parameters.AddWithValue("$key", pending is null ? DBNull.Value : attribute == UserAttributes.PhoneNumber ? pending : Logins.EmailKey(pending));
+            update.Parameters.AddWithValue("$value", (object?)pendingValue ?? DBNull.Value);
+            update.Parameters.AddWithValue("$key", pendingValue is null ? DBNull.Value : attribute == UserAttributes.PhoneNumber ? pendingValue : Logins.EmailKey(pendingValue));
             update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("$pool", poolId);
             update.Parameters.AddWithValue("$user", usernameKey);
+            update.Parameters.AddWithValue("$sub", sub);
             return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
         }, cancellationToken);
 
@@ -173,7 +107,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
 
     private static AttributeWriteOutcome WriteAttributes(
         SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
-        IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
+        IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
     {
             var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, now);
             if (clash is not AttributeWriteOutcome.Written)
@@ -204,7 +138,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
 
             foreach (var code in codes)
             {
-                UpsertCode(connection, transaction, code);
+                SqliteOneTimeCodes.Save(connection, transaction, code);
             }
 
             foreach (var message in messages)
@@ -268,28 +202,6 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$pool", poolId);
         command.Parameters.AddWithValue("$sub", sub);
-        command.ExecuteNonQuery();
-    }
-
-    private static void UpsertCode(SqliteConnection connection, SqliteTransaction transaction, AttributeCode code)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO attribute_codes (pool_id, username_key, attribute, mac, expires_at, attempts, max_attempts, pending_value)
-            VALUES ($pool, $user, $attribute, $mac, $expires, $attempts, $max, $pending)
-            ON CONFLICT (pool_id, username_key, attribute) DO UPDATE SET
-                mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-                max_attempts = excluded.max_attempts, pending_value = excluded.pending_value
-            """;
-        command.Parameters.AddWithValue("$pool", code.PoolId);
-        command.Parameters.AddWithValue("$user", code.UsernameKey);
-        command.Parameters.AddWithValue("$attribute", code.Attribute);
-        command.Parameters.AddWithValue("$mac", code.Mac);
-        command.Parameters.AddWithValue("$expires", code.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$attempts", code.Attempts);
-        command.Parameters.AddWithValue("$max", code.MaxAttempts);
-        command.Parameters.AddWithValue("$pending", (object?)code.PendingValue ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Sesame.Users;
 
 namespace Sesame.Storage.Sqlite;
@@ -26,7 +25,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         }, cancellationToken);
     }
 
-    public async ValueTask<CreateUserOutcome> CreateAsync(User user, VerificationCode? code, OutboxMessage? message, CancellationToken cancellationToken)
+    public async ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneNumber;
@@ -99,7 +98,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
             if (code is not null)
             {
-                SqliteCodes.Upsert(connection, transaction, code);
+                SqliteOneTimeCodes.Save(connection, transaction, code);
             }
 
             if (message is not null)
@@ -112,95 +111,21 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         }, cancellationToken);
     }
 
-    public async ValueTask SaveCodeAsync(VerificationCode code, OutboxMessage message, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
-            SqliteCodes.Upsert(connection, transaction, code);
-            SqliteOutboxStore.Enqueue(connection, transaction, message);
-            return true;
-        }, cancellationToken);
-
-    public async ValueTask<VerificationCode?> CountAttemptAsync(string poolId, string usernameKey, string purpose, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE verification_codes SET attempts = attempts + 1
-                WHERE pool_id = $pool AND username_key = $user AND purpose = $purpose
-                RETURNING pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute
-                """;
-            command.Parameters.AddWithValue("$pool", poolId);
-            command.Parameters.AddWithValue("$user", usernameKey);
-            command.Parameters.AddWithValue("$purpose", purpose);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            return new VerificationCode(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3],
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt32(5), reader.GetInt32(6), reader.GetString(7));
-        }, cancellationToken);
-
-    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string purpose, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            string attribute;
-            using (var take = connection.CreateCommand())
-            {
-                take.Transaction = transaction;
-                take.CommandText = """
-                    DELETE FROM verification_codes WHERE pool_id = $pool AND username_key = $user AND purpose = $purpose
-                    RETURNING attribute
-                    """;
-                take.Parameters.AddWithValue("$pool", poolId);
-                take.Parameters.AddWithValue("$user", usernameKey);
-                take.Parameters.AddWithValue("$purpose", purpose);
-                if (take.ExecuteScalar() is not string taken)
-                {
-                    return false;
-                }
-
-                attribute = taken;
-            }
-
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
             update.CommandText = """
-                UPDATE users SET status = 'CONFIRMED', modified_at = $now, version = version + 1,
-                    attributes = json_set(attributes, $path, 'true')
-                WHERE pool_id = $pool AND username_key = $user
+                UPDATE users SET status = 'CONFIRMED', modified_at = @now, version = version + 1,
+                    attributes = json_set(attributes, @path, 'true')
+                WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
                 """;
-            update.Parameters.AddWithValue("$pool", poolId);
-            update.Parameters.AddWithValue("$user", usernameKey);
-            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            update.Parameters.AddWithValue("$path", $"$.{attribute}_verified");
+            update.Parameters.AddWithValue("@pool", poolId);
+            update.Parameters.AddWithValue("@user", usernameKey);
+            update.Parameters.AddWithValue("@sub", sub);
+            update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("@path", $"$.{attribute}_verified");
             return update.ExecuteNonQuery() == 1;
         }, cancellationToken);
-}
-
-internal static class SqliteCodes
-{
-    public static void Upsert(SqliteConnection connection, SqliteTransaction transaction, VerificationCode code)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO verification_codes (pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute)
-            VALUES ($pool, $user, $purpose, $mac, $expires, $attempts, $max, $attribute)
-            ON CONFLICT (pool_id, username_key, purpose) DO UPDATE SET
-                mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-                max_attempts = excluded.max_attempts, attribute = excluded.attribute
-            """;
-        command.Parameters.AddWithValue("$pool", code.PoolId);
-        command.Parameters.AddWithValue("$user", code.UsernameKey);
-        command.Parameters.AddWithValue("$purpose", code.Purpose);
-        command.Parameters.AddWithValue("$mac", code.Mac);
-        command.Parameters.AddWithValue("$expires", code.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$attempts", code.Attempts);
-        command.Parameters.AddWithValue("$max", code.MaxAttempts);
-        command.Parameters.AddWithValue("$attribute", code.Attribute);
-        command.ExecuteNonQuery();
-    }
 }
