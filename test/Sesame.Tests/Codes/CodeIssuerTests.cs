@@ -1,0 +1,108 @@
+using Sesame.Codes;
+using Sesame.Tests.TestSupport;
+using Sesame.Users;
+
+namespace Sesame.Tests.Codes;
+
+public sealed class CodeIssuerTests : CodeTests
+{
+    [Fact]
+    public async Task Issue_SignUpCode_ConfirmationSettings_MacNotCode_MessageCarriesIt()
+    {
+        var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignUp));
+
+        var settings = Pool.Options.ConfirmationCode;
+        Assert.Matches($"^[0-9]{{{settings.Length}}}$", code);
+        Assert.Equal(App.Clock.GetUtcNow() + settings.Lifetime, issued.Code.ExpiresAt);
+        Assert.Equal(settings.MaxAttempts, issued.Code.MaxAttempts);
+        Assert.Equal(0, issued.Code.Attempts);
+        Assert.Equal(32, issued.Code.Mac.Length);
+        Assert.Equal(new(SesameApp.PoolId, CodePurposes.SignUp, "ada"), issued.Stored.Key);
+        Assert.Equal(UserAttributes.PhoneNumber, issued.Stored.Attribute);
+        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignUp, code), issued.Code));
+    }
+
+    [Fact]
+    public async Task Issue_SignInCode_OneTimeCodeSettings()
+    {
+        var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignIn));
+
+        var settings = Pool.Options.OneTimeCode;
+        Assert.Matches($"^[0-9]{{{settings.Length}}}$", code);
+        Assert.Equal(App.Clock.GetUtcNow() + settings.Lifetime, issued.Code.ExpiresAt);
+        Assert.Equal(settings.MaxAttempts, issued.Code.MaxAttempts);
+    }
+
+    [Fact]
+    public async Task Issue_TwoCodes_DifferentNoncesAndMacs()
+    {
+        var (first, _) = await IssueAsync(Request(Pool, CodePurposes.SignUp));
+        var (second, _) = await IssueAsync(Request(Pool, CodePurposes.SignUp));
+
+        Assert.NotEqual(first.Code.Nonce, second.Code.Nonce);
+        Assert.NotEqual(first.Code.Mac, second.Code.Mac);
+    }
+
+    [Fact]
+    public async Task Issue_Sms_DeliveryMaskedPhone()
+    {
+        var issued = await Issuer.IssueAsync(Request(Pool, CodePurposes.SignUp, destination: "+15551234567"), None);
+
+        Assert.Equal(new("+*******4567", "SMS", UserAttributes.PhoneNumber), issued.Delivery);
+        Assert.Equal(Sesame.Storage.MessageChannel.Sms, issued.Message!.Channel);
+    }
+
+    [Fact]
+    public async Task Issue_Email_DeliveryMaskedEmail()
+    {
+        var issued = await Issuer.IssueAsync(
+            Request(Pool, CodePurposes.VerifyAttribute(UserAttributes.Email), attribute: UserAttributes.Email, destination: "ada@example.com"), None);
+
+        Assert.Equal(new("a***@e***", "EMAIL", UserAttributes.Email), issued.Delivery);
+        Assert.Equal(Sesame.Storage.MessageChannel.Email, issued.Message!.Channel);
+    }
+
+    [Fact]
+    public async Task Issue_UnknownUser_NoMessage_StandInDestinationAsGiven()
+    {
+        var issued = await Issuer.IssueAsync(Request(Pool, CodePurposes.SignIn, destination: "+*******0042") with { UserExists = false }, None);
+
+        Assert.Null(issued.Message);
+        Assert.Equal("+*******0042", issued.Delivery.Destination);
+        Assert.Equal("SMS", issued.Delivery.DeliveryMedium);
+    }
+
+    [Fact]
+    public async Task Issue_SignInToDeclaredTestNumber_FixedCodeNothingSent()
+    {
+        var issued = await Issuer.IssueAsync(Request(Pool, CodePurposes.SignIn, destination: TestNumber), None);
+
+        Assert.Null(issued.Message);
+        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, "111111"), issued.Code));
+    }
+
+    [Fact]
+    public async Task Issue_SignUpOfDeclaredTestNumber_RealCodeSent()
+    {
+        // Test numbers are a sign-in setting (OneTimeCode:TestNumbers); confirmation codes to them are drawn and sent.
+        var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignUp, destination: TestNumber));
+
+        Assert.NotNull(issued.Message);
+        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignUp, code), issued.Code));
+    }
+
+    [Fact]
+    public async Task Send_StoresCodeAndQueuesMessage_ReplacingTheEarlierCode()
+    {
+        var request = Request(Pool, CodePurposes.SignUp);
+        var first = await Issuer.SendAsync(request, None);
+        var before = await Store.FindAsync(new(Pool.Id, CodePurposes.SignUp, "ada"), None);
+        await Issuer.SendAsync(request, None);
+        var after = await Store.FindAsync(new(Pool.Id, CodePurposes.SignUp, "ada"), None);
+
+        Assert.Equal("+*******4567", first.Destination);
+        Assert.NotNull(before);
+        Assert.NotEqual(before.Code.Nonce, after!.Code.Nonce);
+        Assert.NotNull(await App.MessageAsync("+15551234567", 2));
+    }
+}
