@@ -6,31 +6,25 @@ namespace Sesame.Tests.Codes;
 
 public sealed class CodeIssuerTests : CodeTests
 {
-    [Fact]
-    public async Task Issue_SignUpCode_ConfirmationSettings_MacNotCode_MessageCarriesIt()
+    [Theory]
+    [InlineData(CodePurposes.SignUp)]
+    [InlineData(CodePurposes.SignIn)]
+    public async Task Issue_Purpose_ItsSettings_MacNotCode_MessageCarriesIt(string purpose)
     {
-        var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignUp));
+        var (issued, code) = await IssueAsync(Request(Pool, purpose));
 
-        var settings = Pool.Options.ConfirmationCode;
-        Assert.Matches($"^[0-9]{{{settings.Length}}}$", code);
-        Assert.Equal(App.Clock.GetUtcNow() + settings.Lifetime, issued.Code.ExpiresAt);
-        Assert.Equal(settings.MaxAttempts, issued.Code.MaxAttempts);
+        // Sign-in codes follow OneTimeCode, every other code ConfirmationCode.
+        var (length, lifetime, cap) = purpose == CodePurposes.SignIn
+            ? (Pool.Options.OneTimeCode.Length, Pool.Options.OneTimeCode.Lifetime, Pool.Options.OneTimeCode.MaxAttempts)
+            : (Pool.Options.ConfirmationCode.Length, Pool.Options.ConfirmationCode.Lifetime, Pool.Options.ConfirmationCode.MaxAttempts);
+        Assert.Matches($"^[0-9]{{{length}}}$", code);
+        Assert.Equal(App.Clock.GetUtcNow() + lifetime, issued.Code.ExpiresAt);
+        Assert.Equal(cap, issued.Code.MaxAttempts);
         Assert.Equal(0, issued.Code.Attempts);
         Assert.Equal(32, issued.Code.Mac.Length);
-        Assert.Equal(new(SesameApp.PoolId, CodePurposes.SignUp, "ada"), issued.Stored.Key);
+        Assert.Equal(new(SesameApp.PoolId, purpose, "ada"), issued.Stored.Key);
         Assert.Equal(UserAttributes.PhoneNumber, issued.Stored.Attribute);
-        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignUp, code), issued.Code));
-    }
-
-    [Fact]
-    public async Task Issue_SignInCode_OneTimeCodeSettings()
-    {
-        var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignIn));
-
-        var settings = Pool.Options.OneTimeCode;
-        Assert.Matches($"^[0-9]{{{settings.Length}}}$", code);
-        Assert.Equal(App.Clock.GetUtcNow() + settings.Lifetime, issued.Code.ExpiresAt);
-        Assert.Equal(settings.MaxAttempts, issued.Code.MaxAttempts);
+        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, purpose, code), issued.Code));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Sesame.Codes;
 using Sesame.Pools;
 using Sesame.Storage;
+using Sesame.Tests.TestSupport;
 using Sesame.Users;
 
 namespace Sesame.Tests.Codes;
@@ -142,7 +143,7 @@ public sealed class CodeVerifierTests : CodeTests
     {
         var code = await StoredCodeAsync(Request(Pool, CodePurposes.SignUp));
 
-        var checks = await ConcurrentlyAsync(32, () => Verifier.VerifyAsync(Answer(Pool, CodePurposes.SignUp, code), None));
+        var checks = await Concurrently.RunAsync(32, () => Verifier.VerifyAsync(Answer(Pool, CodePurposes.SignUp, code), None));
 
         Assert.Equal(1, checks.Count(c => c.Check == CodeCheck.Match));
         // The others were counted against the code, so past the cap they are refused as such; none matched.
@@ -155,7 +156,7 @@ public sealed class CodeVerifierTests : CodeTests
         var code = await StoredCodeAsync(Request(Pool, CodePurposes.SignUp));
         var cap = Pool.Options.ConfirmationCode.MaxAttempts;
 
-        var checks = await ConcurrentlyAsync(32, () => Verifier.VerifyAsync(Answer(Pool, CodePurposes.SignUp, Wrong(code)), None));
+        var checks = await Concurrently.RunAsync(32, () => Verifier.VerifyAsync(Answer(Pool, CodePurposes.SignUp, Wrong(code)), None));
 
         Assert.Equal(cap, checks.Count(c => c.Check == CodeCheck.Mismatch));
         Assert.Equal(32 - cap, checks.Count(c => c.Check == CodeCheck.TooManyAttempts));
@@ -181,17 +182,5 @@ public sealed class CodeVerifierTests : CodeTests
         App.Clock.Advance(Pool.Options.OneTimeCode.Lifetime);
 
         Assert.Equal(CodeCheck.Expired, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code), issued.Code));
-    }
-
-    private static async Task<T[]> ConcurrentlyAsync<T>(int callers, Func<ValueTask<T>> call)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
-        {
-            await start.Task;
-            return await call();
-        })).ToArray();
-        start.SetResult();
-        return await Task.WhenAll(tasks);
     }
 }

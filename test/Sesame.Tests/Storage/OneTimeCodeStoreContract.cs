@@ -143,7 +143,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         var code = Code("ada", "signup");
         await Stores.Codes.SaveAsync(code, null, None);
 
-        var counted = await ConcurrentlyAsync(() => Stores.Codes.CountAttemptAsync(code.Key, None));
+        var counted = await Concurrently.RunAsync(Answers, () => Stores.Codes.CountAttemptAsync(code.Key, None));
 
         // No count is lost or shared: a cap of n lets exactly n answers be compared, however many arrive at once.
         Assert.Equal(Enumerable.Range(1, Answers), counted.Select(c => c!.Code.Attempts).Order());
@@ -176,7 +176,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         var code = Code("ada", "signup");
         await Stores.Codes.SaveAsync(code, null, None);
 
-        var consumed = await ConcurrentlyAsync(() => Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
+        var consumed = await Concurrently.RunAsync(Answers, () => Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
 
         Assert.Single(consumed, c => c is not null);
     }
@@ -260,18 +260,5 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Equal(expected.Code.MaxAttempts, actual.Code.MaxAttempts);
         Assert.Equal(expected.Attribute, actual.Attribute);
         Assert.Equal(expected.PendingValue, actual.PendingValue);
-    }
-
-    /// <summary>Runs the call <see cref="Answers"/> times at once (released together), so an engine that lets writers interleave shows it.</summary>
-    private static async Task<T[]> ConcurrentlyAsync<T>(Func<ValueTask<T>> call)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, Answers).Select(_ => Task.Run(async () =>
-        {
-            await start.Task;
-            return await call();
-        })).ToArray();
-        start.SetResult();
-        return await Task.WhenAll(tasks);
     }
 }
