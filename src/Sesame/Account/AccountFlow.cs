@@ -25,9 +25,9 @@ internal sealed class AccountFlow(
     IUserAccountStore accounts,
     AccessTokenValidator validator,
     UserPools pools,
-    OneTimeCodes codes,
+    CodeIssuer codes,
+    CodeVerifier verifier,
     Outbox outbox,
-    MessageComposer composer,
     TimeProvider time)
 {
     private const int MaxWriteAttempts = 5;
@@ -58,7 +58,7 @@ internal sealed class AccountFlow(
         {
             var pool = Pool(user);
             var now = time.GetUtcNow();
-            var pending = new List<AttributeCode>();
+            var pending = new List<StoredCode>();
             var messages = new List<OutboxMessage>();
             var details = new List<CodeDeliveryDetails>();
             foreach (var (name, value) in changes)
@@ -71,13 +71,12 @@ internal sealed class AccountFlow(
                     }
 
                     await EnsureAliasFreeAsync(user, name, value, cancellationToken);
-                    var (code, message) = await NewCodeAsync(
-                        new CodeMessageRequest(pool, MessagePurpose.UpdateUserAttribute, Medium(name), value, string.Empty, TimeSpan.Zero, user.Username,
-                            User.EventAttributes(user), clientId, clientMetadata),
-                        user, name, pendingValue: value, now, cancellationToken);
-                    pending.Add(code);
-                    messages.Add(message);
-                    details.Add(Details(name, value));
+                    var issued = await codes.IssueAsync(
+                        CodeFor(pool, MessagePurpose.UpdateUserAttribute, user, name, value, clientId, clientMetadata) with { PendingValue = value },
+                        cancellationToken);
+                    pending.Add(issued.Stored);
+                    messages.AddRange(issued.Message is { } message ? [message] : []);
+                    details.Add(issued.Delivery);
                 }
                 else if (value.Length == 0)
                 {
@@ -115,7 +114,7 @@ internal sealed class AccountFlow(
         {
             var pool = Pool(user);
             var now = time.GetUtcNow();
-            var pending = new List<AttributeCode>();
+            var pending = new List<StoredCode>();
             var messages = new List<OutboxMessage>();
             foreach (var (name, value) in changes)
             {
@@ -143,12 +142,10 @@ internal sealed class AccountFlow(
                     user.Attributes[verifiedFlag] = "false";
                     if (changes.GetValueOrDefault(verifiedFlag) != "true")
                     {
-                        var (code, message) = await NewCodeAsync(
-                            new CodeMessageRequest(pool, MessagePurpose.UpdateUserAttribute, Medium(name), value, string.Empty, TimeSpan.Zero, user.Username,
-                                User.EventAttributes(user), AdminClientId, clientMetadata),
-                            user, name, pendingValue: null, now, cancellationToken);
-                        pending.Add(code);
-                        messages.Add(message);
+                        var issued = await codes.IssueAsync(
+                            CodeFor(pool, MessagePurpose.UpdateUserAttribute, user, name, value, AdminClientId, clientMetadata), cancellationToken);
+                        pending.Add(issued.Stored);
+                        messages.AddRange(issued.Message is { } message ? [message] : []);
                     }
 
                     continue;
@@ -185,45 +182,32 @@ internal sealed class AccountFlow(
         User user, string attribute, string clientId, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = Pool(user);
-        var pendingValue = await accounts.PendingValueAsync(pool.Id, Logins.UsernameKey(user.Username), attribute, cancellationToken);
+        var pendingValue = (await codes.PendingAsync(pool, CodePurposes.VerifyAttribute(attribute), user.Username, cancellationToken))?.PendingValue;
         var destination = pendingValue ?? user.Attributes.GetValueOrDefault(attribute)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The user has no {attribute} to send a code to.");
-        var (code, message) = await NewCodeAsync(
-            new CodeMessageRequest(pool, MessagePurpose.VerifyUserAttribute, Medium(attribute), destination, string.Empty, TimeSpan.Zero, user.Username,
-                User.EventAttributes(user), clientId, clientMetadata),
-            user, attribute, pendingValue, time.GetUtcNow(), cancellationToken);
-        await accounts.SaveAttributeCodeAsync(code, message, cancellationToken);
-        outbox.Notify();
-        return Details(attribute, destination);
+        return await codes.SendAsync(
+            CodeFor(pool, MessagePurpose.VerifyUserAttribute, user, attribute, destination, clientId, clientMetadata) with { PendingValue = pendingValue },
+            cancellationToken);
     }
 
     /// <summary>VerifyUserAttribute: the code is counted before it is compared, and consumed once.</summary>
     public async ValueTask VerifyAsync(User user, string attribute, string answer, CancellationToken cancellationToken)
     {
         var pool = Pool(user);
-        var key = Logins.UsernameKey(user.Username);
-        var code = await accounts.CountAttributeAttemptAsync(pool.Id, key, attribute, cancellationToken)
-            ?? throw CognitoErrors.ExpiredSignUpCode();
-        var now = time.GetUtcNow();
-        if (code.ExpiresAt <= now)
+        var (check, code) = await verifier.VerifyAsync(
+            new CodeAnswer(pool, CodePurposes.VerifyAttribute(attribute), user.Username, user.Sub, user.Attributes.GetValueOrDefault(attribute), answer),
+            cancellationToken);
+        switch (check)
         {
-            throw CognitoErrors.ExpiredSignUpCode();
-        }
-
-        var destination = code.PendingValue ?? user.Attributes.GetValueOrDefault(attribute) ?? string.Empty;
-        var nonce = System.Text.Encoding.ASCII.GetString(code.Mac, 0, code.Mac.Length - 32);
-        var matches = codes.Matches(code.Mac[^32..], Purpose(attribute, destination), pool.Id, UserKey(user), nonce,
-            code.ExpiresAt.ToUnixTimeMilliseconds(), answer.Trim());
-        // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
-        if (!matches || code.Attempts > code.MaxAttempts)
-        {
-            throw CognitoErrors.WrongSignUpCode();
-        }
-
-        switch (await accounts.VerifyAttributeAsync(pool.Id, key, attribute, code.Mac, now, cancellationToken))
-        {
-            case null:
+            case CodeCheck.NoCode or CodeCheck.Expired:
                 throw CognitoErrors.ExpiredSignUpCode();
+            case CodeCheck.Mismatch or CodeCheck.TooManyAttempts:
+                // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
+                throw CognitoErrors.WrongSignUpCode();
+        }
+
+        switch (await accounts.VerifyAttributeAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, attribute, code!.PendingValue, time.GetUtcNow(), cancellationToken))
+        {
             case AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists:
                 throw AliasExists(attribute);
             case AttributeWriteOutcome.UserChanged:
@@ -286,40 +270,16 @@ internal sealed class AccountFlow(
         }
     }
 
-    /// <summary>A code for <paramref name="request"/>'s destination, and its message composed like every other code message.</summary>
-    private async ValueTask<(AttributeCode Code, OutboxMessage Message)> NewCodeAsync(
-        CodeMessageRequest request, User user, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var pool = request.Pool;
-        var destination = request.Destination;
-        var options = pool.Options.ConfirmationCode;
-        var code = OneTimeCodes.Generate(options.Length);
-        var nonce = OneTimeCodes.NewNonce();
-        var expiresAt = now + options.Lifetime;
-        var mac = codes.Mac(Purpose(attribute, destination), pool.Id, UserKey(user), nonce, expiresAt.ToUnixTimeMilliseconds(), code);
-        var message = await composer.ComposeAsync(request with { Code = code, Lifetime = options.Lifetime }, cancellationToken);
-        byte[] stored = [.. System.Text.Encoding.ASCII.GetBytes(nonce), .. mac];
-        return (new AttributeCode(pool.Id, Logins.UsernameKey(user.Username), attribute, stored, expiresAt, 0, options.MaxAttempts, pendingValue), message);
-    }
-
-    // The code answers only this attribute with this value: a code sent to an old value cannot verify a new one.
-    private static string Purpose(string attribute, string destination) => $"verify-attribute:{attribute}:{destination}";
-
-    // Bound to the sub too, so a code can never verify anything for a later user who takes the same username.
-    private static string UserKey(User user) => $"{Logins.UsernameKey(user.Username)}:{user.Sub}";
+    private static CodeRequest CodeFor(
+        UserPool pool, MessagePurpose purpose, User user, string attribute, string destination, string clientId, Dictionary<string, string>? clientMetadata) =>
+        new(pool, CodePurposes.VerifyAttribute(attribute), purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user),
+            clientId, clientMetadata);
 
     // Cognito's callerContext.clientId for calls that come from no app client (Admin*).
     private const string AdminClientId = "CLIENT_ID_NOT_APPLICABLE";
-
-    private static string Medium(string attribute) => attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL";
 
     private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
 
     private static CognitoException AliasExists(string attribute) =>
         CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
-
-    private static CodeDeliveryDetails Details(string attribute, string destination) =>
-        attribute == UserAttributes.PhoneNumber
-            ? new CodeDeliveryDetails(Masking.Phone(destination), "SMS", attribute)
-            : new CodeDeliveryDetails(Masking.Email(destination), "EMAIL", attribute);
 }

@@ -4,11 +4,12 @@ namespace Sesame.Codes;
 
 internal static class CodeServices
 {
-    /// <summary>One-time codes: drawing, MACs, and sign-in codes with their messages.</summary>
+    /// <summary>The one-time-code model: MAC primitives, the one issuer and the one verifier.</summary>
     public static IServiceCollection AddSesameCodes(this IServiceCollection services)
     {
         services.TryAddSingleton<OneTimeCodes>();
-        services.TryAddSingleton<SignInCodes>();
+        services.TryAddSingleton<CodeIssuer>();
+        services.TryAddSingleton<CodeVerifier>();
         return services;
     }
 }

@@ -2,12 +2,14 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Sesame.Secrets;
+using Sesame.Storage;
 
 namespace Sesame.Codes;
 
 /// <summary>
-/// One-time codes: drawn digit by digit from <see cref="RandomNumberGenerator"/> (no modulo bias), stored only as an
-/// HMAC-SHA256 keyed with a server secret and bound to purpose, pool, user and expiry, compared in constant time.
+/// The primitives of one-time codes: drawn digit by digit from <see cref="RandomNumberGenerator"/> (no modulo bias),
+/// kept only as an HMAC-SHA256 keyed with the server's code key and bound to purpose, pool, user, nonce and expiry,
+/// compared in constant time. <see cref="CodeIssuer"/> and <see cref="CodeVerifier"/> are the only callers in the server.
 /// </summary>
 internal sealed class OneTimeCodes(ServerSecrets secrets)
 {
@@ -35,17 +37,19 @@ internal sealed class OneTimeCodes(ServerSecrets secrets)
 }
 
 /// <summary>
-/// A sign-in code as the built-in triggers carry it between rounds, in <c>challengeMetadata</c> and the private
-/// challenge parameters: <c>SESAME_OTP:&lt;nonce&gt;:&lt;expiresAtMs&gt;:&lt;mac&gt;</c>. It holds no code, only its MAC,
-/// so it is safe to show to an app's own Define trigger.
+/// A sign-in code as it travels inside the sign-in session, in <c>challengeMetadata</c> and the private challenge
+/// parameters: <c>SESAME_OTP:&lt;nonce&gt;:&lt;expiresAtMs&gt;:&lt;mac&gt;</c>. It holds no code, only its MAC, so it is
+/// safe to show to an app's own Define trigger. Its answers are counted by the session, not in the text.
 /// </summary>
-internal sealed record SealedCode(string Nonce, long ExpiresAtMs, byte[] Mac)
+internal static class SealedCode
 {
     public const string Prefix = "SESAME_OTP:";
 
-    public override string ToString() => $"{Prefix}{Nonce}:{ExpiresAtMs}:{Base64Url.EncodeToString(Mac)}";
+    public static string Seal(OneTimeCode code) =>
+        $"{Prefix}{code.Nonce}:{code.ExpiresAt.ToUnixTimeMilliseconds()}:{Base64Url.EncodeToString(code.Mac)}";
 
-    public static SealedCode? Parse(string? value)
+    /// <summary>The code sealed in <paramref name="value"/>, with no answers counted yet; null when it is not one.</summary>
+    public static OneTimeCode? Unseal(string? value, int maxAttempts)
     {
         if (value is null || !value.StartsWith(Prefix, StringComparison.Ordinal))
         {
@@ -56,10 +60,10 @@ internal sealed record SealedCode(string Nonce, long ExpiresAtMs, byte[] Mac)
         try
         {
             return parts.Length == 3 && long.TryParse(parts[1], out var expires)
-                ? new SealedCode(parts[0], expires, Base64Url.DecodeFromChars(parts[2]))
+                ? new OneTimeCode(parts[0], Base64Url.DecodeFromChars(parts[2]), DateTimeOffset.FromUnixTimeMilliseconds(expires), 0, maxAttempts)
                 : null;
         }
-        catch (FormatException)
+        catch (Exception exception) when (exception is FormatException or ArgumentOutOfRangeException)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using Sesame.Codes;
 using Sesame.Cognito;
+using Sesame.Messages;
 using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
@@ -13,7 +14,7 @@ namespace Sesame.SignIn;
 /// confirmation code was the factor: one SMS in all).
 /// </summary>
 internal sealed class UserAuthFlow(
-    IUserStore users, SignInSessions sessions, SignInCodes codes, Pseudonyms pseudonyms, SignInCompletion completion)
+    IUserStore users, SignInSessions sessions, CodeIssuer codes, CodeVerifier verifier, Pseudonyms pseudonyms, SignInCompletion completion)
 {
     public const string Kind = "USER_AUTH";
     public const string SelectChallenge = "SELECT_CHALLENGE";
@@ -111,17 +112,20 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
+        // The session counted this answer; the code it carries is checked by the one verifier.
         var maxAttempts = client.Pool.Options.OneTimeCode.MaxAttempts;
-        if (attempts > maxAttempts)
+        var sealedCode = SealedCode.Unseal(state.PrivateParameters.GetValueOrDefault("code"), maxAttempts) is { } carried
+            ? carried with { Attempts = attempts }
+            : null;
+        var check = verifier.VerifyTravelling(new CodeAnswer(client.Pool, CodePurposes.SignIn, state.Username, Sub: null, Destination: null, code), sealedCode);
+        if (check == CodeCheck.TooManyAttempts)
         {
             await sessions.ConsumeAsync(idHash, cancellationToken);
             throw CognitoErrors.InvalidSession();
         }
 
         var user = await completion.SessionUserAsync(client, state, username, cancellationToken);
-        var right = user is not null
-            && codes.Matches(client.Pool.Id, state.Username, SealedCode.Parse(state.PrivateParameters.GetValueOrDefault("code")), code);
-        if (!right)
+        if (user is null || check != CodeCheck.Match)
         {
             if (attempts < maxAttempts)
             {
@@ -138,26 +142,31 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        return await completion.CompleteAsync(client, user!, clientMetadata, issuerOrigin, cancellationToken);
+        return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, AuthSessionState state, string factor, CancellationToken cancellationToken)
     {
-        var medium = factor == SmsOtp ? "SMS" : "EMAIL";
+        var attribute = factor == SmsOtp ? UserAttributes.PhoneNumber : UserAttributes.Email;
         var destination = user is null
-            ? pseudonyms.MaskedDestination(client.Pool.Id, state.Login, medium)
-            : medium == "SMS" ? user.PhoneNumber! : user.Email!;
-        var (sealedCode, message) = await codes.IssueAsync(client.Pool, state.Username, medium, destination, send: user is not null,
-            User.EventAttributes(user), client.ClientId, clientMetadata: null, cancellationToken);
+            ? pseudonyms.MaskedDestination(client.Pool.Id, state.Login, CodeIssuer.Medium(attribute))
+            : user.Attributes[attribute];
+        var issued = await codes.IssueAsync(
+            new CodeRequest(client.Pool, CodePurposes.SignIn, MessagePurpose.SignIn, state.Username, user?.Sub, attribute, destination,
+                User.EventAttributes(user), client.ClientId)
+            {
+                UserExists = user is not null,
+            },
+            cancellationToken);
 
         state.ChallengeName = factor;
         state.Available = [];
-        state.PrivateParameters = new Dictionary<string, string> { ["code"] = sealedCode.ToString() };
-        var session = await sessions.CreateAsync(client, state, message is null ? [] : [message], cancellationToken);
+        state.PrivateParameters = new Dictionary<string, string> { ["code"] = SealedCode.Seal(issued.Code) };
+        var session = await sessions.CreateAsync(client, state, issued.Message is null ? [] : [issued.Message], cancellationToken);
         return new SignInStep.Challenge(factor, session, new Dictionary<string, string>
         {
-            ["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium,
-            ["CODE_DELIVERY_DESTINATION"] = user is null ? destination : medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination),
+            ["CODE_DELIVERY_DELIVERY_MEDIUM"] = issued.Delivery.DeliveryMedium,
+            ["CODE_DELIVERY_DESTINATION"] = issued.Delivery.Destination,
             ["USERNAME"] = state.Username,
         });
     }

@@ -22,15 +22,14 @@ internal sealed class SignUpFlow(
     IUserStore users,
     IPasswordStore passwords,
     SignInSessions sessions,
-    OneTimeCodes codes,
+    CodeIssuer codes,
+    CodeVerifier verifier,
     Outbox outbox,
-    MessageComposer messages,
     Pseudonyms pseudonyms,
     TriggerInvoker triggers,
     PasswordHasher hasher,
     TimeProvider time)
 {
-    private const string Purpose = "signup";
 
     /// <summary>
     /// Signs a user up. PreSignUp runs first and may refuse the sign-up, confirm the user at once (no code is sent, and
@@ -140,11 +139,11 @@ internal sealed class SignUpFlow(
             return new SignUpResult(true, user.Sub, null);
         }
 
-        var (code, message) = await NewCodeAsync(client, user, MessagePurpose.SignUp, attribute, destination, now, cancellationToken);
-        ThrowIfExists(await users.CreateAsync(user, code, message, cancellationToken));
+        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination), cancellationToken);
+        ThrowIfExists(await users.CreateAsync(user, issued.Stored, issued.Message, cancellationToken));
         outbox.Notify();
         await SaveVerifierAsync(user, credentials, cancellationToken);
-        return new SignUpResult(false, user.Sub, Details(attribute, destination));
+        return new SignUpResult(false, user.Sub, issued.Delivery);
     }
 
     /// <summary>
@@ -212,25 +211,21 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Error(CognitoErrors.NotAuthorized, "User cannot be confirmed. Current status is CONFIRMED");
         }
 
-        var key = Logins.UsernameKey(user.Username);
-        // Counted before comparing, so concurrent guesses cannot exceed the cap (Kratos' order).
-        var code = await users.CountAttemptAsync(pool.Id, key, Purpose, cancellationToken) ?? throw CognitoErrors.ExpiredSignUpCode();
-        if (code.ExpiresAt <= time.GetUtcNow())
+        // Counted before comparing, so concurrent guesses cannot exceed the cap (Kratos' order); consumed once.
+        var (check, code) = await verifier.VerifyAsync(
+            new CodeAnswer(pool, CodePurposes.SignUp, user.Username, user.Sub, Destination: null, answer), cancellationToken);
+        switch (check)
         {
-            throw CognitoErrors.ExpiredSignUpCode();
+            case CodeCheck.NoCode or CodeCheck.Expired:
+                throw CognitoErrors.ExpiredSignUpCode();
+            case CodeCheck.Mismatch or CodeCheck.TooManyAttempts:
+                // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
+                throw CognitoErrors.WrongSignUpCode();
         }
 
-        var (nonce, mac) = SplitMac(code.Mac);
-        var matches = codes.Matches(mac, Purpose, pool.Id, key, nonce, code.ExpiresAt.ToUnixTimeMilliseconds(), answer.Trim());
-        // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
-        if (!matches || code.Attempts > code.MaxAttempts)
+        if (!await users.ConfirmAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, code!.Attribute, time.GetUtcNow(), cancellationToken))
         {
-            throw CognitoErrors.WrongSignUpCode();
-        }
-
-        if (!await users.ConfirmAsync(pool.Id, key, Purpose, time.GetUtcNow(), cancellationToken))
-        {
-            // Another request consumed the code first.
+            // Confirmed by another request meanwhile, or replaced by a new sign-up.
             throw CognitoErrors.ExpiredSignUpCode();
         }
 
@@ -256,7 +251,7 @@ internal sealed class SignUpFlow(
 
             // Pretend a code went out, to where a real user with this login would have it sent.
             var (medium, masked) = pseudonyms.Destination(pool.Id, login);
-            return new CodeDeliveryDetails(masked, medium, medium == "SMS" ? UserAttributes.PhoneNumber : UserAttributes.Email);
+            return new CodeDeliveryDetails(masked, medium, CodeIssuer.Attribute(medium));
         }
 
         if (user.IsConfirmed)
@@ -266,10 +261,7 @@ internal sealed class SignUpFlow(
 
         var (attribute, destination) = ConfirmationDestination(user.Attributes)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
-        var (code, message) = await NewCodeAsync(client, user, MessagePurpose.ResendCode, attribute, destination, time.GetUtcNow(), cancellationToken);
-        await users.SaveCodeAsync(code, message, cancellationToken);
-        outbox.Notify();
-        return Details(attribute, destination);
+        return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination), cancellationToken);
     }
 
     private async ValueTask<string> CreateConfirmedSessionAsync(AppClient client, User user, CancellationToken cancellationToken)
@@ -283,29 +275,8 @@ internal sealed class SignUpFlow(
         return await sessions.CreateAsync(client, state, [], cancellationToken);
     }
 
-    private async ValueTask<(VerificationCode Code, OutboxMessage Message)> NewCodeAsync(
-        AppClient client, User user, MessagePurpose purpose, string attribute, string destination, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var pool = client.Pool;
-        var username = user.Username;
-        var options = pool.Options.ConfirmationCode;
-        var code = OneTimeCodes.Generate(options.Length);
-        var nonce = OneTimeCodes.NewNonce();
-        var expiresAt = now + options.Lifetime;
-        var key = Logins.UsernameKey(username);
-        var mac = codes.Mac(Purpose, pool.Id, key, nonce, expiresAt.ToUnixTimeMilliseconds(), code);
-        var message = await messages.ComposeAsync(
-            new CodeMessageRequest(pool, purpose, attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL", destination, code, options.Lifetime,
-                username, User.EventAttributes(user), client.ClientId),
-            cancellationToken);
-        return (new VerificationCode(pool.Id, key, Purpose, JoinMac(nonce, mac), expiresAt, 0, options.MaxAttempts, attribute), message);
-    }
-
-    // The stored MAC carries its nonce: 22 ASCII characters, then the 32-byte MAC.
-    private static byte[] JoinMac(string nonce, byte[] mac) => [.. System.Text.Encoding.ASCII.GetBytes(nonce), .. mac];
-
-    private static (string Nonce, byte[] Mac) SplitMac(byte[] stored) =>
-        (System.Text.Encoding.ASCII.GetString(stored, 0, stored.Length - 32), stored[^32..]);
+    private static CodeRequest CodeFor(AppClient client, User user, MessagePurpose purpose, string attribute, string destination) =>
+        new(client.Pool, CodePurposes.SignUp, purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user), client.ClientId);
 
     private static string TakeUsernameAttribute(Dictionary<string, string> attributes, string name, string username)
     {
@@ -324,9 +295,4 @@ internal sealed class SignUpFlow(
         attributes.TryGetValue(UserAttributes.PhoneNumber, out var phone) ? (UserAttributes.PhoneNumber, phone)
         : attributes.TryGetValue(UserAttributes.Email, out var email) ? (UserAttributes.Email, email)
         : null;
-
-    private static CodeDeliveryDetails Details(string attribute, string destination) =>
-        attribute == UserAttributes.PhoneNumber
-            ? new CodeDeliveryDetails(Masking.Phone(destination), "SMS", attribute)
-            : new CodeDeliveryDetails(Masking.Email(destination), "EMAIL", attribute);
 }

@@ -2,12 +2,6 @@ using Sesame.Users;
 
 namespace Sesame.Storage;
 
-/// <summary>A code that verifies a phone number or email, stored only as its nonce and keyed MAC.</summary>
-/// <param name="Attribute"><c>phone_number</c> or <c>email</c>.</param>
-/// <param name="PendingValue">A new value that replaces the attribute only once verified; null to verify the current value.</param>
-internal sealed record AttributeCode(
-    string PoolId, string UsernameKey, string Attribute, byte[] Mac, DateTimeOffset ExpiresAt, int Attempts, int MaxAttempts, string? PendingValue);
-
 /// <summary>How writing a user's attributes ended.</summary>
 internal enum AttributeWriteOutcome
 {
@@ -36,23 +30,14 @@ internal interface IUserAccountStore
     /// CONFIRMED one makes the write fail.
     /// </summary>
     ValueTask<AttributeWriteOutcome> WriteAttributesAsync(
-        User user, IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Replaces the user's code for one attribute and queues its message.</summary>
-    ValueTask SaveAttributeCodeAsync(AttributeCode code, OutboxMessage message, CancellationToken cancellationToken);
-
-    /// <summary>The value awaiting verification for one attribute, if a code for a new value is pending.</summary>
-    ValueTask<string?> PendingValueAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken);
-
-    /// <summary>Counts one answer against the code before it is compared; returns it with this answer counted, or null.</summary>
-    ValueTask<AttributeCode?> CountAttributeAttemptAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken);
+        User user, IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Consumes the code whose MAC is <paramref name="mac"/> and marks the attribute verified, first setting its pending
-    /// value. Null when another answer consumed the code first.
+    /// Marks the attribute of the user with this sub verified, after its code was consumed
+    /// (<see cref="IOneTimeCodeStore.ConsumeAsync"/>), first setting <paramref name="pendingValue"/> as its value.
     /// </summary>
-    ValueTask<AttributeWriteOutcome?> VerifyAttributeAsync(
-        string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now, CancellationToken cancellationToken);
+    ValueTask<AttributeWriteOutcome> VerifyAttributeAsync(
+        string poolId, string usernameKey, string sub, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Enables or disables the user; disabling revokes every refresh token of the user. False if there is no such user.</summary>
     ValueTask<bool> SetEnabledAsync(string poolId, string usernameKey, bool enabled, DateTimeOffset now, CancellationToken cancellationToken);

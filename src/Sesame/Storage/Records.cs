@@ -1,11 +1,5 @@
 namespace Sesame.Storage;
 
-/// <summary>A one-time code awaiting its answer, stored only as a keyed MAC.</summary>
-/// <param name="Purpose">What the code confirms, e.g. <c>signup</c>; a code for one purpose never answers another.</param>
-/// <param name="Attribute">The attribute the code was sent to (<c>phone_number</c> or <c>email</c>); it becomes verified.</param>
-internal sealed record VerificationCode(
-    string PoolId, string UsernameKey, string Purpose, byte[] Mac, DateTimeOffset ExpiresAt, int Attempts, int MaxAttempts, string Attribute);
-
 /// <summary>A server-side sign-in session. The client holds only the <c>Session</c> string whose hash is the key.</summary>
 /// <param name="Attempts">Answers counted against the session (one-time-code challenges that allow retries).</param>
 internal sealed record AuthSessionRecord(

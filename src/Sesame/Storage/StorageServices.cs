@@ -20,6 +20,7 @@ internal static class StorageServices
         services.TryAddSingleton<PostgresDatabase>();
 
         AddStore<IUserStore, SqliteUserStore>(services);
+        AddStore<IOneTimeCodeStore, SqliteOneTimeCodeStore>(services);
         AddStore<ISignInSessionStore, SqliteSignInSessionStore>(services);
         AddStore<IRefreshTokenStore, SqliteRefreshTokenStore>(services);
         AddStore<IOutboxStore, SqliteOutboxStore>(services);

@@ -49,13 +49,13 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string ConfirmUser { get; } = $"""
         UPDATE users SET status = 'CONFIRMED', modified_at = @now, version = version + 1,
             attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}
-        WHERE pool_id = @pool AND username_key = @user
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
         """;
 
     /// <summary>Marks the current value of an attribute verified.</summary>
     public string MarkVerified { get; } = $"""
         UPDATE users SET attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}, modified_at = @now, version = version + 1
-        WHERE pool_id = @pool AND username_key = @user
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub
         """;
 
     /// <summary>Sets a verified new phone number (it becomes the alias too).</summary>
@@ -331,6 +331,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""
         UPDATE users SET attributes = {dialect.JsonSet(dialect.JsonSet("attributes", "@attribute", "@value"), "@verified", "'true'")},
             {keyColumn} = @key, modified_at = @now, version = version + 1
-        WHERE pool_id = @pool AND username_key = @user
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub
         """;
 }

@@ -189,7 +189,7 @@ public sealed class AdminAccountTests : IDisposable
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDir, "sesame.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM attribute_codes";
+        command.CommandText = "SELECT COUNT(*) FROM one_time_codes WHERE purpose LIKE 'verify:%'";
         return (long)command.ExecuteScalar()!;
     }
 }

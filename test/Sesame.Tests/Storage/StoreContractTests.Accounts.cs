@@ -29,7 +29,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(user.Sub, (await Stores.Users.FindAsync(Pool, newPhone, None))?.Sub);
         Assert.Equal(user.Sub, (await Stores.Users.FindAsync(Pool, "new@example.com", None))?.Sub);
         Assert.Null(await Stores.Users.FindAsync(Pool, oldPhone, None));
-        Assert.NotNull(await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None));
+        Assert.NotNull(await CodeOfAsync(user, "verify:" + UserAttributes.Email));
         Assert.Equal(1, await QueuedAsync());
     }
 
@@ -50,7 +50,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(AttributeWriteOutcome.UserChanged, outcome);
         Assert.Equal("First", (await ReadAsync(user)).Attributes["given_name"]);
         Assert.Equal(abandoned.Sub, (await Stores.Users.FindAsync(Pool, abandoned.PhoneNumber!, None))?.Sub);
-        Assert.Null(await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.PhoneNumber, None));
+        Assert.Null(await CodeOfAsync(user, "verify:" + UserAttributes.PhoneNumber));
         Assert.Equal(0, await QueuedAsync());
     }
 
@@ -65,7 +65,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(AttributeWriteOutcome.Written, await Stores.Accounts.WriteAttributesAsync(user, [], [], Now, None));
 
         Assert.Null(await Stores.Users.FindAsync(Pool, abandoned.Username, None));
-        Assert.Null(await Stores.Users.CountAttemptAsync(Pool, Key(abandoned), "signup", None));
+        Assert.Null(await CodeOfAsync(abandoned, "signup"));
         Assert.Equal(user.Sub, (await Stores.Users.FindAsync(Pool, abandoned.PhoneNumber!, None))?.Sub);
     }
 
@@ -89,7 +89,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, (await ReadAsync(user)).Version);
         Assert.Equal(abandoned.Sub, (await Stores.Users.FindAsync(Pool, abandoned.Username, None))?.Sub);
         Assert.Equal(holder.Sub, (await Stores.Users.FindAsync(Pool, holder.PhoneNumber!, None))?.Sub);
-        Assert.Null(await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), attribute, None));
+        Assert.Null(await CodeOfAsync(user, "verify:" + attribute));
         Assert.Equal(0, await QueuedAsync());
     }
 
@@ -113,88 +113,20 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task CountAttributeAttempt_EachAnswer_CountedAndPendingValueKept()
-    {
-        var user = await CreatedAsync(status: UserStatus.Confirmed);
-        var code = AttributeCodeFor(user, UserAttributes.Email, pendingValue: "next@example.com");
-        await Stores.Accounts.SaveAttributeCodeAsync(code, Message(), None);
-
-        var first = await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None);
-        var counts = await ConcurrentlyAsync(async _ => (await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None))!.Attempts);
-
-        Assert.Equal(code with { Attempts = 1 }, first! with { Mac = code.Mac });
-        Assert.Equal(code.Mac, first.Mac);
-        Assert.Equal(Enumerable.Range(2, Writers), counts.Order());
-        Assert.Equal("next@example.com", await Stores.Accounts.PendingValueAsync(Pool, Key(user), UserAttributes.Email, None));
-        Assert.Null(await Stores.Accounts.PendingValueAsync(Pool, Key(user), UserAttributes.PhoneNumber, None));
-        Assert.Null(await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.PhoneNumber, None));
-        Assert.Equal(1, await QueuedAsync());
-    }
-
-    [Fact]
-    public async Task SaveAttributeCode_Again_ReplacesTheEarlierCode()
-    {
-        var user = await CreatedAsync(status: UserStatus.Confirmed);
-        var earlier = AttributeCodeFor(user, UserAttributes.Email);
-        await Stores.Accounts.SaveAttributeCodeAsync(earlier, Message(), None);
-        await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None);
-        var fresh = AttributeCodeFor(user, UserAttributes.Email);
-
-        await Stores.Accounts.SaveAttributeCodeAsync(fresh, Message(), None);
-
-        Assert.Null(await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.Email, earlier.Mac, Now, None));
-        var counted = await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None);
-        Assert.Equal(fresh.Mac, counted!.Mac);
-        Assert.Equal(1, counted.Attempts);
-    }
-
-    [Fact]
-    public async Task VerifyAttribute_Twice_SecondIsNull()
-    {
-        var user = await CreatedAsync(status: UserStatus.Confirmed);
-        var code = AttributeCodeFor(user, UserAttributes.Email);
-        await Stores.Accounts.SaveAttributeCodeAsync(code, Message(), None);
-
-        Assert.Null(await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.Email, [1, 2, 3], Now, None));
-        Assert.Equal(AttributeWriteOutcome.Written, await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.Email, code.Mac, Now, None));
-        Assert.Null(await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.Email, code.Mac, Now, None));
-
-        var stored = await ReadAsync(user);
-        Assert.Equal(("true", user.Email, 2L), (stored.Attributes[UserAttributes.EmailVerified], stored.Email, stored.Version));
-        Assert.Null(await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None));
-    }
-
-    [Fact]
-    public async Task VerifyAttribute_ConcurrentRightAnswers_ExactlyOneWritten()
-    {
-        var user = await CreatedAsync(status: UserStatus.Confirmed);
-        var code = AttributeCodeFor(user, UserAttributes.PhoneNumber);
-        await Stores.Accounts.SaveAttributeCodeAsync(code, Message(), None);
-
-        var outcomes = await ConcurrentlyAsync(_ =>
-            Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.PhoneNumber, code.Mac, Now, None).AsTask());
-
-        Assert.Single(outcomes, o => o == AttributeWriteOutcome.Written);
-        Assert.All(outcomes.Where(o => o != AttributeWriteOutcome.Written), Assert.Null);
-        Assert.Equal(2, (await ReadAsync(user)).Version);
-    }
-
-    [Fact]
     public async Task VerifyAttribute_PendingValue_BecomesTheAttributeAndTheAlias()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
         var abandoned = await CreatedAsync(email: "next@example.com");
         var code = AttributeCodeFor(user, UserAttributes.Email, pendingValue: "Next@Example.com");
-        await Stores.Accounts.SaveAttributeCodeAsync(code, Message(), None);
+        await Stores.Codes.SaveAsync(code, Message(), None);
 
-        Assert.Equal(AttributeWriteOutcome.Written, await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.Email, code.Mac, Now, None));
+        Assert.Equal(AttributeWriteOutcome.Written, await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), user.Sub, UserAttributes.Email, code.PendingValue, Now, None));
 
         var stored = await ReadAsync(user);
         Assert.Equal(("Next@Example.com", "true"), (stored.Email, stored.Attributes[UserAttributes.EmailVerified]));
         Assert.Equal(user.Sub, (await Stores.Users.FindAsync(Pool, "next@example.com", None))?.Sub);
         Assert.Null(await Stores.Users.FindAsync(Pool, user.Email!, None));
         Assert.Null(await Stores.Users.FindAsync(Pool, abandoned.Username, None));
-        Assert.Null(await Stores.Accounts.PendingValueAsync(Pool, Key(user), UserAttributes.Email, None));
     }
 
     [Fact]
@@ -203,15 +135,15 @@ public abstract partial class StoreContractTests
         var user = await CreatedAsync(status: UserStatus.Confirmed);
         var phone = NewPhone();
         var code = AttributeCodeFor(user, UserAttributes.PhoneNumber, pendingValue: phone);
-        await Stores.Accounts.SaveAttributeCodeAsync(code, Message(), None);
+        await Stores.Codes.SaveAsync(code, Message(), None);
         var holder = await CreatedAsync(phone: phone, status: UserStatus.Confirmed);
 
-        var outcome = await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), UserAttributes.PhoneNumber, code.Mac, Now, None);
+        var outcome = await Stores.Accounts.VerifyAttributeAsync(Pool, Key(user), user.Sub, UserAttributes.PhoneNumber, code.PendingValue, Now, None);
 
         Assert.Equal(AttributeWriteOutcome.PhoneNumberExists, outcome);
         Assert.Equal(holder.Sub, (await Stores.Users.FindAsync(Pool, phone, None))?.Sub);
         Assert.Equal(1, (await ReadAsync(user)).Version);
-        Assert.Equal(phone, await Stores.Accounts.PendingValueAsync(Pool, Key(user), UserAttributes.PhoneNumber, None));
+        Assert.Equal(phone, (await CodeOfAsync(user, "verify:" + UserAttributes.PhoneNumber))?.PendingValue);
     }
 
     [Fact]
@@ -240,7 +172,7 @@ public abstract partial class StoreContractTests
     {
         var user = NewUser(status: UserStatus.Confirmed);
         await Stores.Users.CreateAsync(user, SignUpCode(user, purpose: "forgot"), null, None);
-        await Stores.Accounts.SaveAttributeCodeAsync(AttributeCodeFor(user, UserAttributes.Email), Message(), None);
+        await Stores.Codes.SaveAsync(AttributeCodeFor(user, UserAttributes.Email), Message(), None);
         var token = Token(user);
         await Stores.RefreshTokens.SaveAsync(token, None);
 
@@ -251,8 +183,8 @@ public abstract partial class StoreContractTests
         Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
         // A new account of the same name inherits none of the old one's codes.
         await CreatedAsync(username: user.Username);
-        Assert.Null(await Stores.Users.CountAttemptAsync(Pool, Key(user), "forgot", None));
-        Assert.Null(await Stores.Accounts.CountAttributeAttemptAsync(Pool, Key(user), UserAttributes.Email, None));
+        Assert.Null(await CodeOfAsync(user, "forgot"));
+        Assert.Null(await CodeOfAsync(user, "verify:" + UserAttributes.Email));
     }
 
     [Fact]

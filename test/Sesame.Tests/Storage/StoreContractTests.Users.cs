@@ -53,7 +53,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(replacement.Sub, (await Stores.Users.FindAsync(Pool, abandoned.PhoneNumber!, None))!.Sub);
         Assert.Null(await Stores.Users.FindAsync(Pool, abandoned.Username, None));
         // Everything of the abandoned sign-up goes with it: its code, its verifier, and (revoked) its tokens.
-        Assert.Null(await Stores.Users.CountAttemptAsync(Pool, Key(abandoned), "signup", None));
+        Assert.Null(await CodeOfAsync(abandoned, "signup"));
         Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, Key(abandoned), None));
         Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
     }
@@ -100,7 +100,7 @@ public abstract partial class StoreContractTests
         };
         Assert.Equal(expected, await Stores.Users.CreateAsync(user, SignUpCode(user), Message(), None));
 
-        Assert.Null(await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None));
+        Assert.Null(await CodeOfAsync(user, "signup"));
         Assert.Equal(queued, await QueuedAsync());
         Assert.Equal(holder.Sub, (await Stores.Users.FindAsync(Pool, "holder", None))!.Sub);
         Assert.Equal(1, await Stores.Admin.CountAsync(Pool, None));
@@ -126,8 +126,8 @@ public abstract partial class StoreContractTests
         await Stores.Users.CreateAsync(user, code, Message(), None);
 
         Assert.Equal(1, await QueuedAsync());
-        var counted = await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None);
-        Assert.Equal(code.Mac, counted!.Mac);
+        var counted = await CodeOfAsync(user, "signup");
+        Assert.Equal(code.Code.Mac, counted!.Code.Mac);
     }
 
     [Fact]
@@ -169,100 +169,29 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task CountCodeAttempt_EachAnswer_CountedBeforeTheCompareAndCodeAsStored()
-    {
-        var user = NewUser();
-        var code = SignUpCode(user, maxAttempts: 5);
-        await Stores.Users.CreateAsync(user, code, null, None);
-
-        var first = await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None);
-        var second = await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None);
-
-        Assert.Equal(code with { Attempts = 1 }, first! with { Mac = code.Mac });
-        Assert.Equal(code.Mac, first.Mac);
-        Assert.Equal(2, second!.Attempts);
-        // A code for one purpose never answers another.
-        Assert.Null(await Stores.Users.CountAttemptAsync(Pool, Key(user), "other", None));
-        Assert.Null(await Stores.Users.CountAttemptAsync(OtherPool, Key(user), "signup", None));
-    }
-
-    [Fact]
-    public async Task CountCodeAttempt_ConcurrentAnswers_EachCountedOnce()
-    {
-        var user = NewUser();
-        await Stores.Users.CreateAsync(user, SignUpCode(user), null, None);
-
-        var counts = await ConcurrentlyAsync(async _ => (await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None))!.Attempts);
-
-        Assert.Equal(Enumerable.Range(1, Writers), counts.Order());
-    }
-
-    [Fact]
-    public async Task CountCodeAttempt_AfterItsExpiry_StillReportsTheStoredExpiry()
-    {
-        var user = NewUser();
-        var code = SignUpCode(user);
-        await Stores.Users.CreateAsync(user, code, null, None);
-        Clock.Advance(TimeSpan.FromMinutes(6));
-
-        var counted = await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None);
-
-        // The caller refuses it by this expiry: the store must keep it to the millisecond, not drop or extend it.
-        Assert.Equal(code.ExpiresAt, counted!.ExpiresAt);
-        Assert.True(counted.ExpiresAt <= Now);
-    }
-
-    [Fact]
-    public async Task SaveCode_Again_ReplacesTheEarlierCodeAndItsAttempts()
-    {
-        var user = NewUser();
-        await Stores.Users.CreateAsync(user, SignUpCode(user), null, None);
-        await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None);
-        var fresh = SignUpCode(user);
-
-        await Stores.Users.SaveCodeAsync(fresh, Message(), None);
-
-        var counted = await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None);
-        Assert.Equal(fresh.Mac, counted!.Mac);
-        Assert.Equal(1, counted.Attempts);
-        Assert.Equal(1, await QueuedAsync());
-    }
-
-    [Fact]
     public async Task ConfirmUser_Twice_SecondIsFalse()
     {
         var user = NewUser();
         await Stores.Users.CreateAsync(user, SignUpCode(user), null, None);
 
-        Assert.True(await Stores.Users.ConfirmAsync(Pool, Key(user), "signup", Now, None));
-        Assert.False(await Stores.Users.ConfirmAsync(Pool, Key(user), "signup", Now, None));
+        // The code is consumed by the code store first (IOneTimeCodeStore.ConsumeAsync); confirming is its effect.
+        Assert.True(await Stores.Users.ConfirmAsync(Pool, Key(user), user.Sub, UserAttributes.PhoneNumber, Now, None));
+        Assert.False(await Stores.Users.ConfirmAsync(Pool, Key(user), user.Sub, UserAttributes.PhoneNumber, Now, None));
 
         var confirmed = await Stores.Users.FindAsync(Pool, user.Username, None);
         Assert.Equal(UserStatus.Confirmed, confirmed!.Status);
         Assert.Equal("true", confirmed.Attributes[UserAttributes.PhoneNumberVerified]);
         Assert.Equal("Ada", confirmed.Attributes["given_name"]);
         Assert.Equal(2, confirmed.Version);
-        Assert.Null(await Stores.Users.CountAttemptAsync(Pool, Key(user), "signup", None));
     }
 
     [Fact]
-    public async Task ConfirmUser_ConcurrentRightAnswers_ExactlyOneConsumesTheCode()
-    {
-        var user = NewUser();
-        await Stores.Users.CreateAsync(user, SignUpCode(user), null, None);
-
-        var confirmed = await ConcurrentlyAsync(_ => Stores.Users.ConfirmAsync(Pool, Key(user), "signup", Now, None).AsTask());
-
-        Assert.Single(confirmed, c => c);
-        Assert.Equal(2, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Version);
-    }
-
-    [Fact]
-    public async Task ConfirmUser_NoCode_FalseAndUserUnchanged()
+    public async Task ConfirmUser_AnotherUsersSub_FalseAndUserUnchanged()
     {
         var user = await CreatedAsync();
 
-        Assert.False(await Stores.Users.ConfirmAsync(Pool, Key(user), "signup", Now, None));
+        // A sign-up replaced meanwhile (same username, new sub) is not confirmed by the old sign-up's code.
+        Assert.False(await Stores.Users.ConfirmAsync(Pool, Key(user), Guid.NewGuid().ToString(), UserAttributes.PhoneNumber, Now, None));
 
         Assert.Equal(UserStatus.Unconfirmed, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
     }

@@ -68,13 +68,17 @@ public abstract partial class StoreContractTests : IDisposable
     private protected OutboxMessage Message(string hint = "+*******4567", string pool = Pool) =>
         new(MessageChannel.Sms, pool, hint, RandomNumberGenerator.GetBytes(48), Now);
 
-    private protected VerificationCode SignUpCode(User user, string purpose = "signup", int maxAttempts = 3) =>
-        new(user.PoolId, Logins.UsernameKey(user.Username), purpose, RandomNumberGenerator.GetBytes(40), Now.AddMinutes(5), 0, maxAttempts,
-            UserAttributes.PhoneNumber);
+    private protected StoredCode SignUpCode(User user, string purpose = "signup", int maxAttempts = 3) =>
+        new(new OneTimeCodeKey(user.PoolId, purpose, Logins.UsernameKey(user.Username)),
+            new OneTimeCode("nonce", RandomNumberGenerator.GetBytes(32), Now.AddMinutes(5), 0, maxAttempts), UserAttributes.PhoneNumber);
 
-    private protected AttributeCode AttributeCodeFor(User user, string attribute, string? pendingValue = null, int maxAttempts = 3) =>
-        new(user.PoolId, Logins.UsernameKey(user.Username), attribute, RandomNumberGenerator.GetBytes(40), Now.AddMinutes(5), 0, maxAttempts,
-            pendingValue);
+    private protected StoredCode AttributeCodeFor(User user, string attribute, string? pendingValue = null, int maxAttempts = 3) =>
+        new(new OneTimeCodeKey(user.PoolId, "verify:" + attribute, Logins.UsernameKey(user.Username)),
+            new OneTimeCode("nonce", RandomNumberGenerator.GetBytes(32), Now.AddMinutes(5), 0, maxAttempts), attribute, pendingValue);
+
+    /// <summary>The code a user holds for a purpose, if any (counts nothing).</summary>
+    private protected async Task<StoredCode?> CodeOfAsync(User user, string purpose, string pool = Pool) =>
+        await Stores.Codes.FindAsync(new OneTimeCodeKey(pool, purpose, Logins.UsernameKey(user.Username)), None);
 
     private protected RefreshTokenRecord Token(User user, string clientId = "client", string? originJti = null) =>
         new(RandomNumberGenerator.GetBytes(32), user.PoolId, clientId, user.Username, user.Sub, originJti ?? Guid.NewGuid().ToString(),

@@ -8,6 +8,8 @@ internal sealed class StoreFixture(IServiceProvider services, Action cleanUp) : 
 {
     public IUserStore Users { get; } = services.GetRequiredService<IUserStore>();
 
+    public IOneTimeCodeStore Codes { get; } = services.GetRequiredService<IOneTimeCodeStore>();
+
     public IUserAccountStore Accounts { get; } = services.GetRequiredService<IUserAccountStore>();
 
     public IUserAdminStore Admin { get; } = services.GetRequiredService<IUserAdminStore>();

@@ -1,6 +1,7 @@
 using Sesame.Codes;
 using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Messages;
 using Sesame.Pools;
 using Sesame.Triggers;
 using Sesame.Users;
@@ -42,8 +43,8 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
             response.FailAuthentication = triggerEvent.Request.UserNotFound;
         }
         else if (rounds.Count >= options.MaxAttempts
-                 || SealedCode.Parse(rounds[^1].ChallengeMetadata) is not { } code
-                 || DateTimeOffset.FromUnixTimeMilliseconds(code.ExpiresAtMs) <= time.GetUtcNow())
+                 || SealedCode.Unseal(rounds[^1].ChallengeMetadata, options.MaxAttempts) is not { } code
+                 || code.ExpiresAt <= time.GetUtcNow())
         {
             response.FailAuthentication = true;
         }
@@ -60,9 +61,9 @@ internal sealed class DefineOneTimeCodeChallenge(UserPools pools, TimeProvider t
 /// The built-in CreateAuthChallenge: on the first round, draws a code and queues it to the user's phone (or email);
 /// on later rounds, carries the same code on (a retry never creates a second valid code). For a user that does not
 /// exist it makes an identical-looking challenge and sends nothing. A declared test number (<see cref="OneTimeCodeOptions.TestNumbers"/>)
-/// gets its fixed code and nothing is sent (<see cref="SignInCodes"/>).
+/// gets its fixed code and nothing is sent (<see cref="CodeIssuer"/>).
 /// </summary>
-internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes codes, Pseudonyms pseudonyms)
+internal sealed class CreateOneTimeCodeChallenge(UserPools pools, CodeIssuer codes, Pseudonyms pseudonyms)
     : ITrigger<CreateAuthChallengeEvent>
 {
     public async ValueTask HandleAsync(CreateAuthChallengeEvent triggerEvent, CancellationToken cancellationToken)
@@ -77,24 +78,31 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes co
             ? pseudonyms.Destination(pool.Id, login)
             : Destination(request.UserAttributes, options.Channel, login);
 
+        var attribute = CodeIssuer.Attribute(medium);
         var previous = request.Session.LastOrDefault(r => r.ChallengeName == ChallengeNames.CustomChallenge);
-        var sealedCode = SealedCode.Parse(previous?.ChallengeMetadata);
+        var sealedCode = previous?.ChallengeMetadata is { } carried && SealedCode.Unseal(carried, options.MaxAttempts) is not null ? carried : null;
         if (sealedCode is null)
         {
-            (sealedCode, var message) = await codes.IssueAsync(pool, triggerEvent.UserName, medium, destination, send: !request.UserNotFound,
-                request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata, cancellationToken);
-            if (message is not null)
+            var issued = await codes.IssueAsync(
+                new CodeRequest(pool, CodePurposes.SignIn, MessagePurpose.SignIn, triggerEvent.UserName, Sub: null, attribute, destination,
+                    request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata)
+                {
+                    UserExists = !request.UserNotFound,
+                },
+                cancellationToken);
+            if (issued.Message is not null)
             {
-                triggerEvent.PendingMessages.Add(message);
+                triggerEvent.PendingMessages.Add(issued.Message);
             }
+
+            sealedCode = SealedCode.Seal(issued.Code);
         }
 
-        response.PublicChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium;
-        response.PublicChallengeParameters["CODE_DELIVERY_DESTINATION"] = request.UserNotFound
-            ? destination
-            : medium == "SMS" ? Masking.Phone(destination) : Masking.Email(destination);
-        response.PrivateChallengeParameters["code"] = sealedCode.ToString();
-        response.ChallengeMetadata = sealedCode.ToString();
+        var delivery = CodeIssuer.Delivery(attribute, destination, userExists: !request.UserNotFound);
+        response.PublicChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"] = delivery.DeliveryMedium;
+        response.PublicChallengeParameters["CODE_DELIVERY_DESTINATION"] = delivery.Destination;
+        response.PrivateChallengeParameters["code"] = sealedCode;
+        response.ChallengeMetadata = sealedCode;
     }
 
     /// <summary>
@@ -133,14 +141,18 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, SignInCodes co
 }
 
 /// <summary>The built-in VerifyAuthChallengeResponse: the answer must match the code's MAC before the code expires.</summary>
-internal sealed class VerifyOneTimeCodeChallenge(SignInCodes codes) : ITrigger<VerifyAuthChallengeResponseEvent>
+internal sealed class VerifyOneTimeCodeChallenge(UserPools pools, CodeVerifier verifier) : ITrigger<VerifyAuthChallengeResponseEvent>
 {
     public ValueTask HandleAsync(VerifyAuthChallengeResponseEvent triggerEvent, CancellationToken cancellationToken)
     {
         var request = triggerEvent.Request;
+        var pool = pools.FindPool(triggerEvent.UserPoolId)!;
+        // The answers are counted by the rounds of the sign-in session (DefineOneTimeCodeChallenge ends it at the cap).
+        var code = SealedCode.Unseal(request.PrivateChallengeParameters.GetValueOrDefault("code"), pool.Options.OneTimeCode.MaxAttempts);
         triggerEvent.Response.AnswerCorrect = !request.UserNotFound
-            && codes.Matches(triggerEvent.UserPoolId, triggerEvent.UserName,
-                SealedCode.Parse(request.PrivateChallengeParameters.GetValueOrDefault("code")), request.ChallengeAnswer);
+            && verifier.VerifyTravelling(
+                new CodeAnswer(pool, CodePurposes.SignIn, triggerEvent.UserName, Sub: null, Destination: null, request.ChallengeAnswer), code)
+            == CodeCheck.Match;
         return ValueTask.CompletedTask;
     }
 }

@@ -7,7 +7,7 @@ namespace Sesame.Storage.Sqlite;
 internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAccountStore
 {
     public async ValueTask<AttributeWriteOutcome> WriteAttributesAsync(
-        User user, IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
+        User user, IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneNumber;
@@ -24,54 +24,10 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         }
     }
 
-    public async ValueTask SaveAttributeCodeAsync(AttributeCode code, OutboxMessage message, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            UpsertCode(connection, transaction, code);
-            SqliteOutboxStore.Enqueue(connection, transaction, message);
-            return true;
-        }, cancellationToken);
-
-    public async ValueTask<string?> PendingValueAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken) =>
-        await database.ReadAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = SqliteDatabase.Sql.PendingValue;
-            command.Parameters.AddWithValue("@pool", poolId);
-            command.Parameters.AddWithValue("@user", usernameKey);
-            command.Parameters.AddWithValue("@attribute", attribute);
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
-
-    public async ValueTask<AttributeCode?> CountAttributeAttemptAsync(string poolId, string usernameKey, string attribute, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = SqliteDatabase.Sql.CountAttributeAttempt;
-            command.Parameters.AddWithValue("@pool", poolId);
-            command.Parameters.AddWithValue("@user", usernameKey);
-            command.Parameters.AddWithValue("@attribute", attribute);
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new AttributeCode(poolId, usernameKey, attribute, (byte[])reader[0], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4))
-                : null;
-        }, cancellationToken);
-
-    public async ValueTask<AttributeWriteOutcome?> VerifyAttributeAsync(
-        string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
-                (connection, transaction) => VerifyAttribute(connection, transaction, poolId, usernameKey, attribute, mac, now), cancellationToken));
-        }
-        catch (RollBackException rolledBack)
-        {
-            return rolledBack.Outcome;
-        }
-    }
+    public async ValueTask<AttributeWriteOutcome> VerifyAttributeAsync(
+        string poolId, string usernameKey, string sub, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
+            (connection, transaction) => VerifyAttribute(connection, transaction, poolId, usernameKey, sub, attribute, pendingValue, now), cancellationToken));
 
     public async ValueTask<bool> SetEnabledAsync(string poolId, string usernameKey, bool enabled, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
@@ -111,46 +67,30 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
             return true;
         }, cancellationToken);
 
-    private static AttributeWriteOutcome? VerifyAttribute(
-        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string attribute, byte[] mac, DateTimeOffset now)
+    // The code was consumed before this runs (IOneTimeCodeStore.ConsumeAsync); only the user with this sub is changed.
+    private static AttributeWriteOutcome VerifyAttribute(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string sub, string attribute,
+        string? pending, DateTimeOffset now)
     {
-        // Taken first, so of concurrent right answers only one goes on; a refusal below rolls the code back.
-        string? pending;
-        using (var take = connection.CreateCommand())
-        {
-            take.Transaction = transaction;
-            take.CommandText = SqliteDatabase.Sql.TakeAttributeCode;
-            take.Parameters.AddWithValue("@pool", poolId);
-            take.Parameters.AddWithValue("@user", usernameKey);
-            take.Parameters.AddWithValue("@attribute", attribute);
-            take.Parameters.AddWithValue("@mac", mac);
-            using var reader = take.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            pending = reader.IsDBNull(0) ? null : reader.GetString(0);
-        }
-
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
         update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
         update.Parameters.AddWithValue("@pool", poolId);
         update.Parameters.AddWithValue("@user", usernameKey);
+        update.Parameters.AddWithValue("@sub", sub);
         if (pending is null)
         {
             update.CommandText = SqliteDatabase.Sql.MarkVerified;
         }
         else
         {
-            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it, and the code stays.
+            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it.
             var phone = attribute == UserAttributes.PhoneNumber;
             var clash = ClearAliases(connection, transaction, poolId, usernameKey, phone ? pending : null, phone ? null : Logins.EmailKey(pending), now);
             if (clash is not AttributeWriteOutcome.Written)
             {
-                throw new RollBackException(clash);
+                return clash;
             }
 
             update.CommandText = phone ? SqliteDatabase.Sql.SetVerifiedPhone : SqliteDatabase.Sql.SetVerifiedEmail;
@@ -164,7 +104,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
 
     private static AttributeWriteOutcome WriteAttributes(
         SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
-        IReadOnlyList<AttributeCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
+        IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
     {
             var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, now);
             if (clash is not AttributeWriteOutcome.Written)
@@ -192,7 +132,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
 
             foreach (var code in codes)
             {
-                UpsertCode(connection, transaction, code);
+                SqliteOneTimeCodes.Save(connection, transaction, code);
             }
 
             foreach (var message in messages)
@@ -256,24 +196,6 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         command.ExecuteNonQuery();
     }
 
-    private static void UpsertCode(SqliteConnection connection, SqliteTransaction transaction, AttributeCode code)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = SqliteDatabase.Sql.UpsertAttributeCode;
-        command.Parameters.AddWithValue("@pool", code.PoolId);
-        command.Parameters.AddWithValue("@user", code.UsernameKey);
-        command.Parameters.AddWithValue("@attribute", code.Attribute);
-        command.Parameters.AddWithValue("@mac", code.Mac);
-        command.Parameters.AddWithValue("@expires", code.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("@attempts", code.Attempts);
-        command.Parameters.AddWithValue("@max", code.MaxAttempts);
-        command.Parameters.AddWithValue("@pending", (object?)code.PendingValue ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
-
-    // Thrown inside the write so the transaction rolls back (no removed holder, no consumed code, without the write that
-    // needed it), and the outcome reaches the caller.
     private sealed class RollBackException(AttributeWriteOutcome outcome) : Exception
     {
         public AttributeWriteOutcome Outcome { get; } = outcome;

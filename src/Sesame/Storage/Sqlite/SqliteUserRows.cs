@@ -43,14 +43,7 @@ internal static class SqliteUserRows
             sub = found;
         }
 
-        using (var codes = connection.CreateCommand())
-        {
-            codes.Transaction = transaction;
-            codes.CommandText = SqliteDatabase.Sql.DeleteUserCodes;
-            codes.Parameters.AddWithValue("@pool", poolId);
-            codes.Parameters.AddWithValue("@user", usernameKey);
-            codes.ExecuteNonQuery();
-        }
+        SqliteOneTimeCodes.DeleteAll(connection, transaction, poolId, usernameKey);
 
         // Rows stay, revoked, so access tokens of the deleted user are refused by origin_jti until they expire.
         SqliteUserAccountStore.RevokeAll(connection, transaction, poolId, sub, now);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Sesame.Users;
 
 namespace Sesame.Storage.Sqlite;
@@ -22,7 +21,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         }, cancellationToken);
     }
 
-    public async ValueTask<CreateUserOutcome> CreateAsync(User user, VerificationCode? code, OutboxMessage? message, CancellationToken cancellationToken)
+    public async ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneNumber;
@@ -89,7 +88,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
             if (code is not null)
             {
-                SqliteCodes.Upsert(connection, transaction, code);
+                SqliteOneTimeCodes.Save(connection, transaction, code);
             }
 
             if (message is not null)
@@ -102,78 +101,17 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         }, cancellationToken));
     }
 
-    public async ValueTask SaveCodeAsync(VerificationCode code, OutboxMessage message, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
-            SqliteCodes.Upsert(connection, transaction, code);
-            SqliteOutboxStore.Enqueue(connection, transaction, message);
-            return true;
-        }, cancellationToken);
-
-    public async ValueTask<VerificationCode?> CountAttemptAsync(string poolId, string usernameKey, string purpose, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = SqliteDatabase.Sql.CountCodeAttempt;
-            command.Parameters.AddWithValue("@pool", poolId);
-            command.Parameters.AddWithValue("@user", usernameKey);
-            command.Parameters.AddWithValue("@purpose", purpose);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            return new VerificationCode(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3],
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt32(5), reader.GetInt32(6), reader.GetString(7));
-        }, cancellationToken);
-
-    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string purpose, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
-        {
-            string attribute;
-            using (var take = connection.CreateCommand())
-            {
-                take.Transaction = transaction;
-                take.CommandText = SqliteDatabase.Sql.TakeCode;
-                take.Parameters.AddWithValue("@pool", poolId);
-                take.Parameters.AddWithValue("@user", usernameKey);
-                take.Parameters.AddWithValue("@purpose", purpose);
-                if (take.ExecuteScalar() is not string taken)
-                {
-                    return false;
-                }
-
-                attribute = taken;
-            }
-
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
             update.CommandText = SqliteDatabase.Sql.ConfirmUser;
             update.Parameters.AddWithValue("@pool", poolId);
             update.Parameters.AddWithValue("@user", usernameKey);
+            update.Parameters.AddWithValue("@sub", sub);
             update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
             return update.ExecuteNonQuery() == 1;
         }, cancellationToken);
-}
-
-internal static class SqliteCodes
-{
-    public static void Upsert(SqliteConnection connection, SqliteTransaction transaction, VerificationCode code)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = SqliteDatabase.Sql.UpsertCode;
-        command.Parameters.AddWithValue("@pool", code.PoolId);
-        command.Parameters.AddWithValue("@user", code.UsernameKey);
-        command.Parameters.AddWithValue("@purpose", code.Purpose);
-        command.Parameters.AddWithValue("@mac", code.Mac);
-        command.Parameters.AddWithValue("@expires", code.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("@attempts", code.Attempts);
-        command.Parameters.AddWithValue("@max", code.MaxAttempts);
-        command.Parameters.AddWithValue("@attribute", code.Attribute);
-        command.ExecuteNonQuery();
-    }
 }

@@ -1,0 +1,122 @@
+using Sesame.Cognito;
+using Sesame.Delivery;
+using Sesame.Messages;
+using Sesame.Pools;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.Codes;
+
+/// <summary>A code to issue: for whom, for what, and where it goes.</summary>
+/// <param name="Purpose">A <see cref="CodePurposes"/> value.</param>
+/// <param name="Message">Which templates and which CustomMessage trigger source compose its message.</param>
+/// <param name="Sub">The user's sub; attribute codes are bound to it.</param>
+/// <param name="Attribute"><c>phone_number</c> (an SMS) or <c>email</c> (an email).</param>
+/// <param name="Destination">The phone number or email the code goes to.</param>
+internal sealed record CodeRequest(
+    UserPool Pool, string Purpose, MessagePurpose Message, string Username, string? Sub, string Attribute, string Destination,
+    IReadOnlyDictionary<string, string> UserAttributes, string? ClientId, Dictionary<string, string>? ClientMetadata = null)
+{
+    /// <summary>A new value of <see cref="Attribute"/> (the <see cref="Destination"/>) that takes effect only once verified.</summary>
+    public string? PendingValue { get; init; }
+
+    /// <summary>
+    /// False for a user that does not exist: the answer looks the same, nothing is sent, and <see cref="Destination"/>
+    /// is already a masked stand-in (<c>Pseudonyms</c>).
+    /// </summary>
+    public bool UserExists { get; init; } = true;
+}
+
+/// <summary>An issued code, with the message that carries it (none for a test number or an unknown user) and what the client is told.</summary>
+/// <param name="Stored">The code and its key; a use case writes it in the transaction of its own change, or <see cref="CodeIssuer.SendAsync"/> does.</param>
+internal sealed record IssuedCode(StoredCode Stored, OutboxMessage? Message, CodeDeliveryDetails Delivery)
+{
+    public OneTimeCode Code => Stored.Code;
+}
+
+/// <summary>
+/// The one place a one-time code is made: every operation that sends a code (SignUp, ResendConfirmationCode,
+/// UpdateUserAttributes, AdminUpdateUserAttributes, GetUserAttributeVerificationCode, the built-in CreateAuthChallenge,
+/// USER_AUTH SMS_OTP/EMAIL_OTP) comes through <see cref="IssueAsync"/> with the pool, purpose, user and destination in
+/// hand. It draws the code, binds its MAC, composes the message through the pool's templates and the CustomMessage
+/// trigger, and says where it went (<see cref="CodeDeliveryDetails"/>). Limits on sending belong here.
+/// </summary>
+internal sealed partial class CodeIssuer(
+    OneTimeCodes macs, MessageComposer composer, IOneTimeCodeStore store, Outbox outbox, TimeProvider time, ILogger<CodeIssuer> logger)
+{
+    public async ValueTask<IssuedCode> IssueAsync(CodeRequest request, CancellationToken cancellationToken)
+    {
+        var pool = request.Pool;
+        var (length, lifetime, maxAttempts) = CodePurposes.Settings(pool, request.Purpose);
+        // A declared test number (OneTimeCode:TestNumbers) signs in with its fixed code, and nothing is sent to it.
+        var testCode = request.UserExists && request.Purpose == CodePurposes.SignIn
+            ? pool.Options.OneTimeCode.TestNumbers.GetValueOrDefault(request.Destination)
+            : null;
+        var code = testCode ?? OneTimeCodes.Generate(length);
+        var nonce = OneTimeCodes.NewNonce();
+        var expiresAt = time.GetUtcNow() + lifetime;
+        var (macPurpose, macUser) = CodePurposes.MacBinding(request.Purpose, request.Username, request.Sub, request.Destination);
+        var mac = macs.Mac(macPurpose, pool.Id, macUser, nonce, expiresAt.ToUnixTimeMilliseconds(), code);
+        var stored = new StoredCode(
+            new OneTimeCodeKey(pool.Id, request.Purpose, Logins.UsernameKey(request.Username)),
+            new OneTimeCode(nonce, mac, expiresAt, 0, maxAttempts),
+            request.Attribute,
+            request.PendingValue);
+
+        var delivery = Delivery(request.Attribute, request.Destination, request.UserExists);
+        if (!request.UserExists)
+        {
+            return new IssuedCode(stored, null, delivery);
+        }
+
+        if (testCode is not null)
+        {
+            Log.TestNumber(logger, pool.Id, delivery.Destination);
+            return new IssuedCode(stored, null, delivery);
+        }
+
+        var message = await composer.ComposeAsync(
+            new CodeMessageRequest(pool, request.Message, delivery.DeliveryMedium, request.Destination, code, lifetime, request.Username,
+                request.UserAttributes, request.ClientId, request.ClientMetadata),
+            cancellationToken);
+        return new IssuedCode(stored, message, delivery);
+    }
+
+    /// <summary>
+    /// Issues a stored code on its own (ResendConfirmationCode, GetUserAttributeVerificationCode): it replaces the
+    /// user's earlier code of the purpose, and its message is queued in the same transaction.
+    /// </summary>
+    public async ValueTask<CodeDeliveryDetails> SendAsync(CodeRequest request, CancellationToken cancellationToken)
+    {
+        var issued = await IssueAsync(request, cancellationToken);
+        await store.SaveAsync(issued.Stored, issued.Message, cancellationToken);
+        if (issued.Message is not null)
+        {
+            outbox.Notify();
+        }
+
+        return issued.Delivery;
+    }
+
+    /// <summary>The code a user has pending for a purpose, if any (GetUserAttributeVerificationCode re-sends to a pending value).</summary>
+    public async ValueTask<StoredCode?> PendingAsync(UserPool pool, string purpose, string username, CancellationToken cancellationToken) =>
+        await store.FindAsync(new OneTimeCodeKey(pool.Id, purpose, Logins.UsernameKey(username)), cancellationToken);
+
+    public static string Medium(string attribute) => attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL";
+
+    public static string Attribute(string medium) => medium == "SMS" ? UserAttributes.PhoneNumber : UserAttributes.Email;
+
+    /// <summary>
+    /// What Cognito tells a client about a code it sent: the masked destination, the medium and the attribute. An unknown
+    /// user's destination is a stand-in that is masked already.
+    /// </summary>
+    public static CodeDeliveryDetails Delivery(string attribute, string destination, bool userExists = true) =>
+        new(!userExists ? destination : attribute == UserAttributes.PhoneNumber ? Masking.Phone(destination) : Masking.Email(destination),
+            Medium(attribute), attribute);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Sign-in of declared test number {Destination} in pool {PoolId}: fixed code, nothing sent.")]
+        public static partial void TestNumber(ILogger logger, string poolId, string destination);
+    }
+}

@@ -1,0 +1,88 @@
+using Sesame.Pools;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.Codes;
+
+/// <summary>How checking an answer against a code ended. Each use case maps it to Cognito's error for that operation.</summary>
+internal enum CodeCheck
+{
+    /// <summary>The right code, in time, within the cap; a stored code is consumed (once, even under concurrent answers).</summary>
+    Match,
+
+    /// <summary>Not the code.</summary>
+    Mismatch,
+
+    /// <summary>The code's lifetime has passed.</summary>
+    Expired,
+
+    /// <summary>More answers than the code allows: even the right code is refused, and nothing says whether it was right.</summary>
+    TooManyAttempts,
+
+    /// <summary>No code is pending (never issued, replaced, or consumed by another answer).</summary>
+    NoCode,
+}
+
+/// <summary>An answer to check: the pool, purpose, user and destination the code must be bound to.</summary>
+/// <param name="Destination">
+/// Where the code was sent: for an attribute code the attribute's current value (a pending new value the code carries
+/// takes its place); not needed for other purposes.
+/// </param>
+internal sealed record CodeAnswer(UserPool Pool, string Purpose, string Username, string? Sub, string? Destination, string Answer);
+
+/// <summary>
+/// The one place an answer is checked: every operation that takes a code (ConfirmSignUp, VerifyUserAttribute, the
+/// built-in VerifyAuthChallengeResponse, USER_AUTH SMS_OTP/EMAIL_OTP) comes through here with the pool, purpose, user
+/// and destination in hand. The answer is counted before it is compared (so concurrent guesses cannot exceed the cap),
+/// then expiry, cap and MAC (in constant time) are checked, then a stored code is consumed. Attempt limits across codes
+/// belong here.
+/// </summary>
+internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, TimeProvider time)
+{
+    /// <summary>Checks an answer against the user's stored code for the purpose: count, expire, compare, consume.</summary>
+    public async ValueTask<(CodeCheck Check, StoredCode? Code)> VerifyAsync(CodeAnswer answer, CancellationToken cancellationToken)
+    {
+        var key = new OneTimeCodeKey(answer.Pool.Id, answer.Purpose, Logins.UsernameKey(answer.Username));
+        var stored = await store.CountAttemptAsync(key, cancellationToken);
+        if (stored is null)
+        {
+            return (CodeCheck.NoCode, null);
+        }
+
+        var check = Check(answer, stored.Code, stored.PendingValue ?? answer.Destination);
+        if (check != CodeCheck.Match)
+        {
+            return (check, stored);
+        }
+
+        // Of concurrent right answers, only the one that deletes the code matches.
+        return await store.ConsumeAsync(key, stored.Code.Mac, cancellationToken) is { } consumed
+            ? (CodeCheck.Match, consumed)
+            : (CodeCheck.NoCode, null);
+    }
+
+    /// <summary>
+    /// Checks an answer against a code that travels in the sign-in session (<see cref="SealedCode"/>). The session
+    /// counted the answer (<see cref="OneTimeCode.Attempts"/>) and is itself taken once, which makes the code single use.
+    /// </summary>
+    public CodeCheck VerifyTravelling(CodeAnswer answer, OneTimeCode? code) =>
+        code is null ? CodeCheck.NoCode : Check(answer, code, answer.Destination);
+
+    private CodeCheck Check(CodeAnswer answer, OneTimeCode code, string? destination)
+    {
+        if (code.ExpiresAt <= time.GetUtcNow())
+        {
+            return CodeCheck.Expired;
+        }
+
+        if (code.Attempts > code.MaxAttempts)
+        {
+            return CodeCheck.TooManyAttempts;
+        }
+
+        var (purpose, user) = CodePurposes.MacBinding(answer.Purpose, answer.Username, answer.Sub, destination);
+        return macs.Matches(code.Mac, purpose, answer.Pool.Id, user, code.Nonce, code.ExpiresAt.ToUnixTimeMilliseconds(), answer.Answer.Trim())
+            ? CodeCheck.Match
+            : CodeCheck.Mismatch;
+    }
+}

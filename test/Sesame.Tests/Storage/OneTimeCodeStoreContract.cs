@@ -1,0 +1,264 @@
+using System.Security.Cryptography;
+using Sesame.Storage;
+using Sesame.Tests.TestSupport;
+using Sesame.Users;
+
+namespace Sesame.Tests.Storage;
+
+/// <summary>The stores the one-time-code contract needs, over one fresh database.</summary>
+internal sealed class OneTimeCodeStores(
+    IOneTimeCodeStore codes, IUserStore users, IUserAccountStore accounts, IMessageStatusStore messages, Action cleanUp) : IDisposable
+{
+    public IOneTimeCodeStore Codes { get; } = codes;
+
+    public IUserStore Users { get; } = users;
+
+    public IUserAccountStore Accounts { get; } = accounts;
+
+    public IMessageStatusStore Messages { get; } = messages;
+
+    public void Dispose() => cleanUp();
+}
+
+/// <summary>
+/// The rules every engine's <see cref="IOneTimeCodeStore"/> must keep, in the manner of ASP.NET Core Identity's store
+/// specification tests: an engine's test class derives from this and only says how to make its stores over a fresh,
+/// empty database. One code per pool, purpose and user; a re-issued code replaces the old one; counting and consuming are
+/// atomic under concurrent answers (32 at once).
+/// </summary>
+public abstract class OneTimeCodeStoreContract : IDisposable
+{
+    private const string Pool = "us-east-1_Contract";
+    private const string OtherPool = "eu-west-1_Contract";
+    private const int Answers = 32;
+
+    private protected OneTimeCodeStoreContract()
+    {
+        Stores = CreateStores();
+    }
+
+    private protected OneTimeCodeStores Stores { get; }
+
+    private static DateTimeOffset Now { get; } = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken None => CancellationToken.None;
+
+    /// <summary>The engine's stores over a fresh, empty database of its own.</summary>
+    private protected abstract OneTimeCodeStores CreateStores();
+
+    public void Dispose()
+    {
+        Stores.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task SaveCode_ThenFind_SameCodeNothingCounted()
+    {
+        var code = Code("ada", "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        var found = await Stores.Codes.FindAsync(code.Key, None);
+        var again = await Stores.Codes.FindAsync(code.Key, None);
+
+        AssertSame(code, found);
+        Assert.Equal(0, again!.Code.Attempts);
+    }
+
+    [Fact]
+    public async Task FindCode_OtherPurposePoolOrSubject_Null()
+    {
+        var code = Code("ada", "signup");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        Assert.Null(await Stores.Codes.FindAsync(code.Key with { Purpose = "verify:phone_number" }, None));
+        Assert.Null(await Stores.Codes.FindAsync(code.Key with { PoolId = OtherPool }, None));
+        Assert.Null(await Stores.Codes.FindAsync(code.Key with { Subject = "grace" }, None));
+        Assert.Null(await Stores.Codes.CountAttemptAsync(code.Key with { Subject = "grace" }, None));
+    }
+
+    [Fact]
+    public async Task SaveCode_Again_ReplacesTheOldOne_CountStartsAgain()
+    {
+        var old = Code("ada", "signup");
+        await Stores.Codes.SaveAsync(old, null, None);
+        await Stores.Codes.CountAttemptAsync(old.Key, None);
+        var fresh = Code("ada", "signup");
+
+        await Stores.Codes.SaveAsync(fresh, null, None);
+
+        AssertSame(fresh, await Stores.Codes.FindAsync(old.Key, None));
+        Assert.Null(await Stores.Codes.ConsumeAsync(old.Key, old.Code.Mac, None));
+    }
+
+    [Fact]
+    public async Task SaveCode_SamePurposeOtherUserOrPool_BothKept()
+    {
+        var ada = Code("ada", "signup");
+        var grace = Code("grace", "signup");
+        var elsewhere = Code("ada", "signup", pool: OtherPool);
+        var attribute = Code("ada", "verify:phone_number");
+        foreach (var code in new[] { ada, grace, elsewhere, attribute })
+        {
+            await Stores.Codes.SaveAsync(code, null, None);
+        }
+
+        foreach (var code in new[] { ada, grace, elsewhere, attribute })
+        {
+            AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+        }
+    }
+
+    [Fact]
+    public async Task SaveCode_WithMessage_MessageQueued()
+    {
+        await Stores.Codes.SaveAsync(Code("ada", "signup"), Message(), None);
+
+        Assert.Equal(1, await QueuedAsync());
+    }
+
+    [Fact]
+    public async Task CountAttempt_NoCode_Null()
+    {
+        Assert.Null(await Stores.Codes.CountAttemptAsync(new OneTimeCodeKey(Pool, "signup", "nobody"), None));
+    }
+
+    [Fact]
+    public async Task CountAttempt_EachAnswer_ReturnsCountIncludingIt()
+    {
+        var code = Code("ada", "signup");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        Assert.Equal(1, (await Stores.Codes.CountAttemptAsync(code.Key, None))!.Code.Attempts);
+        var second = await Stores.Codes.CountAttemptAsync(code.Key, None);
+
+        Assert.Equal(2, second!.Code.Attempts);
+        Assert.Equal(code.Code.Mac, second.Code.Mac);
+        Assert.Equal(2, (await Stores.Codes.FindAsync(code.Key, None))!.Code.Attempts);
+    }
+
+    [Fact]
+    public async Task CountAttempt_ConcurrentAnswers_EachSeesItsOwnCount()
+    {
+        var code = Code("ada", "signup");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        var counted = await Concurrently.RunAsync(Answers, () => Stores.Codes.CountAttemptAsync(code.Key, None));
+
+        // No count is lost or shared: a cap of n lets exactly n answers be compared, however many arrive at once.
+        Assert.Equal(Enumerable.Range(1, Answers), counted.Select(c => c!.Code.Attempts).Order());
+    }
+
+    [Fact]
+    public async Task ConsumeCode_Twice_SecondIsNull()
+    {
+        var code = Code("ada", "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        AssertSame(code, await Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
+        Assert.Null(await Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
+        Assert.Null(await Stores.Codes.FindAsync(code.Key, None));
+    }
+
+    [Fact]
+    public async Task ConsumeCode_OtherMac_NullAndCodeStays()
+    {
+        var code = Code("ada", "signup");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        Assert.Null(await Stores.Codes.ConsumeAsync(code.Key, RandomNumberGenerator.GetBytes(32), None));
+        AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+    }
+
+    [Fact]
+    public async Task ConsumeCode_ConcurrentConsumers_ExactlyOneGetsIt()
+    {
+        var code = Code("ada", "signup");
+        await Stores.Codes.SaveAsync(code, null, None);
+
+        var consumed = await Concurrently.RunAsync(Answers, () => Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
+
+        Assert.Single(consumed, c => c is not null);
+    }
+
+    [Fact]
+    public async Task CreateUser_WithCode_CodeStoredWithTheUser()
+    {
+        var user = NewUser();
+        var code = Code(Logins.UsernameKey(user.Username), "signup");
+
+        Assert.Equal(CreateUserOutcome.Created, await Stores.Users.CreateAsync(user, code, Message(), None));
+
+        AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+        Assert.Equal(1, await QueuedAsync());
+    }
+
+    [Fact]
+    public async Task DeleteUser_EveryCodeOfTheUserGoes_OthersStay()
+    {
+        var user = NewUser();
+        var key = Logins.UsernameKey(user.Username);
+        await Stores.Users.CreateAsync(user, Code(key, "signup"), null, None);
+        await Stores.Codes.SaveAsync(Code(key, "verify:email", attribute: UserAttributes.Email), null, None);
+        var other = Code("grace", "signup");
+        await Stores.Codes.SaveAsync(other, null, None);
+
+        Assert.True(await Stores.Accounts.DeleteAsync(Pool, key, Now, None));
+
+        Assert.Null(await Stores.Codes.FindAsync(new OneTimeCodeKey(Pool, "signup", key), None));
+        Assert.Null(await Stores.Codes.FindAsync(new OneTimeCodeKey(Pool, "verify:email", key), None));
+        AssertSame(other, await Stores.Codes.FindAsync(other.Key, None));
+    }
+
+    [Fact]
+    public async Task WriteAttributes_WithCode_CodeStoredInTheSameWrite()
+    {
+        var user = NewUser(UserStatus.Confirmed);
+        await Stores.Users.CreateAsync(user, null, null, None);
+        user.Attributes["given_name"] = "Grace";
+        var code = Code(Logins.UsernameKey(user.Username), "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
+
+        Assert.Equal(AttributeWriteOutcome.Written, await Stores.Accounts.WriteAttributesAsync(user, [code], [Message()], Now, None));
+
+        AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+        Assert.Equal(1, await QueuedAsync());
+    }
+
+    private static StoredCode Code(string subject, string purpose, string pool = Pool, string attribute = UserAttributes.PhoneNumber, string? pendingValue = null) =>
+        new(new OneTimeCodeKey(pool, purpose, subject),
+            new OneTimeCode(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), RandomNumberGenerator.GetBytes(32), Now.AddMinutes(10), 0, 5),
+            attribute, pendingValue);
+
+    private static User NewUser(string status = UserStatus.Unconfirmed) => new()
+    {
+        PoolId = Pool,
+        Username = Guid.NewGuid().ToString(),
+        Sub = Guid.NewGuid().ToString(),
+        Status = status,
+        Attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [UserAttributes.PhoneNumber] = SesameApp.NewPhone(),
+            [UserAttributes.Email] = SesameApp.NewEmail(),
+        },
+        CreatedAt = Now,
+        ModifiedAt = Now,
+    };
+
+    private static OutboxMessage Message() => new(MessageChannel.Sms, Pool, "+*******4567", RandomNumberGenerator.GetBytes(48), Now);
+
+    private async Task<int> QueuedAsync() =>
+        (await Stores.Messages.QueryAsync(new MessageStatusQuery(Pool, "queued", null, 100), None)).Count;
+
+    private static void AssertSame(StoredCode expected, StoredCode? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Key, actual.Key);
+        Assert.Equal(expected.Code.Nonce, actual.Code.Nonce);
+        Assert.Equal(expected.Code.Mac, actual.Code.Mac);
+        Assert.Equal(expected.Code.ExpiresAt, actual.Code.ExpiresAt);
+        Assert.Equal(expected.Code.Attempts, actual.Code.Attempts);
+        Assert.Equal(expected.Code.MaxAttempts, actual.Code.MaxAttempts);
+        Assert.Equal(expected.Attribute, actual.Attribute);
+        Assert.Equal(expected.PendingValue, actual.PendingValue);
+    }
+}
