@@ -102,9 +102,9 @@ internal sealed partial class CodeIssuer(
     public async ValueTask<StoredCode?> PendingAsync(UserPool pool, string purpose, string username, CancellationToken cancellationToken) =>
         await store.FindAsync(new OneTimeCodeKey(pool.Id, purpose, Logins.UsernameKey(username)), cancellationToken);
 
-    public static string Medium(string attribute) => attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL";
+    public static string Medium(string attribute) => attribute == UserAttributes.PhoneNumber ? DeliveryMedium.Sms : DeliveryMedium.Email;
 
-    public static string Attribute(string medium) => medium == "SMS" ? UserAttributes.PhoneNumber : UserAttributes.Email;
+    public static string Attribute(string medium) => medium == DeliveryMedium.Sms ? UserAttributes.PhoneNumber : UserAttributes.Email;
 
     /// <summary>
     /// What Cognito tells a client about a code it sent: the masked destination, the medium and the attribute. An unknown

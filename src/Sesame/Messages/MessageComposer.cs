@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Sesame.Cognito;
 using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Pools;
@@ -75,12 +76,12 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
         };
         await triggers.InvokeAsync("CustomMessage", triggerEvent, cancellationToken);
         var response = triggerEvent.Response;
-        if (request.Medium == "SMS" && Usable(response.SmsMessage, MaxSmsLength, "smsMessage", triggerEvent.TriggerSource))
+        if (request.Medium == DeliveryMedium.Sms && Usable(response.SmsMessage, MaxSmsLength, "smsMessage", triggerEvent.TriggerSource))
         {
             sms = response.SmsMessage!;
         }
 
-        if (request.Medium == "EMAIL" && Usable(response.EmailMessage, MaxEmailLength, "emailMessage", triggerEvent.TriggerSource))
+        if (request.Medium == DeliveryMedium.Email && Usable(response.EmailMessage, MaxEmailLength, "emailMessage", triggerEvent.TriggerSource))
         {
             // Cognito sends the trigger's email message as the (HTML) body; a text part is derived from it.
             html = response.EmailMessage!;
@@ -92,7 +93,7 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
         }
 
         var name = pool.Options.Name;
-        if (request.Medium == "SMS")
+        if (request.Medium == DeliveryMedium.Sms)
         {
             var body = MessageTemplate.Fill(sms, request.Code, name, request.Lifetime) + WebOtpLine(pool.Options.Delivery, request.Code);
             return outbox.Sms(pool.Id, request.Destination, body, request.Code);

@@ -57,7 +57,7 @@ internal sealed class CustomAuthFlow(
             SignInCompletion.Admit(user);
         }
 
-        var state = new AuthSessionState
+        var state = new SignInSessionState
         {
             Kind = "CUSTOM_AUTH",
             ClientId = client.ClientId,
@@ -112,12 +112,12 @@ internal sealed class CustomAuthFlow(
     /// <see cref="Passwords.PasswordSignIn"/> checks and records in the history): DefineAuthChallenge decides again.
     /// </summary>
     internal ValueTask<SignInStep> ContinueAsync(
-        AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        AppClient client, User? user, SignInSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
         CancellationToken cancellationToken) =>
         AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
 
     private async ValueTask<SignInStep> AdvanceAsync(
-        AppClient client, User? user, AuthSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        AppClient client, User? user, SignInSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
         CancellationToken cancellationToken)
     {
         var define = new DefineAuthChallengeEvent
@@ -203,17 +203,17 @@ internal sealed class CustomAuthFlow(
 
     /// <summary>
     /// DefineAuthChallenge answered PASSWORD_VERIFIER right after SRP_A (CUSTOM_WITH_SRP): the SRP challenge is made from
-    /// <see cref="AuthSessionState.SrpA"/> (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP; §2.5.2) and recorded in the history;
+    /// <see cref="SignInSessionState.SrpA"/> (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP; §2.5.2) and recorded in the history;
     /// its answer (<c>PasswordSignIn.RespondToPasswordVerifierAsync</c>) sets the result and calls Define again.
     /// </summary>
-    private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, AuthSessionState state, CancellationToken cancellationToken)
+    private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, SignInSessionState state, CancellationToken cancellationToken)
     {
         var parameters = await srp.AddToSessionAsync(client.Pool.Id, user, state, state.SrpA!, cancellationToken);
         var session = await sessions.CreateAsync(client, state, [], cancellationToken);
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
     }
 
-    private static void Prepare(TriggerEvent triggerEvent, string source, AppClient client, AuthSessionState state)
+    private static void Prepare(TriggerEvent triggerEvent, string source, AppClient client, SignInSessionState state)
     {
         triggerEvent.Address(source, client, state.Username);
         triggerEvent.SignInLogin = state.Login;

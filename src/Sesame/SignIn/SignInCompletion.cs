@@ -22,7 +22,7 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
     /// checked against the name the client answered with; null for a user that does not exist (its session carries a
     /// stand-in name and can never end in tokens).
     /// </summary>
-    public async ValueTask<User?> SessionUserAsync(AppClient client, AuthSessionState state, string username, CancellationToken cancellationToken)
+    public async ValueTask<User?> SessionUserAsync(AppClient client, SignInSessionState state, string username, CancellationToken cancellationToken)
     {
         User? user = null;
         if (!state.UserNotFound)
@@ -76,7 +76,7 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
     }
 
     /// <summary>Every name a client may use for the user in a later step: canonical, typed, or an alias.</summary>
-    public static HashSet<string> Names(AuthSessionState state, User? user)
+    public static HashSet<string> Names(SignInSessionState state, User? user)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { state.Username, state.Login };
         if (user?.PhoneNumber is { } phone)

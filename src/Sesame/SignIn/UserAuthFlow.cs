@@ -28,7 +28,7 @@ internal sealed class UserAuthFlow(
         AppClient client, string login, string session, string issuerOrigin, CancellationToken cancellationToken)
     {
         var state = await sessions.TakeAsync(client, session, cancellationToken);
-        if (state.Kind != AuthSessionState.SignUpConfirmedKind)
+        if (state.Kind != SignInSessionState.SignUpConfirmedKind)
         {
             throw CognitoErrors.InvalidSession();
         }
@@ -57,7 +57,7 @@ internal sealed class UserAuthFlow(
             SignInCompletion.Admit(user);
         }
 
-        var state = new AuthSessionState
+        var state = new SignInSessionState
         {
             Kind = Kind,
             Username = user?.Username ?? pseudonyms.Username(pool.Id, login),
@@ -145,7 +145,7 @@ internal sealed class UserAuthFlow(
         return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
-    private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, AuthSessionState state, string factor, CancellationToken cancellationToken)
+    private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, SignInSessionState state, string factor, CancellationToken cancellationToken)
     {
         var attribute = factor == SmsOtp ? UserAttributes.PhoneNumber : UserAttributes.Email;
         var destination = user is null

@@ -266,9 +266,9 @@ internal sealed class SignUpFlow(
 
     private async ValueTask<string> CreateConfirmedSessionAsync(AppClient client, User user, CancellationToken cancellationToken)
     {
-        var state = new AuthSessionState
+        var state = new SignInSessionState
         {
-            Kind = AuthSessionState.SignUpConfirmedKind,
+            Kind = SignInSessionState.SignUpConfirmedKind,
             Username = user.Username,
             Login = user.Username,
         };

@@ -1,6 +1,6 @@
 namespace Sesame.Storage;
 
-/// <summary>Server-side auth sessions: each can be taken once.</summary>
+/// <summary>Server-side sign-in sessions: each can be taken once.</summary>
 internal interface ISignInSessionStore
 {
     /// <summary>Saves a session and the messages its challenge sends, in one transaction.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Sesame.Cognito;
 using Sesame.Secrets;
 
 namespace Sesame.Users;
@@ -25,18 +26,18 @@ internal sealed class Pseudonyms(ServerSecrets secrets)
     {
         if (UserAttributes.IsPhoneNumber(login))
         {
-            return ("SMS", Masking.Phone(login));
+            return (DeliveryMedium.Sms, Masking.Phone(login));
         }
 
         if (UserAttributes.IsEmail(login))
         {
-            return ("EMAIL", Masking.Email(login));
+            return (DeliveryMedium.Email, Masking.Email(login));
         }
 
         Span<byte> bytes = stackalloc byte[32];
         HMACSHA256.HashData(secrets.PseudonymKey, Encoding.UTF8.GetBytes($"phone\n{poolId}\n{Logins.Key(login)}"), bytes);
         var digits = (BitConverter.ToUInt32(bytes) % 10_000).ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
-        return ("SMS", "+*******" + digits);
+        return (DeliveryMedium.Sms, "+*******" + digits);
     }
 
     /// <summary>A masked destination for a chosen medium, as a real user with this login would show.</summary>
@@ -50,7 +51,7 @@ internal sealed class Pseudonyms(ServerSecrets secrets)
 
         Span<byte> bytes = stackalloc byte[32];
         HMACSHA256.HashData(secrets.PseudonymKey, Encoding.UTF8.GetBytes($"{medium}\n{poolId}\n{Logins.Key(login)}"), bytes);
-        return medium == "SMS"
+        return medium == DeliveryMedium.Sms
             ? "+*******" + (BitConverter.ToUInt32(bytes) % 10_000).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)
             : $"{(char)('a' + (bytes[4] % 26))}***@{(char)('a' + (bytes[5] % 26))}***";
     }

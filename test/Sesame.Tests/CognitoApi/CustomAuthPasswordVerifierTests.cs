@@ -58,7 +58,7 @@ public sealed class CustomAuthPasswordVerifierTests : IDisposable
     {
         var appClient = _app.Services.GetRequiredService<UserPools>().FindClient(SesameApp.ClientId)!;
         var user = await _app.Services.GetRequiredService<IUserStore>().FindAsync(SesameApp.PoolId, login, CancellationToken.None);
-        var state = new AuthSessionState
+        var state = new SignInSessionState
         {
             Kind = "CUSTOM_AUTH",
             ClientId = SesameApp.ClientId,

@@ -45,10 +45,10 @@ internal sealed class AdminCreateUser(
         var pool = AdminShapes.FindPool(pools, request.UserPoolId);
         var username = Validate.Username(request.Username);
         var action = AdminShapes.Enum(request.MessageAction, "messageAction", "RESEND", "SUPPRESS");
-        var mediums = request.DesiredDeliveryMediums ?? ["SMS"];
+        var mediums = request.DesiredDeliveryMediums ?? [DeliveryMedium.Sms];
         foreach (var medium in mediums)
         {
-            AdminShapes.Enum(medium, "desiredDeliveryMediums.member", "SMS", "EMAIL");
+            AdminShapes.Enum(medium, "desiredDeliveryMediums.member", DeliveryMedium.Sms, DeliveryMedium.Email);
         }
 
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
@@ -212,7 +212,7 @@ internal sealed class AdminCreateUser(
         var messages = new List<OutboxMessage>();
         foreach (var medium in mediums.Distinct(StringComparer.Ordinal))
         {
-            var sms = medium == "SMS";
+            var sms = medium == DeliveryMedium.Sms;
             var destination = sms ? user.PhoneNumber : user.Email;
             if (destination is null)
             {

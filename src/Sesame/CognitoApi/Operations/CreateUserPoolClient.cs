@@ -16,7 +16,7 @@ internal sealed record CreateUserPoolClientResponse(UserPoolClientType UserPoolC
 
 /// <summary>
 /// Creates an app client of a pool, stored in the database. Honoured: name, secret, explicit auth flows, token
-/// validities with their units, auth session validity. Cognito's defaults apply to what is left out, except
+/// validities with their units, AuthSessionValidity. Cognito's defaults apply to what is left out, except
 /// <c>ExplicitAuthFlows</c>, which defaults to Sesame's (custom auth, USER_AUTH, refresh).
 /// </summary>
 internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Sesame.Cognito;
 
 namespace Sesame.Delivery.Development;
 
@@ -31,13 +32,13 @@ internal sealed class DevOutbox(int capacity, TimeProvider time) : ISmsSender, I
 
     public ValueTask<SendReceipt> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
-        Add(new DevOutboxEntry(message.PhoneNumber, "SMS", message.Body, message.Code, time.GetUtcNow()));
+        Add(new DevOutboxEntry(message.PhoneNumber, DeliveryMedium.Sms, message.Body, message.Code, time.GetUtcNow()));
         return ValueTask.FromResult(new SendReceipt("development", null));
     }
 
     public ValueTask<SendReceipt> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        Add(new DevOutboxEntry(message.To, "EMAIL", message.TextBody, message.Code, time.GetUtcNow()));
+        Add(new DevOutboxEntry(message.To, DeliveryMedium.Email, message.TextBody, message.Code, time.GetUtcNow()));
         return ValueTask.FromResult(new SendReceipt("development", null));
     }
 

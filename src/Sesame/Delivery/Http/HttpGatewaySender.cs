@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sesame.Cognito;
 using Sesame.Configuration;
 
 namespace Sesame.Delivery.Http;
@@ -23,10 +24,10 @@ internal sealed class HttpGatewaySender(string name, DeliveryProviderOptions opt
     private readonly byte[]? _key = string.IsNullOrEmpty(options.SigningSecret) ? null : Encoding.UTF8.GetBytes(options.SigningSecret);
 
     public ValueTask<SendReceipt> SendAsync(SmsMessage message, CancellationToken cancellationToken) =>
-        PostAsync("SMS", message.PhoneNumber, message.Body, string.Empty, string.Empty, cancellationToken);
+        PostAsync(DeliveryMedium.Sms, message.PhoneNumber, message.Body, string.Empty, string.Empty, cancellationToken);
 
     public ValueTask<SendReceipt> SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
-        PostAsync("EMAIL", message.To, message.TextBody, message.Subject, message.HtmlBody ?? string.Empty, cancellationToken);
+        PostAsync(DeliveryMedium.Email, message.To, message.TextBody, message.Subject, message.HtmlBody ?? string.Empty, cancellationToken);
 
     internal string Body(string channel, string to, string body, string subject, string html)
     {

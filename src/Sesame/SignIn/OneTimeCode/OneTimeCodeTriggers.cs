@@ -128,12 +128,12 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, CodeIssuer cod
 
         if (useSms)
         {
-            return ("SMS", phone!);
+            return (DeliveryMedium.Sms, phone!);
         }
 
         if (email is not null && channel != CodeChannel.Sms)
         {
-            return ("EMAIL", email);
+            return (DeliveryMedium.Email, email);
         }
 
         throw new InvalidOperationException("The user has no phone_number or email to send a code to");

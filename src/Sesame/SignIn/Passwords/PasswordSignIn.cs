@@ -58,7 +58,7 @@ internal sealed class PasswordSignIn(
         var username = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
         var (parameters, challenge) = await srp.CreateAsync(pool.Id, user, username, clientA, cancellationToken);
-        var state = new AuthSessionState
+        var state = new SignInSessionState
         {
             Kind = UserSrpAuthKind,
             ClientId = client.ClientId,
@@ -116,7 +116,7 @@ internal sealed class PasswordSignIn(
     }
 
     private async ValueTask<SignInStep> RespondInCustomAuthAsync(
-        AppClient client, AuthSessionState state, SrpChallengeState challenge, string username, IReadOnlyDictionary<string, string> responses,
+        AppClient client, SignInSessionState state, SrpChallengeState challenge, string username, IReadOnlyDictionary<string, string> responses,
         Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
         // As for a custom answer: fresh attributes for the triggers, and a deleted or disabled user stops here.

@@ -85,7 +85,7 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
     /// <c>[SRP_A true, PASSWORD_VERIFIER true|false]</c>. The caller saves the session and returns the parameters.
     /// </summary>
     public async ValueTask<Dictionary<string, string>> AddToSessionAsync(
-        string poolId, User? user, AuthSessionState state, string srpA, CancellationToken cancellationToken)
+        string poolId, User? user, SignInSessionState state, string srpA, CancellationToken cancellationToken)
     {
         var clientA = ParseA(srpA)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");

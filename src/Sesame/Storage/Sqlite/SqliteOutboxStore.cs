@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Sesame.Cognito;
 
 namespace Sesame.Storage.Sqlite;
 
@@ -11,7 +12,7 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         command.Transaction = transaction;
         command.CommandText = SqliteDatabase.Sql.Enqueue;
         command.Parameters.AddWithValue("@pool", message.PoolId);
-        command.Parameters.AddWithValue("@channel", message.Channel == MessageChannel.Sms ? "SMS" : "EMAIL");
+        command.Parameters.AddWithValue("@channel", message.Channel == MessageChannel.Sms ? DeliveryMedium.Sms : DeliveryMedium.Email);
         command.Parameters.AddWithValue("@hint", message.DestinationHint);
         command.Parameters.AddWithValue("@payload", message.Payload);
         command.Parameters.AddWithValue("@now", message.CreatedAt.ToUnixTimeMilliseconds());
@@ -33,7 +34,7 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             {
                 claimed.Add(new ClaimedMessage(
                     reader.GetInt64(0),
-                    reader.GetString(1) == "SMS" ? MessageChannel.Sms : MessageChannel.Email,
+                    reader.GetString(1) == DeliveryMedium.Sms ? MessageChannel.Sms : MessageChannel.Email,
                     reader.GetString(2),
                     reader.GetString(3),
                     (byte[])reader[4],

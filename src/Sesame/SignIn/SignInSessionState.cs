@@ -3,8 +3,8 @@ using Sesame.Triggers;
 
 namespace Sesame.SignIn;
 
-/// <summary>What a server-side auth session remembers between two steps. Never sent to the client.</summary>
-internal sealed class AuthSessionState
+/// <summary>What a server-side sign-in session remembers between two steps. Never sent to the client.</summary>
+internal sealed class SignInSessionState
 {
     /// <summary><c>CUSTOM_AUTH</c>, or <see cref="SignUpConfirmedKind"/> for the session ConfirmSignUp returns.</summary>
     public string Kind { get; set; } = string.Empty;
@@ -38,5 +38,5 @@ internal sealed class AuthSessionState
     public Passwords.SrpChallengeState? Srp { get; set; }
 }
 
-[JsonSerializable(typeof(AuthSessionState))]
+[JsonSerializable(typeof(SignInSessionState))]
 internal sealed partial class SignInJsonContext : JsonSerializerContext;
