@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
 using Sesame.Delivery;
@@ -21,6 +22,7 @@ namespace Sesame.Account;
 /// Administrators change values at once.
 /// </remarks>
 internal sealed class AccountFlow(
+    SendLimits limits,
     IUserStore users,
     IUserAccountStore accounts,
     AccessTokenValidator validator,
@@ -293,6 +295,7 @@ internal sealed class AccountFlow(
         var pool = request.Pool;
         var destination = request.Destination;
         var options = pool.Options.ConfirmationCode;
+        await limits.CheckAsync(pool, "attribute", request.Medium, destination, cancellationToken);
         var code = OneTimeCodes.Generate(options.Length);
         var nonce = OneTimeCodes.NewNonce();
         var expiresAt = now + options.Lifetime;

@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Configuration;
 using Sesame.Messages;
 using Sesame.Pools;
@@ -11,7 +12,7 @@ namespace Sesame.Codes;
 /// challenges: drawn, sealed (only a MAC is kept) and turned into the message that carries them. A declared test
 /// number (<see cref="OneTimeCodeOptions.TestNumbers"/>) gets its fixed code and no message.
 /// </summary>
-internal sealed partial class SignInCodes(OneTimeCodes codes, MessageComposer messages, TimeProvider time, ILogger<SignInCodes> logger)
+internal sealed partial class SignInCodes(OneTimeCodes codes, MessageComposer messages, SendLimits limits, TimeProvider time, ILogger<SignInCodes> logger)
 {
     public const string Purpose = "signin";
 
@@ -27,6 +28,12 @@ internal sealed partial class SignInCodes(OneTimeCodes codes, MessageComposer me
     {
         var options = pool.Options.OneTimeCode;
         var testCode = send ? options.TestNumbers.GetValueOrDefault(destination) : null;
+        if (testCode is null)
+        {
+            // Before a code is drawn, and for an unknown user (send false: a stable stand-in destination) exactly as for a known one.
+            await limits.CheckAsync(pool, "signin", medium, destination, cancellationToken);
+        }
+
         var code = testCode ?? OneTimeCodes.Generate(options.Length);
         var nonce = OneTimeCodes.NewNonce();
         var expires = (time.GetUtcNow() + options.Lifetime).ToUnixTimeMilliseconds();

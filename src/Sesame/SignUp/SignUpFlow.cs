@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
 using Sesame.Delivery;
@@ -19,6 +20,7 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// the same phone number or email: a new sign-up replaces it.
 /// </summary>
 internal sealed class SignUpFlow(
+    SendLimits limits,
     IUserStore users,
     IPasswordStore passwords,
     SignInSessions sessions,
@@ -255,6 +257,8 @@ internal sealed class SignUpFlow(
 
             // Pretend a code went out, to where a real user with this login would have it sent.
             var (medium, masked) = pseudonyms.Destination(pool.Id, login);
+            // Counted like a real send to that login, so the limit answers an unknown number exactly as a known one.
+            await limits.CheckAsync(pool, "signup", medium, login, cancellationToken);
             return new CodeDeliveryDetails(masked, medium, medium == "SMS" ? UserAttributes.PhoneNumber : UserAttributes.Email);
         }
 
@@ -288,6 +292,7 @@ internal sealed class SignUpFlow(
         var pool = client.Pool;
         var username = user.Username;
         var options = pool.Options.ConfirmationCode;
+        await limits.CheckAsync(pool, "signup", attribute == UserAttributes.PhoneNumber ? "SMS" : "EMAIL", destination, cancellationToken);
         var code = OneTimeCodes.Generate(options.Length);
         var nonce = OneTimeCodes.NewNonce();
         var expiresAt = now + options.Lifetime;
