@@ -91,4 +91,24 @@ public sealed class SendLimitTests
 
         Assert.Equal(2, app.Outbox.For(phone).Count);
     }
+
+    [Fact]
+    public async Task SignUp_SmsBudgetExhausted_SmsRefusedEmailStillSent()
+    {
+        using var app = new SesameApp(new() { ["Sesame:UserPools:us-east-1_SesameDev:Limits:SmsPerHour"] = "1" });
+        var first = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = first })).AssertOk();
+
+        var refused = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = SesameApp.NewPhone() });
+        var email = SesameApp.NewEmail();
+        var byEmail = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = email });
+
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("LimitExceededException", refused.Body, StringComparison.Ordinal);
+        Assert.Equal("3600", refused.Headers["retry-after"]);
+        byEmail.AssertOk();
+        await app.MessageAsync(email);
+        Assert.Contains("sesame_limits_sends_total{outcome=\"refused\",reason=\"sms_budget\"} 1",
+            await app.CreateClient().GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
 }
