@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame;
+using Sesame.Abuse;
 using Sesame.Account;
 using Sesame.Codes;
 using Sesame.CognitoApi;
@@ -63,6 +64,7 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameTriggers();
         services.AddSesameMessages();
         services.AddSesameCodes();
+        services.AddSesameAbuse();
         services.AddSesameSignIn();
         services.AddSesameSignUp();
         services.AddSesameAdmin();

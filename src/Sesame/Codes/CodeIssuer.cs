@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Delivery;
 using Sesame.Messages;
@@ -42,7 +43,8 @@ internal sealed record IssuedCode(StoredCode Stored, OutboxMessage? Message, Cod
 /// trigger, and says where it went (<see cref="CodeDeliveryDetails"/>). Limits on sending belong here.
 /// </summary>
 internal sealed partial class CodeIssuer(
-    OneTimeCodes macs, MessageComposer composer, IOneTimeCodeStore store, Outbox outbox, TimeProvider time, ILogger<CodeIssuer> logger)
+    OneTimeCodes macs, MessageComposer composer, SendLimits limits, IOneTimeCodeStore store, Outbox outbox, TimeProvider time,
+    ILogger<CodeIssuer> logger)
 {
     public async ValueTask<IssuedCode> IssueAsync(CodeRequest request, CancellationToken cancellationToken)
     {
@@ -52,6 +54,14 @@ internal sealed partial class CodeIssuer(
         var testCode = request.UserExists && request.Purpose == CodePurposes.SignIn
             ? pool.Options.OneTimeCode.TestNumbers.GetValueOrDefault(request.Destination)
             : null;
+        if (testCode is null)
+        {
+            // Before a code is drawn; an unknown user (a stable stand-in destination per login) is counted exactly as a
+            // known one, so the limits tell no one whether an account exists.
+            var kind = request.Purpose is CodePurposes.SignIn or CodePurposes.SignUp ? request.Purpose : "attribute";
+            await limits.CheckAsync(pool, kind, Medium(request.Attribute), request.Destination, cancellationToken);
+        }
+
         var code = testCode ?? OneTimeCodes.Generate(length);
         var nonce = OneTimeCodes.NewNonce();
         var expiresAt = time.GetUtcNow() + lifetime;

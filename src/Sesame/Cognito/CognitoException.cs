@@ -9,5 +9,8 @@ internal sealed class CognitoException(string type, string message) : Exception(
     /// <summary>The error name, e.g. <c>NotAuthorizedException</c>.</summary>
     public string Type { get; } = type;
 
+    /// <summary>How long the client should wait before trying again, when known (a <c>Retry-After</c> header).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public int StatusCode => Type == CognitoErrors.InternalError ? 500 : 400;
 }

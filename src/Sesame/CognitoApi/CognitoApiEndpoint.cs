@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Configuration;
 using Sesame.Tokens;
@@ -55,10 +56,19 @@ internal sealed partial class CognitoApiEndpoint
             var caller = operation.RequiresIam ? _sigV4.Authenticate(context.Request, rented.AsSpan(0, length)) : null;
 
             var call = new CognitoCall(requestId, PublicOrigin(context), context.Connection.RemoteIpAddress?.ToString(), caller?.Region);
+            using var address = ClientAddress.Enter(context.Connection.RemoteIpAddress);
             await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);
         }
         catch (CognitoException error)
         {
+            if (operation is not null && error.Type == CognitoErrors.LimitExceeded && !operation.Declares(error.Type))
+            {
+                // InitiateAuth, RespondToAuthChallenge, UpdateUserAttributes, AdminCreateUser … do not declare
+                // LimitExceededException in Cognito's model; every operation declares TooManyRequestsException.
+                // docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html#API_InitiateAuth_Errors
+                error = new CognitoException(CognitoErrors.TooManyRequests, "Rate exceeded") { RetryAfter = error.RetryAfter };
+            }
+
             if (operation is not null && !operation.Declares(error.Type) && !IsProtocolError(error.Type))
             {
                 // Clients (Amplify Flutter above all) turn an undeclared name into a generic failure: a bug on our side.
@@ -155,6 +165,11 @@ internal sealed partial class CognitoApiEndpoint
         response.ContentType = CognitoJson.ContentType;
         response.Headers["x-amzn-ErrorType"] = error.Type + ":";
         response.Headers["x-amzn-ErrorMessage"] = HeaderSafe(error.Message);
+        if (error.RetryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(wait.TotalSeconds, 1))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteString("__type", error.Type);

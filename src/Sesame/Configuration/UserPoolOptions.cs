@@ -42,6 +42,9 @@ public sealed class UserPoolOptions
     /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
     public PoolDeliveryOptions Delivery { get; set; } = new();
 
+    /// <summary>Limits on sending codes (docs/security.md): on by default, in Development too.</summary>
+    public SendLimitsOptions Limits { get; set; } = new();
+
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 }
@@ -143,4 +146,32 @@ public sealed class AppClientOptions
 
     /// <summary>Cognito's <c>RefreshTokenRotation</c>: off by default.</summary>
     public RefreshTokenRotationOptions RefreshTokenRotation { get; set; } = new();
+}
+
+/// <summary>
+/// Limits on sending codes, counted in the store (so they hold across nodes) before any code is drawn. A count of 0 (or
+/// an interval of zero) turns that one limit off. Defaults from docs/security.md.
+/// </summary>
+public sealed class SendLimitsOptions
+{
+    /// <summary>Least time between two codes to one phone number or email. Default 60 s (Supabase's MaxFrequency).</summary>
+    public TimeSpan DestinationInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Codes to one destination in any 10 minutes. Default 5 (Twilio Verify's 5 sends per verification).</summary>
+    public int DestinationPerTenMinutes { get; set; } = 5;
+
+    /// <summary>Codes to one destination in any 24 hours. Default 10.</summary>
+    public int DestinationPerDay { get; set; } = 10;
+
+    /// <summary>Codes requested from one client IP (IPv6: one /64) in any hour. Default 10.</summary>
+    public int ClientIpPerHour { get; set; } = 10;
+
+    /// <summary>Codes requested from one client IP (IPv6: one /64) in any 24 hours. Default 50.</summary>
+    public int ClientIpPerDay { get; set; } = 50;
+
+    /// <summary>SMS the pool sends in any hour (a spending budget). Default 1,000.</summary>
+    public int SmsPerHour { get; set; } = 1000;
+
+    /// <summary>SMS the pool sends in any 24 hours. Default 10,000.</summary>
+    public int SmsPerDay { get; set; } = 10_000;
 }

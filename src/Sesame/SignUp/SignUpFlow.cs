@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
 using Sesame.Delivery;
@@ -19,6 +20,7 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// the same phone number or email: a new sign-up replaces it.
 /// </summary>
 internal sealed class SignUpFlow(
+    SendLimits limits,
     IUserStore users,
     IPasswordStore passwords,
     SignInSessions sessions,
@@ -251,6 +253,8 @@ internal sealed class SignUpFlow(
 
             // Pretend a code went out, to where a real user with this login would have it sent.
             var (medium, masked) = pseudonyms.Destination(pool.Id, login);
+            // Counted like a real send to that login, so the limit answers an unknown number exactly as a known one.
+            await limits.CheckAsync(pool, CodePurposes.SignUp, medium, login, cancellationToken);
             return new CodeDeliveryDetails(masked, medium, CodeIssuer.Attribute(medium));
         }
 

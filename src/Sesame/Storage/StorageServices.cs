@@ -31,6 +31,7 @@ internal static class StorageServices
         AddStore<ISigningKeyStore, SqliteSigningKeyStore>(services);
         AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore>(services);
         AddStore<IUserAccountStore, SqliteUserAccountStore>(services);
+        AddStore<IRateLimitStore, SqliteRateLimitStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {

@@ -326,6 +326,37 @@ internal sealed class StoreSql(SqlDialect dialect)
         ON CONFLICT (pool_id, purpose) DO NOTHING
         """;
 
+    // ---- rate limits (IRateLimitStore) --------------------------------------------------------------------------------
+
+    /// <summary>The key's row, which every writer of the key then locks; made once, by the first writer.</summary>
+    public string EnsureRateKey { get; } = "INSERT INTO rate_limit_keys (key, expires_at) VALUES (@key, @expires) ON CONFLICT (key) DO NOTHING";
+
+    /// <summary>Locks the key's row for the rest of the transaction (PostgreSQL; SQLite's one writer needs nothing).</summary>
+    public string LockRateKey { get; } = $"SELECT expires_at FROM rate_limit_keys WHERE key = @key{dialect.ForUpdate}";
+
+    /// <summary>The key's events after @since: those inside a window that ends now.</summary>
+    public string CountRateEvents { get; } = "SELECT COUNT(*) FROM rate_limit_events WHERE key = @key AND at > @since";
+
+    /// <summary>The time of the key's event after @since that has @skip events before it.</summary>
+    public string NthRateEvent { get; } = "SELECT at FROM rate_limit_events WHERE key = @key AND at > @since ORDER BY at LIMIT 1 OFFSET @skip";
+
+    /// <summary>Counts one event, and keeps the key's row as long as its longest-lived event.</summary>
+    public string AddRateEvent { get; } = """
+        INSERT INTO rate_limit_events (key, at, expires_at) VALUES (@key, @now, @expires);
+        UPDATE rate_limit_keys SET expires_at = @expires WHERE key = @key AND expires_at < @expires;
+        """;
+
+    /// <summary>Events of the key that no window counts any more: a key holds at most its longest window's maximum.</summary>
+    public string TrimRateEvents { get; } = "DELETE FROM rate_limit_events WHERE key = @key AND expires_at <= @now";
+
+    public string ResetRateKey { get; } = "DELETE FROM rate_limit_events WHERE key = @key";
+
+    /// <summary>Every expired event and every key without a live event (idle keys of unknown numbers, IPs long gone).</summary>
+    public string SweepRateLimits { get; } = """
+        DELETE FROM rate_limit_events WHERE expires_at <= @now;
+        DELETE FROM rate_limit_keys WHERE expires_at <= @now;
+        """;
+
     public string Ping { get; } = "SELECT 1";
 
     private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""

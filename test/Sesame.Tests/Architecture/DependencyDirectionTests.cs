@@ -17,6 +17,7 @@ public sealed partial class DependencyDirectionTests
         ["SignUp"],                              //   sign-up and confirmation,
         ["SignIn"],                              //   the challenge state machine and the one completion path
         ["Codes"],                               // services: the one-time-code model,
+        ["Abuse"],                               //   limits on sending codes,
         ["Messages", "Tokens"],                  //   what a message says; JWTs, keys, refresh,
         ["Triggers", "Delivery", "Metrics"],     //   Cognito's triggers; sending; the exporter,
         ["Pools"],                               //   user pools and app clients

@@ -13,7 +13,7 @@ public sealed class PostgresDatabaseTests
 
     private static readonly string[] Tables =
     [
-        "attribute_codes", "auth_sessions", "outbox", "password_attempts", "password_verifiers", "refresh_tokens",
+        "attribute_codes", "auth_sessions", "outbox", "password_attempts", "password_verifiers", "rate_limit_events", "rate_limit_keys", "refresh_tokens",
         "schema_version", "signing_keys", "user_pool_clients", "user_pools", "users", "verification_codes",
     ];
 

@@ -40,6 +40,17 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "sesame-test-" + Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>(settings ?? []) { ["Sesame:DataDir"] = DataDir };
         _settings.TryAdd("Sesame:Passwords:Pbkdf2Iterations", TestPbkdf2Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Most tests send many codes to one number on a clock that does not move: they turn the send limits off for
+        // themselves. A test that sets any Limits setting (LimitTests) runs with the defaults for the rest.
+        if (!_settings.Keys.Any(k => k.Contains(":Limits:", StringComparison.Ordinal)))
+        {
+            foreach (var limit in new[] { "DestinationPerTenMinutes", "DestinationPerDay", "ClientIpPerHour", "ClientIpPerDay", "SmsPerHour", "SmsPerDay" })
+            {
+                _settings[$"Sesame:UserPools:us-east-1_SesameDev:Limits:{limit}"] = "0";
+            }
+
+            _settings["Sesame:UserPools:us-east-1_SesameDev:Limits:DestinationInterval"] = "00:00:00";
+        }
         _services = services;
     }
 

@@ -1,0 +1,123 @@
+using Sesame.Storage;
+
+namespace Sesame.Tests.Storage;
+
+/// <summary>IRateLimitStore: exact sliding windows, all-or-nothing across keys, refused calls count nothing, no lost counts under races.</summary>
+public abstract partial class StoreContractTests
+{
+    private static readonly RateWindow[] DestinationWindows =
+        [new(TimeSpan.FromSeconds(60), 1), new(TimeSpan.FromMinutes(10), 5), new(TimeSpan.FromHours(24), 10)];
+
+    [Fact]
+    public async Task TryAcquire_SpacingWindow_RefusedUntilTheIntervalHasPassed()
+    {
+        var limit = new[] { new RateLimit("dest:a", DestinationWindows) };
+        var start = Now;
+
+        Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start, None)).Allowed);
+        var refused = await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(59.999), None);
+
+        Assert.Equal((false, 0, start.AddSeconds(60)), (refused.Allowed, refused.RefusedBy, refused.RetryAt));
+        Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(60), None)).Allowed);
+    }
+
+    [Fact]
+    public async Task TryAcquire_LongerWindowFull_RetryAtWhenItsOldestEventLeaves()
+    {
+        var limit = new[] { new RateLimit("dest:b", DestinationWindows) };
+        var start = Now;
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(61 * i), None)).Allowed);
+        }
+
+        var refused = await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(61 * 5), None);
+        Assert.Equal((false, start.AddMinutes(10)), (refused.Allowed, refused.RetryAt));
+        Assert.False((await Stores.RateLimits.TryAcquireAsync(limit, start.AddMinutes(10).AddMilliseconds(-1), None)).Allowed);
+        Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start.AddMinutes(10), None)).Allowed);
+
+        // Ten in 24 h: the sliding day refuses the eleventh however the sends are spread.
+        for (var at = start.AddMinutes(20); ; at = at.AddMinutes(11))
+        {
+            if (!(await Stores.RateLimits.TryAcquireAsync(limit, at, None)).Allowed)
+            {
+                Assert.Equal(10, await Stores.RateLimits.CountAsync("dest:b", TimeSpan.FromHours(24), at, None));
+                Assert.Equal(start.AddHours(24), (await Stores.RateLimits.TryAcquireAsync(limit, at, None)).RetryAt);
+                break;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TryAcquire_OneOfSeveralKeysFull_NothingCountedAnywhere()
+    {
+        var hour = new RateWindow(TimeSpan.FromHours(1), 1);
+        Assert.True((await Stores.RateLimits.TryAcquireAsync([new RateLimit("ip:1", [hour])], Now, None)).Allowed);
+
+        var refused = await Stores.RateLimits.TryAcquireAsync([new RateLimit("dest:c", [hour]), new RateLimit("ip:1", [hour])], Now, None);
+
+        Assert.Equal((false, 1), (refused.Allowed, refused.RefusedBy));
+        Assert.Equal(0, await Stores.RateLimits.CountAsync("dest:c", TimeSpan.FromHours(1), Now, None));
+        Assert.True((await Stores.RateLimits.TryAcquireAsync([new RateLimit("dest:c", [hour])], Now, None)).Allowed);
+    }
+
+    [Fact]
+    public async Task TryAcquire_RefusedCalls_CountNothing()
+    {
+        var limit = new[] { new RateLimit("dest:d", [new RateWindow(TimeSpan.FromMinutes(1), 2)]) };
+        var start = Now;
+        await Stores.RateLimits.TryAcquireAsync(limit, start, None);
+        await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(30), None);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False((await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(31 + i), None)).Allowed);
+        }
+
+        Assert.Equal(2, await Stores.RateLimits.CountAsync("dest:d", TimeSpan.FromMinutes(1), start.AddSeconds(45), None));
+        Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(60), None)).Allowed);
+    }
+
+    [Fact]
+    public async Task TryAcquire_64ConcurrentCallers_ExactlyTheAllowedCount()
+    {
+        var limits = new[]
+        {
+            new RateLimit("dest:e", [new RateWindow(TimeSpan.FromMinutes(10), 5)]),
+            new RateLimit("budget:e", [new RateWindow(TimeSpan.FromHours(1), 1000)]),
+        };
+
+        var decisions = await ConcurrentlyAsync(_ => Stores.RateLimits.TryAcquireAsync(limits, Now, None).AsTask(), writers: 64);
+
+        Assert.Equal(5, decisions.Count(d => d.Allowed));
+        Assert.Equal(5, await Stores.RateLimits.CountAsync("dest:e", TimeSpan.FromMinutes(10), Now, None));
+        Assert.Equal(5, await Stores.RateLimits.CountAsync("budget:e", TimeSpan.FromHours(1), Now, None));
+    }
+
+    [Fact]
+    public async Task Reset_AfterFailures_CountStartsOver()
+    {
+        var limit = new[] { new RateLimit("fail:f", [new RateWindow(TimeSpan.FromHours(24), 2)]) };
+        await Stores.RateLimits.TryAcquireAsync(limit, Now, None);
+        await Stores.RateLimits.TryAcquireAsync(limit, Now, None);
+        Assert.False((await Stores.RateLimits.TryAcquireAsync(limit, Now, None)).Allowed);
+
+        await Stores.RateLimits.ResetAsync("fail:f", None);
+
+        Assert.Equal(0, await Stores.RateLimits.CountAsync("fail:f", TimeSpan.FromHours(24), Now, None));
+        Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, Now, None)).Allowed);
+    }
+
+    [Fact]
+    public async Task Sweep_ExpiredEvents_DeletedAndLiveOnesKept()
+    {
+        var start = Now;
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("short", [new RateWindow(TimeSpan.FromMinutes(1), 5)])], start, None);
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("long", [new RateWindow(TimeSpan.FromHours(1), 5)])], start, None);
+
+        Assert.True(await Stores.RateLimits.SweepAsync(start.AddMinutes(2), None) >= 1);
+
+        Assert.Equal(0, await Stores.RateLimits.CountAsync("short", TimeSpan.FromDays(1), start.AddMinutes(2), None));
+        Assert.Equal(1, await Stores.RateLimits.CountAsync("long", TimeSpan.FromHours(1), start.AddMinutes(2), None));
+        Assert.True((await Stores.RateLimits.TryAcquireAsync([new RateLimit("short", [new RateWindow(TimeSpan.FromMinutes(1), 1)])], start.AddMinutes(2), None)).Allowed);
+    }
+}
