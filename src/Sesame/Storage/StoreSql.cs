@@ -16,6 +16,11 @@ internal sealed class StoreSql(SqlDialect dialect)
     /// <summary>The columns a user is read from, in order.</summary>
     public const string UserColumns = "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
 
+    private const string InsertUserText = $"""
+        INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
+        VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
+        """;
+
     /// <summary>A username match wins over an alias match of the same text.</summary>
     public string FindUser { get; } = $"""
         SELECT {UserColumns} FROM users
@@ -35,10 +40,13 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE pool_id = @pool AND username_key <> @user AND (phone_key = @phone OR email_key = @email){dialect.ForUpdate}
         """;
 
-    public string InsertUser { get; } = $"""
-        INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
-        VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
-        """;
+    public string InsertUser { get; } = InsertUserText;
+
+    /// <summary>
+    /// Inserts unless a UNIQUE index (username, phone, email) already holds one of the keys, and then inserts nothing: the
+    /// database decides between concurrent sign-ups, waiting for a concurrent insert of the same key to commit first.
+    /// </summary>
+    public string InsertUserUnlessTaken { get; } = InsertUserText + " ON CONFLICT DO NOTHING";
 
     /// <summary>Only at the version that was read (optimistic concurrency).</summary>
     public string UpdateUserAttributes { get; } = """
@@ -107,7 +115,7 @@ internal sealed class StoreSql(SqlDialect dialect)
         "phone_number" => "phone_key",
         "email" => "email_key",
         "cognito:user_status" => "upper(status)",
-        "status" => "(CASE enabled WHEN 1 THEN 'Enabled' ELSE 'Disabled' END)",
+        "status" => "(CASE WHEN enabled THEN 'Enabled' ELSE 'Disabled' END)",
         "name" or "given_name" or "family_name" or "preferred_username" => Dialect.JsonText("attributes", attribute),
         _ => throw new ArgumentException($"{attribute} is not searchable.", nameof(attribute)),
     };
