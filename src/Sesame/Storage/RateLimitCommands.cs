@@ -9,17 +9,17 @@ namespace Sesame.Storage;
 /// </summary>
 internal static class RateLimitCommands
 {
-    public static RateDecision TryAcquire(DbConnection connection, DbTransaction transaction, StoreSql sql, IReadOnlyList<RateLimit> limits,
-        DateTimeOffset now)
+    public static async Task<RateDecision> TryAcquireAsync(DbConnection connection, DbTransaction transaction, StoreSql sql, IReadOnlyList<RateLimit> limits,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var order = Enumerable.Range(0, limits.Count).OrderBy(i => limits[i].Key, StringComparer.Ordinal).ToArray();
         foreach (var i in order)
         {
             var key = limits[i].Key;
-            Execute(connection, transaction, sql.EnsureRateKey, ("@key", key), ("@expires", nowMs + Longest(limits[i])));
-            Execute(connection, transaction, sql.LockRateKey, ("@key", key));
-            Execute(connection, transaction, sql.TrimRateEvents, ("@key", key), ("@now", nowMs));
+            await ExecuteAsync(connection, transaction, sql.EnsureRateKey, cancellationToken, ("@key", key), ("@expires", nowMs + Longest(limits[i])));
+            await ExecuteAsync(connection, transaction, sql.LockRateKey, cancellationToken, ("@key", key));
+            await ExecuteAsync(connection, transaction, sql.TrimRateEvents, cancellationToken, ("@key", key), ("@now", nowMs));
         }
 
         var refusedBy = -1;
@@ -29,14 +29,14 @@ internal static class RateLimitCommands
             foreach (var window in limits[i].Windows)
             {
                 var since = nowMs - (long)window.Length.TotalMilliseconds;
-                var count = Convert.ToInt64(Scalar(connection, transaction, sql.CountRateEvents, ("@key", limits[i].Key), ("@since", since)));
+                var count = Convert.ToInt64(await ScalarAsync(connection, transaction, sql.CountRateEvents, cancellationToken, ("@key", limits[i].Key), ("@since", since)));
                 if (count < window.Max)
                 {
                     continue;
                 }
 
                 // Room comes back when the oldest events that hold the window full leave it.
-                var leaving = Convert.ToInt64(Scalar(connection, transaction, sql.NthRateEvent,
+                var leaving = Convert.ToInt64(await ScalarAsync(connection, transaction, sql.NthRateEvent, cancellationToken,
                     ("@key", limits[i].Key), ("@since", since), ("@skip", count - window.Max)));
                 var retry = leaving + (long)window.Length.TotalMilliseconds;
                 retryAt = Math.Max(retryAt ?? retry, retry);
@@ -51,26 +51,30 @@ internal static class RateLimitCommands
 
         foreach (var i in order)
         {
-            Execute(connection, transaction, sql.AddRateEvent, ("@key", limits[i].Key), ("@now", nowMs), ("@expires", nowMs + Longest(limits[i])));
+            await ExecuteAsync(connection, transaction, sql.AddRateEvent, cancellationToken, ("@key", limits[i].Key), ("@now", nowMs), ("@expires", nowMs + Longest(limits[i])));
         }
 
         return RateDecision.Allow;
     }
 
-    public static long Count(DbConnection connection, StoreSql sql, string key, TimeSpan window, DateTimeOffset now) =>
-        Convert.ToInt64(Scalar(connection, null, sql.CountRateEvents,
+    public static async Task<long> CountAsync(DbConnection connection, StoreSql sql, string key, TimeSpan window, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, null, sql.CountRateEvents, cancellationToken,
             ("@key", key), ("@since", now.ToUnixTimeMilliseconds() - (long)window.TotalMilliseconds)));
 
-    public static int Execute(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object Value)[] parameters)
+    // Asynchronous, so callers waiting on a locked key hold no thread (PostgreSQL); SQLite's provider completes at once.
+    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string text, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
     {
-        using var command = Command(connection, transaction, text, parameters);
-        return command.ExecuteNonQuery();
+        await using var command = Command(connection, transaction, text, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static object? Scalar(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object Value)[] parameters)
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string text, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
     {
-        using var command = Command(connection, transaction, text, parameters);
-        return command.ExecuteScalar();
+        await using var command = Command(connection, transaction, text, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, (string Name, object Value)[] parameters)

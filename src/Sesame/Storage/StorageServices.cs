@@ -19,19 +19,19 @@ internal static class StorageServices
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<PostgresDatabase>();
 
-        AddStore<IUserStore, SqliteUserStore>(services);
-        AddStore<IOneTimeCodeStore, SqliteOneTimeCodeStore>(services);
-        AddStore<ISignInSessionStore, SqliteSignInSessionStore>(services);
-        AddStore<IRefreshTokenStore, SqliteRefreshTokenStore>(services);
-        AddStore<IOutboxStore, SqliteOutboxStore>(services);
-        AddStore<IPasswordStore, SqlitePasswordStore>(services);
-        AddStore<IMessageStatusStore, SqliteMessageStatusStore>(services);
-        AddStore<IUserPoolStore, SqliteUserPoolStore>(services);
-        AddStore<IUserAdminStore, SqliteUserAdminStore>(services);
-        AddStore<ISigningKeyStore, SqliteSigningKeyStore>(services);
-        AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore>(services);
-        AddStore<IUserAccountStore, SqliteUserAccountStore>(services);
-        AddStore<IRateLimitStore, SqliteRateLimitStore>(services);
+        AddStore<IUserStore, SqliteUserStore, PostgresUserStore>(services);
+        AddStore<IOneTimeCodeStore, SqliteOneTimeCodeStore, PostgresOneTimeCodeStore>(services);
+        AddStore<ISignInSessionStore, SqliteSignInSessionStore, PostgresSignInSessionStore>(services);
+        AddStore<IRefreshTokenStore, SqliteRefreshTokenStore, PostgresRefreshTokenStore>(services);
+        AddStore<IOutboxStore, SqliteOutboxStore, PostgresOutboxStore>(services);
+        AddStore<IPasswordStore, SqlitePasswordStore, PostgresPasswordStore>(services);
+        AddStore<IMessageStatusStore, SqliteMessageStatusStore, PostgresMessageStatusStore>(services);
+        AddStore<IUserPoolStore, SqliteUserPoolStore, PostgresUserPoolStore>(services);
+        AddStore<IUserAdminStore, SqliteUserAdminStore, PostgresUserAdminStore>(services);
+        AddStore<ISigningKeyStore, SqliteSigningKeyStore, PostgresSigningKeyStore>(services);
+        AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore, PostgresRefreshTokenRotationStore>(services);
+        AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
+        AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {
@@ -52,22 +52,20 @@ internal static class StorageServices
             ? Provider.Postgres
             : Provider.Sqlite;
 
-    private static void AddStore<TStore, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSqlite>(IServiceCollection services)
+    private static void AddStore<
+        TStore,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSqlite,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPostgres>(IServiceCollection services)
         where TStore : class
         where TSqlite : class, TStore
+        where TPostgres : class, TStore
     {
         services.TryAddSingleton<TSqlite>();
+        services.TryAddSingleton<TPostgres>();
         services.TryAddSingleton<TStore>(sp => Engine(sp) switch
         {
-            Provider.Postgres => throw PostgresStoresMissing(sp.GetRequiredService<PostgresDatabase>()),
+            Provider.Postgres => sp.GetRequiredService<TPostgres>(),
             _ => sp.GetRequiredService<TSqlite>(),
         });
     }
-
-    // The PostgreSQL database, its schema and its health check exist; the stores over it come next (issue 10). Until
-    // then a server configured for PostgreSQL stops at start-up rather than serving half its API from nowhere. The
-    // database is opened first, so a wrong connection string is still reported as such.
-    private static InvalidOperationException PostgresStoresMissing(PostgresDatabase database) => new(
-        $"{SesameOptions.SectionName}:Storage:Provider 'Postgres': this build has no PostgreSQL stores yet (the database at " +
-        $"{database.Describe} is reachable and its schema is applied). Use 'Sqlite' for now.");
 }

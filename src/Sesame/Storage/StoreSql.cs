@@ -16,6 +16,11 @@ internal sealed class StoreSql(SqlDialect dialect)
     /// <summary>The columns a user is read from, in order.</summary>
     public const string UserColumns = "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
 
+    private const string InsertUserText = $"""
+        INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
+        VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
+        """;
+
     /// <summary>A username match wins over an alias match of the same text.</summary>
     public string FindUser { get; } = $"""
         SELECT {UserColumns} FROM users
@@ -35,10 +40,13 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE pool_id = @pool AND username_key <> @user AND (phone_key = @phone OR email_key = @email){dialect.ForUpdate}
         """;
 
-    public string InsertUser { get; } = $"""
-        INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
-        VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
-        """;
+    public string InsertUser { get; } = InsertUserText;
+
+    /// <summary>
+    /// Inserts unless a UNIQUE index (username, phone, email) already holds one of the keys, and then inserts nothing: the
+    /// database decides between concurrent sign-ups, waiting for a concurrent insert of the same key to commit first.
+    /// </summary>
+    public string InsertUserUnlessTaken { get; } = InsertUserText + " ON CONFLICT DO NOTHING";
 
     /// <summary>Only at the version that was read (optimistic concurrency).</summary>
     public string UpdateUserAttributes { get; } = """
@@ -72,10 +80,31 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string DeleteUser { get; } = "DELETE FROM users WHERE pool_id = @pool AND username_key = @user RETURNING sub";
 
     /// <summary>Every pending code of a user, of every kind.</summary>
-    public string DeleteUserCodes { get; } = """
-        DELETE FROM verification_codes WHERE pool_id = @pool AND username_key = @user;
-        DELETE FROM attribute_codes WHERE pool_id = @pool AND username_key = @user;
+    public string DeleteUserCodes { get; } = "DELETE FROM one_time_codes WHERE pool_id = @pool AND subject = @subject";
+
+    // The one_time_codes table (IOneTimeCodeStore), the same text on both engines.
+    public const string OneTimeCodeColumns = "nonce, mac, expires_at, attempts, max_attempts, attribute, pending_value";
+
+    private const string OneTimeCodeByKey = "pool_id = @pool AND subject = @subject AND purpose = @purpose";
+
+    /// <summary>Inserts a code, or replaces the subject's code of the same purpose (its count starts again).</summary>
+    public string SaveOneTimeCode { get; } = """
+        INSERT INTO one_time_codes (pool_id, subject, purpose, nonce, mac, expires_at, attempts, max_attempts, attribute, pending_value)
+        VALUES (@pool, @subject, @purpose, @nonce, @mac, @expires, @attempts, @max, @attribute, @pending)
+        ON CONFLICT (pool_id, subject, purpose) DO UPDATE SET
+            nonce = excluded.nonce, mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
+            max_attempts = excluded.max_attempts, attribute = excluded.attribute, pending_value = excluded.pending_value
         """;
+
+    public string FindOneTimeCode { get; } = $"SELECT {OneTimeCodeColumns} FROM one_time_codes WHERE {OneTimeCodeByKey}";
+
+    /// <summary>One statement counts the answer and returns the count: concurrent answers each see their own number.</summary>
+    public string CountOneTimeCodeAttempt { get; } =
+        $"UPDATE one_time_codes SET attempts = attempts + 1 WHERE {OneTimeCodeByKey} RETURNING {OneTimeCodeColumns}";
+
+    /// <summary>Takes the code with this MAC: of concurrent right answers exactly one gets the row.</summary>
+    public string ConsumeOneTimeCode { get; } =
+        $"DELETE FROM one_time_codes WHERE {OneTimeCodeByKey} AND mac = @mac RETURNING {OneTimeCodeColumns}";
 
     public string CountUsers { get; } = "SELECT COUNT(*) FROM users WHERE pool_id = @pool";
 
@@ -107,55 +136,12 @@ internal sealed class StoreSql(SqlDialect dialect)
         "phone_number" => "phone_key",
         "email" => "email_key",
         "cognito:user_status" => "upper(status)",
-        "status" => "(CASE enabled WHEN 1 THEN 'Enabled' ELSE 'Disabled' END)",
+        "status" => "(CASE WHEN enabled THEN 'Enabled' ELSE 'Disabled' END)",
         "name" or "given_name" or "family_name" or "preferred_username" => Dialect.JsonText("attributes", attribute),
         _ => throw new ArgumentException($"{attribute} is not searchable.", nameof(attribute)),
     };
 
     // ---- one-time codes ---------------------------------------------------------------------------------------------
-
-    public string UpsertCode { get; } = """
-        INSERT INTO verification_codes (pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute)
-        VALUES (@pool, @user, @purpose, @mac, @expires, @attempts, @max, @attribute)
-        ON CONFLICT (pool_id, username_key, purpose) DO UPDATE SET
-            mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-            max_attempts = excluded.max_attempts, attribute = excluded.attribute
-        """;
-
-    public string CountCodeAttempt { get; } = """
-        UPDATE verification_codes SET attempts = attempts + 1
-        WHERE pool_id = @pool AND username_key = @user AND purpose = @purpose
-        RETURNING pool_id, username_key, purpose, mac, expires_at, attempts, max_attempts, attribute
-        """;
-
-    /// <summary>Consumes the code: of concurrent answers, only one gets its row back.</summary>
-    public string TakeCode { get; } = """
-        DELETE FROM verification_codes WHERE pool_id = @pool AND username_key = @user AND purpose = @purpose
-        RETURNING attribute
-        """;
-
-    public string UpsertAttributeCode { get; } = """
-        INSERT INTO attribute_codes (pool_id, username_key, attribute, mac, expires_at, attempts, max_attempts, pending_value)
-        VALUES (@pool, @user, @attribute, @mac, @expires, @attempts, @max, @pending)
-        ON CONFLICT (pool_id, username_key, attribute) DO UPDATE SET
-            mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-            max_attempts = excluded.max_attempts, pending_value = excluded.pending_value
-        """;
-
-    public string PendingValue { get; } =
-        "SELECT pending_value FROM attribute_codes WHERE pool_id = @pool AND username_key = @user AND attribute = @attribute";
-
-    public string CountAttributeAttempt { get; } = """
-        UPDATE attribute_codes SET attempts = attempts + 1
-        WHERE pool_id = @pool AND username_key = @user AND attribute = @attribute
-        RETURNING mac, expires_at, attempts, max_attempts, pending_value
-        """;
-
-    /// <summary>Consumes the code with this MAC: of concurrent answers, only one gets its row back.</summary>
-    public string TakeAttributeCode { get; } = """
-        DELETE FROM attribute_codes WHERE pool_id = @pool AND username_key = @user AND attribute = @attribute AND mac = @mac
-        RETURNING pending_value
-        """;
 
     // ---- passwords --------------------------------------------------------------------------------------------------
 

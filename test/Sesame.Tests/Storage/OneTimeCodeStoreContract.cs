@@ -52,7 +52,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveCode_ThenFind_SameCodeNothingCounted()
     {
         var code = Code("ada", "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
@@ -65,7 +65,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Equal(0, again!.Code.Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task FindCode_OtherPurposePoolOrSubject_Null()
     {
         var code = Code("ada", "signup");
@@ -77,7 +77,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Null(await Stores.Codes.CountAttemptAsync(code.Key with { Subject = "grace" }, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveCode_Again_ReplacesTheOldOne_CountStartsAgain()
     {
         var old = Code("ada", "signup");
@@ -91,7 +91,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Null(await Stores.Codes.ConsumeAsync(old.Key, old.Code.Mac, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveCode_SamePurposeOtherUserOrPool_BothKept()
     {
         var ada = Code("ada", "signup");
@@ -109,7 +109,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveCode_WithMessage_MessageQueued()
     {
         await Stores.Codes.SaveAsync(Code("ada", "signup"), Message(), None);
@@ -117,13 +117,13 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Equal(1, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountAttempt_NoCode_Null()
     {
         Assert.Null(await Stores.Codes.CountAttemptAsync(new OneTimeCodeKey(Pool, "signup", "nobody"), None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountAttempt_EachAnswer_ReturnsCountIncludingIt()
     {
         var code = Code("ada", "signup");
@@ -137,7 +137,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Equal(2, (await Stores.Codes.FindAsync(code.Key, None))!.Code.Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountAttempt_ConcurrentAnswers_EachSeesItsOwnCount()
     {
         var code = Code("ada", "signup");
@@ -149,7 +149,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Equal(Enumerable.Range(1, Answers), counted.Select(c => c!.Code.Attempts).Order());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConsumeCode_Twice_SecondIsNull()
     {
         var code = Code("ada", "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
@@ -160,7 +160,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Null(await Stores.Codes.FindAsync(code.Key, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConsumeCode_OtherMac_NullAndCodeStays()
     {
         var code = Code("ada", "signup");
@@ -170,7 +170,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConsumeCode_ConcurrentConsumers_ExactlyOneGetsIt()
     {
         var code = Code("ada", "signup");
@@ -181,7 +181,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Single(consumed, c => c is not null);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_WithCode_CodeStoredWithTheUser()
     {
         var user = NewUser();
@@ -193,7 +193,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         Assert.Equal(1, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DeleteUser_EveryCodeOfTheUserGoes_OthersStay()
     {
         var user = NewUser();
@@ -210,7 +210,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         AssertSame(other, await Stores.Codes.FindAsync(other.Key, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task WriteAttributes_WithCode_CodeStoredInTheSameWrite()
     {
         var user = NewUser(UserStatus.Confirmed);

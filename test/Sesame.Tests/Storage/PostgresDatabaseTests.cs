@@ -13,8 +13,8 @@ public sealed class PostgresDatabaseTests
 
     private static readonly string[] Tables =
     [
-        "attribute_codes", "auth_sessions", "outbox", "password_attempts", "password_verifiers", "rate_limit_events", "rate_limit_keys", "refresh_tokens",
-        "schema_version", "signing_keys", "user_pool_clients", "user_pools", "users", "verification_codes",
+        "auth_sessions", "one_time_codes", "outbox", "password_attempts", "password_verifiers", "rate_limit_events", "rate_limit_keys", "refresh_tokens",
+        "schema_version", "signing_keys", "user_pool_clients", "user_pools", "users",
     ];
 
     [PostgresFact]
@@ -131,7 +131,7 @@ public sealed class PostgresDatabaseTests
     }
 
     [PostgresFact]
-    public async Task Server_PostgresSelectedAndReachable_StopsAtStartUpAfterApplyingTheSchema()
+    public async Task Server_PostgresSelected_SignsUpAndSignsInWithEverythingInTheDatabase()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
         using var app = new SesameApp(new Dictionary<string, string?>
@@ -139,11 +139,15 @@ public sealed class PostgresDatabaseTests
             ["Sesame:Storage:Provider"] = "Postgres",
             ["Sesame:Storage:ConnectionString"] = db.ConnectionString,
         });
+        var phone = SesameApp.NewPhone();
 
-        var error = Record.Exception(() => app.CreateClient());
+        var sub = await app.CreateConfirmedUserAsync(phone);
+        var tokens = await app.SignInAsync(phone);
 
-        Assert.Contains("Sesame:Storage:Provider 'Postgres'", Messages(error), StringComparison.Ordinal);
+        Assert.NotNull(tokens["AccessToken"]);
         Assert.Equal(ScriptCount, await db.ScalarAsync<long>("SELECT count(*) FROM schema_version"));
+        Assert.Equal(sub, await db.ScalarAsync<string>("SELECT sub FROM users WHERE status = 'CONFIRMED'"));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM refresh_tokens"));
     }
 
     [Fact]

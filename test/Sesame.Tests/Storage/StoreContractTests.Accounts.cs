@@ -11,7 +11,7 @@ public abstract partial class StoreContractTests
 {
     private async Task<User> ReadAsync(User user) => (await Stores.Users.FindAsync(user.PoolId, user.Username, None))!;
 
-    [Fact]
+    [StoreFact]
     public async Task WriteAttributes_CurrentVersion_WrittenAliasesFollowAndVersionBumped()
     {
         var user = await ReadAsync(await CreatedAsync(status: UserStatus.Confirmed));
@@ -33,7 +33,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task WriteAttributes_StaleVersion_UserChangedAndNothingWritten()
     {
         var user = await ReadAsync(await CreatedAsync(status: UserStatus.Confirmed));
@@ -54,7 +54,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(0, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task WriteAttributes_UnconfirmedHolderOfTheNewPhone_IsReplaced()
     {
         var user = await ReadAsync(await CreatedAsync(status: UserStatus.Confirmed));
@@ -69,7 +69,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(user.Sub, (await Stores.Users.FindAsync(Pool, abandoned.PhoneNumber!, None))?.Sub);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(UserAttributes.PhoneNumber, nameof(AttributeWriteOutcome.PhoneNumberExists))]
     [InlineData(UserAttributes.Email, nameof(AttributeWriteOutcome.EmailExists))]
     public async Task WriteAttributes_ConfirmedHolderOfTheNewAlias_RefusedWithNothingWritten(string attribute, string outcome)
@@ -93,7 +93,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(0, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task WriteAttributes_ConcurrentUsersTakingOnePhone_OneHolderNeverAnError()
     {
         var phone = NewPhone();
@@ -112,7 +112,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(AttributeWriteOutcome.Written, outcomes[Array.FindIndex(users, u => u.Sub == holder.Sub)]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task VerifyAttribute_PendingValue_BecomesTheAttributeAndTheAlias()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
@@ -129,7 +129,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Users.FindAsync(Pool, abandoned.Username, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task VerifyAttribute_PendingPhoneTakenByAConfirmedUserMeanwhile_PhoneNumberExistsAndCodeKept()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
@@ -146,7 +146,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(phone, (await CodeOfAsync(user, "verify:" + UserAttributes.PhoneNumber))?.PendingValue);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetEnabled_Disable_RevokesEveryTokenOfTheUserAndEnableRevivesNone()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
@@ -167,7 +167,7 @@ public abstract partial class StoreContractTests
         Assert.False(await Stores.Accounts.SetEnabledAsync(Pool, "no-such-user", false, Now, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DeleteUser_Twice_SecondIsFalseAndEverythingOfTheUserGone()
     {
         var user = NewUser(status: UserStatus.Confirmed);
@@ -187,7 +187,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await CodeOfAsync(user, "verify:" + UserAttributes.Email));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RevokeAllTokens_OneUser_EverySignInOfThatUserOnly()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);

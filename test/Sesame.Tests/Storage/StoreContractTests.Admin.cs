@@ -9,7 +9,7 @@ public abstract partial class StoreContractTests
     private async Task<IReadOnlyList<string>> ListedAsync(UserCondition? condition) =>
         [.. (await Stores.Admin.ListAsync(Pool, condition, null, 100, None)).Select(u => u.Username)];
 
-    [Fact]
+    [StoreFact]
     public async Task ListUsers_Pages_InUsernameKeyOrderAfterTheLastKey()
     {
         foreach (var name in new[] { "delta", "Alpha", "charlie", "bravo", "echo" })
@@ -29,7 +29,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await Stores.Admin.CountAsync(OtherPool, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListUsers_Conditions_MatchTheirAttributeOnly()
     {
         var ada = await CreatedAsync(username: "ada", phone: "+15550001111", email: "Ada@Example.com", status: UserStatus.Confirmed);
@@ -54,7 +54,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await ListedAsync(new UserCondition("name", false, "Ada")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListUsers_PrefixWithWildcardCharacters_MatchedLiterally()
     {
         await CreatedAsync(username: "a_b%c");
@@ -65,7 +65,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await ListedAsync(new UserCondition("given_name", true, "_")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task QueueMessages_Several_AllQueued()
     {
         await Stores.Admin.QueueAsync([Message(), Message("a@***.com")], None);

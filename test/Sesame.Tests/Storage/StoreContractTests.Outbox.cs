@@ -14,7 +14,7 @@ public abstract partial class StoreContractTests
 
     private protected ValueTask<IReadOnlyList<ClaimedMessage>> ClaimAsync(int max = 100) => Stores.Outbox.ClaimAsync(Now, Now + Lease, max, None);
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimOutbox_Queued_OldestFirstUpToMaxWithWhatWasQueued()
     {
         var message = Message("a@***.com") with { Channel = MessageChannel.Email };
@@ -31,7 +31,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(message.Payload, first.Payload);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimOutbox_TwoClaimers_NeverSameMessage()
     {
         await QueueAsync(40);
@@ -43,7 +43,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimOutbox_Leased_NotClaimedAgainUntilTheLeaseEnds()
     {
         await QueueAsync(1);
@@ -58,7 +58,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(claimed.Id, Assert.Single(await ClaimAsync()).Id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReleaseOutbox_ClaimedMessage_ClaimableAtOnce()
     {
         await QueueAsync(1);
@@ -69,7 +69,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(claimed.Id, Assert.Single(await ClaimAsync()).Id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MarkSent_ClaimedMessage_ScrubbedAndNeverClaimedAgain()
     {
         await QueueAsync(1);
@@ -85,7 +85,7 @@ public abstract partial class StoreContractTests
             (status.Status, status.Attempts, status.Provider, status.ProviderMessageId, status.SentAt, status.NextAttemptAt));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MarkFailed_WithRetry_ClaimedAgainOnlyAtTheRetryTime()
     {
         await QueueAsync(1);
@@ -103,7 +103,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(claimed.Payload, again.Payload);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MarkFailed_ForGood_NeverClaimedAgain()
     {
         await QueueAsync(1);
@@ -119,7 +119,7 @@ public abstract partial class StoreContractTests
         Assert.True(status.LastError!.Length <= 500);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task QueryMessages_Filters_MatchOnlyTheirMessagesNewestFirst()
     {
         await QueueAsync(2, hint: "+*******1111");

@@ -9,7 +9,7 @@ public abstract partial class StoreContractTests
     private static readonly PasswordVerifier Verifier = new([1, 2, 3], [4, 5, 6]);
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(15);
 
-    [Fact]
+    [StoreFact]
     public async Task SaveVerifier_SubOfAnotherAccount_NotWritten()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
@@ -26,7 +26,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([8], (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetPassword_ExistingUser_HashAndVerifierReplacedTogether()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
@@ -40,7 +40,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, "no-such-user", None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DeleteUser_WithVerifier_VerifierGoesWithIt()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
@@ -52,7 +52,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountPasswordAttempt_LockedThenQuiet_RefusedWhileLockedAndStartsOverAfterTheQuietPeriod()
     {
         var now = Now;
@@ -77,7 +77,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Passwords.CountAttemptAsync(Pool, "name", later, Quiet, LockAtTwo, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountPasswordAttempt_ConcurrentGuesses_NoneSlipPastTheLockout()
     {
         static TimeSpan? LockAtFive(int n) => n >= 5 ? TimeSpan.FromMinutes(1) : null;

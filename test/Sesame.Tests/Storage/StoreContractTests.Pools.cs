@@ -16,7 +16,7 @@ public abstract partial class StoreContractTests
     private protected SigningKeyRecord SigningKey(string purpose, string pool = Pool) =>
         new(pool, Guid.NewGuid().ToString("N"), purpose, RandomNumberGenerator.GetBytes(64), Now);
 
-    [Fact]
+    [StoreFact]
     public async Task AddPool_TakenId_FalseAndTheFirstKept()
     {
         Assert.True(await Stores.Pools.AddPoolAsync(PoolRecord(Pool, "first"), None));
@@ -27,7 +27,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("first", Assert.Single(pools).Settings.Name);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task LoadPools_Stored_OldestFirstWithSettingsAndSecretsAsGiven()
     {
         await Stores.Pools.AddPoolAsync(PoolRecord(Pool), None);
@@ -46,7 +46,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(["ALLOW_CUSTOM_AUTH"], clients[0].Settings.ExplicitAuthFlows);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AddSigningKeyIfMissing_SecondForTheSamePurpose_FirstKept()
     {
         var first = SigningKey("id");
@@ -62,7 +62,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await Stores.SigningKeys.ListAsync(OtherPool, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AddSigningKeyIfMissing_NodesStartingTogether_OneKeyPerPurposeForAll()
     {
         var results = await ConcurrentlyAsync(i => Stores.SigningKeys.AddIfMissingAsync(SigningKey(i % 2 == 0 ? "id" : "access"), None).AsTask());
@@ -74,7 +74,7 @@ public abstract partial class StoreContractTests
         Assert.All(results, r => Assert.All(r, k => Assert.Contains(stored, s => s.Kid == k.Kid)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task PingStorage_DatabaseUp_True()
     {
         Assert.True(await Stores.Health.PingAsync(None));

@@ -8,7 +8,7 @@ public abstract partial class StoreContractTests
     private static readonly RateWindow[] DestinationWindows =
         [new(TimeSpan.FromSeconds(60), 1), new(TimeSpan.FromMinutes(10), 5), new(TimeSpan.FromHours(24), 10)];
 
-    [Fact]
+    [StoreFact]
     public async Task TryAcquire_SpacingWindow_RefusedUntilTheIntervalHasPassed()
     {
         var limit = new[] { new RateLimit("dest:a", DestinationWindows) };
@@ -21,7 +21,7 @@ public abstract partial class StoreContractTests
         Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(60), None)).Allowed);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryAcquire_LongerWindowFull_RetryAtWhenItsOldestEventLeaves()
     {
         var limit = new[] { new RateLimit("dest:b", DestinationWindows) };
@@ -48,7 +48,7 @@ public abstract partial class StoreContractTests
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryAcquire_OneOfSeveralKeysFull_NothingCountedAnywhere()
     {
         var hour = new RateWindow(TimeSpan.FromHours(1), 1);
@@ -61,7 +61,7 @@ public abstract partial class StoreContractTests
         Assert.True((await Stores.RateLimits.TryAcquireAsync([new RateLimit("dest:c", [hour])], Now, None)).Allowed);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryAcquire_RefusedCalls_CountNothing()
     {
         var limit = new[] { new RateLimit("dest:d", [new RateWindow(TimeSpan.FromMinutes(1), 2)]) };
@@ -77,7 +77,7 @@ public abstract partial class StoreContractTests
         Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, start.AddSeconds(60), None)).Allowed);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryAcquire_64ConcurrentCallers_ExactlyTheAllowedCount()
     {
         var limits = new[]
@@ -93,7 +93,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(5, await Stores.RateLimits.CountAsync("budget:e", TimeSpan.FromHours(1), Now, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Reset_AfterFailures_CountStartsOver()
     {
         var limit = new[] { new RateLimit("fail:f", [new RateWindow(TimeSpan.FromHours(24), 2)]) };
@@ -107,7 +107,7 @@ public abstract partial class StoreContractTests
         Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, Now, None)).Allowed);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Sweep_ExpiredEvents_DeletedAndLiveOnesKept()
     {
         var start = Now;

@@ -18,7 +18,7 @@ public abstract partial class StoreContractTests
     private protected ValueTask<RotationResult> RotateAsync(RefreshTokenRecord token, byte[] successor, string clientId = "client") =>
         Stores.Rotation.RotateAsync(token.TokenHash, successor, clientId, Now, Grace, None);
 
-    [Fact]
+    [StoreFact]
     public async Task FindRefreshToken_Saved_EveryFieldAsStored()
     {
         var token = await SavedTokenAsync();
@@ -30,7 +30,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.RefreshTokens.FindAsync(RandomNumberGenerator.GetBytes(32), None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RevokeRefreshToken_OneSignIn_EveryTokenOfItAndNoOther()
     {
         var token = await SavedTokenAsync();
@@ -50,7 +50,7 @@ public abstract partial class StoreContractTests
         Assert.Null((await Stores.RefreshTokens.FindAsync(other.TokenHash, None))!.RevokedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_LiveToken_SuccessorInheritsTheSignInAndItsAbsoluteExpiry()
     {
         var token = await SavedTokenAsync();
@@ -67,7 +67,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(Now + Grace, (await Stores.RefreshTokens.FindAsync(token.TokenHash, None))!.ExpiresAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_Twice_WithinGrace_SameSuccessor()
     {
         var token = await SavedTokenAsync();
@@ -81,7 +81,7 @@ public abstract partial class StoreContractTests
         Assert.Null((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_AgainAfterGrace_ReusedAndTheWholeFamilyRevoked()
     {
         var token = await SavedTokenAsync();
@@ -96,7 +96,7 @@ public abstract partial class StoreContractTests
         Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_WithinGraceToAnotherSuccessor_Reused()
     {
         var token = await SavedTokenAsync();
@@ -107,7 +107,7 @@ public abstract partial class StoreContractTests
         Assert.NotNull((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_RetryAfterTheSuccessorMovedOn_Reused()
     {
         var token = await SavedTokenAsync();
@@ -119,7 +119,7 @@ public abstract partial class StoreContractTests
         Assert.NotNull((await Stores.RefreshTokens.FindAsync(third, None))!.RevokedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_ConcurrentRefreshesOfOneToken_OneRotatedTheRestRetried()
     {
         var token = await SavedTokenAsync();
@@ -132,7 +132,7 @@ public abstract partial class StoreContractTests
         Assert.Null((await Stores.RefreshTokens.FindAsync(successor, None))!.RevokedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_UnknownOrOtherClientsToken_UnknownAndNothingWritten()
     {
         var token = await SavedTokenAsync(clientId: "client");
@@ -145,7 +145,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(RotationOutcome.Rotated, (await RotateAsync(token, successor)).Outcome);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_PastItsExpiry_ExpiredAndNoSuccessor()
     {
         var token = await SavedTokenAsync();
@@ -156,7 +156,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.RefreshTokens.FindAsync(successor, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rotate_RevokedToken_RevokedAndNoSuccessor()
     {
         var token = await SavedTokenAsync();

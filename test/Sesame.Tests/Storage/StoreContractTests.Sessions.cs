@@ -9,7 +9,7 @@ public abstract partial class StoreContractTests
     private protected AuthSessionRecord NewSession(TimeSpan? validFor = null) =>
         new(RandomNumberGenerator.GetBytes(32), Pool, "client", """{"step":1}""", Now + (validFor ?? TimeSpan.FromMinutes(3)));
 
-    [Fact]
+    [StoreFact]
     public async Task TakeSession_Twice_SecondIsNull()
     {
         var session = NewSession();
@@ -23,7 +23,7 @@ public abstract partial class StoreContractTests
         Assert.Null(again);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TakeSession_ConcurrentAnswers_ExactlyOneGetsIt()
     {
         var session = NewSession();
@@ -34,7 +34,7 @@ public abstract partial class StoreContractTests
         Assert.Single(taken, t => t is not null);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TakeSession_Unknown_Null()
     {
         await Stores.Sessions.SaveAsync(NewSession(), [], None);
@@ -42,7 +42,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Sessions.TakeAsync(RandomNumberGenerator.GetBytes(32), None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TakeSession_AfterItsExpiry_ReportsTheStoredExpiry()
     {
         var session = NewSession(TimeSpan.FromMinutes(3));
@@ -56,7 +56,7 @@ public abstract partial class StoreContractTests
         Assert.True(taken.ExpiresAt <= Now);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveSession_WithMessages_QueuedWithIt()
     {
         await Stores.Sessions.SaveAsync(NewSession(), [Message(), Message()], None);
@@ -64,7 +64,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveSession_LaterSave_SweepsSessionsExpiredAnHourBefore()
     {
         var old = NewSession(TimeSpan.FromMinutes(3));
@@ -79,7 +79,7 @@ public abstract partial class StoreContractTests
         Assert.NotNull(await Stores.Sessions.TakeAsync(recent.IdHash, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountSessionAttempt_EachAnswer_CountedAndTheSessionKept()
     {
         var session = NewSession();
@@ -93,7 +93,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Sessions.CountAttemptAsync(RandomNumberGenerator.GetBytes(32), None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CountSessionAttempt_ConcurrentAnswers_EachCountedOnce()
     {
         var session = NewSession();
@@ -104,7 +104,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(Enumerable.Range(1, Writers), counts.Order());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DeleteSession_Twice_SecondIsFalseAndNothingCountsAfter()
     {
         var session = NewSession();
@@ -117,7 +117,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Sessions.TakeAsync(session.IdHash, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DeleteSession_ConcurrentRightAnswers_ExactlyOneDeletes()
     {
         var session = NewSession();

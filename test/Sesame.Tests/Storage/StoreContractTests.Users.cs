@@ -6,7 +6,7 @@ namespace Sesame.Tests.Storage;
 /// <summary>IUserStore: one holder per username, phone number and email; abandoned sign-ups never block; codes are single use.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task FindUser_ByUsernamePhoneOrEmail_SameUserWhateverTheCase()
     {
         var user = await CreatedAsync(email: "Ada.Lovelace@Example.com", username: "AdaL");
@@ -28,7 +28,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, user.Version);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task FindUser_LoginIsOneUsersNameAndAnothersEmail_UsernameWins()
     {
         var byEmail = await CreatedAsync(email: "shared@example.com", status: UserStatus.Confirmed);
@@ -38,7 +38,7 @@ public abstract partial class StoreContractTests
         Assert.NotEqual(byEmail.Sub, byName.Sub);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_UnconfirmedHolderOfPhone_IsReplaced()
     {
         var abandoned = NewUser();
@@ -58,7 +58,7 @@ public abstract partial class StoreContractTests
         Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_UnconfirmedHolderOfEmail_IsReplaced()
     {
         var abandoned = await CreatedAsync(email: "limbo@example.com");
@@ -70,7 +70,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(replacement.Sub, (await Stores.Users.FindAsync(Pool, "limbo@example.com", None))!.Sub);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_UnconfirmedHolderOfUsername_IsReplaced()
     {
         var abandoned = await CreatedAsync(username: "grace");
@@ -82,7 +82,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await Stores.Users.FindAsync(Pool, abandoned.PhoneNumber!, None));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("username", nameof(CreateUserOutcome.UsernameExists))]
     [InlineData("phone", nameof(CreateUserOutcome.PhoneNumberExists))]
     [InlineData("email", nameof(CreateUserOutcome.EmailExists))]
@@ -106,7 +106,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await Stores.Admin.CountAsync(Pool, None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_SamePhoneAndEmailInAnotherPool_BothCreated()
     {
         var first = await CreatedAsync(status: UserStatus.Confirmed);
@@ -117,7 +117,7 @@ public abstract partial class StoreContractTests
         Assert.NotEqual(first.Sub, (await Stores.Users.FindAsync(OtherPool, first.PhoneNumber!, None))!.Sub);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_WithCodeAndMessage_BothStoredWithTheUser()
     {
         var user = NewUser();
@@ -130,7 +130,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(code.Code.Mac, counted!.Code.Mac);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CreateUser_ConcurrentSignUpsOfOnePhone_OneHolderNeverAnError()
     {
         var phone = NewPhone();
@@ -145,7 +145,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await Stores.Admin.CountAsync(Pool, None));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("username", nameof(CreateUserOutcome.UsernameExists))]
     [InlineData("phone", nameof(CreateUserOutcome.PhoneNumberExists))]
     [InlineData("email", nameof(CreateUserOutcome.EmailExists))]
@@ -168,7 +168,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await QueuedAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConfirmUser_Twice_SecondIsFalse()
     {
         var user = NewUser();
@@ -185,7 +185,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, confirmed.Version);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ConfirmUser_AnotherUsersSub_FalseAndUserUnchanged()
     {
         var user = await CreatedAsync();

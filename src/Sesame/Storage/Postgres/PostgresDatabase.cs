@@ -15,6 +15,9 @@ namespace Sesame.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposable, IDisposable
 {
+    /// <summary>The stores' SQL, in PostgreSQL's dialect.</summary>
+    public static StoreSql Sql { get; } = new(new PostgresDialect());
+
     /// <summary>The setting every start-up error names.</summary>
     public const string ConnectionStringSetting = SesameOptions.SectionName + ":Storage:ConnectionString";
 

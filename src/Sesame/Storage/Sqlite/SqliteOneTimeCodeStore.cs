@@ -20,7 +20,7 @@ internal sealed class SqliteOneTimeCodeStore(SqliteDatabase database) : IOneTime
         await database.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {SqliteOneTimeCodes.Columns} FROM one_time_codes WHERE {SqliteOneTimeCodes.ByKey}";
+            command.CommandText = SqliteDatabase.Sql.FindOneTimeCode;
             return SqliteOneTimeCodes.ReadOne(command, key);
         }, cancellationToken);
 
@@ -29,11 +29,7 @@ internal sealed class SqliteOneTimeCodeStore(SqliteDatabase database) : IOneTime
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            // One statement counts and returns the count: concurrent answers each see their own number.
-            command.CommandText = $"""
-                UPDATE one_time_codes SET attempts = attempts + 1 WHERE {SqliteOneTimeCodes.ByKey}
-                RETURNING {SqliteOneTimeCodes.Columns}
-                """;
+            command.CommandText = SqliteDatabase.Sql.CountOneTimeCodeAttempt;
             return SqliteOneTimeCodes.ReadOne(command, key);
         }, cancellationToken);
 
@@ -42,7 +38,7 @@ internal sealed class SqliteOneTimeCodeStore(SqliteDatabase database) : IOneTime
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"DELETE FROM one_time_codes WHERE {SqliteOneTimeCodes.ByKey} AND mac = @mac RETURNING {SqliteOneTimeCodes.Columns}";
+            command.CommandText = SqliteDatabase.Sql.ConsumeOneTimeCode;
             command.Parameters.AddWithValue("@mac", mac);
             return SqliteOneTimeCodes.ReadOne(command, key);
         }, cancellationToken);
@@ -51,23 +47,13 @@ internal sealed class SqliteOneTimeCodeStore(SqliteDatabase database) : IOneTime
 /// <summary>The <c>one_time_codes</c> table, for the stores that write a code in the transaction of their own change.</summary>
 internal static class SqliteOneTimeCodes
 {
-    public const string Columns = "nonce, mac, expires_at, attempts, max_attempts, attribute, pending_value";
-
-    public const string ByKey = "pool_id = @pool AND subject = @subject AND purpose = @purpose";
-
     /// <summary>Inserts the code, or replaces the subject's code of the same purpose (its count starts again).</summary>
     public static void Save(SqliteConnection connection, SqliteTransaction transaction, StoredCode stored)
     {
         var code = stored.Code;
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO one_time_codes (pool_id, subject, purpose, nonce, mac, expires_at, attempts, max_attempts, attribute, pending_value)
-            VALUES (@pool, @subject, @purpose, @nonce, @mac, @expires, @attempts, @max, @attribute, @pending)
-            ON CONFLICT (pool_id, subject, purpose) DO UPDATE SET
-                nonce = excluded.nonce, mac = excluded.mac, expires_at = excluded.expires_at, attempts = excluded.attempts,
-                max_attempts = excluded.max_attempts, attribute = excluded.attribute, pending_value = excluded.pending_value
-            """;
+        command.CommandText = SqliteDatabase.Sql.SaveOneTimeCode;
         AddKey(command, stored.Key);
         command.Parameters.AddWithValue("@nonce", code.Nonce);
         command.Parameters.AddWithValue("@mac", code.Mac);
@@ -84,7 +70,7 @@ internal static class SqliteOneTimeCodes
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "DELETE FROM one_time_codes WHERE pool_id = @pool AND subject = @subject";
+        command.CommandText = SqliteDatabase.Sql.DeleteUserCodes;
         command.Parameters.AddWithValue("@pool", poolId);
         command.Parameters.AddWithValue("@subject", subject);
         command.ExecuteNonQuery();

@@ -1,0 +1,79 @@
+namespace Sesame.Storage.Postgres;
+
+internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswordStore
+{
+    public async ValueTask<PasswordVerifier?> FindVerifierAsync(string poolId, string usernameKey, CancellationToken cancellationToken) =>
+        await database.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.FindVerifier).Text("@pool", poolId).Text("@user", usernameKey);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? new PasswordVerifier(reader.GetBlob(0), reader.GetBlob(1)) : null;
+        }, cancellationToken);
+
+    public async ValueTask<bool> SaveVerifierAsync(string poolId, string usernameKey, string sub, PasswordVerifier verifier,
+        CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            // Only for this very user: not an orphan, not one that replaced it meanwhile.
+            await using var command = connection.Command(PostgresDatabase.Sql.SaveVerifierOfSub, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using (var hash = connection.Command(PostgresDatabase.Sql.SetPasswordHash, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@hash", passwordHash).Time("@now", now))
+            {
+                if (await hash.ExecuteNonQueryAsync(ct) != 1)
+                {
+                    return false;
+                }
+            }
+
+            await using var upsert = connection.Command(PostgresDatabase.Sql.UpsertVerifier, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier);
+            await upsert.ExecuteNonQueryAsync(ct);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<DateTimeOffset?> CountAttemptAsync(string poolId, string usernameKey, DateTimeOffset now, TimeSpan resetAfter,
+        Func<int, TimeSpan?> lockFor, CancellationToken cancellationToken) =>
+        await database.WriteAsync<DateTimeOffset?>(async (connection, transaction, ct) =>
+        {
+            int failures;
+            await using (var count = connection.Command(PostgresDatabase.Sql.CountPasswordAttempt, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Time("@now", now).Long("@reset", (long)resetAfter.TotalMilliseconds))
+            await using (var reader = await count.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                if (!reader.IsDBNull(1))
+                {
+                    // Still locked: the statement left the row as it was.
+                    return reader.GetTime(1);
+                }
+
+                failures = reader.GetInt32(0);
+            }
+
+            if (lockFor(failures) is not { } duration)
+            {
+                return null;
+            }
+
+            // The upsert holds the row's lock until this transaction ends: no concurrent guess counts in between.
+            await using var lockName = connection.Command(PostgresDatabase.Sql.LockPasswordAttempts, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Time("@locked", now + duration);
+            await lockName.ExecuteNonQueryAsync(ct);
+            return null;
+        }, cancellationToken);
+
+    public async ValueTask ResetAttemptsAsync(string poolId, string usernameKey, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.ResetPasswordAttempts, transaction).Text("@pool", poolId).Text("@user", usernameKey);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+}
