@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Sesame.Load;
+
+/// <summary>
+/// <c>Sesame.Load [run] [options]</c> drives flows; <c>ceiling</c> measures RS256 signatures per second;
+/// <c>overhead</c> measures the generator alone; <c>report</c> merges result files into one JSON and a markdown table.
+/// </summary>
+internal static class LoadProgram
+{
+    private const string Help = """
+        Sesame.Load: complete Cognito flows against a server on this machine, with latency percentiles.
+
+        Sesame.Load [run] [options]
+          --endpoint URL          the server (loopback only)                  default http://127.0.0.1:9229
+          --pool ID               user pool id                                 default us-east-1_SesameDev
+          --client ID             app client id (no secret)                    default sesamedevclient0000000000
+          --flow LIST             signin,user-auth,signup,refresh,password,mix default signin
+          --concurrency N         workers, each running one flow at a time     default 16
+          --connections N         HTTP connections in the pool                 default = concurrency
+          --users N               users created through the API before timing  default 1000
+          --duration S            seconds per flow (at most 600)               default 10
+          --count N               flows per flow name instead of a duration
+          --warmup S              untimed seconds before each flow             default 1
+          --admin-key ID:SECRET   create users with AdminCreateUser (or env SESAME_LOAD_ADMIN_KEY);
+                                  without it users sign up and confirm
+          --codes http|outbox     codes from the delivery endpoint or GET /dev/outbox   default http
+          --delivery-listen A:P   the delivery endpoint Sesame's Http provider posts to  default 127.0.0.1:0
+          --delivery-secret S     its SigningSecret (or env SESAME_LOAD_DELIVERY_SECRET); signatures checked
+          --signature-header H    default X-Sesame-Signature
+          --code-timeout S        how long a flow waits for its code           default 10
+          --overhead S            seconds measuring the generator alone first (0: skip)  default 2
+          --json FILE             write the results as JSON
+        Flows are never retried; a failed step fails its flow.
+
+        Sesame.Load ceiling [--threads N] [--duration S] [--json FILE]
+          RS256 (RSA-2048, PKCS#1 v1.5, SHA-256) signatures per second on N threads (default: all cores).
+        Sesame.Load overhead [--concurrency N] [--duration S]
+        Sesame.Load report --run NAME=FILE [--run NAME=FILE …] [--ceiling FILE] [--peer NAME=FILE] [--json FILE]
+          Merges result files: "flows" is the first run's; prints the markdown table.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        try
+        {
+            var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "run";
+            var options = Arguments.Parse(command == "run" && (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) ? args : args[1..]);
+            if (options.ContainsKey("help"))
+            {
+                Console.WriteLine(Help);
+                return 0;
+            }
+
+            switch (command)
+            {
+                case "run":
+                    var run = await LoadRunner.RunAsync(RunOptions(options), Console.Out, cancel.Token);
+                    await WriteJsonAsync(options, Json.Run(run), cancel.Token);
+                    return run.Flows.Any(f => f.Failed > 0) ? 1 : 0;
+                case "ceiling":
+                    var threads = options.TryGetValue("threads", out var t) ? LoadOptions.ParseInt(t[0], "--threads") : Environment.ProcessorCount;
+                    var ceiling = Ceiling.Measure(Math.Max(1, threads), Seconds(options, "duration", 5));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"RS256 ceiling: {ceiling.Rs256SignsPerSecond:0} signatures/s on {ceiling.Threads} threads = {ceiling.SigninsPerSecond:0} sign-ins/s"));
+                    await WriteJsonAsync(options, Json.Ceiling(ceiling), cancel.Token);
+                    return 0;
+                case "overhead":
+                    var concurrency = options.TryGetValue("concurrency", out var c) ? LoadOptions.ParseInt(c[0], "--concurrency") : 16;
+                    var rate = await OverheadProbe.MeasureAsync(concurrency, Seconds(options, "duration", 5), cancel.Token);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator overhead: {rate:0} requests/s (concurrency {concurrency})"));
+                    await WriteJsonAsync(options, new JsonObject { ["requestsPerSecond"] = Math.Round(rate, 1), ["concurrency"] = concurrency }, cancel.Token);
+                    return 0;
+                case "report":
+                    var report = await Report.MergeAsync(options, cancel.Token);
+                    Console.WriteLine(Table.Markdown(report));
+                    await WriteJsonAsync(options, report, cancel.Token);
+                    return 0;
+                default:
+                    throw new ArgumentException($"unknown command '{command}' (run, ceiling, overhead, report; --help)");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("error: " + e.Message);
+            return 2;
+        }
+        catch (FlowException e)
+        {
+            await Console.Error.WriteLineAsync("error while creating the population: " + e.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("interrupted");
+            return 130;
+        }
+    }
+
+    private static LoadOptions RunOptions(Dictionary<string, List<string>> o)
+    {
+        string? One(string name) => o.TryGetValue(name, out var v) ? v[^1] : null;
+        var defaults = new LoadOptions();
+        return new LoadOptions
+        {
+            Endpoint = Loopback.Require(One("endpoint") ?? defaults.Endpoint.ToString(), "--endpoint"),
+            PoolId = One("pool") ?? defaults.PoolId,
+            ClientId = One("client") ?? defaults.ClientId,
+            Flows = (One("flow") ?? One("flows"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults.Flows,
+            Concurrency = One("concurrency") is { } c ? LoadOptions.ParseInt(c, "--concurrency") : defaults.Concurrency,
+            Connections = One("connections") is { } n ? LoadOptions.ParseInt(n, "--connections") : null,
+            Users = One("users") is { } u ? LoadOptions.ParseInt(u, "--users") : defaults.Users,
+            Duration = One("duration") is { } d ? LoadOptions.ParseSeconds(d, "--duration") : defaults.Duration,
+            Count = One("count") is { } k ? LoadOptions.ParseInt(k, "--count") : null,
+            Warmup = One("warmup") is { } w ? LoadOptions.ParseSeconds(w, "--warmup") : defaults.Warmup,
+            AdminKey = One("admin-key") ?? (Environment.GetEnvironmentVariable("SESAME_LOAD_ADMIN_KEY") is { Length: > 0 } key ? key : null),
+            Codes = One("codes") ?? defaults.Codes,
+            DeliveryListen = One("delivery-listen") is { } l ? LoadOptions.ParseEndPoint(l, "--delivery-listen") : defaults.DeliveryListen,
+            DeliverySecret = One("delivery-secret") ?? (Environment.GetEnvironmentVariable("SESAME_LOAD_DELIVERY_SECRET") is { Length: > 0 } s ? s : null),
+            SignatureHeader = One("signature-header") ?? defaults.SignatureHeader,
+            CodeTimeout = One("code-timeout") is { } ct ? LoadOptions.ParseSeconds(ct, "--code-timeout") : defaults.CodeTimeout,
+            Overhead = One("overhead") is { } oh ? LoadOptions.ParseSeconds(oh, "--overhead") : defaults.Overhead,
+            JsonPath = One("json"),
+        };
+    }
+
+    private static TimeSpan Seconds(Dictionary<string, List<string>> options, string name, double fallback)
+    {
+        var value = options.TryGetValue(name, out var v) ? LoadOptions.ParseSeconds(v[^1], "--" + name) : TimeSpan.FromSeconds(fallback);
+        return value > TimeSpan.Zero && value <= TimeSpan.FromSeconds(LoadOptions.MaxDurationSeconds)
+            ? value
+            : throw new ArgumentException($"--{name} must be between 0 and {LoadOptions.MaxDurationSeconds} seconds.");
+    }
+
+    private static async Task WriteJsonAsync(Dictionary<string, List<string>> options, JsonNode node, CancellationToken cancellationToken)
+    {
+        if (options.TryGetValue("json", out var path))
+        {
+            await File.WriteAllTextAsync(path[^1], Json.Text(node) + "\n", cancellationToken);
+        }
+    }
+}
+
+/// <summary><c>--name value</c> pairs (a name may repeat) and bare <c>--flag</c>s.</summary>
+internal static class Arguments
+{
+    public static Dictionary<string, List<string>> Parse(string[] args)
+    {
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"unexpected argument '{args[i]}' (--help lists the options)");
+            }
+
+            var name = args[i][2..];
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            string value;
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            else if (name == "help")
+            {
+                value = string.Empty;
+            }
+            else if (i + 1 < args.Length)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"--{name} needs a value");
+            }
+
+            if (!result.TryGetValue(name, out var values))
+            {
+                result[name] = values = [];
+            }
+
+            values.Add(value);
+        }
+
+        return result;
+    }
+}
+
+/// <summary>Merges the result files of one benchmark into the shape scripts read (issue #11).</summary>
+internal static class Report
+{
+    public static async Task<JsonObject> MergeAsync(Dictionary<string, List<string>> options, CancellationToken cancellationToken)
+    {
+        var runs = new JsonObject();
+        foreach (var (name, path) in Pairs(options, "run"))
+        {
+            runs[name] = await ReadAsync(path, cancellationToken);
+        }
+
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("report needs at least one --run NAME=FILE");
+        }
+
+        var peers = new JsonObject();
+        foreach (var (name, path) in Pairs(options, "peer"))
+        {
+            peers[name] = await ReadAsync(path, cancellationToken);
+        }
+
+        return new JsonObject
+        {
+            ["ceiling"] = options.TryGetValue("ceiling", out var c) ? await ReadAsync(c[^1], cancellationToken) : null,
+            ["flows"] = runs.First().Value!["flows"]!.DeepClone(),
+            ["runs"] = runs,
+            ["peer"] = peers,
+        };
+    }
+
+    private static IEnumerable<(string Name, string Path)> Pairs(Dictionary<string, List<string>> options, string option) =>
+        (options.TryGetValue(option, out var values) ? values : []).Select(v => v.Split('=', 2) is [var n, var p]
+            ? (n, p)
+            : throw new ArgumentException($"--{option} must be NAME=FILE"));
+
+    private static async Task<JsonNode> ReadAsync(string path, CancellationToken cancellationToken) =>
+        JsonNode.Parse(await File.ReadAllTextAsync(path, cancellationToken)) ?? throw new ArgumentException($"{path} is empty");
+}
