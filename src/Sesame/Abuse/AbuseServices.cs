@@ -1,14 +1,16 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Sesame.Abuse;
 
 internal static class AbuseServices
 {
-    /// <summary>The limits on sending codes.</summary>
+    /// <summary>The limits on sending codes and sign-in attempts, and the client IP they count by.</summary>
     public static IServiceCollection AddSesameAbuse(this IServiceCollection services)
     {
         services.AddMetrics();
         services.TryAddSingleton<SendLimits>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TrustedProxies>());
         return services;
     }
 }
