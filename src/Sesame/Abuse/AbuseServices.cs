@@ -9,7 +9,10 @@ internal static class AbuseServices
     public static IServiceCollection AddSesameAbuse(this IServiceCollection services)
     {
         services.AddMetrics();
+        services.TryAddSingleton<LimitKeys>();
         services.TryAddSingleton<SendLimits>();
+        services.TryAddSingleton<AttemptLimits>();
+        services.TryAddSingleton<HashingSlots>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TrustedProxies>());
         return services;
     }

@@ -174,4 +174,13 @@ public sealed class SendLimitsOptions
 
     /// <summary>SMS the pool sends in any 24 hours. Default 10,000.</summary>
     public int SmsPerDay { get; set; } = 10_000;
+
+    /// <summary>Password and SRP attempts from one client IP (IPv6: one /64) in any 5 minutes. Default 30 (Supabase's verify limit per IP).</summary>
+    public int PasswordAttemptsPerClientIpPerFiveMinutes { get; set; } = 30;
+
+    /// <summary>Password and SRP attempts from one client IP in any hour. Default 150 (Firebase's verification requests per IP per hour).</summary>
+    public int PasswordAttemptsPerClientIpPerHour { get; set; } = 150;
+
+    /// <summary>Password and SRP attempts for one account (known or not) in any 24 hours. Default 100 (NIST SP 800-63B §3.2.2's ceiling).</summary>
+    public int PasswordAttemptsPerAccountPerDay { get; set; } = 100;
 }
