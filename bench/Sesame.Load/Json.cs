@@ -58,11 +58,13 @@ internal static class Json
                 ["endpoint"] = run.Options.Endpoint.ToString(),
                 ["concurrency"] = run.Options.Concurrency,
                 ["users"] = run.Options.Users,
-                ["codes"] = run.Options.Codes,
+                ["codes"] = run.Options.FixedCode is null ? run.Options.Codes : "fixed",
+                ["target"] = run.Options.Target,
                 ["setupSeconds"] = Math.Round(run.Setup.TotalSeconds, 3),
                 ["cores"] = Environment.ProcessorCount,
             },
             ["overhead"] = run.OverheadRequestsPerSecond is { } rate ? new JsonObject { ["requestsPerSecond"] = Math.Round(rate, 1) } : null,
+            ["ceiling"] = run.Ceiling is { } ceiling ? Ceiling(ceiling) : null,
             ["flows"] = flows,
         };
     }

@@ -92,6 +92,11 @@ internal static class Table
 
         foreach (var (name, run) in runs)
         {
+            if (run?["server"] is { } server)
+            {
+                text.AppendLine(Invariant($"Sesame ({name}): /health 200 {Number(server, "startupMs"):#,0} ms after the process started; RSS {Number(server, "idleRssMb"):0} MB idle, {Number(server, "rssAfterFlowsMb"):0} MB after the flows."));
+            }
+
             if (run?["overhead"]?["requestsPerSecond"] is { } overhead)
             {
                 text.AppendLine(Invariant($"Generator overhead ({name} run): {overhead.GetValue<double>():#,0} requests/s against a trivial loopback responder at concurrency {Number(run["generator"]!, "concurrency"):0}."));
