@@ -6,23 +6,26 @@
 # table of docs/benchmarks.md and, with --json FILE, writes the figures in the shape of the performance issue.
 # Everything it starts is stopped when it ends, fails or is interrupted.
 #
-#   bash bench/run.sh [--quick] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
+#   bash bench/run.sh [--quick | --smoke] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
 #                     [--password-concurrency N] [--sync Full,Normal] [--no-peer] [--no-build] [--keep]
 #
 # --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --keep leaves the temporary
-# folder (data, logs, result files) and prints where it is. The password flow runs at its own, low concurrency
+# folder (data, logs, result files) and prints where it is. --smoke (the test command's step): two workers for two
+# seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow completed without a failure.
+# The password flow runs at its own, low concurrency
 # (default 4): a password hash is seconds of CPU at high concurrency, and one user's parallel attempts count toward
 # its lockout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
 
-quick=0 json="" build=1 peer=1 keep=0
+quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0
 concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4
 flows="signin,user-auth,signup,refresh,password,mix"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --smoke) smoke=1 ;;
     --json) json=$2; shift ;;
     --concurrency) concurrency=$2; shift ;;
     --password-concurrency) password_concurrency=$2; shift ;;
@@ -38,7 +41,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$quick" -eq 1 ]; then
+if [ "$smoke" -eq 1 ]; then
+  duration=${duration:-2} warmup=0 users=${users:-20} concurrency=${concurrency:-2} ceiling=0.5 overhead=0.5
+  peer=0 sync_modes=Normal flows=signin,user-auth,signup,refresh,mix
+elif [ "$quick" -eq 1 ]; then
   duration=${duration:-4} warmup=1 users=${users:-1000} concurrency=${concurrency:-32} ceiling=3 overhead=2
 else
   duration=${duration:-20} warmup=3 users=${users:-10000} concurrency=${concurrency:-32} ceiling=5 overhead=3
@@ -174,7 +180,7 @@ for sync in "${modes[@]}"; do
     echo "error: the load generator wrote no results (exit $status)" >&2
     exit 1
   fi
-  [ "$status" -eq 0 ] || echo "warning: some flows failed (exit $status); see the table" >&2
+  [ "$status" -eq 0 ] || { failed=1; echo "warning: some flows failed (exit $status); see the table" >&2; }
   # The server's own figures go into its result file.
   server_json=$(printf '{"startupMs": %s, "idleRssMb": %s, "rssAfterFlowsMb": %s, "sqliteSynchronous": "%s"}' \
     "$startup_ms" "$((idle_rss_kb / 1024))" "$((peak_rss_kb / 1024))" "$sync")
@@ -224,4 +230,8 @@ report=(report "${runs[@]}" "${peer_args[@]}" --revision "$revision")
 [ -n "$json" ] && report+=(--json "$json")
 gen "${report[@]}"
 [ -n "$json" ] && echo "wrote $json"
+if [ "$smoke" -eq 1 ] && [ "$failed" -ne 0 ]; then
+  echo "error: the smoke run had failed flows" >&2
+  exit 1
+fi
 exit 0

@@ -37,7 +37,7 @@ internal static class LoadProgram
                                   cognito-local: create a pool and client through its API, email
                                   logins, refresh = InitiateAuth only, --codes fixed:CODE  default sesame
           --json FILE             write the results as JSON
-        Flows are never retried; a failed step fails its flow.
+        Flows are never retried; a failed step fails its flow. Exit 1 when a flow failed or none completed.
 
         Sesame.Load ceiling [--threads N] [--duration S] [--json FILE]
           RS256 (RSA-2048, PKCS#1 v1.5, SHA-256) signatures per second on N threads (default: all cores).
@@ -77,7 +77,7 @@ internal static class LoadProgram
                 case "run":
                     var run = await LoadRunner.RunAsync(RunOptions(options), Console.Out, cancel.Token);
                     await WriteJsonAsync(options, Json.Run(run), cancel.Token);
-                    return run.Flows.Any(f => f.Failed > 0) ? 1 : 0;
+                    return run.Flows.Any(f => f.Failed > 0 || f.EndToEnd.Count == 0) ? 1 : 0;
                 case "ceiling":
                     var threads = options.TryGetValue("threads", out var t) ? LoadOptions.ParseInt(t[0], "--threads") : Environment.ProcessorCount;
                     var ceiling = Ceiling.Measure(Math.Max(1, threads), Seconds(options, "duration", 5));
