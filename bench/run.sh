@@ -164,12 +164,12 @@ for sync in "${modes[@]}"; do
   name="sqlite-$(tr '[:upper:]' '[:lower:]' <<<"$sync")"
   main_flows=$(tr ',' '\n' <<<"$flows" | grep -vx password | paste -sd, -)
   if [ -n "$main_flows" ]; then
-    gen run "${target[@]}" --flow "$main_flows" "${run_args[@]}" "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?
+    gen run "${target[@]}" --server-pid "$sesame_pid" --flow "$main_flows" "${run_args[@]}" "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?
     runs+=(--run "$name=$work/sesame-$sync.json")
   fi
   if tr ',' '\n' <<<"$flows" | grep -qx password; then
     [ -n "$main_flows" ] && extra=(--overhead 0 --ceiling 0)
-    gen run "${target[@]}" --flow password "${run_args[@]}" --concurrency "$password_concurrency" --users 8 "${extra[@]}" \
+    gen run "${target[@]}" --server-pid "$sesame_pid" --flow password "${run_args[@]}" --concurrency "$password_concurrency" --users 8 "${extra[@]}" \
       --json "$work/sesame-$sync-password.json" || status=$?
     runs+=(--run "$name=$work/sesame-$sync-password.json")
   fi

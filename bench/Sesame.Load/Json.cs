@@ -46,6 +46,7 @@ internal static class Json
             entry["completed"] = flow.EndToEnd.Count;
             entry["failed"] = flow.Failed;
             entry["seconds"] = Math.Round(flow.Seconds, 3);
+            entry["serverCpuMsPerFlow"] = flow.ServerCpuMsPerFlow is { } cpu ? Math.Round(cpu, 3) : null;
             entry["operations"] = operations;
             entry["failures"] = failures;
             flows[flow.Flow] = entry;

@@ -64,6 +64,9 @@ internal sealed record LoadOptions
 
     public bool IsCognitoLocal => Target == "cognito-local";
 
+    /// <summary>The server's process id on this machine: its CPU time per flow is then reported (Linux /proc).</summary>
+    public int? ServerPid { get; init; }
+
     public string Region => PoolId.Split('_')[0];
 
     /// <summary>Checks what the parser cannot: bounds, loopback, flows, and that there is a way to get codes.</summary>

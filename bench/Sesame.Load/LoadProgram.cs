@@ -36,6 +36,7 @@ internal static class LoadProgram
           --target sesame|cognito-local
                                   cognito-local: create a pool and client through its API, email
                                   logins, refresh = InitiateAuth only, --codes fixed:CODE  default sesame
+          --server-pid PID        report the server's CPU time per flow (from /proc/PID/stat; Linux)
           --json FILE             write the results as JSON
         Flows are never retried; a failed step fails its flow. Exit 1 when a flow failed or none completed.
 
@@ -152,6 +153,7 @@ internal static class LoadProgram
             Overhead = One("overhead") is { } oh ? LoadOptions.ParseSeconds(oh, "--overhead") : defaults.Overhead,
             Ceiling = One("ceiling") is { } ce ? LoadOptions.ParseSeconds(ce, "--ceiling") : defaults.Ceiling,
             Target = One("target") ?? defaults.Target,
+            ServerPid = One("server-pid") is { } pid ? LoadOptions.ParseInt(pid, "--server-pid") : null,
             JsonPath = One("json"),
         };
     }

@@ -96,8 +96,9 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
             }
 
             var recorder = new Recorder();
+            var cpuBefore = ProcessCpu.Read(options.ServerPid);
             var elapsed = await DriveAsync(flows, flow, recorder, options.Duration, options.Count, cancellationToken);
-            var result = recorder.Result(flow, elapsed);
+            var result = recorder.Result(flow, elapsed, ProcessCpu.Read(options.ServerPid) - cpuBefore);
             results.Add(result);
             Table.PrintFlow(log, result);
         }
