@@ -264,19 +264,19 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string MarkSent { get; } = """
         UPDATE outbox SET status = 'sent', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
-            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL
+            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL, route = @route, cost = @cost
         WHERE id = @id
         """;
 
     public string MarkFailedForGood { get; } = """
         UPDATE outbox SET status = 'failed', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
-            provider = @provider, last_error = @error
+            provider = @provider, last_error = @error, route = @route
         WHERE id = @id
         """;
 
     public string MarkFailedForRetry { get; } = """
         UPDATE outbox SET lease_until = NULL, attempts = attempts + @calls, next_attempt_at = @retry,
-            provider = @provider, last_error = @error
+            provider = @provider, last_error = @error, route = @route
         WHERE id = @id
         """;
 
@@ -284,10 +284,10 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string QueryMessages { get; } = """
         SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
-               created_at, sent_at, next_attempt_at
+               created_at, sent_at, next_attempt_at, route, cost, delivered_at
         FROM outbox
         WHERE (@pool IS NULL OR pool_id = @pool) AND (@status IS NULL OR status = @status)
-          AND (@hint IS NULL OR destination_hint = @hint)
+          AND (@hint IS NULL OR destination_hint = @hint) AND (@route IS NULL OR route = @route)
         ORDER BY id DESC LIMIT @limit
         """;
 
