@@ -33,6 +33,7 @@ internal static class StorageServices
         AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
         AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
+        AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {

@@ -208,6 +208,35 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string DeleteSession { get; } = "DELETE FROM auth_sessions WHERE id_hash = @id";
 
+    // ---- OAuth grants -----------------------------------------------------------------------------------------------
+
+    public string InsertAuthorizationCode { get; } = """
+        DELETE FROM oauth_grants WHERE expires_at < @now;
+        INSERT INTO oauth_grants (code_hash, origin_jti, pool_id, client_id, redirect_uri, code_challenge, scope, nonce, username, sub,
+            auth_time, code_expires_at, code_used_at, replayed_at, expires_at)
+        VALUES (@hash, @origin, @pool, @client, @redirect, @challenge, @scope, @nonce, @username, @sub, @auth, @codeExpires, NULL, NULL, @codeExpires)
+        """;
+
+    /// <summary>The columns a code is read from, in order (after the hash).</summary>
+    private const string CodeColumns = "origin_jti, pool_id, client_id, redirect_uri, code_challenge, scope, nonce, username, sub, auth_time, code_expires_at";
+
+    /// <summary>Redeems an unexpired, unredeemed code: one statement, so one winner.</summary>
+    public string RedeemAuthorizationCode { get; } = $"""
+        UPDATE oauth_grants SET code_used_at = @now, expires_at = @grantExpires
+        WHERE code_hash = @hash AND code_used_at IS NULL AND code_expires_at > @now
+        RETURNING {CodeColumns}
+        """;
+
+    /// <summary>Marks a replay of a redeemed code.</summary>
+    public string MarkAuthorizationCodeReplayed { get; } = $"""
+        UPDATE oauth_grants SET replayed_at = @now WHERE code_hash = @hash AND code_used_at IS NOT NULL
+        RETURNING {CodeColumns}
+        """;
+
+    public string IsAuthorizationCodeReplayed { get; } = "SELECT EXISTS (SELECT 1 FROM oauth_grants WHERE code_hash = @hash AND replayed_at IS NOT NULL)";
+
+    public string FindGrantScope { get; } = "SELECT scope FROM oauth_grants WHERE origin_jti = @origin AND code_used_at IS NOT NULL";
+
     // ---- refresh tokens ---------------------------------------------------------------------------------------------
 
     public string InsertRefreshToken { get; } = """
