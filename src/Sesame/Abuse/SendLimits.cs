@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
-using System.Text;
 using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Secrets;
@@ -88,10 +86,7 @@ internal sealed partial class SendLimits(IRateLimitStore store, ServerSecrets se
         }
     }
 
-    // Keyed, so the table never holds a phone number, email or IP in clear, and a copy of it cannot be reversed by
-    // hashing every number.
-    private string Key(string kind, string poolId, string value) =>
-        $"{kind}:{poolId}:" + Convert.ToBase64String(HMACSHA256.HashData(secrets.PseudonymKey, Encoding.UTF8.GetBytes($"rate-limit:{kind}:{value}")), 0, 18);
+    private string Key(string kind, string poolId, string value) => LimitKeys.Key(secrets, kind, poolId, value);
 
     private static partial class Log
     {
