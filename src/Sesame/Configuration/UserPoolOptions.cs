@@ -27,6 +27,15 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PasswordRequired { get; set; }
 
+    /// <summary>
+    /// Whether a DefineAuthChallenge may issue tokens in a CUSTOM_AUTH sign-in in which no real challenge
+    /// (CUSTOM_CHALLENGE, PASSWORD_VERIFIER …) was answered right. Default false: Sesame refuses such a sign-in with
+    /// <c>NotAuthorizedException</c> and logs the trigger, because a CUSTOM_AUTH started with any <c>SRP_A</c> begins
+    /// with <c>[{SRP_A, challengeResult: true}]</c> and tutorials' triggers (seed 003) then issue tokens with no code
+    /// at all. <c>true</c> is Cognito's behaviour.
+    /// </summary>
+    public bool AllowTokensWithoutChallenge { get; set; }
+
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 
