@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Sesame.Pools;
-using Sesame.Secrets;
 using Sesame.Storage;
 using Sesame.Users;
 
@@ -20,7 +19,7 @@ internal readonly record struct AnswerDecision(bool Allowed, TimeSpan? RetryAfte
 /// check-and-count), so concurrent guesses cannot pass the cap, and every node sharing the database sees the same count.
 /// An unknown user is counted under its stand-in username, exactly like a known one.
 /// </summary>
-internal sealed partial class AnswerLimits(IRateLimitStore store, ServerSecrets secrets, TimeProvider time, IMeterFactory meters, ILogger<AnswerLimits> logger)
+internal sealed partial class AnswerLimits(IRateLimitStore store, LimitKeys keys, TimeProvider time, IMeterFactory meters, ILogger<AnswerLimits> logger)
 {
     /// <summary>How long the consecutive count is kept: effectively for ever (NIST's cap is not on a window).</summary>
     public static readonly TimeSpan ConsecutiveMemory = TimeSpan.FromDays(3650);
@@ -83,7 +82,7 @@ internal sealed partial class AnswerLimits(IRateLimitStore store, ServerSecrets 
     public ValueTask SucceededAsync(UserPool pool, string username, CancellationToken cancellationToken) =>
         store.ResetAsync(Key(pool, username), cancellationToken);
 
-    private string Key(UserPool pool, string username) => LimitKeys.Key(secrets, "answers", pool.Id, Logins.UsernameKey(username));
+    private string Key(UserPool pool, string username) => keys.Key("answers", pool.Id, Logins.UsernameKey(username));
 
     private static partial class Log
     {

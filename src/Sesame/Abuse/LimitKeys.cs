@@ -5,11 +5,27 @@ using Sesame.Secrets;
 namespace Sesame.Abuse;
 
 /// <summary>
-/// The keys limits count under in <c>IRateLimitStore</c>: keyed hashes, so the table never holds a phone number, email,
-/// IP or username in clear, and a copy of it cannot be reversed by hashing every number.
+/// Keys of the rate-limit store. Keyed hashes, so the table never holds a phone number, email, username or IP in clear,
+/// and a copy of it cannot be reversed by hashing every number.
 /// </summary>
-internal static class LimitKeys
+internal sealed class LimitKeys(ServerSecrets secrets)
 {
-    public static string Key(ServerSecrets secrets, string kind, string poolId, string value) =>
+    public string Key(string kind, string poolId, string value) =>
         $"{kind}:{poolId}:" + Convert.ToBase64String(HMACSHA256.HashData(secrets.PseudonymKey, Encoding.UTF8.GetBytes($"rate-limit:{kind}:{value}")), 0, 18);
+
+    /// <summary>Adds a limit of the windows that are on (a length and a count above zero); false when none is.</summary>
+    public static bool Add(List<RateLimitEntry> limits, string reason, string key, params (TimeSpan Length, int Max)[] windows)
+    {
+        var on = windows.Where(w => w.Length > TimeSpan.Zero && w.Max > 0).Select(w => new Storage.RateWindow(w.Length, w.Max)).ToArray();
+        if (on.Length == 0)
+        {
+            return false;
+        }
+
+        limits.Add(new RateLimitEntry(new Storage.RateLimit(key, on), reason));
+        return true;
+    }
 }
+
+/// <summary>A limit and the reason a refusal by it is reported under (a metric label, a log word).</summary>
+internal sealed record RateLimitEntry(Storage.RateLimit Limit, string Reason);
