@@ -198,7 +198,8 @@ internal sealed partial class OutboxDispatcher(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Message {Id} ({Channel}) to {Destination} sent via {Provider} after {Calls} call(s).")]
+        // Debug: one line per message sent would be the server's busiest log at the default level; sesame_delivery_messages counts them.
+        [LoggerMessage(1, LogLevel.Debug, "Message {Id} ({Channel}) to {Destination} sent via {Provider} after {Calls} call(s).")]
         public static partial void Sent(ILogger logger, long id, MessageChannel channel, string destination, string provider, int calls);
 
         [LoggerMessage(2, LogLevel.Warning, "Message {Id} ({Channel}) to {Destination} failed after {Attempts} call(s) (retry later: {WillRetry}): {Reason}")]
