@@ -11,7 +11,13 @@ internal sealed record MessageStatusView(
     long Id, string UserPoolId, string Channel, string Destination, string Status, int Attempts, string? Provider,
     string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);
 
-internal sealed record MessageStatusList(IReadOnlyList<MessageStatusView> Messages);
+internal sealed record MessageStatusList(IReadOnlyList<MessageStatusView> Messages)
+{
+    /// <summary>The view of stored statuses (for <c>GET /admin/messages</c> and <c>sesame outbox list</c>).</summary>
+    public static MessageStatusList From(IEnumerable<MessageStatus> messages) => new([.. messages.Select(m => new MessageStatusView(
+        m.Id, m.PoolId, m.Channel, m.DestinationHint, m.Status, m.Attempts, m.Provider, m.ProviderMessageId, m.LastError,
+        m.CreatedAt, m.SentAt, m.NextAttemptAt))]);
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MessageStatusList))]
@@ -74,10 +80,7 @@ internal static class MessagesEndpoint
         var pool = query["pool"].ToString() is { Length: > 0 } p ? p : null;
 
         var messages = await store.QueryAsync(new MessageStatusQuery(pool, status, hint, limit), cancellationToken);
-        var list = new MessageStatusList(messages.Select(m => new MessageStatusView(
-            m.Id, m.PoolId, m.Channel, m.DestinationHint, m.Status, m.Attempts, m.Provider, m.ProviderMessageId, m.LastError,
-            m.CreatedAt, m.SentAt, m.NextAttemptAt)).ToList());
-        return Results.Json(list, MessageStatusJsonContext.Relaxed.MessageStatusList);
+        return Results.Json(MessageStatusList.From(messages), MessageStatusJsonContext.Relaxed.MessageStatusList);
     }
 
     private static IResult Error(int status, string type, string message) =>

@@ -117,6 +117,11 @@ internal sealed class UserPools
 
     public AppClient? FindClient(string clientId) => _snapshot.Clients.GetValueOrDefault(clientId);
 
+    /// <summary>A pool's app clients: configured ones first, then created ones, oldest first.</summary>
+    public IEnumerable<AppClient> ClientsOf(string poolId) => _snapshot.Clients.Values
+        .Where(c => c.Pool.Id == poolId)
+        .OrderBy(c => c.CreatedAt is null ? 0 : 1).ThenBy(c => c.CreatedAt).ThenBy(c => c.ClientId, StringComparer.Ordinal);
+
     /// <summary>Makes a pool created through the API visible to every later lookup.</summary>
     public void Add(UserPool pool)
     {

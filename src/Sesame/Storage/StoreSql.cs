@@ -276,6 +276,11 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE id = @id
         """;
 
+    public string RetryMessagesNow { get; } = """
+        UPDATE outbox SET next_attempt_at = @now
+        WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
+        """;
+
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";
 
     public string QueryMessages { get; } = """
