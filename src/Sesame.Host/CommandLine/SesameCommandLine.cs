@@ -41,6 +41,8 @@ internal static partial class SesameCommandLine
         root.Add(KeyCommands.Create(run));
         root.Add(OutboxCommands.Create(run));
         root.Add(ConfigCommands.Create(run));
+        root.Add(ImportCommands.Import(run));
+        root.Add(ImportCommands.Export(run));
         // More groups go here, one file each: `limits show|unblock` (LimitCommands), `storage copy` (StorageCommands).
 
         var parsed = root.Parse(rest);

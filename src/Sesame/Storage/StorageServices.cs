@@ -32,6 +32,7 @@ internal static class StorageServices
         AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore, PostgresRefreshTokenRotationStore>(services);
         AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
+        AddStore<IUserImportStore, SqliteUserImportStore, PostgresUserImportStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {

@@ -42,6 +42,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string InsertUser { get; } = InsertUserText;
 
+    /// <summary>Whoever holds an imported user's username, sub, phone number or email (username_key, sub, phone_key, email_key).</summary>
+    public string FindImportHolders { get; } = """
+        SELECT username_key, sub, phone_key, email_key FROM users
+        WHERE pool_id = @pool AND (username_key = @user OR sub = @sub OR phone_key = @phone OR email_key = @email)
+        """;
+
     /// <summary>
     /// Inserts unless a UNIQUE index (username, phone, email) already holds one of the keys, and then inserts nothing: the
     /// database decides between concurrent sign-ups, waiting for a concurrent insert of the same key to commit first.

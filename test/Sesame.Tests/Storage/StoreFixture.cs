@@ -32,6 +32,8 @@ internal sealed class StoreFixture(IServiceProvider services, Action cleanUp) : 
 
     public IRateLimitStore RateLimits { get; } = services.GetRequiredService<IRateLimitStore>();
 
+    public IUserImportStore Import { get; } = services.GetRequiredService<IUserImportStore>();
+
     public IStorageHealth Health { get; } = services.GetRequiredService<IStorageHealth>();
 
     public void Dispose() => cleanUp();
