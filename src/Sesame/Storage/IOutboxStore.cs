@@ -17,4 +17,11 @@ internal interface IOutboxStore
 
     /// <summary>Gives a claimed, unsent message back at once (graceful shutdown), so the next dispatcher need not wait for the lease.</summary>
     ValueTask ReleaseAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes queued messages that wait for a retry due at <paramref name="now"/> (an operator's <c>sesame outbox retry</c>):
+    /// one message, or every one of a pool, or every one. A sent or failed message is never queued again (its payload,
+    /// the code, is gone). Returns how many were made due.
+    /// </summary>
+    ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken);
 }

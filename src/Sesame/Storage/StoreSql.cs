@@ -46,6 +46,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string InsertUser { get; } = InsertUserText;
 
+    /// <summary>Whoever holds an imported user's username, sub, phone number or email (username_key, sub, phone_key, email_key).</summary>
+    public string FindImportHolders { get; } = """
+        SELECT username_key, sub, phone_key, email_key FROM users
+        WHERE pool_id = @pool AND (username_key = @user OR sub = @sub OR phone_key = @phone OR email_key = @email)
+        """;
+
     /// <summary>
     /// Inserts unless a UNIQUE index (username, phone, email) already holds one of the keys, and then inserts nothing: the
     /// database decides between concurrent sign-ups, waiting for a concurrent insert of the same key to commit first.
@@ -307,6 +313,11 @@ internal sealed class StoreSql(SqlDialect dialect)
         UPDATE outbox SET lease_until = NULL, attempts = attempts + @calls, next_attempt_at = @retry,
             provider = @provider, last_error = @error, route = @route
         WHERE id = @id
+        """;
+
+    public string RetryMessagesNow { get; } = """
+        UPDATE outbox SET next_attempt_at = @now
+        WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
         """;
 
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";

@@ -121,6 +121,28 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task RetryNow_WaitingForARetry_DueAtOnceButNeverASentOrFailedOne()
+    {
+        await QueueAsync(3);
+        await QueueAsync(1, pool: OtherPool);
+        var claimed = await ClaimAsync();
+        var retryAt = Now.AddMinutes(10);
+        await Stores.Outbox.MarkFailedAsync(claimed[0].Id, "twilio", "503", 1, retryAt, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[1].Id, "twilio", "503", 1, retryAt, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[2].Id, "twilio", "400", 1, null, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[3].Id, "twilio", "503", 1, retryAt, null, None);
+
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(claimed[0].Id, null, Now, None));
+        Assert.Equal(claimed[0].Id, Assert.Single(await ClaimAsync()).Id);
+        // By pool: the other pool's message keeps waiting; the failed one is never queued again.
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(null, Pool, Now, None));
+        Assert.Equal(claimed[1].Id, Assert.Single(await ClaimAsync()).Id);
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(null, null, Now, None));
+        Assert.Equal(claimed[3].Id, Assert.Single(await ClaimAsync()).Id);
+        Assert.Equal(0, await Stores.Outbox.RetryNowAsync(claimed[2].Id, null, Now, None));
+    }
+
+    [StoreFact]
     public async Task QueryMessages_Filters_MatchOnlyTheirMessagesNewestFirst()
     {
         await QueueAsync(2, hint: "+*******1111");

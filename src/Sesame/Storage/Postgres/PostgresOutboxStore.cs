@@ -79,4 +79,13 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             await using var command = connection.Command(PostgresDatabase.Sql.ReleaseMessage, transaction).Long("@id", id);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
+
+    public async ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.RetryMessagesNow, transaction)
+                .Text("@pool", poolId).Time("@now", now);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("@id", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)id ?? DBNull.Value });
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 }

@@ -86,4 +86,16 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.Parameters.AddWithValue("@id", id);
             return command.ExecuteNonQuery();
         }, cancellationToken);
+
+    public async ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.RetryMessagesNow;
+            command.Parameters.AddWithValue("@id", (object?)id ?? DBNull.Value);
+            command.Parameters.AddWithValue("@pool", (object?)poolId ?? DBNull.Value);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
 }
