@@ -156,6 +156,24 @@ public sealed class DeliveryProviderOptions
     /// </summary>
     public string? BodyTemplate { get; set; }
 
+    /// <summary>
+    /// HTTP provider: the gateway's fields, each a value with placeholders (<c>{to}</c>, <c>{to_digits}</c>,
+    /// <c>{national_number}</c>, <c>{country_code}</c>, <c>{body}</c>, <c>{code}</c>, <c>{from}</c>, <c>{subject}</c>,
+    /// <c>{html}</c>, <c>{channel}</c>, <c>{dlt_entity_id}</c>, <c>{dlt_template_id}</c>), sent as a JSON object of
+    /// strings or as a form, as <see cref="ContentType"/> says. Replaces <see cref="BodyTemplate"/>.
+    /// </summary>
+    public Dictionary<string, string>? Fields { get; set; }
+
+    /// <summary>
+    /// HTTP provider: how requests authenticate: <c>Hmac</c> (<see cref="SigningSecret"/>), <c>Bearer</c>
+    /// (<see cref="AuthToken"/>), <c>Header</c> (<see cref="ApiKey"/> in <see cref="AuthHeader"/>), <c>Basic</c>
+    /// (<see cref="UserName"/>, <see cref="Password"/>) or <c>None</c>. Unset: <c>Hmac</c> when a signing secret is set, else <c>None</c>.
+    /// </summary>
+    public HttpGatewayAuth? Auth { get; set; }
+
+    /// <summary>HTTP provider: the header that carries <see cref="ApiKey"/> with <c>Auth: Header</c>. Default <c>X-API-Key</c>.</summary>
+    public string AuthHeader { get; set; } = "X-API-Key";
+
     /// <summary>HTTP provider: the HMAC-SHA256 key that signs each request (header <see cref="SignatureHeader"/>).</summary>
     public string? SigningSecret { get; set; }
 
@@ -164,6 +182,25 @@ public sealed class DeliveryProviderOptions
 
     /// <summary>HTTP provider: the top-level JSON field of the response that holds the message id. Default <c>id</c>.</summary>
     public string MessageIdField { get; set; } = "id";
+}
+
+/// <summary>How a generic HTTP gateway and Sesame authenticate each other's requests.</summary>
+public enum HttpGatewayAuth
+{
+    /// <summary>Nothing: only for a gateway on a private network.</summary>
+    None,
+
+    /// <summary>An HMAC-SHA256 of the timestamp and body with a shared secret (<c>X-Sesame-Signature</c>).</summary>
+    Hmac,
+
+    /// <summary><c>Authorization: Bearer {AuthToken}</c>.</summary>
+    Bearer,
+
+    /// <summary>An API key in a header of your choice (<c>X-API-Key: {ApiKey}</c>).</summary>
+    Header,
+
+    /// <summary>HTTP basic authentication with <c>UserName</c> and <c>Password</c>.</summary>
+    Basic,
 }
 
 /// <summary>How an SMTP connection is secured.</summary>

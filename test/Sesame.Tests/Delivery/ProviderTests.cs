@@ -334,6 +334,77 @@ public sealed class ProviderTests : IAsyncLifetime
         Assert.False(request.Headers.ContainsKey("x-sesame-signature"));
     }
 
+    [Fact]
+    public async Task Http_BearerAndJsonFields_MeetsAGatewaysDocumentedApi()
+    {
+        _server.Handler = (c, _) => Answer(c, 200, """{"request_id":"r-9"}""");
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/v2/sms", Auth = HttpGatewayAuth.Bearer, AuthToken = "gw-token", From = "ACMEIN", MessageIdField = "request_id",
+            Fields = new() { ["mobile"] = "{national_number}", ["country"] = "{country_code}", ["message"] = "{body}", ["otp"] = "{code}", ["sender"] = "{from}" },
+        }, _http, TimeProvider.System);
+
+        var receipt = await sender.SendAsync(new SmsMessage("+918123456789", "Your code is 654321", "654321"), default);
+
+        Assert.Equal("r-9", receipt.MessageId);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("Bearer gw-token", request.Headers["authorization"]);
+        Assert.StartsWith("application/json", request.Headers["content-type"]);
+        Assert.Equal("""{"mobile":"8123456789","country":"91","message":"Your code is 654321","otp":"654321","sender":"ACMEIN"}""", request.Text);
+        Assert.False(request.Headers.ContainsKey("x-sesame-signature"));
+    }
+
+    [Fact]
+    public async Task Http_ApiKeyHeaderAndFormFields_SendsTheKeyInItsHeader()
+    {
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/send", Auth = HttpGatewayAuth.Header, AuthHeader = "authkey", ApiKey = "k-123",
+            ContentType = "application/x-www-form-urlencoded",
+            Fields = new() { ["to"] = "{to_digits}", ["text"] = "{body}" },
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage(Phone, "123456 & more"), default);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("k-123", request.Headers["authkey"]);
+        Assert.False(request.Headers.ContainsKey("authorization"));
+        Assert.Equal("to=15551234567&text=123456%20%26%20more", request.Text);
+    }
+
+    [Fact]
+    public async Task Http_BasicAuth_SendsUserAndPassword()
+    {
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/send", Auth = HttpGatewayAuth.Basic, UserName = "acme", Password = "p@ss:word",
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage(Phone, Body), default);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("acme:p@ss:word")), request.Headers["authorization"]);
+        Assert.Equal(Body, JsonNode.Parse(request.Text)!["body"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Validate_HttpAuthWithoutItsSecret_NamesTheSetting()
+    {
+        var options = new SesameOptions();
+        options.Delivery.Providers["gw"] = new DeliveryProviderOptions { Type = "Http", Url = "https://gw.example/send", Auth = HttpGatewayAuth.Basic, UserName = "u" };
+        options.Delivery.Providers["gw2"] = new DeliveryProviderOptions { Type = "Http", Url = "https://gw.example/send", Auth = HttpGatewayAuth.Bearer, BodyTemplate = "{body}", Fields = new() { ["a"] = "{to}" } };
+
+        var failures = new DeliveryOptionsValidator().Validate(null, options).Failures!;
+
+        Assert.Equal(
+            [
+                "Sesame:Delivery:Providers:gw:Password is required with Sesame:Delivery:Providers:gw:Auth Basic.",
+                "Sesame:Delivery:Providers:gw2:AuthToken is required with Sesame:Delivery:Providers:gw2:Auth Bearer.",
+                "Sesame:Delivery:Providers:gw2: set Fields or BodyTemplate, not both.",
+            ],
+            failures);
+    }
+
     [Theory]
     [InlineData(503, DeliveryFailure.Transient)]
     [InlineData(429, DeliveryFailure.Transient)]
