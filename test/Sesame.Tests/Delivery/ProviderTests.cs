@@ -294,6 +294,71 @@ public sealed class ProviderTests : IAsyncLifetime
         Assert.Contains(type, error.Message);
     }
 
+    // --- India's DLT ids, in each provider's own field ---
+
+    private static readonly DltRegistration Dlt = new("1101234567890123456", "1107161234567890123", "ACMEIN");
+
+    [Fact]
+    public async Task Vonage_DltTemplate_SendsEntityIdContentIdAndSenderId()
+    {
+        _server.Handler = (c, _) => Answer(c, 200, """{"message-count":"1","messages":[{"status":"0","message-id":"X"}]}""");
+        var sender = new VonageSmsSender("vonage", new DeliveryProviderOptions { Type = "Vonage", Endpoint = _server.Url, ApiKey = "k", ApiSecret = "s", From = "Acme" }, _http);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", Body) { Dlt = Dlt }, default);
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["api_key"] = "k", ["api_secret"] = "s", ["from"] = "ACMEIN", ["to"] = "918123456789", ["text"] = Body,
+            ["entity-id"] = "1101234567890123456", ["content-id"] = "1107161234567890123",
+        }, Assert.Single(_server.Requests).Form());
+    }
+
+    [Fact]
+    public async Task Plivo_DltTemplate_SendsDltEntityAndTemplateIds()
+    {
+        _server.Handler = (c, _) => Answer(c, 202, """{"api_id":"a","message":"message(s) queued","message_uuid":["u-1"]}""");
+        var sender = new PlivoSmsSender("plivo", new DeliveryProviderOptions { Type = "Plivo", Endpoint = _server.Url, AuthId = "MA", AuthToken = "t", From = "+14155550000" }, _http);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", "Code 123456") { Dlt = Dlt }, default);
+
+        var json = JsonNode.Parse(Assert.Single(_server.Requests).Text)!.AsObject();
+        Assert.Equal(
+            [("src", "ACMEIN"), ("dst", "+918123456789"), ("text", "Code 123456"), ("dlt_entity_id", "1101234567890123456"), ("dlt_template_id", "1107161234567890123")],
+            json.Select(p => (p.Key, p.Value!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task Sns_DltTemplate_SendsSenderIdEntityIdAndTemplateIdAttributes()
+    {
+        _server.Handler = (c, _) => Answer(c, 200, "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>", "text/xml");
+        var sender = new SnsSmsSender("sns", new DeliveryProviderOptions
+        {
+            Type = "Sns", Endpoint = _server.Url, Region = "ap-south-1", AccessKeyId = "AKIDEXAMPLE", SecretAccessKey = "secret", From = "ACME",
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", Body) { Dlt = Dlt }, default);
+
+        var form = Assert.Single(_server.Requests).Form();
+        Assert.Equal(
+            [("AWS.SNS.SMS.SMSType", "Transactional"), ("AWS.SNS.SMS.SenderID", "ACMEIN"), ("AWS.MM.SMS.EntityId", "1101234567890123456"), ("AWS.MM.SMS.TemplateId", "1107161234567890123")],
+            Enumerable.Range(1, 4).Select(i => (form[$"MessageAttributes.entry.{i}.Name"], form[$"MessageAttributes.entry.{i}.Value.StringValue"])));
+        Assert.False(form.ContainsKey("MessageAttributes.entry.5.Name"));
+    }
+
+    [Fact]
+    public async Task Http_DltTemplate_FillsDltPlaceholdersAndSenderId()
+    {
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/send", From = "Acme", ContentType = "application/x-www-form-urlencoded",
+            Fields = new() { ["sender"] = "{from}", ["pe_id"] = "{dlt_entity_id}", ["template_id"] = "{dlt_template_id}", ["to"] = "{national_number}" },
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", Body) { Dlt = Dlt }, default);
+
+        Assert.Equal("sender=ACMEIN&pe_id=1101234567890123456&template_id=1107161234567890123&to=8123456789", Assert.Single(_server.Requests).Text);
+    }
+
     // --- The generic HTTP provider ---
 
     [Fact]
