@@ -146,6 +146,50 @@ public sealed class AppClientOptions
 
     /// <summary>Cognito's <c>RefreshTokenRotation</c>: off by default.</summary>
     public RefreshTokenRotationOptions RefreshTokenRotation { get; set; } = new();
+
+    /// <summary>
+    /// Cognito's <c>AllowedOAuthFlowsUserPoolClient</c>: whether the client may use the OAuth 2.0 endpoints
+    /// (<c>/oauth2/authorize</c>, <c>/oauth2/token</c>) and the hosted sign-in page at all. Default false.
+    /// </summary>
+    public bool AllowedOAuthFlowsUserPoolClient { get; set; }
+
+    /// <summary>Cognito's <c>AllowedOAuthFlows</c>: <c>code</c>, <c>implicit</c> (not served), <c>client_credentials</c> (confidential clients only).</summary>
+    /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
+    public List<string>? AllowedOAuthFlows { get; set; }
+
+    /// <summary>
+    /// Cognito's <c>AllowedOAuthScopes</c>: <c>openid</c>, <c>email</c>, <c>phone</c>, <c>profile</c>,
+    /// <c>aws.cognito.signin.user.admin</c>, and resource-server scopes (<c>identifier/name</c>) for client_credentials.
+    /// </summary>
+    public List<string>? AllowedOAuthScopes { get; set; }
+
+    /// <summary>Cognito's <c>CallbackURLs</c>: the only redirect_uri values /oauth2/authorize accepts, compared exactly.</summary>
+    public List<string>? CallbackURLs { get; set; }
+
+    /// <summary>Cognito's <c>LogoutURLs</c>: the only logout_uri values /logout redirects to.</summary>
+    public List<string>? LogoutURLs { get; set; }
+
+    /// <summary>Cognito's <c>DefaultRedirectURI</c>: one of <see cref="CallbackURLs"/>, used when a request names none.</summary>
+    public string? DefaultRedirectURI { get; set; }
+
+    /// <summary>How the hosted sign-in page looks for this client (name, logo, colour).</summary>
+    public HostedUiBrandingOptions Branding { get; set; } = new();
+}
+
+/// <summary>The hosted sign-in page's branding for one app client.</summary>
+public sealed class HostedUiBrandingOptions
+{
+    /// <summary>The name shown at the top of the page. Default: the app client's <c>Name</c>.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>An https (or, in development, http) URL of a logo image, shown above the name. Default: none.</summary>
+    public string? LogoUrl { get; set; }
+
+    /// <summary>
+    /// The colour of buttons and links, <c>#rrggbb</c>. Default <c>#1f5fbf</c> (4.5:1 contrast or more with white text,
+    /// WCAG 2.2 AA). A colour is refused at start-up when white text on it would fall below 4.5:1.
+    /// </summary>
+    public string PrimaryColor { get; set; } = "#1f5fbf";
 }
 
 /// <summary>
@@ -174,4 +218,13 @@ public sealed class SendLimitsOptions
 
     /// <summary>SMS the pool sends in any 24 hours. Default 10,000.</summary>
     public int SmsPerDay { get; set; } = 10_000;
+
+    /// <summary>Password and SRP attempts from one client IP (IPv6: one /64) in any 5 minutes. Default 30 (Supabase's verify limit per IP).</summary>
+    public int PasswordAttemptsPerClientIpPerFiveMinutes { get; set; } = 30;
+
+    /// <summary>Password and SRP attempts from one client IP in any hour. Default 150 (Firebase's verification requests per IP per hour).</summary>
+    public int PasswordAttemptsPerClientIpPerHour { get; set; } = 150;
+
+    /// <summary>Password and SRP attempts for one account (known or not) in any 24 hours. Default 100 (NIST SP 800-63B §3.2.2's ceiling).</summary>
+    public int PasswordAttemptsPerAccountPerDay { get; set; } = 100;
 }

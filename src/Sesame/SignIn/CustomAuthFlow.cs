@@ -208,7 +208,7 @@ internal sealed class CustomAuthFlow(
     /// </summary>
     private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, SignInSessionState state, CancellationToken cancellationToken)
     {
-        var parameters = await srp.AddToSessionAsync(client.Pool.Id, user, state, state.SrpA!, cancellationToken);
+        var parameters = await srp.AddToSessionAsync(client.Pool, user, state, state.SrpA!, cancellationToken);
         var session = await sessions.CreateAsync(client, state, [], cancellationToken);
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
     }

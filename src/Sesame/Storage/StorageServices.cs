@@ -32,6 +32,8 @@ internal static class StorageServices
         AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore, PostgresRefreshTokenRotationStore>(services);
         AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
+        AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
+        AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {

@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Storage;
@@ -20,7 +21,9 @@ internal sealed class PasswordSignIn(
     SignInCompletion completion,
     Pseudonyms pseudonyms,
     CustomAuthFlow customAuth,
-    PasswordHasher hasher)
+    PasswordHasher hasher,
+    AttemptLimits attempts,
+    HashingSlots hashing)
 {
     public const string UserSrpAuthKind = "USER_SRP_AUTH";
 
@@ -34,9 +37,11 @@ internal sealed class PasswordSignIn(
         var user = await FindAsync(pool, login, cancellationToken);
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
+        // Before any hashing: the rate per IP and account, then Cognito's lockout, then a slot for the PBKDF2 run.
+        await attempts.CheckAsync(pool, name, cancellationToken);
         await lockout.CountAsync(pool.Id, name, cancellationToken);
         // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
-        var matches = hasher.Verify(password, user?.PasswordHash);
+        var matches = await hashing.RunAsync(() => ValueTask.FromResult(hasher.Verify(password, user?.PasswordHash)), cancellationToken);
         if (!matches || user is null)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
@@ -57,7 +62,7 @@ internal sealed class PasswordSignIn(
         var user = await FindAsync(pool, login, cancellationToken);
         var username = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
-        var (parameters, challenge) = await srp.CreateAsync(pool.Id, user, username, clientA, cancellationToken);
+        var (parameters, challenge) = await srp.CreateAsync(pool, user, username, clientA, cancellationToken);
         var state = new SignInSessionState
         {
             Kind = UserSrpAuthKind,
