@@ -289,6 +289,12 @@ public sealed class LocaleTemplates
 
     /// <summary>Sign-up confirmation codes (sent and re-sent).</summary>
     public MessageTemplates SignUp { get; set; } = new();
+
+    /// <summary>
+    /// AdminCreateUser invitations: <c>{username}</c> is the name the user signs in with and <c>{####}</c> the temporary
+    /// password (when the admin set one); every text must contain <c>{username}</c>.
+    /// </summary>
+    public MessageTemplates Invitation { get; set; } = new();
 }
 
 /// <summary>One kind of message; placeholders <c>{####}</c> (code), <c>{app}</c> (pool name), <c>{minutes}</c> (lifetime).</summary>

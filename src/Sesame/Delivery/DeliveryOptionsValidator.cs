@@ -81,13 +81,15 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
 
             foreach (var (locale, templates) in pool.Delivery.Templates)
             {
-                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp) })
+                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp), ("Invitation", templates.Invitation) })
                 {
+                    // An invitation need not carry a code (a passwordless user gets none), but it must say who to sign in as.
+                    var (placeholder, what) = kind == "Invitation" ? ("{username}", "user name") : ("{####}", "code");
                     foreach (var (field, value) in new[] { ("SmsMessage", t.SmsMessage), ("EmailMessage", t.EmailMessage), ("EmailHtmlMessage", t.EmailHtmlMessage) })
                     {
-                        if (value is not null && !value.Contains("{####}", StringComparison.Ordinal))
+                        if (value is not null && !value.Contains(placeholder, StringComparison.Ordinal))
                         {
-                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the code placeholder {{####}}.");
+                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the {what} placeholder {placeholder}.");
                         }
                     }
                 }
