@@ -182,6 +182,22 @@ public sealed class DeliveryProviderOptions
 
     /// <summary>HTTP provider: the top-level JSON field of the response that holds the message id. Default <c>id</c>.</summary>
     public string MessageIdField { get; set; } = "id";
+
+    /// <summary>
+    /// The public URL of this provider's delivery receipts at Sesame, <c>https://{host}/delivery/receipts/{name}</c>:
+    /// sent with each message (Twilio <c>StatusCallback</c>, Plivo <c>url</c>), and the URL Twilio and Plivo sign.
+    /// Unset: no receipts are asked for.
+    /// </summary>
+    public string? ReceiptUrl { get; set; }
+
+    /// <summary>HTTP provider receipts: the field with the gateway's message id. Default: <see cref="MessageIdField"/>.</summary>
+    public string? ReceiptIdField { get; set; }
+
+    /// <summary>HTTP provider receipts: the field with the status (<c>delivered</c>; <c>failed</c>, <c>undelivered</c>, <c>rejected</c>, <c>expired</c>). Default <c>status</c>.</summary>
+    public string ReceiptStatusField { get; set; } = "status";
+
+    /// <summary>HTTP provider receipts: the field with the reason of a failure. Default <c>reason</c>.</summary>
+    public string ReceiptReasonField { get; set; } = "reason";
 }
 
 /// <summary>How a generic HTTP gateway and Sesame authenticate each other's requests.</summary>

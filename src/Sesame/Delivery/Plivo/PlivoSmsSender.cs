@@ -27,6 +27,10 @@ internal sealed class PlivoSmsSender(string name, DeliveryProviderOptions option
             writer.WriteString("src", message.Dlt?.SenderId ?? options.From);
             writer.WriteString("dst", message.PhoneNumber);
             writer.WriteString("text", message.Body);
+            if (options.ReceiptUrl is { Length: > 0 } callback)
+            {
+                writer.WriteString("url", callback);
+            }
             // India's DLT ids, which Plivo's Message API takes as dlt_entity_id and dlt_template_id.
             if (message.Dlt?.EntityId is { Length: > 0 } entity)
             {

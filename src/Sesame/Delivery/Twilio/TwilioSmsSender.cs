@@ -26,6 +26,11 @@ internal sealed class TwilioSmsSender(string name, DeliveryProviderOptions optio
         // is sent as From.
         fields.Add(options.MessagingServiceSid is { Length: > 0 } service ? new("MessagingServiceSid", service) : new("From", message.Dlt?.SenderId ?? options.From!));
         fields.Add(new("Body", message.Body));
+        if (options.ReceiptUrl is { Length: > 0 } callback)
+        {
+            fields.Add(new("StatusCallback", callback));
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Authorization = _authorization;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
