@@ -262,7 +262,7 @@ public sealed class DeliveryRouteOptions
 
     /// <summary>
     /// India's DLT rules: an SMS on this route must carry a registered template id and entity id
-    /// (<c>Templates:{locale}:{SignIn|SignUp}:DltTemplateId</c> and <c>DltEntityId</c>); one without is refused
+    /// (<c>Templates:{locale}:{SignIn|SignUp|Invitation}:DltTemplateId</c> and <c>DltEntityId</c>); one without is refused
     /// before sending, with the reason in its delivery status.
     /// </summary>
     public bool RequireDlt { get; set; }
