@@ -16,6 +16,8 @@ internal static class StorageServices
     /// </summary>
     public static IServiceCollection AddSesameStorage(this IServiceCollection services)
     {
+        // The SQLite engine counts its writes and commits (GET /metrics); AddMetrics only adds what is missing.
+        services.AddMetrics();
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<PostgresDatabase>();
 

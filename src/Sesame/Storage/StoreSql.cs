@@ -343,6 +343,30 @@ internal sealed class StoreSql(SqlDialect dialect)
         ON CONFLICT (client_id) DO NOTHING
         """;
 
+    public string UpdatePool { get; } = "UPDATE user_pools SET name = @name, settings = @settings, modified_at = @modified WHERE pool_id = @id";
+
+    public string UpdateClient { get; } = """
+        UPDATE user_pool_clients SET name = @name, settings = @settings, modified_at = @modified WHERE client_id = @id AND pool_id = @pool
+        """;
+
+    public string DeleteClient { get; } = "DELETE FROM user_pool_clients WHERE client_id = @id AND pool_id = @pool";
+
+    /// <summary>The pool row first, so a pool deleted twice (or by two nodes) reports "no such pool" once.</summary>
+    public string DeletePool { get; } = "DELETE FROM user_pools WHERE pool_id = @pool RETURNING pool_id";
+
+    /// <summary>Everything that belongs to a deleted pool; memberships and verifiers go with their users and groups.</summary>
+    public string DeletePoolContents { get; } = """
+        DELETE FROM user_pool_clients WHERE pool_id = @pool;
+        DELETE FROM user_groups WHERE pool_id = @pool;
+        DELETE FROM users WHERE pool_id = @pool;
+        DELETE FROM one_time_codes WHERE pool_id = @pool;
+        DELETE FROM auth_sessions WHERE pool_id = @pool;
+        DELETE FROM refresh_tokens WHERE pool_id = @pool;
+        DELETE FROM password_attempts WHERE pool_id = @pool;
+        DELETE FROM outbox WHERE pool_id = @pool;
+        DELETE FROM signing_keys WHERE pool_id = @pool;
+        """;
+
     public string ListSigningKeys { get; } = "SELECT kid, purpose, private_key, created_at FROM signing_keys WHERE pool_id = @pool ORDER BY created_at";
 
     /// <summary>One key per pool and purpose, held by a UNIQUE index: of nodes starting together, the first one's key stays.</summary>
