@@ -22,9 +22,16 @@ public sealed class UserPoolOptions
     public bool PreventUserExistenceErrors { get; set; } = true;
 
     /// <summary>
-    /// Whether SignUp must carry a password. Default false: passwords are optional, and users without one sign in with
-    /// a one-time code. A password, when given, is stored for USER_PASSWORD_AUTH and USER_SRP_AUTH either way.
+    /// Whether the pool has passwords at all. <see cref="PasswordMode.Optional"/> (default, the behaviour before this
+    /// setting): a password sent to SignUp is stored and works with the password flows; users without one sign in with a
+    /// code. <see cref="PasswordMode.Required"/>: SignUp must carry one. <see cref="PasswordMode.None"/>: a passwordless
+    /// pool — a password sent to SignUp is ignored (not stored), and USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
+    /// USER_SRP_AUTH and CUSTOM_AUTH's PASSWORD_VERIFIER answer <c>NotAuthorizedException</c>, so a password a
+    /// tutorial invented at sign-up can never skip the code.
     /// </summary>
+    public PasswordMode PasswordMode { get; set; } = PasswordMode.Optional;
+
+    /// <summary>The older spelling of <c>PasswordMode: Required</c>; <c>true</c> with <c>PasswordMode: None</c> is refused at start-up.</summary>
     public bool PasswordRequired { get; set; }
 
     /// <summary>
@@ -56,6 +63,17 @@ public sealed class UserPoolOptions
 
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Whether a pool has passwords (<see cref="UserPoolOptions.PasswordMode"/>).</summary>
+public enum PasswordMode
+{
+    /// <summary>No passwords: SignUp ignores one, the password flows answer NotAuthorizedException.</summary>
+    None,
+    /// <summary>Passwords when a user sets one; code sign-in either way.</summary>
+    Optional,
+    /// <summary>SignUp must carry a password.</summary>
+    Required,
 }
 
 /// <summary>Which channel a one-time code goes out on.</summary>

@@ -218,6 +218,7 @@ internal sealed partial class CustomAuthFlow(
     /// </summary>
     private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, SignInSessionState state, CancellationToken cancellationToken)
     {
+        Passwords.PasswordSignIn.EnsureEnabled(client.Pool);
         var parameters = await srp.AddToSessionAsync(client.Pool, user, state, state.SrpA!, cancellationToken);
         var session = await sessions.CreateAsync(client, state, [], cancellationToken);
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);

@@ -1,6 +1,7 @@
 using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
@@ -61,7 +62,14 @@ internal sealed class SignUpFlow(
             });
         }
 
-        if (pool.Options.PasswordRequired && string.IsNullOrEmpty(password))
+        if (pool.Passwords == PasswordMode.None)
+        {
+            // A passwordless pool: the password a client invented (tutorials do, so that Cognito accepts the sign-up)
+            // is dropped here, before it is checked or stored, so it can never stand in for the code.
+            password = null;
+        }
+
+        if (pool.Passwords == PasswordMode.Required && string.IsNullOrEmpty(password))
         {
             // Cognito's model once required the member; a pool that requires passwords answers in those words.
             throw CognitoErrors.Validation("password", "Member must not be null");
