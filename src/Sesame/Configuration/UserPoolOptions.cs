@@ -112,8 +112,8 @@ public sealed class OneTimeCodeOptions
     public string EmailMessage { get; set; } = "Your {app} sign-in code is {####}. It expires in {minutes} minutes.";
 
     /// <summary>
-    /// Test logins (phone number or email → fixed code): the built-in flow sends them nothing and accepts only the fixed
-    /// code. Refused at start-up outside the Development environment unless <c>Sesame:AllowTestNumbers</c> is true.
+    /// Test logins (phone number or email → fixed code): every code for them (sign-in, sign-up confirmation, attribute
+    /// verification) is the fixed code, and nothing is ever sent to them. Refused at start-up outside the Development environment unless <c>Sesame:AllowTestNumbers</c> is true.
     /// </summary>
     public Dictionary<string, string> TestNumbers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
