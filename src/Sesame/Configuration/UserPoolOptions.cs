@@ -35,6 +35,14 @@ public sealed class UserPoolOptions
     public bool PasswordRequired { get; set; }
 
     /// <summary>
+    /// <see cref="EnumerationMode.Cognito"/> (default): with <see cref="PreventUserExistenceErrors"/>, unknown users are
+    /// answered like known ones where Cognito does so. <see cref="EnumerationMode.Strict"/> also answers these like an
+    /// unknown user: an unconfirmed user starting a code sign-in (CUSTOM_AUTH, USER_AUTH), ResendConfirmationCode and
+    /// ConfirmSignUp for a confirmed user — where Cognito's answers tell that the account exists.
+    /// </summary>
+    public EnumerationMode EnumerationMode { get; set; } = EnumerationMode.Cognito;
+
+    /// <summary>
     /// Whether a DefineAuthChallenge may issue tokens in a CUSTOM_AUTH sign-in in which no real challenge
     /// (CUSTOM_CHALLENGE, PASSWORD_VERIFIER …) was answered right. Default false: Sesame refuses such a sign-in with
     /// <c>NotAuthorizedException</c> and logs the trigger, because a CUSTOM_AUTH started with any <c>SRP_A</c> begins
@@ -63,6 +71,15 @@ public sealed class UserPoolOptions
 
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>How much a pool's answers may tell about whether an account exists (<see cref="UserPoolOptions.EnumerationMode"/>).</summary>
+public enum EnumerationMode
+{
+    /// <summary>Cognito's answers (PreventUserExistenceErrors ENABLED).</summary>
+    Cognito,
+    /// <summary>Unconfirmed and already-confirmed accounts answered like unknown ones as well.</summary>
+    Strict,
 }
 
 /// <summary>Whether a pool has passwords (<see cref="UserPoolOptions.PasswordMode"/>).</summary>

@@ -21,6 +21,9 @@ internal sealed class UserPool(string id, UserPoolOptions options)
 
     public bool UsesEmailAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("email");
 
+    /// <summary>Whether unconfirmed and confirmed accounts are answered like unknown ones where Cognito tells them apart.</summary>
+    public bool StrictEnumeration { get; } = options.PreventUserExistenceErrors && options.EnumerationMode == EnumerationMode.Strict;
+
     /// <summary>The pool's password mode, with the older <c>PasswordRequired: true</c> read as Required.</summary>
     public PasswordMode Passwords { get; } = options.PasswordRequired ? PasswordMode.Required : options.PasswordMode;
 

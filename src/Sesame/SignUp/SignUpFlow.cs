@@ -210,15 +210,15 @@ internal sealed class SignUpFlow(
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
-        if (user is null)
+        if (user is null || (user.IsConfirmed && pool.StrictEnumeration))
         {
             if (!pool.Options.PreventUserExistenceErrors)
             {
                 throw CognitoErrors.UserDoesNotExist();
             }
 
-            // PreventUserExistenceErrors: an unknown user looks like a wrong code, and reaches the per-account cap like
-            // a known one (counted under the same stand-in name as its sign-in answers).
+            // PreventUserExistenceErrors: an unknown user (and, in the strict mode, a confirmed one) looks like a wrong
+            // code, and reaches the per-account cap like a known one (counted under the stand-in name of its sign-in answers).
             await verifier.VerifyAsync(
                 new CodeAnswer(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
                 cancellationToken);
@@ -261,7 +261,7 @@ internal sealed class SignUpFlow(
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
-        if (user is null)
+        if (user is null || (user.IsConfirmed && pool.StrictEnumeration))
         {
             if (!pool.Options.PreventUserExistenceErrors)
             {
