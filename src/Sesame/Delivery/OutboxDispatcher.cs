@@ -33,34 +33,77 @@ internal sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Up to Parallelism messages in flight, and a free slot is filled at once: a message queued while others are
+        // being sent is claimed as soon as one of them is done, not after the slowest of a whole batch.
         var parallelism = Math.Max(1, _options.Parallelism);
-        while (!stoppingToken.IsCancellationRequested)
+        using var slots = new SemaphoreSlim(parallelism, parallelism);
+        try
         {
-            IReadOnlyList<ClaimedMessage> batch;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var now = time.GetUtcNow();
-                batch = await store.ClaimAsync(now, now + _options.Lease, parallelism * 4, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                Log.StoreFailed(logger, exception);
-                batch = [];
-            }
+                await slots.WaitAsync(stoppingToken);
+                var free = 1;
+                while (free < parallelism && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
 
-            if (batch.Count == 0)
-            {
-                await outbox.WaitAsync(IdlePoll, stoppingToken);
-                continue;
-            }
+                IReadOnlyList<ClaimedMessage> batch;
+                try
+                {
+                    var now = time.GetUtcNow();
+                    batch = await store.ClaimAsync(now, now + _options.Lease, free, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    slots.Release(free);
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    Log.StoreFailed(logger, exception);
+                    batch = [];
+                }
 
-            // Not cancelled with the host: every claimed message is either dispatched or released, so a restart finds it at once.
-            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-                async (message, _) => await DispatchAsync(message, stoppingToken));
+                if (batch.Count < free)
+                {
+                    slots.Release(free - batch.Count);
+                }
+
+                if (batch.Count == 0)
+                {
+                    await outbox.WaitAsync(IdlePoll, stoppingToken);
+                    continue;
+                }
+
+                foreach (var message in batch)
+                {
+                    // Not cancelled with the host: every claimed message is either dispatched or released, so a restart finds it at once.
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await DispatchAsync(message, stoppingToken);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, CancellationToken.None);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            // Every slot back: no dispatch is still running when the host's stop completes.
+            for (var i = 0; i < parallelism; i++)
+            {
+                await slots.WaitAsync(CancellationToken.None);
+            }
         }
     }
 
@@ -88,7 +131,7 @@ internal sealed partial class OutboxDispatcher(
         if (route.RequireDlt && message.Channel == MessageChannel.Sms && DltMissing(payload) is { } missing)
         {
             // India's operators drop an unregistered template silently; refusing it here says so in the status instead.
-            await FailAsync(message, route, "none", $"Not sent: route '{route.Name}' requires India DLT registration, and template {payload.Template ?? "(unknown)"} has no {missing} (Sesame:UserPools:{message.PoolId}:Delivery:Templates:{{locale}}:{{SignIn|SignUp}}:{missing}).", 0, null);
+            await FailAsync(message, route, "none", $"Not sent: route '{route.Name}' requires India DLT registration, and template {payload.Template ?? "(unknown)"} has no {missing} (Sesame:UserPools:{message.PoolId}:Delivery:Templates:{{locale}}:{{SignIn|SignUp|Invitation}}:{missing}).", 0, null);
             return;
         }
 
@@ -221,7 +264,8 @@ internal sealed partial class OutboxDispatcher(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Message {Id} ({Channel}) to {Destination} sent via {Provider} (route {Route}) after {Calls} call(s).")]
+        // Debug: one line per message sent would be the server's busiest log at the default level; sesame_delivery_messages counts them.
+        [LoggerMessage(1, LogLevel.Debug, "Message {Id} ({Channel}) to {Destination} sent via {Provider} (route {Route}) after {Calls} call(s).")]
         public static partial void Sent(ILogger logger, long id, MessageChannel channel, string destination, string provider, string route, int calls);
 
         [LoggerMessage(2, LogLevel.Warning, "Message {Id} ({Channel}) to {Destination} failed after {Attempts} call(s) (retry later: {WillRetry}): {Reason}")]

@@ -51,11 +51,15 @@ internal sealed class PasswordSignIn(
         var user = await FindAsync(pool, login, cancellationToken);
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
-        // Before any hashing: the rate per IP and account, then Cognito's lockout, then a slot for the PBKDF2 run.
+        // Before any hashing: the rate per IP and account, then a slot, then Cognito's lockout (inside the slot, so an
+        // attempt refused for want of a slot is not counted as a failed password).
         await attempts.CheckAsync(pool, name, cancellationToken);
-        await lockout.CountAsync(pool.Id, name, cancellationToken);
-        // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
-        var matches = await hashing.RunAsync(() => ValueTask.FromResult(hasher.Verify(password, user?.PasswordHash)), cancellationToken);
+        var matches = await hashing.RunAsync(async () =>
+        {
+            await lockout.CountAsync(pool.Id, name, cancellationToken);
+            // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
+            return hasher.Verify(password, user?.PasswordHash);
+        }, cancellationToken);
         if (!matches || user is null)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
