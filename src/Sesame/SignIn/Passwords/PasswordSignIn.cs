@@ -1,5 +1,6 @@
 using Sesame.Abuse;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
@@ -29,11 +30,24 @@ internal sealed class PasswordSignIn(
 
     private const string CustomAuthKind = "CUSTOM_AUTH";
 
+    /// <summary>
+    /// Refuses password sign-in in a pool whose <c>PasswordMode</c> is None, before anything is looked up, counted or
+    /// hashed (the same answer for every user, so it tells nothing about any account).
+    /// </summary>
+    public static void EnsureEnabled(UserPool pool)
+    {
+        if (pool.Passwords == PasswordMode.None)
+        {
+            throw CognitoErrors.Error(CognitoErrors.NotAuthorized, "Password sign-in is not enabled for this user pool.");
+        }
+    }
+
     /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the PBKDF2 hash.</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
         AppClient client, string login, string password, string issuerOrigin, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
+        EnsureEnabled(pool);
         var user = await FindAsync(pool, login, cancellationToken);
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
@@ -60,6 +74,7 @@ internal sealed class PasswordSignIn(
     public async ValueTask<SignInStep> StartSrpAsync(
         AppClient client, string login, string srpA, CancellationToken cancellationToken)
     {
+        EnsureEnabled(client.Pool);
         var clientA = SrpChallenges.ParseA(srpA)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
         var pool = client.Pool;
