@@ -44,6 +44,18 @@ public sealed class PasswordOptions
 
     /// <summary>Argon2id lanes (default 1).</summary>
     public int Argon2Parallelism { get; set; } = 1;
+
+    /// <summary>
+    /// Password computations (PBKDF2 checks, SRP exponentiations) that may run at once on this node. Default: half the
+    /// processors, at least 1, so a flood of password attempts leaves the rest to passwordless sign-in.
+    /// </summary>
+    public int? MaxConcurrentHashes { get; set; }
+
+    /// <summary>
+    /// Attempts that may wait for a slot; any further one is refused at once with <c>TooManyRequestsException</c>.
+    /// Default: 4 × <see cref="MaxConcurrentHashes"/>.
+    /// </summary>
+    public int? MaxQueuedHashes { get; set; }
 }
 
 /// <summary>Checks <see cref="PasswordOptions"/> at start-up: a weaker hash than OWASP's is for development only.</summary>
@@ -72,7 +84,18 @@ internal sealed class PasswordOptionsValidator(IHostEnvironment environment) : I
         {
             errors.Add($"{at}:Pbkdf2Iterations must be between 1 and {MaximumIterations}.");
         }
-        else if (iterations < PasswordOptions.ProductionMinimumIterations && !environment.IsDevelopment())
+
+        if (passwords.MaxConcurrentHashes is < 1 or > 1024)
+        {
+            errors.Add($"{at}:MaxConcurrentHashes must be between 1 and 1024.");
+        }
+
+        if (passwords.MaxQueuedHashes is < 0 or > 100_000)
+        {
+            errors.Add($"{at}:MaxQueuedHashes must be between 0 and 100000.");
+        }
+
+        if (iterations is >= 1 and <= MaximumIterations && iterations < PasswordOptions.ProductionMinimumIterations && !environment.IsDevelopment())
         {
             errors.Add($"{at}:Pbkdf2Iterations must be at least {PasswordOptions.ProductionMinimumIterations} (OWASP's minimum for PBKDF2-HMAC-SHA256) outside the Development environment.");
         }
