@@ -325,6 +325,12 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
         """;
 
+    /// <summary>A receipt moves a sent message to its final state once; the first receipt with an outcome wins.</summary>
+    public string RecordReceipt { get; } = """
+        UPDATE outbox SET status = @status, delivered_at = @deliveredAt, last_error = @reason
+        WHERE provider = @provider AND provider_message_id = @messageId AND status = 'sent'
+        """;
+
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";
 
     public string QueryMessages { get; } = """
