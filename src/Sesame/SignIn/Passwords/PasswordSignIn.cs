@@ -23,6 +23,7 @@ internal sealed class PasswordSignIn(
     Pseudonyms pseudonyms,
     CustomAuthFlow customAuth,
     PasswordHasher hasher,
+    IPasswordStore passwords,
     AttemptLimits attempts,
     HashingSlots hashing)
 {
@@ -42,7 +43,7 @@ internal sealed class PasswordSignIn(
         }
     }
 
-    /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the PBKDF2 hash.</summary>
+    /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the stored hash (upgraded when old).</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
         AppClient client, string login, string password, string issuerOrigin, CancellationToken cancellationToken)
     {
@@ -57,7 +58,7 @@ internal sealed class PasswordSignIn(
         var matches = await hashing.RunAsync(async () =>
         {
             await lockout.CountAsync(pool.Id, name, cancellationToken);
-            // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
+            // Unknown users and users without a password still pay for one hash, so timing does not tell them apart.
             return hasher.Verify(password, user?.PasswordHash);
         }, cancellationToken);
         if (!matches || user is null)
@@ -66,6 +67,13 @@ internal sealed class PasswordSignIn(
         }
 
         await lockout.ResetAsync(pool.Id, name, cancellationToken);
+        if (hasher.NeedsUpgrade(user.PasswordHash!))
+        {
+            // The password was just proven: store it hashed the current way (Argon2id, or a new cost). Only if the hash is
+            // still the one that verified, so a password changed meanwhile stays changed.
+            await passwords.UpgradePasswordHashAsync(pool.Id, Logins.UsernameKey(user.Username), user.PasswordHash!, hasher.Hash(password), cancellationToken);
+        }
+
         // InitiateAuth's ClientMetadata reaches neither PostAuthentication nor PreTokenGeneration (see SignInCompletion).
         return await completion.CompleteAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
     }
