@@ -28,6 +28,7 @@ import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerGroupTests } from './tests/groups.mjs';
+import { registerNewPasswordTests } from './tests/new-password.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
@@ -141,6 +142,7 @@ async function main() {
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
   registerGroupTests(test, env);
+  registerNewPasswordTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

@@ -165,8 +165,9 @@ internal sealed class StoreSql(SqlDialect dialect)
         ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
         """;
 
+    /// <summary>A null @status keeps the user's status (a permanent password never unconfirms anyone).</summary>
     public string SetPasswordHash { get; } = """
-        UPDATE users SET password_hash = @hash, modified_at = @now, version = version + 1
+        UPDATE users SET password_hash = @hash, status = COALESCE(@status, status), modified_at = @now, version = version + 1
         WHERE pool_id = @pool AND username_key = @user
         """;
 

@@ -24,11 +24,11 @@ internal sealed record AdminCreateUserResponse(UserType User);
 /// as in Cognito. The admin may set <c>email_verified</c> / <c>phone_number_verified</c>.
 /// </summary>
 internal sealed class AdminCreateUser(
-    UserPools pools, IUserStore users, IUserAdminStore adminStore, Outbox outbox, MessageComposer composer, TriggerInvoker triggers,
+    UserPools pools, IUserStore users, IUserAdminStore adminStore, IPasswordStore passwords, Outbox outbox, MessageComposer composer, TriggerInvoker triggers,
     PasswordHasher hasher, TimeProvider time)
     : CognitoOperation<AdminCreateUserRequest, AdminCreateUserResponse>(AdminJsonContext.Wire.AdminCreateUserRequest, AdminJsonContext.Wire.AdminCreateUserResponse)
 {
-    public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
+    public const string ForceChangePassword = UserStatus.ForceChangePassword;
 
     public override string Name => "AdminCreateUser";
 
@@ -94,6 +94,8 @@ internal sealed class AdminCreateUser(
         }
 
         var now = time.GetUtcNow();
+        // The SRP verifier too: Amplify's default sign-in (USER_SRP_AUTH) proves the temporary password that way.
+        (string Hash, PasswordVerifier Verifier)? credentials = password is null ? null : PasswordCredentials.Create(hasher, pool.Id, canonical, password);
         var user = new User
         {
             PoolId = pool.Id,
@@ -101,7 +103,7 @@ internal sealed class AdminCreateUser(
             Sub = Guid.NewGuid().ToString(),
             Status = password is null ? UserStatus.Confirmed : ForceChangePassword,
             Attributes = attributes,
-            PasswordHash = password is null ? null : hasher.Hash(password),
+            PasswordHash = credentials?.Hash,
             CreatedAt = now,
             ModifiedAt = now,
         };
@@ -131,6 +133,11 @@ internal sealed class AdminCreateUser(
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
             case CreateUserOutcome.EmailExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given email already exists.");
+        }
+
+        if (credentials is { } set)
+        {
+            await passwords.SaveVerifierAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, set.Verifier, cancellationToken);
         }
 
         if (messages.Count > 1)

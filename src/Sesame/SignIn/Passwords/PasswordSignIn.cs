@@ -25,7 +25,8 @@ internal sealed class PasswordSignIn(
     PasswordHasher hasher,
     IPasswordStore passwords,
     AttemptLimits attempts,
-    HashingSlots hashing)
+    HashingSlots hashing,
+    TimeProvider time)
 {
     public const string UserSrpAuthKind = "USER_SRP_AUTH";
 
@@ -145,6 +146,48 @@ internal sealed class PasswordSignIn(
         }
 
         return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
+    }
+
+    /// <summary>
+    /// RespondToAuthChallenge <c>NEW_PASSWORD_REQUIRED</c>: the user proved a temporary password; the new one replaces it
+    /// (hash and SRP verifier), the user becomes <c>CONFIRMED</c>, and the sign-in ends as any other. A password the
+    /// policy refuses is refused before the session is taken, so the user can try another.
+    /// </summary>
+    public async ValueTask<SignInStep> RespondToNewPasswordAsync(
+        AppClient client, string session, string username, string newPassword, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        CheckPolicy(pool, newPassword);
+        var state = await sessions.TakeAsync(client, session, cancellationToken);
+        if (state.Kind != SignInSessionState.NewPasswordRequiredKind || state.ChallengeName != ChallengeNames.NewPasswordRequired)
+        {
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var user = await completion.SessionUserAsync(client, state, username, cancellationToken) ?? throw CognitoErrors.InvalidSession();
+        if (user.Status != UserStatus.ForceChangePassword)
+        {
+            // Set meanwhile (AdminSetUserPassword, another tab): this session's proof is of a password that no longer counts.
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        var (hash, verifier) = PasswordCredentials.Create(hasher, pool.Id, user.Username, newPassword);
+        if (!await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), hash, verifier, UserStatus.Confirmed, time.GetUtcNow(), cancellationToken))
+        {
+            throw CognitoErrors.IncorrectUsernameOrPassword();
+        }
+
+        return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
+    }
+
+    /// <summary>The pool's password policy (its minimum length), with Cognito's message.</summary>
+    public static void CheckPolicy(UserPool pool, string password)
+    {
+        if (password.Length < pool.Options.PasswordMinimumLength)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+        }
     }
 
     private async ValueTask<SignInStep> RespondInCustomAuthAsync(
