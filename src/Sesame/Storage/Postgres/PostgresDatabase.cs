@@ -113,6 +113,25 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
         }
     }
 
+    private static readonly int LatestSchema = SchemaScripts.Latest(SchemaPrefix);
+
+    public async ValueTask<bool> SchemaCurrentAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PingTimeout);
+        try
+        {
+            await using var connection = await _pingSource.OpenConnectionAsync(timeout.Token);
+            await using var command = new NpgsqlCommand(Sql.SchemaVersion, connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture) >= LatestSchema;
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
     /// <summary>A cheap <c>SELECT 1</c> within two seconds: false while the database cannot be reached.</summary>
     public async ValueTask<bool> PingAsync(CancellationToken cancellationToken)
     {
