@@ -76,6 +76,8 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     /// <summary>Runs <paramref name="read"/> on a pooled connection, outside any explicit transaction.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("postgresql read", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "postgresql");
         await using var connection = await OpenAsync(cancellationToken);
         return await Guard(connection, () => read(connection, cancellationToken));
     }
@@ -92,6 +94,8 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     public async Task<T> WriteAsync<T>(
         IsolationLevel isolation, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("postgresql write", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "postgresql");
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await OpenAsync(cancellationToken);
