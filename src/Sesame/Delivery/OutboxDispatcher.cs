@@ -201,6 +201,8 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task<SendReceipt> SendOnceAsync(DeliveryProvider route, MessageChannel channel, MessagePayload payload, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("send " + (channel == MessageChannel.Sms ? "sms" : "email"), System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("sesame.provider", route.Name);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.SendTimeout);
         try

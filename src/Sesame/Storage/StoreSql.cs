@@ -477,6 +477,9 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string Ping { get; } = "SELECT 1";
 
+    /// <summary>The highest applied schema version (0 for none).</summary>
+    public string SchemaVersion { get; } = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+
     private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""
         UPDATE users SET attributes = {dialect.JsonSet(dialect.JsonSet("attributes", "@attribute", "@value"), "@verified", "'true'")},
             {keyColumn} = @key, modified_at = @now, version = version + 1
