@@ -4,6 +4,7 @@ using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery.Development;
 using Sesame.Metrics;
+using Sesame.OAuth;
 using Sesame.Storage;
 using Sesame.Tokens;
 
@@ -25,6 +26,7 @@ public static class SesameEndpointRouteBuilderExtensions
 
         endpoints.MapGet("/{userPoolId}/.well-known/jwks.json", JwksEndpoint.JwksAsync).RequireCors(CorsPolicy);
         endpoints.MapGet("/{userPoolId}/.well-known/openid-configuration", JwksEndpoint.OpenIdConfiguration).RequireCors(CorsPolicy);
+        endpoints.MapSesameOAuth(CorsPolicy);
 
         endpoints.MapGet("/health", async (IStorageHealth storage, CancellationToken cancellationToken) =>
             await storage.PingAsync(cancellationToken)

@@ -27,6 +27,13 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PasswordRequired { get; set; }
 
+    /// <summary>
+    /// Cognito's <c>AdminCreateUserConfig.AllowAdminCreateUserOnly</c>: when true, SignUp is refused
+    /// (<c>NotAuthorizedException</c>) and the hosted page signs in existing users only. Default false: anyone may sign
+    /// up, and the hosted page signs up an unknown number with the same code.
+    /// </summary>
+    public bool AllowAdminCreateUserOnly { get; set; }
+
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 

@@ -44,6 +44,23 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
     public async ValueTask<SignInStep.SignedIn> CompleteAsync(
         AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
+        var user = await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken);
+        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
+    }
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> without tokens, for the hosted sign-in page: the code flow mints them when the
+    /// authorization code is redeemed. With <paramref name="issuerOrigin"/> null the step is <see cref="SignInStep.Authenticated"/>.
+    /// </summary>
+    public async ValueTask<SignInStep> CompleteOrAuthenticateAsync(
+        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string? issuerOrigin, CancellationToken cancellationToken) =>
+        issuerOrigin is null
+            ? new SignInStep.Authenticated(await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken))
+            : await CompleteAsync(client, authenticated, clientMetadata, issuerOrigin, cancellationToken);
+
+    private async ValueTask<User> AuthenticateAsync(
+        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
         var user = await users.FindAsync(client.Pool.Id, authenticated.Username, cancellationToken);
         if (user is null || user.Sub != authenticated.Sub)
         {
@@ -58,7 +75,7 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         postAuthentication.Address("PostAuthentication_Authentication", client, user.Username);
         // A throwing trigger becomes UserLambdaValidationException "PostAuthentication failed with error …" (TriggerInvoker).
         await triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
+        return user;
     }
 
     /// <summary>Disabled and unconfirmed users get no challenge and no tokens.</summary>
