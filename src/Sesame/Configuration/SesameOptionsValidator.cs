@@ -42,6 +42,14 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             errors.Add($"{root}:PublicOrigin must be an absolute http(s) URL with no path, e.g. https://auth.example.com.");
         }
 
+        foreach (var proxy in options.TrustedProxies)
+        {
+            if (!IPNetworks.TryParse(proxy, out _))
+            {
+                errors.Add($"{root}:TrustedProxies: '{proxy}' is neither an IP address nor a CIDR network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8).");
+            }
+        }
+
         if (options.MaxRequestBodyBytes is < 4096 or > 1024 * 1024)
         {
             errors.Add($"{root}:MaxRequestBodyBytes must be between 4096 and 1048576.");
