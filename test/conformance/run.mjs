@@ -29,6 +29,7 @@ import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerGroupTests } from './tests/groups.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerOidcTests } from './tests/oidc.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
@@ -141,6 +142,7 @@ async function main() {
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
   registerGroupTests(test, env);
+  registerOidcTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({
