@@ -56,6 +56,15 @@ dotnet_passed=${dotnet_passed:-0}
 dotnet_failed=${dotnet_failed:-0}
 if [ "$dotnet_status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then dotnet_failed=1; fi
 
+echo "== Chromium for the browser tests (Debian's package, installed when missing, as PostgreSQL is)"
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: chromium is missing and this is not root; the browser tests will fail (install Debian's chromium)" >&2
+  fi
+fi
+
 echo "== conformance (real clients from npm)"
 npm ci --prefix test/conformance --no-audit --no-fund --loglevel=error
 # shellcheck disable=SC2016 # expanded by the inner bash

@@ -5,6 +5,7 @@ using Sesame.Configuration;
 using Sesame.Delivery.Development;
 using Sesame.Delivery.Receipts;
 using Sesame.Metrics;
+using Sesame.OAuth;
 using Sesame.Storage;
 using Sesame.Tokens;
 
@@ -41,6 +42,7 @@ public static class SesameEndpointRouteBuilderExtensions
 
         endpoints.MapGet("/{userPoolId}/.well-known/jwks.json", JwksEndpoint.JwksAsync).RequireCors(CorsPolicy);
         endpoints.MapGet("/{userPoolId}/.well-known/openid-configuration", JwksEndpoint.OpenIdConfiguration).RequireCors(CorsPolicy);
+        endpoints.MapSesameOAuth(CorsPolicy);
 
         endpoints.MapGet("/health", async (IStorageHealth storage, CancellationToken cancellationToken) =>
             await storage.PingAsync(cancellationToken)

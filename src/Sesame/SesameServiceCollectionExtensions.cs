@@ -15,6 +15,7 @@ using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Metrics;
+using Sesame.OAuth;
 using Sesame.Pools;
 using Sesame.Secrets;
 using Sesame.SignIn;
@@ -72,6 +73,7 @@ public static class SesameServiceCollectionExtensions
         services.AddSesameMetrics();
         services.AddSesameAccount();
         services.AddSesameCognitoApi();
+        services.AddSesameOAuth();
 
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<SesameOptions>>((cors, sesame) => cors.AddPolicy(

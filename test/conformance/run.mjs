@@ -30,6 +30,8 @@ import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerGroupTests } from './tests/groups.mjs';
 import { registerNewPasswordTests } from './tests/new-password.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerOidcTests } from './tests/oidc.mjs';
+import { registerHostedUiBrowserTests } from './tests/hosted-ui-browser.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
@@ -143,6 +145,8 @@ async function main() {
   registerAccountTests(test, env);
   registerGroupTests(test, env);
   registerNewPasswordTests(test, env);
+  registerOidcTests(test, env);
+  registerHostedUiBrowserTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

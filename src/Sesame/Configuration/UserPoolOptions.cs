@@ -43,6 +43,13 @@ public sealed class UserPoolOptions
     public EnumerationMode EnumerationMode { get; set; } = EnumerationMode.Cognito;
 
     /// <summary>
+    /// Cognito's <c>AdminCreateUserConfig.AllowAdminCreateUserOnly</c>: when true, SignUp is refused
+    /// (<c>NotAuthorizedException</c>) and the hosted page signs in existing users only. Default false: anyone may sign
+    /// up, and the hosted page signs up an unknown number with the same code.
+    /// </summary>
+    public bool AllowAdminCreateUserOnly { get; set; }
+
+    /// <summary>
     /// Whether a DefineAuthChallenge may issue tokens in a CUSTOM_AUTH sign-in in which no real challenge
     /// (CUSTOM_CHALLENGE, PASSWORD_VERIFIER …) was answered right. Default false: Sesame refuses such a sign-in with
     /// <c>NotAuthorizedException</c> and logs the trigger, because a CUSTOM_AUTH started with any <c>SRP_A</c> begins

@@ -21,6 +21,7 @@ internal sealed class ServerSecrets
         OutboxEncryptionKey = Derive(master, "sesame/outbox-encryption/v1");
         RefreshRotationKey = Derive(master, "sesame/refresh-rotation/v1");
         ClientSecretEncryptionKey = Derive(master, "sesame/client-secret-encryption/v1");
+        HostedUiCookieKey = Derive(master, "sesame/hosted-ui-cookie/v1");
         CryptographicOperations.ZeroMemory(master);
     }
 
@@ -43,6 +44,9 @@ internal sealed class ServerSecrets
     public byte[] RefreshRotationKey { get; }
     /// <summary>Encrypts the secrets of app clients created through the API at rest.</summary>
     public byte[] ClientSecretEncryptionKey { get; }
+
+    /// <summary>Seals the hosted sign-in page's cookies (AES-256-GCM), so any node can read what another wrote.</summary>
+    public byte[] HostedUiCookieKey { get; }
 
     private static byte[] Derive(byte[] master, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));

@@ -17,6 +17,9 @@ internal abstract record SignInStep
     }
 
     public sealed record SignedIn(AuthenticationResult Tokens) : SignInStep;
+
+    /// <summary>The hosted sign-in page's end: the user is authenticated (PostAuthentication ran); tokens come later from /oauth2/token.</summary>
+    public sealed record Authenticated(User User) : SignInStep;
 }
 
 /// <summary>

@@ -46,6 +46,26 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
     public async ValueTask<SignInStep> CompleteAsync(
         AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
+        var step = await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken);
+        return step is SignInStep.Authenticated { User: var user }
+            ? new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken))
+            : step;
+    }
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> without tokens, for the hosted sign-in page: the code flow mints them when the
+    /// authorization code is redeemed. With <paramref name="issuerOrigin"/> null the step is <see cref="SignInStep.Authenticated"/>.
+    /// </summary>
+    public async ValueTask<SignInStep> CompleteOrAuthenticateAsync(
+        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string? issuerOrigin, CancellationToken cancellationToken) =>
+        issuerOrigin is null
+            ? await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken)
+            : await CompleteAsync(client, authenticated, clientMetadata, issuerOrigin, cancellationToken);
+
+    /// <summary>The user re-read and admitted, and PostAuthentication run: <see cref="SignInStep.Authenticated"/>, or NEW_PASSWORD_REQUIRED.</summary>
+    private async ValueTask<SignInStep> AuthenticateAsync(
+        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
         var user = await users.FindAsync(client.Pool.Id, authenticated.Username, cancellationToken);
         if (user is null || user.Sub != authenticated.Sub)
         {
@@ -65,7 +85,7 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         postAuthentication.Address("PostAuthentication_Authentication", client, user.Username);
         // A throwing trigger becomes UserLambdaValidationException "PostAuthentication failed with error …" (TriggerInvoker).
         await triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
+        return new SignInStep.Authenticated(user);
     }
 
     /// <summary>

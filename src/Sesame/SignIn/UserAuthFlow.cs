@@ -25,7 +25,7 @@ internal sealed class UserAuthFlow(
     public static readonly string[] KnownFactors = [EmailOtp, SmsOtp, "PASSWORD", "PASSWORD_SRP", "WEB_AUTHN"];
 
     public async ValueTask<SignInStep> SignInAfterConfirmationAsync(
-        AppClient client, string login, string session, string issuerOrigin, CancellationToken cancellationToken)
+        AppClient client, string login, string session, string? issuerOrigin, CancellationToken cancellationToken)
     {
         var state = await sessions.TakeAsync(client, session, cancellationToken);
         if (state.Kind != SignInSessionState.SignUpConfirmedKind)
@@ -34,7 +34,7 @@ internal sealed class UserAuthFlow(
         }
 
         var user = await completion.SessionUserAsync(client, state, login, cancellationToken) ?? throw CognitoErrors.InvalidSession();
-        return await completion.CompleteAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
+        return await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
     }
 
     /// <summary>InitiateAuth USER_AUTH without a session: the preferred code challenge, or a choice.</summary>
@@ -106,12 +106,13 @@ internal sealed class UserAuthFlow(
     }
 
     /// <summary>
-    /// RespondToAuthChallenge SMS_OTP / EMAIL_OTP. A wrong code keeps the session (Amplify retries with the same one
+    /// RespondToAuthChallenge SMS_OTP / EMAIL_OTP (and the hosted page, which passes no <paramref name="issuerOrigin"/>
+    /// and gets <see cref="SignInStep.Authenticated"/> instead of tokens). A wrong code keeps the session (Amplify retries with the same one
     /// after CodeMismatchException) until the attempt cap, whose last wrong answer ends the sign-in.
     /// </summary>
     public async ValueTask<SignInStep> AnswerCodeAsync(
         AppClient client, string challengeName, string session, string username, string code, Dictionary<string, string>? clientMetadata,
-        string issuerOrigin, CancellationToken cancellationToken)
+        string? issuerOrigin, CancellationToken cancellationToken)
     {
         var (state, attempts, idHash) = await sessions.CountAttemptAsync(client, session, cancellationToken);
         if (state.Kind != Kind || state.ChallengeName != challengeName)
@@ -150,7 +151,7 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
+        return await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, SignInSessionState state, string factor, CancellationToken cancellationToken)

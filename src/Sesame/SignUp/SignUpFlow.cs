@@ -43,6 +43,11 @@ internal sealed class SignUpFlow(
         Dictionary<string, string>? validationData, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
+        if (pool.Options.AllowAdminCreateUserOnly)
+        {
+            throw CognitoErrors.Error(CognitoErrors.NotAuthorized, "SignUp is not permitted for this user pool");
+        }
+
         var canonicalUsername = username;
         if (pool.UsesPhoneAsUsername && UserAttributes.IsPhoneNumber(username))
         {

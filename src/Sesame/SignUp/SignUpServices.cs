@@ -8,6 +8,7 @@ internal static class SignUpServices
     public static IServiceCollection AddSesameSignUp(this IServiceCollection services)
     {
         services.TryAddSingleton<SignUpFlow>();
+        services.TryAddSingleton<SignInOrSignUp>();
         return services;
     }
 }

@@ -382,6 +382,7 @@ internal sealed class StoreSql(SqlDialect dialect)
         DELETE FROM password_attempts WHERE pool_id = @pool;
         DELETE FROM outbox WHERE pool_id = @pool;
         DELETE FROM signing_keys WHERE pool_id = @pool;
+        DELETE FROM oauth_grants WHERE pool_id = @pool;
         """;
 
     public string ListSigningKeys { get; } = "SELECT kid, purpose, private_key, created_at FROM signing_keys WHERE pool_id = @pool ORDER BY created_at";

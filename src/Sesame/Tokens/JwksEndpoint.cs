@@ -12,7 +12,18 @@ namespace Sesame.Tokens;
 internal static class JwksEndpoint
 {
     private static readonly string[] Claims =
-        ["sub", "iss", "aud", "exp", "iat", "auth_time", "cognito:username", "email", "email_verified", "phone_number", "phone_number_verified"];
+        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "cognito:username", "email", "email_verified", "phone_number", "phone_number_verified"];
+
+    private static void Strings(Utf8JsonWriter writer, string name, params string[] values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
 
     public static async Task<IResult> JwksAsync(string userPoolId, UserPools pools, SigningKeys keys, CancellationToken cancellationToken)
     {
@@ -51,29 +62,33 @@ internal static class JwksEndpoint
             return Results.NotFound();
         }
 
-        var issuer = TokenIssuer.Issuer(TokenIssuer.PublicOrigin(options.Value, context.Request), userPoolId);
+        var origin = TokenIssuer.PublicOrigin(options.Value, context.Request);
+        var issuer = TokenIssuer.Issuer(origin, userPoolId);
         return Results.Stream(async stream =>
         {
             await using var writer = new Utf8JsonWriter(stream);
             writer.WriteStartObject();
             writer.WriteString("issuer", issuer);
+            // Exactly what is served (OAuth/): the endpoints sit on Cognito's paths of the server's origin, as on a Cognito domain.
+            writer.WriteString("authorization_endpoint", origin + "/oauth2/authorize");
+            writer.WriteString("token_endpoint", origin + "/oauth2/token");
+            writer.WriteString("userinfo_endpoint", origin + "/oauth2/userInfo");
+            writer.WriteString("revocation_endpoint", origin + "/oauth2/revoke");
+            writer.WriteString("end_session_endpoint", origin + "/logout");
             writer.WriteString("jwks_uri", issuer + "/.well-known/jwks.json");
-            writer.WriteStartArray("id_token_signing_alg_values_supported");
-            writer.WriteStringValue("RS256");
-            writer.WriteEndArray();
-            writer.WriteStartArray("subject_types_supported");
-            writer.WriteStringValue("public");
-            writer.WriteEndArray();
-            writer.WriteStartArray("response_types_supported");
-            writer.WriteStringValue("code");
-            writer.WriteStringValue("token");
-            writer.WriteEndArray();
-            writer.WriteStartArray("scopes_supported");
-            writer.WriteStringValue("openid");
-            writer.WriteStringValue("email");
-            writer.WriteStringValue("phone");
-            writer.WriteStringValue("profile");
-            writer.WriteEndArray();
+            Strings(writer, "id_token_signing_alg_values_supported", "RS256");
+            Strings(writer, "subject_types_supported", "public");
+            Strings(writer, "response_types_supported", "code");
+            Strings(writer, "response_modes_supported", "query");
+            Strings(writer, "grant_types_supported", "authorization_code", "refresh_token", "client_credentials");
+            Strings(writer, "code_challenge_methods_supported", "S256");
+            Strings(writer, "token_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post", "none");
+            Strings(writer, "revocation_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post", "none");
+            Strings(writer, "scopes_supported", "openid", "email", "phone", "profile", TokenIssuer.AdminScope);
+            Strings(writer, "prompt_values_supported", "none", "login", "select_account", "consent");
+            Strings(writer, "ui_locales_supported", "en", "fr");
+            writer.WriteBoolean("request_parameter_supported", false);
+            writer.WriteBoolean("claims_parameter_supported", false);
             writer.WriteStartArray("claims_supported");
             foreach (var claim in Claims)
             {

@@ -13,7 +13,8 @@ namespace Sesame.Tokens;
 /// GetTokensFromRefreshToken, the latter with optional rotation and reuse detection.
 /// </summary>
 internal sealed class RefreshTokenFlow(
-    IRefreshTokenStore refreshTokens, IRefreshTokenRotationStore rotation, IUserStore users, TokenIssuer issuer, ServerSecrets secrets, TimeProvider time)
+    IRefreshTokenStore refreshTokens, IRefreshTokenRotationStore rotation, IUserStore users, TokenIssuer issuer, ServerSecrets secrets, TimeProvider time,
+    IOAuthGrantStore grants)
 {
     /// <summary>InitiateAuth <c>REFRESH_TOKEN_AUTH</c> / <c>REFRESH_TOKEN</c>: ID and access tokens; the refresh token is unchanged.</summary>
     public async ValueTask<AuthenticationResult> RefreshAsync(
@@ -135,7 +136,9 @@ internal sealed class RefreshTokenFlow(
             throw CognitoErrors.UserDisabled();
         }
 
-        return await issuer.RefreshAsync(user, client, issuerOrigin, new SignInGrant(record.OriginJti, record.EventId, record.AuthTime), cancellationToken);
+        // A sign-in through /oauth2/authorize keeps its granted scopes on every refresh, whichever endpoint refreshes it.
+        var scope = await grants.FindScopeAsync(record.OriginJti, cancellationToken);
+        return await issuer.RefreshAsync(user, client, issuerOrigin, new SignInGrant(record.OriginJti, record.EventId, record.AuthTime), cancellationToken, scope);
     }
 
     // Disabling revokes every token; the app learns why rather than only that the token died.

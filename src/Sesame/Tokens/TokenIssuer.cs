@@ -18,6 +18,12 @@ internal sealed record AuthenticationResult(string AccessToken, int ExpiresIn, s
 /// <param name="EventId">Cognito's <c>event_id</c>, one per authentication event.</param>
 internal sealed record SignInGrant(string OriginJti, string EventId, DateTimeOffset AuthTime);
 
+/// <summary>An OAuth 2.0 sign-in: what /oauth2/authorize granted, redeemed at /oauth2/token.</summary>
+/// <param name="OriginJti">Chosen when the code was issued, so a replayed code can revoke what it produced.</param>
+/// <param name="Scope">The granted scopes, space-separated: the access token's <c>scope</c> claim.</param>
+/// <param name="Nonce">The authorization request's nonce, echoed in the ID token (OpenID Connect Core §3.1.2.1).</param>
+internal sealed record OAuthGrant(string OriginJti, DateTimeOffset AuthTime, string Scope, string? Nonce);
+
 /// <summary>
 /// Mints ID and access tokens with Cognito's claims
 /// (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html and
@@ -44,9 +50,55 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, "TokenGeneration_Authentication", clientMetadata, cancellationToken);
     }
 
-    /// <summary>New ID and access tokens for an existing sign-in (REFRESH_TOKEN_AUTH); the refresh token is unchanged.</summary>
-    public ValueTask<AuthenticationResult> RefreshAsync(User user, AppClient client, string issuerOrigin, SignInGrant grant, CancellationToken cancellationToken) =>
-        MintAsync(user, client, issuerOrigin, grant, refreshToken: null, time.GetUtcNow(), "TokenGeneration_RefreshTokens", clientMetadata: null, cancellationToken);
+    /// <summary>
+    /// Tokens for a redeemed authorization code: the sign-in is the one the code named, the access token carries the
+    /// granted scopes and the ID token the nonce. PostAuthentication ran when the user signed in on the hosted page.
+    /// </summary>
+    public async ValueTask<AuthenticationResult> IssueAsync(User user, AppClient client, string issuerOrigin, OAuthGrant oauth, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var grant = new SignInGrant(oauth.OriginJti, Guid.NewGuid().ToString(), oauth.AuthTime);
+        var refreshToken = NewRefreshToken();
+        await refreshTokens.SaveAsync(new RefreshTokenRecord(
+            HashRefreshToken(refreshToken), client.Pool.Id, client.ClientId, user.Username, user.Sub, grant.OriginJti, grant.EventId,
+            grant.AuthTime, now, now + client.Options.RefreshTokenValidity, RevokedAt: null), cancellationToken);
+        // Cognito's trigger source for sign-ins through the hosted UI.
+        return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, "TokenGeneration_HostedAuth", clientMetadata: null, cancellationToken,
+            oauth.Scope, oauth.Nonce);
+    }
+
+    /// <summary>
+    /// New ID and access tokens for an existing sign-in (REFRESH_TOKEN_AUTH, the refresh_token grant); the refresh token
+    /// is unchanged. <paramref name="scope"/> is the OAuth grant's, when the sign-in came through /oauth2/authorize.
+    /// </summary>
+    public ValueTask<AuthenticationResult> RefreshAsync(
+        User user, AppClient client, string issuerOrigin, SignInGrant grant, CancellationToken cancellationToken, string? scope = null) =>
+        MintAsync(user, client, issuerOrigin, grant, refreshToken: null, time.GetUtcNow(), "TokenGeneration_RefreshTokens", clientMetadata: null,
+            cancellationToken, scope ?? AdminScope);
+
+    /// <summary>
+    /// The client_credentials grant: an access token for the client itself (no user, no ID or refresh token), with
+    /// Cognito's claims for machine-to-machine tokens (<c>sub</c> and <c>client_id</c> both the client id).
+    /// </summary>
+    public async ValueTask<AuthenticationResult> IssueForClientAsync(AppClient client, string issuerOrigin, string scope, CancellationToken cancellationToken)
+    {
+        var poolKeys = await keys.ForPoolAsync(client.Pool, cancellationToken);
+        var iat = time.GetUtcNow().ToUnixTimeSeconds();
+        var accessToken = Jwt.Sign(poolKeys.AccessKey, w =>
+        {
+            w.WriteString("sub", client.ClientId);
+            w.WriteString("token_use", "access");
+            w.WriteString("scope", scope);
+            w.WriteNumber("auth_time", iat);
+            w.WriteString("iss", Issuer(issuerOrigin, client.Pool.Id));
+            w.WriteNumber("exp", iat + (long)client.Options.AccessTokenValidity.TotalSeconds);
+            w.WriteNumber("iat", iat);
+            w.WriteNumber("version", 2);
+            w.WriteString("jti", Guid.NewGuid().ToString());
+            w.WriteString("client_id", client.ClientId);
+        });
+        return new AuthenticationResult(accessToken, (int)client.Options.AccessTokenValidity.TotalSeconds, "Bearer", RefreshToken: null, IdToken: string.Empty);
+    }
 
     public static byte[] HashRefreshToken(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
 
@@ -58,7 +110,8 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
 
     private async ValueTask<AuthenticationResult> MintAsync(
         User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now,
-        string triggerSource, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+        string triggerSource, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken, string scope = AdminScope,
+        string? nonce = null)
     {
         // Read at every mint, refreshes included: a refreshed token carries the groups as they are now.
         var userGroups = TokenGroups.From(await groups.ListForUserAsync(client.Pool.Id, user.Sub, null, null, cancellationToken));
@@ -103,6 +156,11 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             w.WriteNumber("exp", idExp);
             w.WriteNumber("iat", iat);
             w.WriteString("jti", Guid.NewGuid().ToString());
+            if (nonce is not null)
+            {
+                w.WriteString("nonce", nonce);
+            }
+
             claims.WriteAdded(w);
         });
 
@@ -115,7 +173,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             w.WriteString("origin_jti", grant.OriginJti);
             w.WriteString("event_id", grant.EventId);
             w.WriteString("token_use", "access");
-            w.WriteString("scope", AdminScope);
+            w.WriteString("scope", scope);
             w.WriteNumber("auth_time", authTime);
             w.WriteNumber("exp", accessExp);
             w.WriteNumber("iat", iat);
@@ -131,7 +189,11 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
 }
 
 /// <summary>What a valid access token says.</summary>
-internal sealed record AccessTokenClaims(string PoolId, string ClientId, string Username, string Sub, string OriginJti);
+internal sealed record AccessTokenClaims(string PoolId, string ClientId, string Username, string Sub, string OriginJti)
+{
+    /// <summary>The token's scopes, space-separated.</summary>
+    public string Scope { get; init; } = TokenIssuer.AdminScope;
+}
 
 /// <summary>Validates access tokens presented to access-token operations (GetUser and friends).</summary>
 internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IRefreshTokenStore refreshTokens, TimeProvider time)
@@ -139,13 +201,17 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
     // Tolerated clock difference between nodes for iat (a token "from the future"); exp is strict.
     private static readonly TimeSpan Skew = TimeSpan.FromSeconds(60);
 
-    /// <summary>Returns the claims of a genuine, unexpired, unrevoked access token of <paramref name="issuerOrigin"/>, or throws NotAuthorizedException.</summary>
-    public async ValueTask<AccessTokenClaims> ValidateAsync(string token, string issuerOrigin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the claims of a genuine, unexpired, unrevoked user access token of <paramref name="issuerOrigin"/> that
+    /// carries <paramref name="requiredScope"/> (Cognito's user operations need <c>aws.cognito.signin.user.admin</c>;
+    /// /oauth2/userInfo needs <c>openid</c>), or throws NotAuthorizedException.
+    /// </summary>
+    public async ValueTask<AccessTokenClaims> ValidateAsync(string token, string issuerOrigin, CancellationToken cancellationToken, string requiredScope = TokenIssuer.AdminScope)
     {
         using var verified = Jwt.Verify(token, keys.Find) ?? throw CognitoErrors.InvalidAccessToken();
         var root = verified.Payload.RootElement;
         if (Text(root, "token_use") != "access" || Text(root, "scope") is not { } scope
-            || !scope.Split(' ').Contains(TokenIssuer.AdminScope)
+            || !scope.Split(' ').Contains(requiredScope)
             || Text(root, "client_id") is not { } clientId || pools.FindClient(clientId) is not { } client
             || Text(root, "iss") != TokenIssuer.Issuer(issuerOrigin, client.Pool.Id)
             || Text(root, "username") is not { } username || Text(root, "sub") is not { } sub
@@ -179,7 +245,7 @@ internal sealed class AccessTokenValidator(SigningKeys keys, UserPools pools, IR
             throw CognitoErrors.AccessTokenRevoked();
         }
 
-        return new AccessTokenClaims(client.Pool.Id, clientId, username, sub, originJti);
+        return new AccessTokenClaims(client.Pool.Id, clientId, username, sub, originJti) { Scope = scope };
     }
 
     // NumericDate (RFC 7519 §2), within what DateTimeOffset can hold; anything else is no date at all.

@@ -11,6 +11,7 @@ internal static class TokenServices
         services.TryAddSingleton<TokenIssuer>();
         services.TryAddSingleton<AccessTokenValidator>();
         services.TryAddSingleton<RefreshTokenFlow>();
+        services.TryAddSingleton<AuthorizationCodes>();
         return services;
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class DependencyDirectionTests
     private static readonly string[][] Layers =
     [
         ["(root)"],                              // composition: AddSesame, MapSesame
-        ["CognitoApi"],                          // protocol: HTTP, Cognito's JSON, dispatch, SigV4 for admin calls
+        ["CognitoApi", "OAuth"],                 // protocol: HTTP, Cognito's JSON, dispatch, SigV4; OAuth 2.0 and the hosted page
         ["Admin"],                               // use cases: pools and app clients created through the API,
         ["Account"],                             //   accounts after sign-up (self-service and Admin*),
         ["SignUp"],                              //   sign-up and confirmation,

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Sesame.OAuth;
+
+internal static class OAuthServices
+{
+    public static IServiceCollection AddSesameOAuth(this IServiceCollection services)
+    {
+        services.TryAddSingleton<HostedUiCookies>();
+        services.TryAddSingleton<HostedUiEndpoints>();
+        services.TryAddSingleton<TokenEndpoints>();
+        return services;
+    }
+
+    /// <summary>Cognito's OAuth 2.0 paths, the hosted page and sign-out. No CORS on the page; the token, userInfo and revoke endpoints allow it (browser apps call them).</summary>
+    public static IEndpointRouteBuilder MapSesameOAuth(this IEndpointRouteBuilder endpoints, string corsPolicy)
+    {
+        var hosted = endpoints.ServiceProvider.GetRequiredService<HostedUiEndpoints>();
+        var tokens = endpoints.ServiceProvider.GetRequiredService<TokenEndpoints>();
+        endpoints.MapGet("/oauth2/authorize", hosted.AuthorizeAsync);
+        endpoints.MapGet("/login", hosted.LoginPageAsync);
+        endpoints.MapPost("/login", hosted.LoginPostAsync).DisableAntiforgery();
+        endpoints.MapGet("/logout", hosted.Logout);
+        endpoints.MapPost("/oauth2/token", tokens.TokenAsync).RequireCors(corsPolicy).DisableAntiforgery();
+        endpoints.MapMethods("/oauth2/userInfo", ["GET", "POST"], tokens.UserInfoAsync).RequireCors(corsPolicy).DisableAntiforgery();
+        endpoints.MapPost("/oauth2/revoke", tokens.RevokeAsync).RequireCors(corsPolicy).DisableAntiforgery();
+        return endpoints;
+    }
+}

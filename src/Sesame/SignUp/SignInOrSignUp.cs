@@ -1,0 +1,114 @@
+using Sesame.Cognito;
+using Sesame.Pools;
+using Sesame.SignIn;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.SignUp;
+
+/// <summary>
+/// Where a one-time code sign-in through the hosted page stands between two requests: kept by the page (sealed), handed
+/// back with each answer. <see cref="Kind"/> is <c>signin</c> (a USER_AUTH code challenge) or <c>signup</c> (a sign-up
+/// confirmation code that, answered, confirms the account and signs in).
+/// </summary>
+internal sealed record CodeSignInState(
+    string Kind, string Login, string? Username, string? Session, string? ChallengeName, string Destination, string Medium,
+    DateTimeOffset SentAt, DateTimeOffset ExpiresAt, int AttemptsLeft)
+{
+    public const string SignInKind = "signin";
+    public const string SignUpKind = "signup";
+}
+
+/// <summary>
+/// "Sign in or sign up with the same code": a known, confirmed user gets a sign-in code (USER_AUTH SMS_OTP / EMAIL_OTP);
+/// an unknown (or abandoned, UNCONFIRMED) login gets a sign-up code where the pool allows sign-up, and answering it creates
+/// the confirmed account and signs in with the Session ConfirmSignUp returns — one message in all. Both go through the
+/// same flows, limits and code issuer as the Cognito API. The answer to an unknown login where sign-up is closed is the
+/// stand-in challenge USER_AUTH gives unknown users, so the page reveals nothing about who has an account.
+/// </summary>
+internal sealed class SignInOrSignUp(IUserStore users, UserAuthFlow userAuth, SignUpFlow signUp, TimeProvider time)
+{
+    public async ValueTask<CodeSignInState> StartAsync(AppClient client, string login, CancellationToken cancellationToken)
+    {
+        var pool = client.Pool;
+        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if ((user is null || !user.IsConfirmed) && !pool.Options.AllowAdminCreateUserOnly)
+        {
+            var result = await signUp.SignUpAsync(client, login, password: null, Attributes(login), validationData: null, clientMetadata: null, cancellationToken);
+            if (result.CodeDeliveryDetails is { } delivery)
+            {
+                var now = time.GetUtcNow();
+                var code = pool.Options.ConfirmationCode;
+                return new CodeSignInState(CodeSignInState.SignUpKind, login, null, null, null, delivery.Destination, delivery.DeliveryMedium,
+                    now, now + code.Lifetime, code.MaxAttempts);
+            }
+
+            // PreSignUp confirmed the user at once: no code went out, so sign in as a known user.
+        }
+
+        return await StartSignInAsync(client, login, cancellationToken);
+    }
+
+    /// <summary>A new code for the same login (the send limits decide whether it goes out).</summary>
+    public async ValueTask<CodeSignInState> ResendAsync(AppClient client, CodeSignInState state, CancellationToken cancellationToken)
+    {
+        if (state.Kind == CodeSignInState.SignUpKind)
+        {
+            var delivery = await signUp.ResendAsync(client, state.Login, clientMetadata: null, cancellationToken);
+            var now = time.GetUtcNow();
+            var code = client.Pool.Options.ConfirmationCode;
+            return state with { Destination = delivery.Destination, Medium = delivery.DeliveryMedium, SentAt = now, ExpiresAt = now + code.Lifetime,
+                AttemptsLeft = code.MaxAttempts };
+        }
+
+        return await StartSignInAsync(client, state.Login, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks the code: the authenticated user (PostAuthentication ran), or a <see cref="CognitoException"/> —
+    /// <c>CodeMismatchException</c> while attempts remain, <c>ExpiredCodeException</c>, <c>NotAuthorizedException</c>
+    /// when the sign-in is over.
+    /// </summary>
+    public async ValueTask<User> AnswerAsync(AppClient client, CodeSignInState state, string code, CancellationToken cancellationToken)
+    {
+        SignInStep step;
+        if (state.Kind == CodeSignInState.SignUpKind)
+        {
+            var session = await signUp.ConfirmAsync(client, state.Login, code, clientMetadata: null, cancellationToken);
+            step = await userAuth.SignInAfterConfirmationAsync(client, state.Login, session, issuerOrigin: null, cancellationToken);
+        }
+        else
+        {
+            step = await userAuth.AnswerCodeAsync(client, state.ChallengeName!, state.Session!, state.Username!, code, clientMetadata: null,
+                issuerOrigin: null, cancellationToken);
+        }
+
+        return step is SignInStep.Authenticated authenticated ? authenticated.User : throw CognitoErrors.InvalidSession();
+    }
+
+    private async ValueTask<CodeSignInState> StartSignInAsync(AppClient client, string login, CancellationToken cancellationToken)
+    {
+        var preferred = UserAttributes.IsPhoneNumber(login) ? UserAuthFlow.SmsOtp : UserAuthFlow.EmailOtp;
+        var step = await userAuth.StartAsync(client, login, preferred, cancellationToken);
+        if (step is SignInStep.Challenge { ChallengeName: UserAuthFlow.SelectChallenge } choice)
+        {
+            // The user cannot get a code where they typed (an unverified number, say): the other verified channel, if any.
+            var factor = choice.AvailableChallenges?.FirstOrDefault(f => f is UserAuthFlow.SmsOtp or UserAuthFlow.EmailOtp)
+                ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "No verified phone number or email to send a code to.");
+            step = await userAuth.SelectAsync(client, choice.Session, choice.Parameters["USERNAME"], factor, cancellationToken);
+        }
+
+        var challenge = (SignInStep.Challenge)step;
+        var now = time.GetUtcNow();
+        var options = client.Pool.Options.OneTimeCode;
+        var lifetime = options.Lifetime < client.Options.AuthSessionValidity ? options.Lifetime : client.Options.AuthSessionValidity;
+        return new CodeSignInState(CodeSignInState.SignInKind, login, challenge.Parameters["USERNAME"], challenge.Session, challenge.ChallengeName,
+            challenge.Parameters.GetValueOrDefault("CODE_DELIVERY_DESTINATION", string.Empty),
+            challenge.Parameters.GetValueOrDefault("CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"), now, now + lifetime, options.MaxAttempts);
+    }
+
+    private static Dictionary<string, string> Attributes(string login) => new(StringComparer.Ordinal)
+    {
+        [UserAttributes.IsPhoneNumber(login) ? UserAttributes.PhoneNumber : UserAttributes.Email] = login,
+    };
+}

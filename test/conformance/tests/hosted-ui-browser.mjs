@@ -1,0 +1,105 @@
+// The hosted page in headless Chromium (Debian's chromium, driven by npm playwright-core): phone → code read from the
+// dev outbox → signed in → tokens → userinfo → sign out, by keyboard only; a wrong code; the French page. With
+// SESAME_SCREENSHOTS=<dir> it saves the screens as PNGs (scripts/screenshots.sh refreshes docs/images/ this way).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import * as oidc from 'openid-client';
+import { CLIENT_ID, check, eq, outboxWatch, show, uniquePhone } from '../lib/cognito.mjs';
+
+const CALLBACK = 'http://localhost:3000/callback';
+const CHROMIUM = process.env.SESAME_CHROMIUM ?? '/usr/bin/chromium';
+
+async function withPage(lang, fn) {
+  check(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (scripts/test.sh does) or set SESAME_CHROMIUM`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 30_000 });
+  try {
+    const context = await browser.newContext({ locale: lang, extraHTTPHeaders: { 'accept-language': lang } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return await fn(page);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function shot(page, name) {
+  const dir = process.env.SESAME_SCREENSHOTS;
+  if (dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  }
+}
+
+async function start(env) {
+  const config = await oidc.discovery(new URL(env.issuer), CLIENT_ID, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK, scope: 'openid phone email', state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  });
+  return { config, verifier, state, url };
+}
+
+export function registerHostedUiBrowserTests(test, env) {
+  test('browser: phone → code from the outbox → signed in → userinfo → signed out, by keyboard only', async () => {
+    const { config, verifier, state, url } = await start(env);
+    const phone = uniquePhone();
+    await withPage('en-GB', async (page) => {
+      await page.goto(url.href);
+      await shot(page, 'hosted-ui-phone');
+      const login = page.getByLabel('Phone number');
+      check(await login.evaluate((e) => e === document.activeElement), 'the phone field has the focus');
+      const watch = await outboxWatch(env, phone, 'SMS');
+      await page.keyboard.type(phone);
+      await page.keyboard.press('Enter');
+      const codeField = page.getByLabel('Code', { exact: true });
+      await codeField.waitFor();
+      eq(await codeField.getAttribute('autocomplete'), 'one-time-code', 'code field autocomplete');
+      eq(await codeField.getAttribute('inputmode'), 'numeric', 'code field inputmode');
+      await shot(page, 'hosted-ui-code');
+      const message = await watch.next('browser sign-in');
+      check(await codeField.evaluate((e) => e === document.activeElement), 'the code field has the focus');
+      await page.keyboard.type(message.code);
+      // The app at the callback is not running: the redirect's request is enough (route handlers do not see redirects).
+      const [request] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(CALLBACK)), page.keyboard.press('Enter')]);
+      const callback = new URL(request.url());
+      check(!callback.href.includes(message.code), 'the one-time code is not in the URL');
+
+      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+      const info = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims().sub);
+      eq(info.phone_number, phone, 'userinfo phone_number');
+
+      await page.goto(`${env.serverUrl}/logout?client_id=${CLIENT_ID}`);
+      await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+      await shot(page, 'hosted-ui-signed-out');
+      // Signed out: a new authorization shows the page again instead of a code.
+      await page.goto(url.href);
+      await page.getByLabel('Phone number').waitFor();
+    });
+  });
+
+  test('browser: a wrong code says how many attempts are left, and the page speaks French by Accept-Language', async () => {
+    const { url } = await start(env);
+    const phone = uniquePhone();
+    await withPage('fr-FR', async (page) => {
+      await page.goto(url.href);
+      eq(await page.locator('html').getAttribute('lang'), 'fr', 'page language');
+      const watch = await outboxWatch(env, phone, 'SMS');
+      await page.getByLabel('Numéro de téléphone').fill(phone);
+      await page.getByRole('button', { name: 'Envoyer le code' }).click();
+      const message = await watch.next('French sign-in');
+      const wrong = message.code === '000000' ? '111111' : '000000';
+      await page.getByLabel('Code', { exact: true }).fill(wrong);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      const text = await alert.textContent();
+      check(/Essais restants : \d/.test(text), `the error names the attempts left: ${show(text)}`);
+      eq(await page.getByLabel('Code', { exact: true }).getAttribute('aria-invalid'), 'true', 'code field aria-invalid');
+      await shot(page, 'hosted-ui-wrong-code-fr');
+    });
+  });
+}
