@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
@@ -37,7 +38,7 @@ internal sealed record CodeAnswer(UserPool Pool, string Purpose, string Username
 /// then expiry, cap and MAC (in constant time) are checked, then a stored code is consumed. Attempt limits across codes
 /// belong here.
 /// </summary>
-internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, TimeProvider time)
+internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, TimeProvider time, PrefixVelocity prefixes)
 {
     /// <summary>Checks an answer against the user's stored code for the purpose: count, expire, compare, consume.</summary>
     public async ValueTask<(CodeCheck Check, StoredCode? Code)> VerifyAsync(CodeAnswer answer, CancellationToken cancellationToken)
@@ -56,9 +57,14 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, T
         }
 
         // Of concurrent right answers, only the one that deletes the code matches.
-        return await store.ConsumeAsync(key, stored.Code.Mac, cancellationToken) is { } consumed
-            ? (CodeCheck.Match, consumed)
-            : (CodeCheck.NoCode, null);
+        if (await store.ConsumeAsync(key, stored.Code.Mac, cancellationToken) is not { } consumed)
+        {
+            return (CodeCheck.NoCode, null);
+        }
+
+        // A verified number converts the prefix it was texted in (the pumping signature is sends never verified).
+        await prefixes.VerifiedAsync(answer.Pool, answer.Username, cancellationToken);
+        return (CodeCheck.Match, consumed);
     }
 
     /// <summary>
