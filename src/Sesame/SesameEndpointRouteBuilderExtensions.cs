@@ -33,7 +33,10 @@ public static class SesameEndpointRouteBuilderExtensions
 
         // GET /admin/messages: delivery status, SigV4-signed by an admin key.
         endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
-        endpoints.MapSesameMetrics();
+        // GET /admin/limits, DELETE /admin/limits/prefixes: the SMS budget and blocked number prefixes, SigV4-signed.
+        endpoints.MapGet("/admin/limits", LimitsEndpoint.GetAsync);
+        endpoints.MapDelete("/admin/limits/prefixes", LimitsEndpoint.UnblockAsync);
+        endpoints.MapSesameMetrics().AddEndpointFilter(MetricsGuard.FilterAsync);
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
         if (options.DevOutbox.Enabled == true)

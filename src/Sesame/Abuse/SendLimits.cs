@@ -65,7 +65,7 @@ internal sealed partial class SendLimits(
 
         if (sms)
         {
-            LimitKeys.Add(limits, "sms_budget", $"budget:{pool.Id}:sms", (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
+            LimitKeys.Add(limits, "sms_budget", BudgetKey(pool), (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
         }
 
         if (limits.Count == 0)
@@ -102,6 +102,16 @@ internal sealed partial class SendLimits(
 
         throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = wait };
     }
+
+    /// <summary>SMS the pool's budget has counted in the last hour and the last 24 hours.</summary>
+    public async ValueTask<(int Hour, int Day)> SmsBudgetUsedAsync(UserPool pool, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var key = BudgetKey(pool);
+        return (await store.CountAsync(key, TimeSpan.FromHours(1), now, cancellationToken), await store.CountAsync(key, TimeSpan.FromDays(1), now, cancellationToken));
+    }
+
+    private static string BudgetKey(UserPool pool) => $"budget:{pool.Id}:sms";
 
     private static partial class Log
     {

@@ -56,6 +56,14 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             }
         }
 
+        foreach (var network in options.Metrics.AllowedNetworks)
+        {
+            if (!IPNetworks.TryParse(network, out _))
+            {
+                errors.Add($"{root}:Metrics:AllowedNetworks: '{network}' is neither an IP address nor a CIDR network (e.g. 127.0.0.1, 10.0.0.0/8).");
+            }
+        }
+
         if (options.MaxRequestBodyBytes is < 4096 or > 1024 * 1024)
         {
             errors.Add($"{root}:MaxRequestBodyBytes must be between 4096 and 1048576.");
