@@ -11,6 +11,7 @@ internal static class AdminServices
     {
         services.TryAddSingleton<SigV4>();
         services.TryAddSingleton<UserPoolAdmin>();
+        services.TryAddSingleton<CognitoUserCsv>();
         services.AddSingleton<ICognitoOperation, AdminCreateUser>();
         services.AddSingleton<ICognitoOperation, AdminGetUser>();
         services.AddSingleton<ICognitoOperation, ListUsers>();
@@ -21,6 +22,20 @@ internal static class AdminServices
         services.AddSingleton<ICognitoOperation, ListUserPools>();
         services.AddSingleton<ICognitoOperation, CreateUserPoolClient>();
         services.AddSingleton<ICognitoOperation, DescribeUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, CreateGroup>();
+        services.AddSingleton<ICognitoOperation, GetGroup>();
+        services.AddSingleton<ICognitoOperation, ListGroups>();
+        services.AddSingleton<ICognitoOperation, UpdateGroup>();
+        services.AddSingleton<ICognitoOperation, DeleteGroup>();
+        services.AddSingleton<ICognitoOperation, AdminAddUserToGroup>();
+        services.AddSingleton<ICognitoOperation, AdminRemoveUserFromGroup>();
+        services.AddSingleton<ICognitoOperation, AdminListGroupsForUser>();
+        services.AddSingleton<ICognitoOperation, ListUsersInGroup>();
+        services.AddSingleton<ICognitoOperation, UpdateUserPool>();
+        services.AddSingleton<ICognitoOperation, DeleteUserPool>();
+        services.AddSingleton<ICognitoOperation, UpdateUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, DeleteUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, ListUserPoolClients>();
         return services;
     }
 }

@@ -47,6 +47,7 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
             foreach (var limit in new[]
                      {
                          "DestinationPerTenMinutes", "DestinationPerDay", "ClientIpPerHour", "ClientIpPerDay", "SmsPerHour", "SmsPerDay",
+                         "CodeFailuresPerDay", "ConsecutiveCodeFailures",
                          "PasswordAttemptsPerClientIpPerFiveMinutes", "PasswordAttemptsPerClientIpPerHour", "PasswordAttemptsPerAccountPerDay",
                          "PrefixUnconvertedPerHour",
                      })
