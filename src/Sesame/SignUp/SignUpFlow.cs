@@ -1,6 +1,7 @@
 using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
@@ -61,7 +62,14 @@ internal sealed class SignUpFlow(
             });
         }
 
-        if (pool.Options.PasswordRequired && string.IsNullOrEmpty(password))
+        if (pool.Passwords == PasswordMode.None)
+        {
+            // A passwordless pool: the password a client invented (tutorials do, so that Cognito accepts the sign-up)
+            // is dropped here, before it is checked or stored, so it can never stand in for the code.
+            password = null;
+        }
+
+        if (pool.Passwords == PasswordMode.Required && string.IsNullOrEmpty(password))
         {
             // Cognito's model once required the member; a pool that requires passwords answers in those words.
             throw CognitoErrors.Validation("password", "Member must not be null");
@@ -202,15 +210,15 @@ internal sealed class SignUpFlow(
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
-        if (user is null)
+        if (user is null || (user.IsConfirmed && pool.StrictEnumeration))
         {
             if (!pool.Options.PreventUserExistenceErrors)
             {
                 throw CognitoErrors.UserDoesNotExist();
             }
 
-            // PreventUserExistenceErrors: an unknown user looks like a wrong code, and reaches the per-account cap like
-            // a known one (counted under the same stand-in name as its sign-in answers).
+            // PreventUserExistenceErrors: an unknown user (and, in the strict mode, a confirmed one) looks like a wrong
+            // code, and reaches the per-account cap like a known one (counted under the stand-in name of its sign-in answers).
             await verifier.VerifyAsync(
                 new CodeAnswer(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
                 cancellationToken);
@@ -254,7 +262,7 @@ internal sealed class SignUpFlow(
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
-        if (user is null)
+        if (user is null || (user.IsConfirmed && pool.StrictEnumeration))
         {
             if (!pool.Options.PreventUserExistenceErrors)
             {

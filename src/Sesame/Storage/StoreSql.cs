@@ -170,6 +170,11 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE pool_id = @pool AND username_key = @user
         """;
 
+    public string UpgradePasswordHash { get; } = """
+        UPDATE users SET password_hash = @upgraded
+        WHERE pool_id = @pool AND username_key = @user AND password_hash = @current
+        """;
+
     public string UpsertVerifier { get; } = """
         INSERT INTO password_verifiers (pool_id, username_key, salt, verifier) VALUES (@pool, @user, @salt, @verifier)
         ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
