@@ -55,7 +55,10 @@ public static class SesameEndpointRouteBuilderExtensions
 
         // GET /admin/messages: delivery status, SigV4-signed by an admin key.
         endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
-        endpoints.MapSesameMetrics();
+        // GET /admin/limits, DELETE /admin/limits/prefixes: the SMS budget and blocked number prefixes, SigV4-signed.
+        endpoints.MapGet("/admin/limits", LimitsEndpoint.GetAsync);
+        endpoints.MapDelete("/admin/limits/prefixes", LimitsEndpoint.UnblockAsync);
+        endpoints.MapSesameMetrics().AddEndpointFilter(MetricsGuard.FilterAsync);
         // Delivery receipts of providers (Twilio, Plivo, HTTP gateways), each authenticated the provider's way.
         endpoints.MapPost("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);
 

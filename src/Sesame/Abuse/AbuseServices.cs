@@ -10,6 +10,7 @@ internal static class AbuseServices
     {
         services.AddMetrics();
         services.TryAddSingleton<LimitKeys>();
+        services.TryAddSingleton<PrefixVelocity>();
         services.TryAddSingleton<SendLimits>();
         services.TryAddSingleton<AnswerLimits>();
         services.TryAddSingleton<AttemptLimits>();

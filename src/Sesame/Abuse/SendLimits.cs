@@ -11,7 +11,8 @@ namespace Sesame.Abuse;
 /// pool's SMS budget, counted in one atomic check in the store. Unknown users are counted exactly like known ones (their
 /// stand-in destination is stable), so a limit never tells whether an account exists.
 /// </summary>
-internal sealed partial class SendLimits(IRateLimitStore store, LimitKeys keys, TimeProvider time, IMeterFactory meters, ILogger<SendLimits> logger)
+internal sealed partial class SendLimits(
+    IRateLimitStore store, LimitKeys keys, PrefixVelocity prefixes, TimeProvider time, IMeterFactory meters, ILogger<SendLimits> logger)
 {
     private readonly Counter<long> _checks = meters.Create("Sesame.Abuse")
         .CreateCounter<long>("sesame.limits.sends", description: "Code sends checked against the limits, by outcome and the limit that refused.");
@@ -23,11 +24,35 @@ internal sealed partial class SendLimits(IRateLimitStore store, LimitKeys keys, 
     /// code followed by a sign-in code a few seconds later (the quickstart) passes, while a resend loop of either waits.
     /// The 10-minute and daily counts hold across kinds.
     /// </param>
-    public async ValueTask CheckAsync(UserPool pool, string kind, string medium, string destination, CancellationToken cancellationToken)
+    /// <param name="username">The user a sign-up or attribute code goes to, whose verification converts its prefix; null when none.</param>
+    public async ValueTask CheckAsync(UserPool pool, string kind, string medium, string destination, string? username, CancellationToken cancellationToken)
     {
         var options = pool.Options.Limits;
         var sms = medium == DeliveryMedium.Sms;
-        var limits = new List<RateLimitEntry>(4);
+        var limits = new List<RateLimitEntry>(6);
+        // An unknown user's destination is a masked stand-in: nothing is sent, and there is no number to classify.
+        var phone = sms && UserAttributes.IsPhoneNumber(destination) ? PhoneNumberClassifier.Classify(destination) : null;
+        if (phone is not null && PhoneRules.Refusal(pool, phone) is var (rule, message))
+        {
+            _checks.Add(1, new("outcome", "refused"), new("reason", rule));
+            Log.NumberRefused(logger, Masking.Phone(destination), pool.Id, rule);
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, message);
+        }
+
+        // Sign-in codes go to numbers proven before; the pumping signature is in codes to numbers not proven yet.
+        var prefix = phone is not null && kind != "signin" && options.PrefixUnconvertedPerHour > 0 ? PrefixVelocity.PrefixOf(phone) : null;
+        if (prefix is not null)
+        {
+            if (await prefixes.BlockedUntilAsync(pool, prefix, cancellationToken) is { } until)
+            {
+                _checks.Add(1, new("outcome", "refused"), new("reason", "prefix"));
+                Log.Refused(logger, Masking.Phone(destination), pool.Id, "prefix", (long)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
+                throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = until - time.GetUtcNow() };
+            }
+
+            await prefixes.AddAsync(limits, pool, prefix, username, cancellationToken);
+        }
+
         var to = sms ? destination : Logins.EmailKey(destination);
         LimitKeys.Add(limits, "destination", keys.Key("gap:" + kind, pool.Id, to), (options.DestinationInterval, 1));
         LimitKeys.Add(limits, "destination", keys.Key("dest", pool.Id, to),
@@ -40,7 +65,7 @@ internal sealed partial class SendLimits(IRateLimitStore store, LimitKeys keys, 
 
         if (sms)
         {
-            LimitKeys.Add(limits, "sms_budget", $"budget:{pool.Id}:sms", (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
+            LimitKeys.Add(limits, "sms_budget", BudgetKey(pool), (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
         }
 
         if (limits.Count == 0)
@@ -60,6 +85,12 @@ internal sealed partial class SendLimits(IRateLimitStore store, LimitKeys keys, 
         var wait = decision.RetryAt!.Value - now;
         _checks.Add(1, new("outcome", "refused"), new("reason", reason));
         var masked = sms ? Masking.Phone(destination) : Masking.Email(destination);
+        if (reason == "prefix")
+        {
+            await prefixes.BlockAsync(pool, prefix!, masked, cancellationToken);
+            wait = options.PrefixBlock;
+        }
+
         if (reason == "sms_budget")
         {
             Log.BudgetExhausted(logger, pool.Id, masked, (long)Math.Ceiling(wait.TotalSeconds));
@@ -72,10 +103,23 @@ internal sealed partial class SendLimits(IRateLimitStore store, LimitKeys keys, 
         throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = wait };
     }
 
+    /// <summary>SMS the pool's budget has counted in the last hour and the last 24 hours.</summary>
+    public async ValueTask<(int Hour, int Day)> SmsBudgetUsedAsync(UserPool pool, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var key = BudgetKey(pool);
+        return (await store.CountAsync(key, TimeSpan.FromHours(1), now, cancellationToken), await store.CountAsync(key, TimeSpan.FromDays(1), now, cancellationToken));
+    }
+
+    private static string BudgetKey(UserPool pool) => $"budget:{pool.Id}:sms";
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Code to {Destination} refused in pool {PoolId}: {Reason} limit reached; retry in {Seconds} s.")]
         public static partial void Refused(ILogger logger, string destination, string poolId, string reason, long seconds);
+
+        [LoggerMessage(3, LogLevel.Information, "Code to {Destination} refused in pool {PoolId}: the pool does not text numbers of this {Rule}.")]
+        public static partial void NumberRefused(ILogger logger, string destination, string poolId, string rule);
 
         [LoggerMessage(2, LogLevel.Warning, "SMS budget of pool {PoolId} exhausted: SMS to {Destination} refused for {Seconds} s; email is still sent. Raise UserPools:{PoolId}:Limits:SmsPerHour/SmsPerDay if this is real traffic.")]
         public static partial void BudgetExhausted(ILogger logger, string poolId, string destination, long seconds);

@@ -63,7 +63,7 @@ internal sealed partial class CodeIssuer(
             // Before a code is drawn; an unknown user (a stable stand-in destination per login) is counted exactly as a
             // known one, so the limits tell no one whether an account exists.
             var kind = request.Purpose is CodePurposes.SignIn or CodePurposes.SignUp ? request.Purpose : "attribute";
-            await limits.CheckAsync(pool, kind, Medium(request.Attribute), request.Destination, cancellationToken);
+            await limits.CheckAsync(pool, kind, Medium(request.Attribute), request.Destination, request.UserExists ? request.Username : null, cancellationToken);
         }
 
         var code = testCode ?? OneTimeCodes.Generate(length);

@@ -47,7 +47,7 @@ internal sealed record CodeAnswer(UserPool Pool, string Purpose, string Username
 /// the code's own cap (counted before it is compared, so concurrent guesses cannot exceed either cap), then expiry and
 /// MAC (in constant time) are checked, then a stored code is consumed; a right answer clears the account's failures.
 /// </summary>
-internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, AnswerLimits limits, TimeProvider time)
+internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, AnswerLimits limits, TimeProvider time, PrefixVelocity prefixes)
 {
     /// <summary>Checks an answer against the user's stored code for the purpose: count, expire, compare, consume.</summary>
     /// <exception cref="CognitoException"><c>LimitExceededException</c> once the account has reached its cap.</exception>
@@ -79,6 +79,8 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, A
         }
 
         await limits.SucceededAsync(answer.Pool, answer.Username, cancellationToken);
+        // A verified number converts the prefix it was texted in (the pumping signature is sends never verified).
+        await prefixes.VerifiedAsync(answer.Pool, answer.Username, cancellationToken);
         return (CodeCheck.Match, consumed);
     }
 

@@ -43,14 +43,9 @@ internal static class MessagesEndpoint
 
     public static async Task<IResult> HandleAsync(HttpContext context, SigV4 sigV4, IMessageStatusStore store, CancellationToken cancellationToken)
     {
-        try
+        if (Unsigned(context, sigV4) is { } unsigned)
         {
-            sigV4.Authenticate(context.Request, []);
-        }
-        catch (CognitoException error)
-        {
-            // AWS answers authentication failures with 403 and the error's name.
-            return Error(error.Type == "IncompleteSignatureException" ? 400 : 403, error.Type, error.Message);
+            return unsigned;
         }
 
         var query = context.Request.Query;
@@ -85,7 +80,22 @@ internal static class MessagesEndpoint
         return Results.Json(MessageStatusList.From(messages), MessageStatusJsonContext.Relaxed.MessageStatusList);
     }
 
-    private static IResult Error(int status, string type, string message) =>
+    /// <summary>The answer to a request not signed by an admin key (also for <c>/admin/limits</c> and a protected <c>/metrics</c>); null when it is.</summary>
+    public static IResult? Unsigned(HttpContext context, SigV4 sigV4)
+    {
+        try
+        {
+            sigV4.Authenticate(context.Request, []);
+            return null;
+        }
+        catch (CognitoException error)
+        {
+            // AWS answers authentication failures with 403 and the error's name.
+            return Error(error.Type == "IncompleteSignatureException" ? 400 : 403, error.Type, error.Message);
+        }
+    }
+
+    public static IResult Error(int status, string type, string message) =>
         Results.Json(new Dictionary<string, string> { ["__type"] = type, ["message"] = message },
             MessageStatusErrorJsonContext.Default.DictionaryStringString, statusCode: status);
 }

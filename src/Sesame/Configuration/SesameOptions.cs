@@ -26,6 +26,9 @@ public sealed class SesameOptions
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>Who may read <c>GET /metrics</c>.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>Storage engine settings.</summary>
     public StorageOptions Storage { get; set; } = new();
 
@@ -127,4 +130,20 @@ public sealed class CorsSettings
     /// access. In Development the default is <c>*</c>, which is refused in any other environment.
     /// </summary>
     public List<string> AllowedOrigins { get; set; } = [];
+}
+
+/// <summary>
+/// Who may read <c>GET /metrics</c> (counts only, but they show traffic and refusals). Default: anyone who reaches the
+/// server; put it behind an address list, an admin signature or both in production.
+/// </summary>
+public sealed class MetricsOptions
+{
+    /// <summary>
+    /// Client addresses or CIDR networks (e.g. <c>127.0.0.1</c>, <c>10.0.0.0/8</c>) that may read it; others get 404.
+    /// The client is the connection's peer, or the forwarded client through <c>Sesame:TrustedProxies</c>. Empty: any.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>Require an AWS SigV4 signature by a key of <c>Sesame:AdminAccessKeys</c> (as <c>/admin/*</c> does). Default false.</summary>
+    public bool RequireSignature { get; set; }
 }

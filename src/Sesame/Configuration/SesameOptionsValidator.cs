@@ -12,6 +12,12 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
         "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
     };
 
+    /// <summary>The names <c>Limits:RefusedNumberKinds</c> accepts: libphonenumber's types as Users.PhoneNumberKind names them, and None.</summary>
+    public static readonly IReadOnlyList<string> NumberKinds =
+    [
+        "None", "FixedLine", "Mobile", "FixedLineOrMobile", "TollFree", "PremiumRate", "SharedCost", "Voip", "PersonalNumber", "Pager", "Uan", "Voicemail",
+    ];
+
     public ValidateOptionsResult Validate(string? name, SesameOptions options)
     {
         var errors = new List<string>();
@@ -50,6 +56,14 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             }
         }
 
+        foreach (var network in options.Metrics.AllowedNetworks)
+        {
+            if (!IPNetworks.TryParse(network, out _))
+            {
+                errors.Add($"{root}:Metrics:AllowedNetworks: '{network}' is neither an IP address nor a CIDR network (e.g. 127.0.0.1, 10.0.0.0/8).");
+            }
+        }
+
         if (options.MaxRequestBodyBytes is < 4096 or > 1024 * 1024)
         {
             errors.Add($"{root}:MaxRequestBodyBytes must be between 4096 and 1048576.");
@@ -85,6 +99,27 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             if (pool.PasswordMinimumLength is < 6 or > 99)
             {
                 errors.Add($"{at}:PasswordMinimumLength must be between 6 and 99.");
+            }
+
+            foreach (var country in pool.Limits.SmsCountries ?? [])
+            {
+                if (!SmsCountryPattern().IsMatch(country))
+                {
+                    errors.Add($"{at}:Limits:SmsCountries: '{country}' is neither a region code (US, GB), a calling code (+1, +44) nor '*'.");
+                }
+            }
+
+            foreach (var kind in pool.Limits.RefusedNumberKinds ?? [])
+            {
+                if (!NumberKinds.Contains(kind))
+                {
+                    errors.Add($"{at}:Limits:RefusedNumberKinds: '{kind}' is not one of {string.Join(", ", NumberKinds)}.");
+                }
+            }
+
+            if (pool.Limits.PrefixUnconvertedPerHour < 0 || pool.Limits.PrefixBlock < TimeSpan.Zero)
+            {
+                errors.Add($"{at}:Limits:PrefixUnconvertedPerHour and PrefixBlock must not be negative.");
             }
 
             var code = pool.OneTimeCode;
@@ -231,6 +266,9 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
 
     [GeneratedRegex(@"^[\w-]+_[0-9a-zA-Z]+$")]
     private static partial Regex PoolIdPattern();
+
+    [GeneratedRegex(@"^(\*|[A-Z]{2}|\+[1-9][0-9]{0,2})$")]
+    private static partial Regex SmsCountryPattern();
 
     [GeneratedRegex(@"^[\w+]+$")]
     private static partial Regex ClientIdPattern();

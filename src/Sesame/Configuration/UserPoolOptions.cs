@@ -73,6 +73,13 @@ public sealed class UserPoolOptions
     /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
     public PoolDeliveryOptions Delivery { get; set; } = new();
 
+    /// <summary>
+    /// Refuse codes to phone numbers that libphonenumber does not call valid (unknown area codes, wrong lengths) with
+    /// <c>InvalidParameterException</c>. Default false: Cognito checks the E.164 form only, and the fictional
+    /// <c>+1555…</c> numbers that tests and examples use are "invalid" to libphonenumber.
+    /// </summary>
+    public bool RequireValidPhoneNumbers { get; set; }
+
     /// <summary>Limits on sending codes and on answering them (docs/security.md): on by default, in Development too.</summary>
     public SendLimitsOptions Limits { get; set; } = new();
 
@@ -270,6 +277,29 @@ public sealed class SendLimitsOptions
 
     /// <summary>SMS the pool sends in any 24 hours. Default 10,000.</summary>
     public int SmsPerDay { get; set; } = 10_000;
+
+    /// <summary>
+    /// Where SMS may go: region codes (ISO 3166-1 alpha-2, e.g. <c>US</c>, <c>GB</c>, from the whole number, so
+    /// <c>+1</c> tells the US from Canada) or calling codes (<c>+1</c>, <c>+44</c>). Unset or <c>*</c>: every country.
+    /// </summary>
+    public List<string>? SmsCountries { get; set; }
+
+    /// <summary>
+    /// Number types (libphonenumber's, e.g. <c>PremiumRate</c>, <c>SharedCost</c>, <c>FixedLine</c>, <c>Voip</c>,
+    /// <c>TollFree</c>, <c>Pager</c>, <c>Voicemail</c>, <c>Uan</c>, <c>PersonalNumber</c>) no SMS goes to. Unset:
+    /// <c>PremiumRate</c> and <c>SharedCost</c>; <c>None</c> refuses no type. Types are known only for valid numbers.
+    /// </summary>
+    public List<string>? RefusedNumberKinds { get; set; }
+
+    /// <summary>
+    /// Sign-up and attribute codes sent by SMS to one number prefix (the number without its last four digits) in any hour
+    /// and not yet followed by a verification; one more blocks the prefix for <see cref="PrefixBlock"/>. Default 20
+    /// (docs/security.md: the pumping signature). 0 turns it off.
+    /// </summary>
+    public int PrefixUnconvertedPerHour { get; set; } = 20;
+
+    /// <summary>How long a prefix stays blocked once it shows the pumping signature. Default 24 hours.</summary>
+    public TimeSpan PrefixBlock { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
     /// Failed code answers one account may give in any 24 hours, across every code it is sent (sign-in, sign-up

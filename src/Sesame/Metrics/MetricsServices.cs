@@ -15,11 +15,10 @@ internal static class MetricsServices
     }
 
     /// <summary><c>GET /metrics</c> in Prometheus text format (counts only: no destination, code or user appears in a label).</summary>
-    public static IEndpointRouteBuilder MapSesameMetrics(this IEndpointRouteBuilder endpoints)
+    public static RouteHandlerBuilder MapSesameMetrics(this IEndpointRouteBuilder endpoints)
     {
         // Created now, before any message is sent, so the listener sees every measurement.
         var metrics = endpoints.ServiceProvider.GetRequiredService<PrometheusMetrics>();
-        endpoints.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        return endpoints;
+        return endpoints.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
     }
 }

@@ -277,7 +277,7 @@ internal sealed class SignUpFlow(
             // Pretend a code went out, to where a real user with this login would have it sent.
             var (medium, masked) = pseudonyms.Destination(pool.Id, login);
             // Counted like a real send to that login, so the limit answers an unknown number exactly as a known one.
-            await limits.CheckAsync(pool, CodePurposes.SignUp, medium, login, cancellationToken);
+            await limits.CheckAsync(pool, CodePurposes.SignUp, medium, login, username: null, cancellationToken);
             return new CodeDeliveryDetails(masked, medium, CodeIssuer.Attribute(medium));
         }
 

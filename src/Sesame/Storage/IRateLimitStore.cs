@@ -15,6 +15,9 @@ internal readonly record struct RateDecision(bool Allowed, int RefusedBy, DateTi
     public static RateDecision Allow { get; } = new(true, -1, null);
 }
 
+/// <summary>A key's live events: how many, and the latest.</summary>
+internal sealed record RateKeyEvents(string Key, int Events, DateTimeOffset Latest);
+
 /// <summary>
 /// Counters for abuse limits, kept in the database so that every node sharing it sees the same counts. Each key holds a
 /// log of the events counted against it; a window counts the events inside it, so limits are exact sliding windows.
@@ -33,6 +36,12 @@ internal interface IRateLimitStore
 
     /// <summary>How many events of a key fall within <paramref name="window"/> before <paramref name="now"/>.</summary>
     ValueTask<int> CountAsync(string key, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every key starting with <paramref name="keyPrefix"/> that holds events not yet expired at <paramref name="now"/>,
+    /// ordered by key (the operators' view of blocked number prefixes).
+    /// </summary>
+    ValueTask<IReadOnlyList<RateKeyEvents>> ListAsync(string keyPrefix, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Deletes events no window counts any more and keys left without events; returns the events deleted.</summary>
     ValueTask<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken);

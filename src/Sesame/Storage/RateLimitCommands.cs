@@ -62,6 +62,21 @@ internal static class RateLimitCommands
         Convert.ToInt64(await ScalarAsync(connection, null, sql.CountRateEvents, cancellationToken,
             ("@key", key), ("@since", now.ToUnixTimeMilliseconds() - (long)window.TotalMilliseconds)));
 
+    public static async Task<IReadOnlyList<RateKeyEvents>> ListAsync(DbConnection connection, StoreSql sql, string keyPrefix, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, sql.ListRateKeys,
+            [("@length", keyPrefix.Length), ("@prefix", keyPrefix), ("@now", now.ToUnixTimeMilliseconds())]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<RateKeyEvents>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new RateKeyEvents(reader.GetString(0), Convert.ToInt32(reader.GetValue(1)), DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(2)))));
+        }
+
+        return keys;
+    }
+
     // Asynchronous, so callers waiting on a locked key hold no thread (PostgreSQL); SQLite's provider completes at once.
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string text, CancellationToken cancellationToken,
         params (string Name, object Value)[] parameters)

@@ -470,6 +470,13 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string ResetRateKey { get; } = "DELETE FROM rate_limit_events WHERE key = @key";
 
+    /// <summary>Keys that start with @prefix (compared as a substring, so no LIKE escaping and no collation matter), with live events.</summary>
+    public string ListRateKeys { get; } = """
+        SELECT key, COUNT(*), MAX(at) FROM rate_limit_events
+        WHERE substr(key, 1, @length) = @prefix AND expires_at > @now
+        GROUP BY key ORDER BY key
+        """;
+
     /// <summary>Every expired event and every key without a live event (idle keys of unknown numbers, IPs long gone).</summary>
     public string SweepRateLimits { get; } = """
         DELETE FROM rate_limit_events WHERE expires_at <= @now;

@@ -149,6 +149,27 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task List_KeysWithAPrefix_OnlyThoseWithLiveEventsInKeyOrder()
+    {
+        var start = Now;
+        var day = new[] { new RateWindow(TimeSpan.FromDays(1), 10) };
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("block:p1:+4477009;", day)], start, None);
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("block:p1:+4477009;", day)], start.AddMinutes(1), None);
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("block:p1:+1555123;", day)], start, None);
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("block:p1:%_;", [new RateWindow(TimeSpan.FromMinutes(1), 1)])], start, None);
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("block:p2:+4477009;", day)], start, None);
+        await Stores.RateLimits.TryAcquireAsync([new RateLimit("blocks:p1:+1;", day)], start, None);
+
+        var listed = await Stores.RateLimits.ListAsync("block:p1:", start.AddMinutes(2), None);
+
+        Assert.Equal(
+            [new RateKeyEvents("block:p1:+1555123;", 1, start), new RateKeyEvents("block:p1:+4477009;", 2, start.AddMinutes(1))],
+            listed);
+        await Stores.RateLimits.ResetAsync("block:p1:+1555123;", None);
+        Assert.Single(await Stores.RateLimits.ListAsync("block:p1:", start.AddMinutes(2), None));
+    }
+
+    [StoreFact]
     public async Task Sweep_ExpiredEvents_DeletedAndLiveOnesKept()
     {
         var start = Now;

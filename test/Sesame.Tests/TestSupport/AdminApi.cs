@@ -58,3 +58,20 @@ internal static class AdminApi
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }
+
+/// <summary>Plain HTTP requests to the <c>/admin/*</c> paths (and a protected <c>/metrics</c>), SigV4-signed like the AWS SDKs sign.</summary>
+internal static class AdminHttp
+{
+    /// <summary>Sends <paramref name="method"/> to <paramref name="pathAndQuery"/>, signed with the development key at the app's clock (null secret: unsigned).</summary>
+    public static async Task<HttpResponseMessage> SendAsync(this SesameApp app, HttpMethod method, string pathAndQuery, string? secret = AdminApi.Secret)
+    {
+        using var client = app.CreateClient();
+        var request = new HttpRequestMessage(method, new Uri(client.BaseAddress!, pathAndQuery));
+        if (secret is not null)
+        {
+            new Sesame.Delivery.Aws.AwsSigner(AdminApi.KeyId, secret, null, "us-east-1", "cognito-idp", app.Clock).Sign(request, [], null);
+        }
+
+        return await client.SendAsync(request);
+    }
+}

@@ -52,6 +52,7 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
                          "DestinationPerTenMinutes", "DestinationPerDay", "ClientIpPerHour", "ClientIpPerDay", "SmsPerHour", "SmsPerDay",
                          "CodeFailuresPerDay", "ConsecutiveCodeFailures",
                          "PasswordAttemptsPerClientIpPerFiveMinutes", "PasswordAttemptsPerClientIpPerHour", "PasswordAttemptsPerAccountPerDay",
+                         "PrefixUnconvertedPerHour",
                      })
             {
                 _settings[$"Sesame:UserPools:us-east-1_SesameDev:Limits:{limit}"] = "0";

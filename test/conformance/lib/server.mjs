@@ -39,7 +39,9 @@ export function startServer({ dll, port, dataDir, logFile, env = {} }) {
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
         // The suite sends many codes to few numbers from 127.0.0.1: it turns the send limits off for itself (the
         // .NET suite tests them, docs/security.md).
-        ...Object.fromEntries(['DestinationPerTenMinutes', 'DestinationPerDay', 'ClientIpPerHour', 'ClientIpPerDay', 'SmsPerHour', 'SmsPerDay']
+        // So do the password-attempt limits per IP and account and the prefix velocity (many new numbers, few verified).
+        ...Object.fromEntries(['DestinationPerTenMinutes', 'DestinationPerDay', 'ClientIpPerHour', 'ClientIpPerDay', 'SmsPerHour', 'SmsPerDay',
+          'PasswordAttemptsPerClientIpPerFiveMinutes', 'PasswordAttemptsPerClientIpPerHour', 'PasswordAttemptsPerAccountPerDay', 'PrefixUnconvertedPerHour']
           .map((name) => [`Sesame__UserPools__us-east-1_SesameDev__Limits__${name}`, '0'])),
         'Sesame__UserPools__us-east-1_SesameDev__Limits__DestinationInterval': '00:00:00',
         ...env,

@@ -18,6 +18,9 @@ internal sealed class PostgresRateLimitStore(PostgresDatabase database) : IRateL
         (int)await database.ReadAsync((connection, ct) => RateLimitCommands.CountAsync(connection, PostgresDatabase.Sql, key, window, now, ct),
             cancellationToken);
 
+    public async ValueTask<IReadOnlyList<RateKeyEvents>> ListAsync(string keyPrefix, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ReadAsync((connection, ct) => RateLimitCommands.ListAsync(connection, PostgresDatabase.Sql, keyPrefix, now, ct), cancellationToken);
+
     public async ValueTask<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction, ct) =>
             RateLimitCommands.ExecuteAsync(connection, transaction, PostgresDatabase.Sql.SweepRateLimits, ct, ("@now", now.ToUnixTimeMilliseconds())),

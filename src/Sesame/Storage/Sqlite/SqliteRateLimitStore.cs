@@ -21,6 +21,11 @@ internal sealed class SqliteRateLimitStore(SqliteDatabase database) : IRateLimit
             RateLimitCommands.CountAsync(connection, SqliteDatabase.Sql, key, window, now, CancellationToken.None).GetAwaiter().GetResult(),
             cancellationToken);
 
+    public async ValueTask<IReadOnlyList<RateKeyEvents>> ListAsync(string keyPrefix, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ReadAsync(connection =>
+            RateLimitCommands.ListAsync(connection, SqliteDatabase.Sql, keyPrefix, now, CancellationToken.None).GetAwaiter().GetResult(),
+            cancellationToken);
+
     public async ValueTask<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
             RateLimitCommands.ExecuteAsync(connection, transaction, SqliteDatabase.Sql.SweepRateLimits, CancellationToken.None,
