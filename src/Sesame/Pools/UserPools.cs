@@ -52,16 +52,26 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
 /// created through the API (CreateUserPool, CreateUserPoolClient) are read from storage once at start-up and added
 /// copy-on-write, so a lookup never touches the database; configuration stays the source of configured pools.
 /// </summary>
-internal sealed class UserPools
+internal sealed class UserPools : IDisposable
 {
+    // A miss re-reads the store at most this often (PostgreSQL): unknown ids sent on purpose cannot turn into load.
+    private static readonly TimeSpan MissReloadSpacing = TimeSpan.FromSeconds(1);
+
     private readonly Lock _writeLock = new();
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
     private volatile Snapshot _snapshot;
 
     private readonly IUserPoolStore _store;
+    private readonly IReadOnlyList<UserPool> _configuredPools;
+    private readonly IReadOnlyList<AppClient> _configuredClients;
+    // Pools and clients this node added while a load was reading the store: the load's rows may predate them.
+    private readonly List<(long Ticks, object Item)> _recentlyAdded = [];
+    private long _lastMissReload;
 
     public UserPools(IOptions<SesameOptions> options, IUserPoolStore store)
     {
         _store = store;
+        Shared = Storage.StorageServices.IsPostgres(options.Value);
         var pools = new List<UserPool>();
         var clients = new List<AppClient>();
         foreach (var (poolId, poolOptions) in options.Value.UserPools)
@@ -74,40 +84,109 @@ internal sealed class UserPools
             }
         }
 
+        _configuredPools = pools;
+        _configuredClients = clients;
         _snapshot = new Snapshot([.. pools], [.. clients]);
     }
 
+    public void Dispose() => _loadGate.Dispose();
+
+    /// <summary>Whether other nodes share the store (PostgreSQL), so the snapshot must be re-read to see their pools.</summary>
+    public bool Shared { get; }
+
     /// <summary>
-    /// Adds the pools and clients stored through the API to the snapshot; run once before the server takes requests
-    /// (<see cref="StoredUserPoolsLoader"/>). A configured pool or client with the same id wins: configuration is the
-    /// source for configured pools.
+    /// Rebuilds the snapshot from configuration and the pools and clients stored through the API: at start-up (before the
+    /// server takes requests, <see cref="StoredUserPoolsLoader"/>) and, when nodes share the store, every
+    /// <c>Sesame:Storage:RefreshInterval</c> and on a miss. A configured pool or client with the same id wins:
+    /// configuration is the source for configured pools. Returns whether anything changed.
     /// </summary>
-    public async ValueTask LoadStoredAsync(CancellationToken cancellationToken)
+    public async ValueTask<bool> LoadStoredAsync(CancellationToken cancellationToken)
     {
-        var (storedPools, storedClients) = await _store.LoadAsync(cancellationToken);
-        lock (_writeLock)
+        await _loadGate.WaitAsync(cancellationToken);
+        try
         {
-            var current = _snapshot;
-            var pools = current.Ordered.ToList();
-            var clients = current.Clients.Values.ToList();
-            foreach (var record in storedPools)
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (storedPools, storedClients) = await _store.LoadAsync(cancellationToken);
+            lock (_writeLock)
             {
-                if (!current.Pools.ContainsKey(record.PoolId))
+                var current = _snapshot;
+                var pools = _configuredPools.ToList();
+                var configuredIds = pools.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+                var clients = _configuredClients.ToList();
+                var configuredClientIds = clients.Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
+                foreach (var record in storedPools)
                 {
-                    pools.Add(new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                    if (!configuredIds.Contains(record.PoolId))
+                    {
+                        // The instance already held stays when nothing changed: others hold references to it.
+                        pools.Add(current.Pools.GetValueOrDefault(record.PoolId) is { } held && held.ModifiedAt == record.ModifiedAt
+                            ? held
+                            : new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                    }
                 }
-            }
 
-            foreach (var record in storedClients)
-            {
-                if (pools.FirstOrDefault(p => p.Id == record.PoolId) is { } pool && !current.Clients.ContainsKey(record.ClientId))
+                var byId = pools.ToDictionary(p => p.Id, StringComparer.Ordinal);
+                foreach (var record in storedClients)
                 {
-                    clients.Add(new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                    if (byId.TryGetValue(record.PoolId, out var pool) && !configuredClientIds.Contains(record.ClientId))
+                    {
+                        clients.Add(current.Clients.GetValueOrDefault(record.ClientId) is { } held && held.ModifiedAt == record.ModifiedAt && ReferenceEquals(held.Pool, pool)
+                            ? held
+                            : new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                    }
                 }
-            }
 
-            _snapshot = new Snapshot([.. pools], [.. clients]);
+                foreach (var (ticks, item) in _recentlyAdded)
+                {
+                    if (ticks >= started && item is UserPool p && !byId.ContainsKey(p.Id))
+                    {
+                        pools.Add(p);
+                        byId[p.Id] = p;
+                    }
+                    else if (ticks >= started && item is AppClient c && !clients.Any(x => x.ClientId == c.ClientId))
+                    {
+                        clients.Add(c);
+                    }
+                }
+
+                _recentlyAdded.RemoveAll(a => a.Ticks < started);
+                var changed = pools.Count != current.Ordered.Count || clients.Count != current.Clients.Count
+                    || pools.Any(p => !ReferenceEquals(current.Pools.GetValueOrDefault(p.Id), p))
+                    || clients.Any(c => !ReferenceEquals(current.Clients.GetValueOrDefault(c.ClientId), c));
+                if (changed)
+                {
+                    _snapshot = new Snapshot([.. pools], [.. clients]);
+                }
+
+                return changed;
+            }
         }
+        finally
+        {
+            _loadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// After a lookup missed, on a shared store: re-reads the store (at most once a second, whoever asks) so a pool or
+    /// client another node has just created is found at once. True when the snapshot changed.
+    /// </summary>
+    public async ValueTask<bool> ReloadOnMissAsync(CancellationToken cancellationToken)
+    {
+        if (!Shared)
+        {
+            return false;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _lastMissReload);
+        if (last != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(last, now) < MissReloadSpacing
+            || Interlocked.CompareExchange(ref _lastMissReload, now, last) != last)
+        {
+            return false;
+        }
+
+        return await LoadStoredAsync(cancellationToken);
     }
 
     /// <summary>Every pool: configured ones first, in configuration order, then created ones, oldest first.</summary>
@@ -117,13 +196,25 @@ internal sealed class UserPools
 
     public AppClient? FindClient(string clientId) => _snapshot.Clients.GetValueOrDefault(clientId);
 
+    /// <summary>The app clients of a pool.</summary>
+    public IEnumerable<AppClient> ClientsOf(string poolId) => _snapshot.Clients.Values.Where(c => c.Pool.Id == poolId);
+
     /// <summary>Makes a pool created through the API visible to every later lookup.</summary>
     public void Add(UserPool pool)
     {
         lock (_writeLock)
         {
+            if (Shared)
+            {
+                _recentlyAdded.Add((System.Diagnostics.Stopwatch.GetTimestamp(), pool));
+            }
+
             var current = _snapshot;
-            _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.Clients.Values]);
+            // A refresh may have read it from the store a moment before (it is stored before it is added).
+            if (!current.Pools.ContainsKey(pool.Id))
+            {
+                _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.Clients.Values]);
+            }
         }
     }
 
@@ -132,8 +223,16 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            if (Shared)
+            {
+                _recentlyAdded.Add((System.Diagnostics.Stopwatch.GetTimestamp(), client));
+            }
+
             var current = _snapshot;
-            _snapshot = new Snapshot(current.Ordered, [.. current.Clients.Values, client]);
+            if (!current.Clients.ContainsKey(client.ClientId))
+            {
+                _snapshot = new Snapshot(current.Ordered, [.. current.Clients.Values, client]);
+            }
         }
     }
 

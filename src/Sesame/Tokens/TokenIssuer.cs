@@ -68,7 +68,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         var accessExp = iat + (long)client.Options.AccessTokenValidity.TotalSeconds;
         var idExp = iat + (long)client.Options.IdTokenValidity.TotalSeconds;
 
-        var idToken = Jwt.Sign(poolKeys.IdKey, w =>
+        var idToken = Jwt.Sign(poolKeys.Signer(SigningKeys.IdPurpose, now), w =>
         {
             w.WriteString("sub", user.Sub);
             foreach (var (name, value) in user.Attributes)
@@ -102,7 +102,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             claims.WriteAdded(w);
         });
 
-        var accessToken = Jwt.Sign(poolKeys.AccessKey, w =>
+        var accessToken = Jwt.Sign(poolKeys.Signer(SigningKeys.AccessPurpose, now), w =>
         {
             w.WriteString("sub", user.Sub);
             w.WriteString("iss", issuer);
