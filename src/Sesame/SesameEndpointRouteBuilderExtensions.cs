@@ -33,6 +33,9 @@ public static class SesameEndpointRouteBuilderExtensions
 
         // GET /admin/messages: delivery status, SigV4-signed by an admin key.
         endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
+        // Signing keys of a pool: list, and rotate (Sesame's own operations, docs/administration.md).
+        endpoints.MapGet("/admin/user-pools/{userPoolId}/signing-keys", SigningKeysEndpoint.ListAsync);
+        endpoints.MapPost("/admin/user-pools/{userPoolId}/signing-keys/rotate", SigningKeysEndpoint.RotateAsync);
         endpoints.MapSesameMetrics();
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
