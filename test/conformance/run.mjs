@@ -27,6 +27,7 @@ import { registerAccountTests } from './tests/account.mjs';
 import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
+import { registerGroupTests } from './tests/groups.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
@@ -139,6 +140,7 @@ async function main() {
   registerPasswordTests(test, env);
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
+  registerGroupTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

@@ -27,6 +27,19 @@ namespace Sesame.CognitoApi;
 [JsonSerializable(typeof(CreateUserPoolClientResponse))]
 [JsonSerializable(typeof(DescribeUserPoolClientRequest))]
 [JsonSerializable(typeof(DescribeUserPoolClientResponse))]
+[JsonSerializable(typeof(CreateGroupRequest))]
+[JsonSerializable(typeof(GroupResponse))]
+[JsonSerializable(typeof(GroupRequest))]
+[JsonSerializable(typeof(ListGroupsRequest))]
+[JsonSerializable(typeof(GroupsResponse))]
+[JsonSerializable(typeof(AdminUserGroupRequest))]
+[JsonSerializable(typeof(AdminListGroupsForUserRequest))]
+[JsonSerializable(typeof(ListUsersInGroupRequest))]
+[JsonSerializable(typeof(ListUsersInGroupResponse))]
+[JsonSerializable(typeof(UpdateUserPoolRequest))]
+[JsonSerializable(typeof(DeleteUserPoolRequest))]
+[JsonSerializable(typeof(ListUserPoolClientsRequest))]
+[JsonSerializable(typeof(ListUserPoolClientsResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>The context the wire uses: '+' in phone numbers is written as itself, not as a \u escape.</summary>

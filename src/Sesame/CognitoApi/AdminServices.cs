@@ -21,6 +21,20 @@ internal static class AdminServices
         services.AddSingleton<ICognitoOperation, ListUserPools>();
         services.AddSingleton<ICognitoOperation, CreateUserPoolClient>();
         services.AddSingleton<ICognitoOperation, DescribeUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, CreateGroup>();
+        services.AddSingleton<ICognitoOperation, GetGroup>();
+        services.AddSingleton<ICognitoOperation, ListGroups>();
+        services.AddSingleton<ICognitoOperation, UpdateGroup>();
+        services.AddSingleton<ICognitoOperation, DeleteGroup>();
+        services.AddSingleton<ICognitoOperation, AdminAddUserToGroup>();
+        services.AddSingleton<ICognitoOperation, AdminRemoveUserFromGroup>();
+        services.AddSingleton<ICognitoOperation, AdminListGroupsForUser>();
+        services.AddSingleton<ICognitoOperation, ListUsersInGroup>();
+        services.AddSingleton<ICognitoOperation, UpdateUserPool>();
+        services.AddSingleton<ICognitoOperation, DeleteUserPool>();
+        services.AddSingleton<ICognitoOperation, UpdateUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, DeleteUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, ListUserPoolClients>();
         return services;
     }
 }

@@ -16,6 +16,12 @@ public sealed class DeliveryOptions
     /// <summary>Email providers in failover order, for pools that name none.</summary>
     public List<string>? EmailProviders { get; set; }
 
+    /// <summary>
+    /// Routes for pools that set none: the first whose match fits a message picks its provider chain; a message no
+    /// route fits goes through <see cref="SmsProviders"/>/<see cref="EmailProviders"/> (route <c>default</c>).
+    /// </summary>
+    public List<DeliveryRouteOptions>? Routes { get; set; }
+
     /// <summary>Calls to one provider for one message before failing over: 1 to 10. Default 3 (the first and two retries).</summary>
     public int AttemptsPerProvider { get; set; } = 3;
 
@@ -173,9 +179,48 @@ public enum SmtpSecurity
     None,
 }
 
+/// <summary>
+/// One route: which messages it takes (channel, and for SMS the destination's calling code, ISO region or number
+/// prefix) and the providers that send them, primary first. A route that names no calling code, region or prefix takes
+/// every message of its channel (a default route); one that names several takes a number that fits any of them.
+/// </summary>
+public sealed class DeliveryRouteOptions
+{
+    /// <summary>The route's name, shown in <c>GET /admin/messages</c> and the metrics, e.g. <c>india</c>.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary><c>Sms</c> or <c>Email</c>; unset: both (a route that names numbers takes SMS only).</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>Country calling codes, e.g. <c>91</c>, <c>44</c>. Note that <c>1</c> is the whole North American plan (US, Canada and the Caribbean).</summary>
+    public List<int>? CountryCodes { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2 regions, e.g. <c>US</c>, <c>CA</c>, <c>JM</c>, decided by libphonenumber from the whole number.</summary>
+    public List<string>? Regions { get; set; }
+
+    /// <summary>Number prefixes, <c>+</c> then digits, e.g. <c>+4477</c>.</summary>
+    public List<string>? Prefixes { get; set; }
+
+    /// <summary>The provider chain: names from <c>Sesame:Delivery:Providers</c>, primary first, then failover.</summary>
+    public List<string>? Providers { get; set; }
+
+    /// <summary>What one message sent on this route costs (any currency unit you count in), recorded per message and summed in the metrics.</summary>
+    public double? CostPerMessage { get; set; }
+
+    /// <summary>
+    /// India's DLT rules: an SMS on this route must carry a registered template id and entity id
+    /// (<c>Templates:{locale}:{SignIn|SignUp}:DltTemplateId</c> and <c>DltEntityId</c>); one without is refused
+    /// before sending, with the reason in its delivery status.
+    /// </summary>
+    public bool RequireDlt { get; set; }
+}
+
 /// <summary>A pool's delivery settings: which providers, the Web OTP line, and templates per locale.</summary>
 public sealed class PoolDeliveryOptions
 {
+    /// <summary>This pool's routes, replacing <see cref="DeliveryOptions.Routes"/>; first match wins.</summary>
+    public List<DeliveryRouteOptions>? Routes { get; set; }
+
     /// <summary>SMS providers for this pool in failover order; unset: <see cref="DeliveryOptions.SmsProviders"/>.</summary>
     public List<string>? SmsProviders { get; set; }
 
@@ -223,4 +268,13 @@ public sealed class MessageTemplates
 
     /// <summary>Email HTML body (optional; the text body is always sent too).</summary>
     public string? EmailHtmlMessage { get; set; }
+
+    /// <summary>India DLT: the content template id this SMS text is registered under.</summary>
+    public string? DltTemplateId { get; set; }
+
+    /// <summary>India DLT: the principal entity (PE) id the template belongs to.</summary>
+    public string? DltEntityId { get; set; }
+
+    /// <summary>India DLT: the registered sender id (header) to send this SMS from, instead of the provider's <c>From</c>.</summary>
+    public string? DltSenderId { get; set; }
 }

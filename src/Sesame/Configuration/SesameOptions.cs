@@ -19,6 +19,13 @@ public sealed class SesameOptions
     /// </summary>
     public string? PublicOrigin { get; set; }
 
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c>,
+    /// <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are believed. Empty (the default): the client IP is the
+    /// connection's peer and forwarded headers are ignored. Per-IP limits count the client found this way.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>Storage engine settings.</summary>
     public StorageOptions Storage { get; set; } = new();
 
@@ -42,6 +49,13 @@ public sealed class SesameOptions
 
     /// <summary>User pools keyed by pool id (<c>region_id</c>, e.g. <c>us-east-1_SesameDev</c>).</summary>
     public Dictionary<string, UserPoolOptions> UserPools { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Lambda function ARNs that CreateUserPool / UpdateUserPool may name in <c>LambdaConfig</c>, each mapped to the HTTP
+    /// trigger that stands in for it (docs/configuration.md). A list, not a map: ARNs contain ':', the configuration
+    /// key separator.
+    /// </summary>
+    public List<LambdaFunctionOptions> LambdaFunctions { get; set; } = [];
 
     /// <summary>
     /// Access keys (id → secret) that may sign IAM-authorised operations (Admin*, ListUsers, CreateUserPool, …) with

@@ -96,7 +96,12 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
         if (request.Medium == DeliveryMedium.Sms)
         {
             var body = MessageTemplate.Fill(sms, request.Code, name, request.Lifetime) + WebOtpLine(pool.Options.Delivery, request.Code);
-            return outbox.Sms(pool.Id, request.Destination, body, request.Code);
+            var locale = request.UserAttributes.GetValueOrDefault("locale");
+            var template = $"{(request.Purpose == MessagePurpose.SignIn ? "SignIn" : "SignUp")} (locale {(string.IsNullOrWhiteSpace(locale) ? "default" : locale)})";
+            var dlt = templates.DltTemplateId is null && templates.DltEntityId is null && templates.DltSenderId is null
+                ? null
+                : new DltRegistration(templates.DltEntityId, templates.DltTemplateId, templates.DltSenderId);
+            return outbox.Sms(pool.Id, request.Destination, body, request.Code, template, dlt);
         }
 
         return outbox.Email(pool.Id, request.Destination,
@@ -145,6 +150,9 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
                 result.EmailSubject = t.EmailSubject ?? result.EmailSubject;
                 result.EmailMessage = t.EmailMessage ?? result.EmailMessage;
                 result.EmailHtmlMessage = t.EmailHtmlMessage ?? result.EmailHtmlMessage;
+                result.DltTemplateId = t.DltTemplateId ?? result.DltTemplateId;
+                result.DltEntityId = t.DltEntityId ?? result.DltEntityId;
+                result.DltSenderId = t.DltSenderId ?? result.DltSenderId;
             }
         }
 

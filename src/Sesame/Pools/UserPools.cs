@@ -54,18 +54,18 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
 /// </summary>
 internal sealed class UserPools : IDisposable
 {
-    // A miss re-reads the store at most this often (PostgreSQL): unknown ids sent on purpose cannot turn into load.
-    private static readonly TimeSpan MissReloadSpacing = TimeSpan.FromSeconds(1);
-
     private readonly Lock _writeLock = new();
-    private readonly SemaphoreSlim _loadGate = new(1, 1);
     private volatile Snapshot _snapshot;
 
     private readonly IUserPoolStore _store;
-    private readonly IReadOnlyList<UserPool> _configuredPools;
-    private readonly IReadOnlyList<AppClient> _configuredClients;
-    // Pools and clients this node added while a load was reading the store: the load's rows may predate them.
-    private readonly List<(long Ticks, object Item)> _recentlyAdded = [];
+
+    // A miss re-reads the store at most this often (PostgreSQL): unknown ids sent on purpose cannot turn into load.
+    private static readonly TimeSpan MissReloadSpacing = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
+    // Counts this node's own changes (Add, Replace, Remove): a load whose read began before one of them is dropped, so
+    // rows read a moment earlier never undo it (the next load reads it from the store).
+    private long _localChanges;
     private long _lastMissReload;
 
     public UserPools(IOptions<SesameOptions> options, IUserPoolStore store)
@@ -84,82 +84,27 @@ internal sealed class UserPools : IDisposable
             }
         }
 
-        _configuredPools = pools;
-        _configuredClients = clients;
         _snapshot = new Snapshot([.. pools], [.. clients]);
     }
-
-    public void Dispose() => _loadGate.Dispose();
 
     /// <summary>Whether other nodes share the store (PostgreSQL), so the snapshot must be re-read to see their pools.</summary>
     public bool Shared { get; }
 
+    public void Dispose() => _loadGate.Dispose();
+
     /// <summary>
-    /// Rebuilds the snapshot from configuration and the pools and clients stored through the API: at start-up (before the
-    /// server takes requests, <see cref="StoredUserPoolsLoader"/>) and, when nodes share the store, every
-    /// <c>Sesame:Storage:RefreshInterval</c> and on a miss. A configured pool or client with the same id wins:
-    /// configuration is the source for configured pools. Returns whether anything changed.
+    /// Brings the pools and clients stored through the API into the snapshot: run once before the server takes requests
+    /// (<see cref="StoredUserPoolsLoader"/>), and again, when nodes share the store, every <c>Sesame:Storage:RefreshInterval</c>
+    /// and on a miss (<see cref="ReloadOnMissAsync"/>), to pick up what other nodes created, updated or deleted since.
+    /// A configured pool or client with the same id wins: configuration is the source for configured pools. Returns
+    /// whether the snapshot changed.
     /// </summary>
     public async ValueTask<bool> LoadStoredAsync(CancellationToken cancellationToken)
     {
         await _loadGate.WaitAsync(cancellationToken);
         try
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (storedPools, storedClients) = await _store.LoadAsync(cancellationToken);
-            lock (_writeLock)
-            {
-                var current = _snapshot;
-                var pools = _configuredPools.ToList();
-                var configuredIds = pools.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-                var clients = _configuredClients.ToList();
-                var configuredClientIds = clients.Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
-                foreach (var record in storedPools)
-                {
-                    if (!configuredIds.Contains(record.PoolId))
-                    {
-                        // The instance already held stays when nothing changed: others hold references to it.
-                        pools.Add(current.Pools.GetValueOrDefault(record.PoolId) is { } held && held.ModifiedAt == record.ModifiedAt
-                            ? held
-                            : new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
-                    }
-                }
-
-                var byId = pools.ToDictionary(p => p.Id, StringComparer.Ordinal);
-                foreach (var record in storedClients)
-                {
-                    if (byId.TryGetValue(record.PoolId, out var pool) && !configuredClientIds.Contains(record.ClientId))
-                    {
-                        clients.Add(current.Clients.GetValueOrDefault(record.ClientId) is { } held && held.ModifiedAt == record.ModifiedAt && ReferenceEquals(held.Pool, pool)
-                            ? held
-                            : new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
-                    }
-                }
-
-                foreach (var (ticks, item) in _recentlyAdded)
-                {
-                    if (ticks >= started && item is UserPool p && !byId.ContainsKey(p.Id))
-                    {
-                        pools.Add(p);
-                        byId[p.Id] = p;
-                    }
-                    else if (ticks >= started && item is AppClient c && !clients.Any(x => x.ClientId == c.ClientId))
-                    {
-                        clients.Add(c);
-                    }
-                }
-
-                _recentlyAdded.RemoveAll(a => a.Ticks < started);
-                var changed = pools.Count != current.Ordered.Count || clients.Count != current.Clients.Count
-                    || pools.Any(p => !ReferenceEquals(current.Pools.GetValueOrDefault(p.Id), p))
-                    || clients.Any(c => !ReferenceEquals(current.Clients.GetValueOrDefault(c.ClientId), c));
-                if (changed)
-                {
-                    _snapshot = new Snapshot([.. pools], [.. clients]);
-                }
-
-                return changed;
-            }
+            return await LoadOnceAsync(cancellationToken);
         }
         finally
         {
@@ -180,13 +125,63 @@ internal sealed class UserPools : IDisposable
 
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
         var last = Interlocked.Read(ref _lastMissReload);
-        if (last != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(last, now) < MissReloadSpacing
+        if ((last != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(last, now) < MissReloadSpacing)
             || Interlocked.CompareExchange(ref _lastMissReload, now, last) != last)
         {
             return false;
         }
 
         return await LoadStoredAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> LoadOnceAsync(CancellationToken cancellationToken)
+    {
+        var changesBefore = Interlocked.Read(ref _localChanges);
+        var (storedPools, storedClients) = await _store.LoadAsync(cancellationToken);
+        lock (_writeLock)
+        {
+            if (Interlocked.Read(ref _localChanges) != changesBefore)
+            {
+                return false;
+            }
+
+            var current = _snapshot;
+            // Configured pools are the ones without a creation date; every stored one is taken from the store as it is now.
+            var pools = current.Ordered.Where(p => p.CreatedAt is null).ToList();
+            foreach (var record in storedPools)
+            {
+                if (!pools.Any(p => p.Id == record.PoolId))
+                {
+                    // The instance already held stays when nothing changed: lookups made before still hold it.
+                    pools.Add(current.Pools.GetValueOrDefault(record.PoolId) is { CreatedAt: not null } held && held.ModifiedAt == record.ModifiedAt
+                        ? held
+                        : new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                }
+            }
+
+            var byId = pools.ToDictionary(p => p.Id, StringComparer.Ordinal);
+            var clients = current.OrderedClients.Where(c => c.CreatedAt is null).Select(c => Rebind(c, byId[c.Pool.Id])).ToList();
+            foreach (var record in storedClients)
+            {
+                if (byId.TryGetValue(record.PoolId, out var pool) && !clients.Any(c => c.ClientId == record.ClientId))
+                {
+                    clients.Add(current.Clients.GetValueOrDefault(record.ClientId) is { CreatedAt: not null } held
+                        && held.ModifiedAt == record.ModifiedAt && ReferenceEquals(held.Pool, pool)
+                        ? held
+                        : new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                }
+            }
+
+            var changed = pools.Count != current.Ordered.Count || clients.Count != current.OrderedClients.Count
+                || pools.Any(p => !ReferenceEquals(current.Pools.GetValueOrDefault(p.Id), p))
+                || clients.Any(c => !ReferenceEquals(current.Clients.GetValueOrDefault(c.ClientId), c));
+            if (changed)
+            {
+                _snapshot = new Snapshot([.. pools], [.. clients]);
+            }
+
+            return changed;
+        }
     }
 
     /// <summary>Every pool: configured ones first, in configuration order, then created ones, oldest first.</summary>
@@ -196,25 +191,23 @@ internal sealed class UserPools : IDisposable
 
     public AppClient? FindClient(string clientId) => _snapshot.Clients.GetValueOrDefault(clientId);
 
-    /// <summary>The app clients of a pool.</summary>
-    public IEnumerable<AppClient> ClientsOf(string poolId) => _snapshot.Clients.Values.Where(c => c.Pool.Id == poolId);
+    /// <summary>The app clients of a pool: configured ones first, in configuration order, then created ones, oldest first.</summary>
+    public IEnumerable<AppClient> ClientsOf(string poolId) => _snapshot.OrderedClients.Where(c => c.Pool.Id == poolId);
 
     /// <summary>Makes a pool created through the API visible to every later lookup.</summary>
     public void Add(UserPool pool)
     {
         lock (_writeLock)
         {
-            if (Shared)
+            Interlocked.Increment(ref _localChanges);
+            var current = _snapshot;
+            // A load may have read it from the store a moment before (it is stored before it is added).
+            if (current.Pools.ContainsKey(pool.Id))
             {
-                _recentlyAdded.Add((System.Diagnostics.Stopwatch.GetTimestamp(), pool));
+                return;
             }
 
-            var current = _snapshot;
-            // A refresh may have read it from the store a moment before (it is stored before it is added).
-            if (!current.Pools.ContainsKey(pool.Id))
-            {
-                _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.Clients.Values]);
-            }
+            _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.OrderedClients]);
         }
     }
 
@@ -223,24 +216,75 @@ internal sealed class UserPools : IDisposable
     {
         lock (_writeLock)
         {
-            if (Shared)
+            Interlocked.Increment(ref _localChanges);
+            var current = _snapshot;
+            if (current.Clients.ContainsKey(client.ClientId))
             {
-                _recentlyAdded.Add((System.Diagnostics.Stopwatch.GetTimestamp(), client));
+                return;
             }
 
-            var current = _snapshot;
-            if (!current.Clients.ContainsKey(client.ClientId))
-            {
-                _snapshot = new Snapshot(current.Ordered, [.. current.Clients.Values, client]);
-            }
+            _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients, client]);
         }
     }
+
+    /// <summary>Puts an updated pool in place of the one with its id; its app clients follow it.</summary>
+    public void Replace(UserPool pool)
+    {
+        lock (_writeLock)
+        {
+            Interlocked.Increment(ref _localChanges);
+            var current = _snapshot;
+            _snapshot = new Snapshot(
+                [.. current.Ordered.Select(p => p.Id == pool.Id ? pool : p)],
+                [.. current.OrderedClients.Select(c => c.Pool.Id == pool.Id ? Rebind(c, pool) : c)]);
+        }
+    }
+
+    /// <summary>Takes a deleted pool, and its app clients, out of every later lookup.</summary>
+    public void Remove(UserPool pool)
+    {
+        lock (_writeLock)
+        {
+            Interlocked.Increment(ref _localChanges);
+            var current = _snapshot;
+            _snapshot = new Snapshot([.. current.Ordered.Where(p => p.Id != pool.Id)], [.. current.OrderedClients.Where(c => c.Pool.Id != pool.Id)]);
+        }
+    }
+
+    /// <summary>Puts an updated app client in place of the one with its id.</summary>
+    public void Replace(AppClient client)
+    {
+        lock (_writeLock)
+        {
+            Interlocked.Increment(ref _localChanges);
+            var current = _snapshot;
+            _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients.Select(c => c.ClientId == client.ClientId ? client : c)]);
+        }
+    }
+
+    /// <summary>Takes a deleted app client out of every later lookup.</summary>
+    public void Remove(AppClient client)
+    {
+        lock (_writeLock)
+        {
+            Interlocked.Increment(ref _localChanges);
+            var current = _snapshot;
+            _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients.Where(c => c.ClientId != client.ClientId)]);
+        }
+    }
+
+    private static AppClient Rebind(AppClient client, UserPool pool) => ReferenceEquals(client.Pool, pool)
+        ? client
+        : new AppClient(client.ClientId, client.Options, pool) { CreatedAt = client.CreatedAt, ModifiedAt = client.ModifiedAt };
 
     private sealed class Snapshot(IReadOnlyList<UserPool> ordered, IReadOnlyList<AppClient> clients)
     {
         public IReadOnlyList<UserPool> Ordered { get; } = ordered;
 
         public FrozenDictionary<string, UserPool> Pools { get; } = ordered.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+
+        /// <summary>Configured clients first, in configuration order, then created ones, oldest first.</summary>
+        public IReadOnlyList<AppClient> OrderedClients { get; } = clients;
 
         public FrozenDictionary<string, AppClient> Clients { get; } = clients.ToFrozenDictionary(c => c.ClientId, StringComparer.Ordinal);
     }

@@ -204,8 +204,17 @@ internal sealed class SignUpFlow(
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
         if (user is null)
         {
-            // PreventUserExistenceErrors: an unknown user looks like a wrong code.
-            throw pool.Options.PreventUserExistenceErrors ? CognitoErrors.WrongSignUpCode() : CognitoErrors.UserDoesNotExist();
+            if (!pool.Options.PreventUserExistenceErrors)
+            {
+                throw CognitoErrors.UserDoesNotExist();
+            }
+
+            // PreventUserExistenceErrors: an unknown user looks like a wrong code, and reaches the per-account cap like
+            // a known one (counted under the same stand-in name as its sign-in answers).
+            await verifier.VerifyAsync(
+                new CodeAnswer(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
+                cancellationToken);
+            throw CognitoErrors.WrongSignUpCode();
         }
 
         if (user.IsConfirmed)

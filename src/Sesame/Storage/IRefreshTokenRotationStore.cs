@@ -34,3 +34,44 @@ internal interface IRefreshTokenRotationStore
     ValueTask<RotationResult> RotateAsync(
         byte[] tokenHash, byte[] successorHash, string clientId, DateTimeOffset now, TimeSpan gracePeriod, CancellationToken cancellationToken);
 }
+
+/// <summary>A refresh token's row as rotation reads it: the record, when it was rotated out, and its successor's hash.</summary>
+internal sealed record RotationRow(RefreshTokenRecord Record, DateTimeOffset? RotatedAt, byte[]? ReplacedBy);
+
+/// <summary>
+/// The rotation rule, shared by every engine: each store reads the presented token's row (and, once it was rotated out,
+/// its successor's) and writes — rotate, or revoke the family — inside its own transaction; this decides which.
+/// </summary>
+internal static class RotationDecision
+{
+    public static RotationOutcome Decide(
+        RotationRow? token, RotationRow? successor, string clientId, byte[] successorHash, DateTimeOffset now, TimeSpan gracePeriod)
+    {
+        if (token is null || token.Record.ClientId != clientId)
+        {
+            return RotationOutcome.Unknown;
+        }
+
+        if (token.Record.RevokedAt is not null)
+        {
+            return RotationOutcome.Revoked;
+        }
+
+        if (token.RotatedAt is null)
+        {
+            // The successor inherits the absolute expiry; the old token itself then lives only through its grace
+            // period, so no other path (REFRESH_TOKEN_AUTH after rotation is switched off) can use it later.
+            return token.Record.ExpiresAt <= now ? RotationOutcome.Expired : RotationOutcome.Rotated;
+        }
+
+        // A retry inside the grace period gets the one successor again, provided nothing has moved past it.
+        if (gracePeriod > TimeSpan.Zero && now - token.RotatedAt.Value <= gracePeriod
+            && token.ReplacedBy is { } next && next.AsSpan().SequenceEqual(successorHash)
+            && successor is { RotatedAt: null, Record.RevokedAt: null })
+        {
+            return RotationOutcome.Retried;
+        }
+
+        return RotationOutcome.Reused;
+    }
+}

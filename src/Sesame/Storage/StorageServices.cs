@@ -16,6 +16,8 @@ internal static class StorageServices
     /// </summary>
     public static IServiceCollection AddSesameStorage(this IServiceCollection services)
     {
+        // The SQLite engine counts its writes and commits (GET /metrics); AddMetrics only adds what is missing.
+        services.AddMetrics();
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<PostgresDatabase>();
 
@@ -32,6 +34,8 @@ internal static class StorageServices
         AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore, PostgresRefreshTokenRotationStore>(services);
         AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
+        AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
+        AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
         AddStore<IServerSecretStore, SqliteSigningKeyStore, PostgresSigningKeyStore>(services);
         services.TryAddSingleton(SharedServerSecrets.Load);
 

@@ -16,6 +16,10 @@ internal sealed class StoreSql(SqlDialect dialect)
     /// <summary>The columns a user is read from, in order.</summary>
     public const string UserColumns = "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
 
+    /// <summary><see cref="UserColumns"/> of the <c>users</c> table aliased <c>u</c>, for joins.</summary>
+    public const string PrefixedUserColumns =
+        "u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, u.created_at, u.modified_at, u.version";
+
     private const string InsertUserText = $"""
         INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
         VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
@@ -204,6 +208,35 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string DeleteSession { get; } = "DELETE FROM auth_sessions WHERE id_hash = @id";
 
+    // ---- OAuth grants -----------------------------------------------------------------------------------------------
+
+    public string InsertAuthorizationCode { get; } = """
+        DELETE FROM oauth_grants WHERE expires_at < @now;
+        INSERT INTO oauth_grants (code_hash, origin_jti, pool_id, client_id, redirect_uri, code_challenge, scope, nonce, username, sub,
+            auth_time, code_expires_at, code_used_at, replayed_at, expires_at)
+        VALUES (@hash, @origin, @pool, @client, @redirect, @challenge, @scope, @nonce, @username, @sub, @auth, @codeExpires, NULL, NULL, @codeExpires)
+        """;
+
+    /// <summary>The columns a code is read from, in order (after the hash).</summary>
+    private const string CodeColumns = "origin_jti, pool_id, client_id, redirect_uri, code_challenge, scope, nonce, username, sub, auth_time, code_expires_at";
+
+    /// <summary>Redeems an unexpired, unredeemed code: one statement, so one winner.</summary>
+    public string RedeemAuthorizationCode { get; } = $"""
+        UPDATE oauth_grants SET code_used_at = @now, expires_at = @grantExpires
+        WHERE code_hash = @hash AND code_used_at IS NULL AND code_expires_at > @now
+        RETURNING {CodeColumns}
+        """;
+
+    /// <summary>Marks a replay of a redeemed code.</summary>
+    public string MarkAuthorizationCodeReplayed { get; } = $"""
+        UPDATE oauth_grants SET replayed_at = @now WHERE code_hash = @hash AND code_used_at IS NOT NULL
+        RETURNING {CodeColumns}
+        """;
+
+    public string IsAuthorizationCodeReplayed { get; } = "SELECT EXISTS (SELECT 1 FROM oauth_grants WHERE code_hash = @hash AND replayed_at IS NOT NULL)";
+
+    public string FindGrantScope { get; } = "SELECT scope FROM oauth_grants WHERE origin_jti = @origin AND code_used_at IS NOT NULL";
+
     // ---- refresh tokens ---------------------------------------------------------------------------------------------
 
     public string InsertRefreshToken { get; } = """
@@ -260,19 +293,19 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string MarkSent { get; } = """
         UPDATE outbox SET status = 'sent', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
-            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL
+            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL, route = @route, cost = @cost
         WHERE id = @id
         """;
 
     public string MarkFailedForGood { get; } = """
         UPDATE outbox SET status = 'failed', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
-            provider = @provider, last_error = @error
+            provider = @provider, last_error = @error, route = @route
         WHERE id = @id
         """;
 
     public string MarkFailedForRetry { get; } = """
         UPDATE outbox SET lease_until = NULL, attempts = attempts + @calls, next_attempt_at = @retry,
-            provider = @provider, last_error = @error
+            provider = @provider, last_error = @error, route = @route
         WHERE id = @id
         """;
 
@@ -280,10 +313,10 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string QueryMessages { get; } = """
         SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
-               created_at, sent_at, next_attempt_at
+               created_at, sent_at, next_attempt_at, route, cost, delivered_at
         FROM outbox
         WHERE (@pool IS NULL OR pool_id = @pool) AND (@status IS NULL OR status = @status)
-          AND (@hint IS NULL OR destination_hint = @hint)
+          AND (@hint IS NULL OR destination_hint = @hint) AND (@route IS NULL OR route = @route)
         ORDER BY id DESC LIMIT @limit
         """;
 
@@ -302,6 +335,30 @@ internal sealed class StoreSql(SqlDialect dialect)
         INSERT INTO user_pool_clients (client_id, pool_id, name, settings, created_at, modified_at)
         VALUES (@id, @pool, @name, @settings, @created, @modified)
         ON CONFLICT (client_id) DO NOTHING
+        """;
+
+    public string UpdatePool { get; } = "UPDATE user_pools SET name = @name, settings = @settings, modified_at = @modified WHERE pool_id = @id";
+
+    public string UpdateClient { get; } = """
+        UPDATE user_pool_clients SET name = @name, settings = @settings, modified_at = @modified WHERE client_id = @id AND pool_id = @pool
+        """;
+
+    public string DeleteClient { get; } = "DELETE FROM user_pool_clients WHERE client_id = @id AND pool_id = @pool";
+
+    /// <summary>The pool row first, so a pool deleted twice (or by two nodes) reports "no such pool" once.</summary>
+    public string DeletePool { get; } = "DELETE FROM user_pools WHERE pool_id = @pool RETURNING pool_id";
+
+    /// <summary>Everything that belongs to a deleted pool; memberships and verifiers go with their users and groups.</summary>
+    public string DeletePoolContents { get; } = """
+        DELETE FROM user_pool_clients WHERE pool_id = @pool;
+        DELETE FROM user_groups WHERE pool_id = @pool;
+        DELETE FROM users WHERE pool_id = @pool;
+        DELETE FROM one_time_codes WHERE pool_id = @pool;
+        DELETE FROM auth_sessions WHERE pool_id = @pool;
+        DELETE FROM refresh_tokens WHERE pool_id = @pool;
+        DELETE FROM password_attempts WHERE pool_id = @pool;
+        DELETE FROM outbox WHERE pool_id = @pool;
+        DELETE FROM signing_keys WHERE pool_id = @pool;
         """;
 
     private const string SigningKeyColumns = "pool_id, kid, purpose, private_key, created_at, generation, activates_at";
@@ -325,6 +382,58 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string AddServerSecretIfMissing { get; } = "INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @created) ON CONFLICT (name) DO NOTHING";
 
     public string ReadServerSecret { get; } = "SELECT value FROM server_secrets WHERE name = @name";
+
+    // ---- groups (IGroupStore) ---------------------------------------------------------------------------------------
+
+    /// <summary>The columns a group is read from, in order.</summary>
+    public const string GroupColumns = "g.pool_id, g.group_name, g.description, g.role_arn, g.precedence, g.created_at, g.modified_at";
+
+    public string CreateGroup { get; } = """
+        INSERT INTO user_groups (pool_id, group_key, group_name, description, role_arn, precedence, created_at, modified_at)
+        VALUES (@pool, @group, @name, @description, @role, @precedence, @now, @now)
+        ON CONFLICT (pool_id, group_key) DO NOTHING
+        """;
+
+    public string FindGroup { get; } = $"SELECT {GroupColumns} FROM user_groups g WHERE g.pool_id = @pool AND g.group_key = @group";
+
+    public string ListGroups { get; } = $"""
+        SELECT {GroupColumns} FROM user_groups g WHERE g.pool_id = @pool AND g.group_key > @after ORDER BY g.group_key LIMIT @limit
+        """;
+
+    /// <summary>A null parameter keeps the column's value (UpdateGroup changes only what it names).</summary>
+    public string UpdateGroup { get; } = $"""
+        UPDATE user_groups SET description = COALESCE(@description, description), role_arn = COALESCE(@role, role_arn),
+            precedence = COALESCE(@precedence, precedence), modified_at = @now
+        WHERE pool_id = @pool AND group_key = @group
+        RETURNING pool_id, group_name, description, role_arn, precedence, created_at, modified_at
+        """;
+
+    /// <summary>Members go with the group: the foreign key cascades (SQLite connections turn foreign keys on).</summary>
+    public string DeleteGroup { get; } = "DELETE FROM user_groups WHERE pool_id = @pool AND group_key = @group RETURNING group_key";
+
+    /// <summary>Inserts only when both the group and the user exist; an existing membership stays as it is.</summary>
+    public string AddGroupMember { get; } = """
+        INSERT INTO user_group_members (pool_id, group_key, sub, added_at)
+        SELECT g.pool_id, g.group_key, u.sub, @now FROM user_groups g JOIN users u ON u.pool_id = g.pool_id AND u.sub = @sub
+        WHERE g.pool_id = @pool AND g.group_key = @group
+        ON CONFLICT (pool_id, group_key, sub) DO NOTHING
+        """;
+
+    public string CountGroup { get; } = "SELECT COUNT(*) FROM user_groups WHERE pool_id = @pool AND group_key = @group";
+
+    public string CountUserBySub { get; } = "SELECT COUNT(*) FROM users WHERE pool_id = @pool AND sub = @sub";
+
+    public string RemoveGroupMember { get; } = "DELETE FROM user_group_members WHERE pool_id = @pool AND group_key = @group AND sub = @sub";
+
+    public string ListGroupsForUser { get; } = $"""
+        SELECT {GroupColumns} FROM user_groups g JOIN user_group_members m ON m.pool_id = g.pool_id AND m.group_key = g.group_key
+        WHERE m.pool_id = @pool AND m.sub = @sub AND g.group_key > @after ORDER BY g.group_key LIMIT @limit
+        """;
+
+    public string ListGroupMembers { get; } = $"""
+        SELECT {PrefixedUserColumns} FROM users u JOIN user_group_members m ON m.pool_id = u.pool_id AND m.sub = u.sub
+        WHERE m.pool_id = @pool AND m.group_key = @group AND u.username_key > @after ORDER BY u.username_key LIMIT @limit
+        """;
 
     // ---- rate limits (IRateLimitStore) --------------------------------------------------------------------------------
 

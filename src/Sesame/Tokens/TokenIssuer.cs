@@ -24,7 +24,7 @@ internal sealed record SignInGrant(string OriginJti, string EventId, DateTimeOff
 /// …-using-the-access-token.html), and opaque refresh
 /// tokens stored only as hashes.
 /// </summary>
-internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTokens, TriggerInvoker triggers, TimeProvider time)
+internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTokens, IGroupStore groups, TriggerInvoker triggers, TimeProvider time)
 {
     public const string AdminScope = "aws.cognito.signin.user.admin";
 
@@ -60,7 +60,9 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now,
         string triggerSource, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
-        var claims = await ClaimChanges.FromTriggerAsync(triggers, user, client, triggerSource, clientMetadata, cancellationToken);
+        // Read at every mint, refreshes included: a refreshed token carries the groups as they are now.
+        var userGroups = TokenGroups.From(await groups.ListForUserAsync(client.Pool.Id, user.Sub, null, null, cancellationToken));
+        var claims = await ClaimChanges.FromTriggerAsync(triggers, user, client, userGroups, triggerSource, clientMetadata, cancellationToken);
         var poolKeys = await keys.ForPoolAsync(client.Pool, cancellationToken);
         var issuer = Issuer(issuerOrigin, client.Pool.Id);
         var iat = now.ToUnixTimeSeconds();
@@ -71,6 +73,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         var idToken = Jwt.Sign(poolKeys.Signer(SigningKeys.IdPurpose, now), w =>
         {
             w.WriteString("sub", user.Sub);
+            claims.WriteGroups(w);
             foreach (var (name, value) in user.Attributes)
             {
                 if (claims.Replaces(name))
@@ -90,6 +93,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             }
 
             w.WriteString("iss", issuer);
+            claims.WriteRoles(w);
             w.WriteString("cognito:username", user.Username);
             w.WriteString("origin_jti", grant.OriginJti);
             w.WriteString("aud", client.ClientId);
@@ -105,6 +109,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         var accessToken = Jwt.Sign(poolKeys.Signer(SigningKeys.AccessPurpose, now), w =>
         {
             w.WriteString("sub", user.Sub);
+            claims.WriteGroups(w);
             w.WriteString("iss", issuer);
             w.WriteString("client_id", client.ClientId);
             w.WriteString("origin_jti", grant.OriginJti);

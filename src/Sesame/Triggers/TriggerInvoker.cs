@@ -12,7 +12,7 @@ namespace Sesame.Triggers;
 /// Which trigger runs is decided per pool (<see cref="UserPoolTriggersOptions"/>): an HTTP hook, the built-in one, a C#
 /// trigger registered for the pool, a C# trigger registered for every pool, in that order.
 /// </summary>
-internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools, HttpTrigger http, TimeProvider time)
+internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools, HttpTrigger http, LambdaFunctions lambdas, TimeProvider time)
 {
     /// <summary>The DI key of the built-in one-time-code triggers.</summary>
     public const string BuiltInKey = "Sesame.BuiltIn";
@@ -23,6 +23,18 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
     /// <summary>True when the pool has a trigger for <paramref name="triggerName"/>, so callers can skip building an event nobody reads.</summary>
     public bool Has<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent =>
         Resolve<TEvent>(poolId, triggerName) is not (null, null);
+
+    /// <summary>
+    /// Which trigger runs for <paramref name="triggerName"/>, for operators' log lines: an HTTP hook's URL without its
+    /// query, or a C# trigger's type name.
+    /// </summary>
+    public string Describe<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent =>
+        Resolve<TEvent>(poolId, triggerName) switch
+        {
+            ({ Url: { } url }, _) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"HTTP hook {uri.GetLeftPart(UriPartial.Path)}" : "HTTP hook",
+            (_, { } trigger) => $"C# trigger {trigger.GetType().FullName}",
+            _ => "none",
+        };
 
     public async ValueTask InvokeAsync<TEvent>(string triggerName, TEvent triggerEvent, CancellationToken cancellationToken)
         where TEvent : TriggerEvent
@@ -65,6 +77,14 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
         if (options?.Url is not null)
         {
             return (options, null);
+        }
+
+        // A trigger set through LambdaConfig runs as the HTTP trigger its ARN is mapped to. An ARN taken out of the
+        // table since fails like a Lambda that cannot be invoked, never silently falls back to another trigger.
+        if (options?.LambdaArn is { } arn)
+        {
+            return (lambdas.Find(arn) ?? throw CognitoErrors.Error(CognitoErrors.UnexpectedLambda,
+                $"{triggerName} invocation failed: {arn} is not mapped in {SesameOptions.SectionName}:LambdaFunctions."), null);
         }
 
         if (options?.BuiltIn == true)

@@ -132,7 +132,7 @@ public sealed class PreTokenGenerationRequest
     [JsonPropertyName("userAttributes")]
     public Dictionary<string, string> UserAttributes { get; set; } = [];
 
-    /// <summary>The user's groups; Sesame has none yet, so empty lists.</summary>
+    /// <summary>The user's groups in precedence order, their role ARNs and the preferred role.</summary>
     [JsonPropertyName("groupConfiguration")]
     public GroupConfiguration GroupConfiguration { get; set; } = new();
 
@@ -149,11 +149,11 @@ public sealed class GroupConfiguration
     [JsonPropertyName("groupsToOverride")]
     public List<string> GroupsToOverride { get; set; } = [];
 
-    /// <summary>IAM roles (unused by Sesame).</summary>
+    /// <summary>IAM role ARNs of the groups, for <c>cognito:roles</c> (Sesame calls no IAM; apps and identity pools read them).</summary>
     [JsonPropertyName("iamRolesToOverride")]
     public List<string> IamRolesToOverride { get; set; } = [];
 
-    /// <summary>Preferred IAM role (unused by Sesame).</summary>
+    /// <summary>The preferred role, for <c>cognito:preferred_role</c>.</summary>
     [JsonPropertyName("preferredRole")]
     public string? PreferredRole { get; set; }
 }
@@ -177,7 +177,7 @@ public sealed class ClaimsOverrideDetails
     [JsonPropertyName("claimsToSuppress")]
     public List<string>? ClaimsToSuppress { get; set; }
 
-    /// <summary>Replaces the groups in both tokens (Sesame has no groups yet: accepted, not applied).</summary>
+    /// <summary>Replaces the group claims: <c>cognito:groups</c> in both tokens, the roles in the ID token. It replaces all three: a list left out is empty.</summary>
     [JsonPropertyName("groupOverrideDetails")]
     public GroupConfiguration? GroupOverrideDetails { get; set; }
 }

@@ -82,7 +82,7 @@ public sealed class DeliveryStatusTests
             c.Response.StatusCode = 500;
             return Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(c.Response, "rejected: " + r.Text);
         };
-        var logs = new CollectingLoggerProvider();
+        var logs = new CollectingLogs();
         using var app = new SesameApp(new Dictionary<string, string?>
         {
             ["Sesame:Delivery:Providers:broken:Type"] = "Http",
@@ -126,32 +126,11 @@ public sealed class DeliveryStatusTests
         }
     }
 
-    private static async Task<HttpResponseMessage> SignedGetAsync(SesameApp app, string pathAndQuery, string secret)
+    internal static async Task<HttpResponseMessage> SignedGetAsync(SesameApp app, string pathAndQuery, string secret)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri("http://localhost" + pathAndQuery));
         // Signed at the app's (hand-moved) time, which its verifier compares the signature's date with.
         new AwsSigner("sesame-dev", secret, null, "us-east-1", "cognito-idp", app.Clock).Sign(request, [], null);
         return await app.CreateClient().SendAsync(request);
-    }
-
-    private sealed class CollectingLoggerProvider : ILoggerProvider
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Collector(Lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collector(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue(formatter(state, exception) + (exception is null ? string.Empty : " " + exception));
-        }
     }
 }

@@ -75,7 +75,7 @@ public abstract partial class StoreContractTests
         await QueueAsync(1);
         var claimed = Assert.Single(await ClaimAsync());
 
-        await Stores.Outbox.MarkSentAsync(claimed.Id, "twilio", "SM123", 2, Now, None);
+        await Stores.Outbox.MarkSentAsync(claimed.Id, "twilio", "SM123", 2, Now, "us", 0.0079, None);
         await Stores.Outbox.ReleaseAsync(claimed.Id, None);
         Clock.Advance(Lease * 2);
 
@@ -83,6 +83,7 @@ public abstract partial class StoreContractTests
         var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None));
         Assert.Equal(("sent", 2, "twilio", "SM123", (DateTimeOffset?)(Now - Lease * 2), (DateTimeOffset?)null),
             (status.Status, status.Attempts, status.Provider, status.ProviderMessageId, status.SentAt, status.NextAttemptAt));
+        Assert.Equal(("us", (double?)0.0079), (status.Route, status.Cost));
     }
 
     [StoreFact]
@@ -92,11 +93,11 @@ public abstract partial class StoreContractTests
         var claimed = Assert.Single(await ClaimAsync());
         var retryAt = Now.AddMinutes(2);
 
-        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", "503", 3, retryAt, None);
+        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", "503", 3, retryAt, "us", None);
 
         Assert.Empty(await ClaimAsync());
         var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "queued", null, 10), None));
-        Assert.Equal((3, "503", (DateTimeOffset?)retryAt), (status.Attempts, status.LastError, status.NextAttemptAt));
+        Assert.Equal((3, "503", (DateTimeOffset?)retryAt, "us", (double?)null), (status.Attempts, status.LastError, status.NextAttemptAt, status.Route, status.Cost));
         Clock.Advance(TimeSpan.FromMinutes(2));
         var again = Assert.Single(await ClaimAsync());
         Assert.Equal((claimed.Id, 3), (again.Id, again.Attempts));
@@ -109,7 +110,7 @@ public abstract partial class StoreContractTests
         await QueueAsync(1);
         var claimed = Assert.Single(await ClaimAsync());
 
-        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", new string('x', 2000), 1, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", new string('x', 2000), 1, null, null, None);
         await Stores.Outbox.ReleaseAsync(claimed.Id, None);
         Clock.Advance(TimeSpan.FromDays(1));
 
@@ -126,7 +127,7 @@ public abstract partial class StoreContractTests
         await QueueAsync(1, hint: "+*******2222");
         await QueueAsync(1, pool: OtherPool, hint: "+*******1111");
         var sent = (await ClaimAsync(max: 1))[0];
-        await Stores.Outbox.MarkSentAsync(sent.Id, "p", null, 1, Now, None);
+        await Stores.Outbox.MarkSentAsync(sent.Id, "p", null, 1, Now, "india", null, None);
 
         var all = await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100), None);
         Assert.Equal(4, all.Count);
@@ -135,5 +136,6 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, "+*******1111", 100), None)).Count(m => m.Status == "queued"));
         Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "sent", null, 100), None)).Id);
         Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 2), None)).Count);
+        Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100, "india"), None)).Id);
     }
 }

@@ -49,7 +49,7 @@ import {
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
 
-function configureAmplify(env) {
+export function configureAmplify(env) {
   Amplify.configure({
     Auth: {
       Cognito: {
@@ -75,7 +75,7 @@ function recordTargets() {
   return { targets, restore: () => (globalThis.fetch = original) };
 }
 
-async function amplifySignIn(env, phone) {
+export async function amplifySignIn(env, phone) {
   const watch = await outboxWatch(env, phone, 'SMS');
   const start = await signIn({ username: phone, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
   eq(start.nextStep?.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE', 'signIn nextStep.signInStep');
@@ -86,7 +86,7 @@ async function amplifySignIn(env, phone) {
   return tokens;
 }
 
-async function quietSignOut() {
+export async function quietSignOut() {
   try {
     await signOut();
   } catch {
@@ -102,7 +102,7 @@ function libError(e) {
 }
 
 /** The React tutorial's CUSTOM_AUTH sign-in with amazon-cognito-identity-js; resolves { user, session }. */
-function legacySignIn(env, phone) {
+export function legacySignIn(env, phone) {
   const Storage = new TestStorage();
   const pool = new CognitoUserPool({ UserPoolId: POOL_ID, ClientId: CLIENT_ID, endpoint: `${env.apiUrl}/`, Storage });
   const user = new CognitoUser({ Username: phone, Pool: pool, Storage });

@@ -18,7 +18,11 @@ internal static class PostgresCommands
 
     public static NpgsqlCommand Int(this NpgsqlCommand command, string name, int value) => Add(command, name, NpgsqlDbType.Integer, value);
 
+    public static NpgsqlCommand NullableInt(this NpgsqlCommand command, string name, int? value) => Add(command, name, NpgsqlDbType.Integer, value);
+
     public static NpgsqlCommand Long(this NpgsqlCommand command, string name, long value) => Add(command, name, NpgsqlDbType.Bigint, value);
+
+    public static NpgsqlCommand Double(this NpgsqlCommand command, string name, double? value) => Add(command, name, NpgsqlDbType.Double, value);
 
     public static NpgsqlCommand Bool(this NpgsqlCommand command, string name, bool value) => Add(command, name, NpgsqlDbType.Boolean, value);
 

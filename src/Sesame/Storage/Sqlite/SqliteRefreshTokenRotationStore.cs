@@ -10,26 +10,10 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
         {
             // The write gate serialises this whole read-decide-write, so concurrent refreshes with one token see each other.
             var token = Read(connection, transaction, tokenHash);
-            if (token is null || token.Record.ClientId != clientId)
+            var successor = token?.ReplacedBy is { } next ? Read(connection, transaction, next) : null;
+            var outcome = RotationDecision.Decide(token, successor, clientId, successorHash, now, gracePeriod);
+            if (outcome == RotationOutcome.Rotated)
             {
-                return new RotationResult(RotationOutcome.Unknown, null);
-            }
-
-            var record = token.Record;
-            if (record.RevokedAt is not null)
-            {
-                return new RotationResult(RotationOutcome.Revoked, record);
-            }
-
-            if (token.RotatedAt is null)
-            {
-                if (record.ExpiresAt <= now)
-                {
-                    return new RotationResult(RotationOutcome.Expired, record);
-                }
-
-                // The successor inherits the absolute expiry; the old token itself now lives only through its grace
-                // period, so no other path (REFRESH_TOKEN_AUTH after rotation is switched off) can use it later.
                 using var rotate = connection.CreateCommand();
                 rotate.Transaction = transaction;
                 rotate.CommandText = SqliteDatabase.Sql.RotateToken;
@@ -38,28 +22,21 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
                 rotate.Parameters.AddWithValue("@successor", successorHash);
                 rotate.Parameters.AddWithValue("@hash", tokenHash);
                 rotate.ExecuteNonQuery();
-                return new RotationResult(RotationOutcome.Rotated, record);
             }
-
-            // A retry inside the grace period gets the one successor again, provided nothing has moved past it.
-            var successor = token.ReplacedBy is { } next ? Read(connection, transaction, next) : null;
-            if (gracePeriod > TimeSpan.Zero && now - token.RotatedAt.Value <= gracePeriod
-                && token.ReplacedBy is not null && token.ReplacedBy.AsSpan().SequenceEqual(successorHash)
-                && successor is { RotatedAt: null, Record.RevokedAt: null })
+            else if (outcome == RotationOutcome.Reused)
             {
-                return new RotationResult(RotationOutcome.Retried, record);
+                using var revoke = connection.CreateCommand();
+                revoke.Transaction = transaction;
+                revoke.CommandText = SqliteDatabase.Sql.RevokeSignIn;
+                revoke.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                revoke.Parameters.AddWithValue("@origin", token!.Record.OriginJti);
+                revoke.ExecuteNonQuery();
             }
 
-            using var revoke = connection.CreateCommand();
-            revoke.Transaction = transaction;
-            revoke.CommandText = SqliteDatabase.Sql.RevokeSignIn;
-            revoke.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-            revoke.Parameters.AddWithValue("@origin", record.OriginJti);
-            revoke.ExecuteNonQuery();
-            return new RotationResult(RotationOutcome.Reused, record);
+            return new RotationResult(outcome, outcome == RotationOutcome.Unknown ? null : token!.Record);
         }, cancellationToken);
 
-    private static StoredToken? Read(SqliteConnection connection, SqliteTransaction transaction, byte[] tokenHash)
+    private static RotationRow? Read(SqliteConnection connection, SqliteTransaction transaction, byte[] tokenHash)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -77,11 +54,9 @@ internal sealed class SqliteRefreshTokenRotationStore(SqliteDatabase database) :
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
             reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)));
-        return new StoredToken(
+        return new RotationRow(
             record,
             reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
             reader.IsDBNull(11) ? null : (byte[])reader[11]);
     }
-
-    private sealed record StoredToken(RefreshTokenRecord Record, DateTimeOffset? RotatedAt, byte[]? ReplacedBy);
 }

@@ -5,52 +5,14 @@ using Sesame.Users;
 
 namespace Sesame.Tests.Storage;
 
-/// <summary>The stores the one-time-code contract needs, over one fresh database.</summary>
-internal sealed class OneTimeCodeStores(
-    IOneTimeCodeStore codes, IUserStore users, IUserAccountStore accounts, IMessageStatusStore messages, Action cleanUp) : IDisposable
-{
-    public IOneTimeCodeStore Codes { get; } = codes;
-
-    public IUserStore Users { get; } = users;
-
-    public IUserAccountStore Accounts { get; } = accounts;
-
-    public IMessageStatusStore Messages { get; } = messages;
-
-    public void Dispose() => cleanUp();
-}
-
 /// <summary>
-/// The rules every engine's <see cref="IOneTimeCodeStore"/> must keep, in the manner of ASP.NET Core Identity's store
-/// specification tests: an engine's test class derives from this and only says how to make its stores over a fresh,
-/// empty database. One code per pool, purpose and user; a re-issued code replaces the old one; counting and consuming are
-/// atomic under concurrent answers (32 at once).
+/// One-time codes (<see cref="IOneTimeCodeStore"/>): one code per pool, purpose and user; a re-issued code replaces the
+/// old one; counting and consuming are atomic under concurrent answers (32 at once); codes written with the user or
+/// the attributes they verify, in the same write.
 /// </summary>
-public abstract class OneTimeCodeStoreContract : IDisposable
+public abstract partial class StoreContractTests
 {
-    private const string Pool = "us-east-1_Contract";
-    private const string OtherPool = "eu-west-1_Contract";
-    private const int Answers = 32;
-
-    private protected OneTimeCodeStoreContract()
-    {
-        Stores = CreateStores();
-    }
-
-    private protected OneTimeCodeStores Stores { get; }
-
-    private static DateTimeOffset Now { get; } = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
-
-    private static CancellationToken None => CancellationToken.None;
-
-    /// <summary>The engine's stores over a fresh, empty database of its own.</summary>
-    private protected abstract OneTimeCodeStores CreateStores();
-
-    public void Dispose()
-    {
-        Stores.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    private const int CodeAnswers = 32;
 
     [StoreFact]
     public async Task SaveCode_ThenFind_SameCodeNothingCounted()
@@ -61,7 +23,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         var found = await Stores.Codes.FindAsync(code.Key, None);
         var again = await Stores.Codes.FindAsync(code.Key, None);
 
-        AssertSame(code, found);
+        AssertSameCode(code, found);
         Assert.Equal(0, again!.Code.Attempts);
     }
 
@@ -87,7 +49,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
 
         await Stores.Codes.SaveAsync(fresh, null, None);
 
-        AssertSame(fresh, await Stores.Codes.FindAsync(old.Key, None));
+        AssertSameCode(fresh, await Stores.Codes.FindAsync(old.Key, None));
         Assert.Null(await Stores.Codes.ConsumeAsync(old.Key, old.Code.Mac, None));
     }
 
@@ -105,7 +67,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
 
         foreach (var code in new[] { ada, grace, elsewhere, attribute })
         {
-            AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+            AssertSameCode(code, await Stores.Codes.FindAsync(code.Key, None));
         }
     }
 
@@ -143,10 +105,10 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         var code = Code("ada", "signup");
         await Stores.Codes.SaveAsync(code, null, None);
 
-        var counted = await Concurrently.RunAsync(Answers, () => Stores.Codes.CountAttemptAsync(code.Key, None));
+        var counted = await Concurrently.RunAsync(CodeAnswers, () => Stores.Codes.CountAttemptAsync(code.Key, None));
 
         // No count is lost or shared: a cap of n lets exactly n answers be compared, however many arrive at once.
-        Assert.Equal(Enumerable.Range(1, Answers), counted.Select(c => c!.Code.Attempts).Order());
+        Assert.Equal(Enumerable.Range(1, CodeAnswers), counted.Select(c => c!.Code.Attempts).Order());
     }
 
     [StoreFact]
@@ -155,7 +117,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         var code = Code("ada", "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
         await Stores.Codes.SaveAsync(code, null, None);
 
-        AssertSame(code, await Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
+        AssertSameCode(code, await Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
         Assert.Null(await Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
         Assert.Null(await Stores.Codes.FindAsync(code.Key, None));
     }
@@ -167,7 +129,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         await Stores.Codes.SaveAsync(code, null, None);
 
         Assert.Null(await Stores.Codes.ConsumeAsync(code.Key, RandomNumberGenerator.GetBytes(32), None));
-        AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+        AssertSameCode(code, await Stores.Codes.FindAsync(code.Key, None));
     }
 
     [StoreFact]
@@ -176,7 +138,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
         var code = Code("ada", "signup");
         await Stores.Codes.SaveAsync(code, null, None);
 
-        var consumed = await Concurrently.RunAsync(Answers, () => Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
+        var consumed = await Concurrently.RunAsync(CodeAnswers, () => Stores.Codes.ConsumeAsync(code.Key, code.Code.Mac, None));
 
         Assert.Single(consumed, c => c is not null);
     }
@@ -189,7 +151,7 @@ public abstract class OneTimeCodeStoreContract : IDisposable
 
         Assert.Equal(CreateUserOutcome.Created, await Stores.Users.CreateAsync(user, code, Message(), None));
 
-        AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+        AssertSameCode(code, await Stores.Codes.FindAsync(code.Key, None));
         Assert.Equal(1, await QueuedAsync());
     }
 
@@ -207,49 +169,29 @@ public abstract class OneTimeCodeStoreContract : IDisposable
 
         Assert.Null(await Stores.Codes.FindAsync(new OneTimeCodeKey(Pool, "signup", key), None));
         Assert.Null(await Stores.Codes.FindAsync(new OneTimeCodeKey(Pool, "verify:email", key), None));
-        AssertSame(other, await Stores.Codes.FindAsync(other.Key, None));
+        AssertSameCode(other, await Stores.Codes.FindAsync(other.Key, None));
     }
 
     [StoreFact]
     public async Task WriteAttributes_WithCode_CodeStoredInTheSameWrite()
     {
-        var user = NewUser(UserStatus.Confirmed);
+        var user = NewUser(status: UserStatus.Confirmed);
         await Stores.Users.CreateAsync(user, null, null, None);
         user.Attributes["given_name"] = "Grace";
         var code = Code(Logins.UsernameKey(user.Username), "verify:email", attribute: UserAttributes.Email, pendingValue: "new@example.com");
 
         Assert.Equal(AttributeWriteOutcome.Written, await Stores.Accounts.WriteAttributesAsync(user, [code], [Message()], Now, None));
 
-        AssertSame(code, await Stores.Codes.FindAsync(code.Key, None));
+        AssertSameCode(code, await Stores.Codes.FindAsync(code.Key, None));
         Assert.Equal(1, await QueuedAsync());
     }
 
-    private static StoredCode Code(string subject, string purpose, string pool = Pool, string attribute = UserAttributes.PhoneNumber, string? pendingValue = null) =>
+    private StoredCode Code(string subject, string purpose, string pool = Pool, string attribute = UserAttributes.PhoneNumber, string? pendingValue = null) =>
         new(new OneTimeCodeKey(pool, purpose, subject),
             new OneTimeCode(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), RandomNumberGenerator.GetBytes(32), Now.AddMinutes(10), 0, 5),
             attribute, pendingValue);
 
-    private static User NewUser(string status = UserStatus.Unconfirmed) => new()
-    {
-        PoolId = Pool,
-        Username = Guid.NewGuid().ToString(),
-        Sub = Guid.NewGuid().ToString(),
-        Status = status,
-        Attributes = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [UserAttributes.PhoneNumber] = SesameApp.NewPhone(),
-            [UserAttributes.Email] = SesameApp.NewEmail(),
-        },
-        CreatedAt = Now,
-        ModifiedAt = Now,
-    };
-
-    private static OutboxMessage Message() => new(MessageChannel.Sms, Pool, "+*******4567", RandomNumberGenerator.GetBytes(48), Now);
-
-    private async Task<int> QueuedAsync() =>
-        (await Stores.Messages.QueryAsync(new MessageStatusQuery(Pool, "queued", null, 100), None)).Count;
-
-    private static void AssertSame(StoredCode expected, StoredCode? actual)
+    private static void AssertSameCode(StoredCode expected, StoredCode? actual)
     {
         Assert.NotNull(actual);
         Assert.Equal(expected.Key, actual.Key);
