@@ -29,6 +29,7 @@ import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerGroupTests } from './tests/groups.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
+import { registerMultiNodeTests, stopMultiNode } from './tests/multinode.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
@@ -54,6 +55,7 @@ let cleaningUp = null;
 
 function cleanup() {
   cleaningUp ??= (async () => {
+    await stopMultiNode().catch(() => {});
     if (proxy) await proxy.close().catch(() => {});
     if (server) await server.stop().catch(() => {});
     if (seedTriggers) await seedTriggers.host.close().catch(() => {});
@@ -141,6 +143,7 @@ async function main() {
   registerDeliveryTests(test, env);
   registerAccountTests(test, env);
   registerGroupTests(test, env);
+  registerMultiNodeTests(test, out);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({
