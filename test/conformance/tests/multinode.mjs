@@ -90,7 +90,17 @@ async function startCluster() {
     });
   });
   // All three at once on an empty database: they race for the schema, the master key and the signing keys.
-  await Promise.all(nodes.map((n) => waitForHealth(n.baseUrl, { timeoutMs: 90_000, server: n })));
+  try {
+    await Promise.all(nodes.map((n) => waitForHealth(n.baseUrl, { timeoutMs: 90_000, server: n })));
+  } catch (e) {
+    await Promise.all(nodes.map((n) => n.stop().catch(() => {})));
+    try {
+      psql(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    } catch {
+      /* reported by the error below */
+    }
+    throw e;
+  }
   return { server, database, dir, nodes, sdks: nodes.map((n) => newSdkClient(n.baseUrl)) };
 }
 
