@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery.Development;
+using Sesame.Delivery.Receipts;
 using Sesame.Metrics;
 using Sesame.Storage;
 using Sesame.Tokens;
@@ -37,6 +38,8 @@ public static class SesameEndpointRouteBuilderExtensions
         endpoints.MapGet("/admin/user-pools/{userPoolId}/signing-keys", SigningKeysEndpoint.ListAsync);
         endpoints.MapPost("/admin/user-pools/{userPoolId}/signing-keys/rotate", SigningKeysEndpoint.RotateAsync);
         endpoints.MapSesameMetrics();
+        // Delivery receipts of providers (Twilio, Plivo, HTTP gateways), each authenticated the provider's way.
+        endpoints.MapPost("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
         if (options.DevOutbox.Enabled == true)

@@ -12,7 +12,13 @@ internal sealed record MessageStatusView(
     string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt,
     string? Route, double? Cost, DateTimeOffset? DeliveredAt);
 
-internal sealed record MessageStatusList(IReadOnlyList<MessageStatusView> Messages);
+internal sealed record MessageStatusList(IReadOnlyList<MessageStatusView> Messages)
+{
+    /// <summary>The view of stored statuses (for <c>GET /admin/messages</c> and <c>sesame outbox list</c>).</summary>
+    public static MessageStatusList From(IEnumerable<MessageStatus> messages) => new([.. messages.Select(m => new MessageStatusView(
+        m.Id, m.PoolId, m.Channel, m.DestinationHint, m.Status, m.Attempts, m.Provider, m.ProviderMessageId, m.LastError,
+        m.CreatedAt, m.SentAt, m.NextAttemptAt, m.Route, m.Cost, m.DeliveredAt))]);
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MessageStatusList))]
@@ -76,10 +82,7 @@ internal static class MessagesEndpoint
         var route = query["route"].ToString() is { Length: > 0 } r ? r : null;
 
         var messages = await store.QueryAsync(new MessageStatusQuery(pool, status, hint, limit, route), cancellationToken);
-        var list = new MessageStatusList(messages.Select(m => new MessageStatusView(
-            m.Id, m.PoolId, m.Channel, m.DestinationHint, m.Status, m.Attempts, m.Provider, m.ProviderMessageId, m.LastError,
-            m.CreatedAt, m.SentAt, m.NextAttemptAt, m.Route, m.Cost, m.DeliveredAt)).ToList());
-        return Results.Json(list, MessageStatusJsonContext.Relaxed.MessageStatusList);
+        return Results.Json(MessageStatusList.From(messages), MessageStatusJsonContext.Relaxed.MessageStatusList);
     }
 
     private static IResult Error(int status, string type, string message) =>

@@ -36,6 +36,7 @@ internal static class StorageServices
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
         AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
         AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
+        AddStore<IUserImportStore, SqliteUserImportStore, PostgresUserImportStore>(services);
         AddStore<IServerSecretStore, SqliteSigningKeyStore, PostgresSigningKeyStore>(services);
         services.TryAddSingleton(SharedServerSecrets.Load);
 

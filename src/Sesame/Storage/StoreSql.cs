@@ -46,6 +46,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string InsertUser { get; } = InsertUserText;
 
+    /// <summary>Whoever holds an imported user's username, sub, phone number or email (username_key, sub, phone_key, email_key).</summary>
+    public string FindImportHolders { get; } = """
+        SELECT username_key, sub, phone_key, email_key FROM users
+        WHERE pool_id = @pool AND (username_key = @user OR sub = @sub OR phone_key = @phone OR email_key = @email)
+        """;
+
     /// <summary>
     /// Inserts unless a UNIQUE index (username, phone, email) already holds one of the keys, and then inserts nothing: the
     /// database decides between concurrent sign-ups, waiting for a concurrent insert of the same key to commit first.
@@ -162,6 +168,11 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string SetPasswordHash { get; } = """
         UPDATE users SET password_hash = @hash, modified_at = @now, version = version + 1
         WHERE pool_id = @pool AND username_key = @user
+        """;
+
+    public string UpgradePasswordHash { get; } = """
+        UPDATE users SET password_hash = @upgraded
+        WHERE pool_id = @pool AND username_key = @user AND password_hash = @current
         """;
 
     public string UpsertVerifier { get; } = """
@@ -307,6 +318,17 @@ internal sealed class StoreSql(SqlDialect dialect)
         UPDATE outbox SET lease_until = NULL, attempts = attempts + @calls, next_attempt_at = @retry,
             provider = @provider, last_error = @error, route = @route
         WHERE id = @id
+        """;
+
+    public string RetryMessagesNow { get; } = """
+        UPDATE outbox SET next_attempt_at = @now
+        WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
+        """;
+
+    /// <summary>A receipt moves a sent message to its final state once; the first receipt with an outcome wins.</summary>
+    public string RecordReceipt { get; } = """
+        UPDATE outbox SET status = @status, delivered_at = @deliveredAt, last_error = @reason
+        WHERE provider = @provider AND provider_message_id = @messageId AND status = 'sent'
         """;
 
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";

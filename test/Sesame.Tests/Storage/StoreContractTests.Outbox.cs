@@ -121,6 +121,28 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task RetryNow_WaitingForARetry_DueAtOnceButNeverASentOrFailedOne()
+    {
+        await QueueAsync(3);
+        await QueueAsync(1, pool: OtherPool);
+        var claimed = await ClaimAsync();
+        var retryAt = Now.AddMinutes(10);
+        await Stores.Outbox.MarkFailedAsync(claimed[0].Id, "twilio", "503", 1, retryAt, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[1].Id, "twilio", "503", 1, retryAt, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[2].Id, "twilio", "400", 1, null, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[3].Id, "twilio", "503", 1, retryAt, null, None);
+
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(claimed[0].Id, null, Now, None));
+        Assert.Equal(claimed[0].Id, Assert.Single(await ClaimAsync()).Id);
+        // By pool: the other pool's message keeps waiting; the failed one is never queued again.
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(null, Pool, Now, None));
+        Assert.Equal(claimed[1].Id, Assert.Single(await ClaimAsync()).Id);
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(null, null, Now, None));
+        Assert.Equal(claimed[3].Id, Assert.Single(await ClaimAsync()).Id);
+        Assert.Equal(0, await Stores.Outbox.RetryNowAsync(claimed[2].Id, null, Now, None));
+    }
+
+    [StoreFact]
     public async Task QueryMessages_Filters_MatchOnlyTheirMessagesNewestFirst()
     {
         await QueueAsync(2, hint: "+*******1111");
@@ -137,5 +159,23 @@ public abstract partial class StoreContractTests
         Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "sent", null, 100), None)).Id);
         Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 2), None)).Count);
         Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100, "india"), None)).Id);
+    }
+
+    [StoreFact]
+    public async Task RecordReceipt_SentMessage_FinalOnceAndRepeatsOrOtherProvidersChangeNothing()
+    {
+        await QueueAsync(2);
+        var claimed = await ClaimAsync();
+        await Stores.Outbox.MarkSentAsync(claimed[0].Id, "twilio", "SM1", 1, Now, "us", null, None);
+        await Stores.Outbox.MarkSentAsync(claimed[1].Id, "twilio", "SM2", 1, Now, "us", null, None);
+
+        Assert.False(await Stores.Outbox.RecordReceiptAsync("vonage", "SM1", true, null, Now, None));
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM1", true, null, Now, None));
+        Assert.False(await Stores.Outbox.RecordReceiptAsync("twilio", "SM1", false, "late", Now.AddMinutes(1), None));
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM2", false, "undelivered: 30003", Now, None));
+
+        var statuses = (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None)).ToDictionary(m => m.ProviderMessageId!);
+        Assert.Equal(("delivered", (DateTimeOffset?)Now, (string?)null), (statuses["SM1"].Status, statuses["SM1"].DeliveredAt, statuses["SM1"].LastError));
+        Assert.Equal(("failed", (DateTimeOffset?)null, "undelivered: 30003"), (statuses["SM2"].Status, statuses["SM2"].DeliveredAt, statuses["SM2"].LastError));
     }
 }

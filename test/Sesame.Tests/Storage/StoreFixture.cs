@@ -38,6 +38,8 @@ internal sealed class StoreFixture(IServiceProvider services, Action cleanUp) : 
 
     public IOAuthGrantStore OAuthGrants { get; } = services.GetRequiredService<IOAuthGrantStore>();
 
+    public IUserImportStore Import { get; } = services.GetRequiredService<IUserImportStore>();
+
     public IStorageHealth Health { get; } = services.GetRequiredService<IStorageHealth>();
 
     public void Dispose() => cleanUp();

@@ -73,10 +73,30 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
+    public async ValueTask<bool> RecordReceiptAsync(
+        string provider, string providerMessageId, bool delivered, string? reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.RecordReceipt, transaction)
+                .Text("@provider", provider).Text("@messageId", providerMessageId).Text("@status", delivered ? "delivered" : "failed")
+                .Text("@reason", reason);
+            command.Parameters.Add(new NpgsqlParameter("@deliveredAt", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = delivered ? at.ToUnixTimeMilliseconds() : (object)DBNull.Value });
+            return await command.ExecuteNonQueryAsync(ct) > 0;
+        }, cancellationToken);
+
     public async ValueTask ReleaseAsync(long id, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.Command(PostgresDatabase.Sql.ReleaseMessage, transaction).Long("@id", id);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    public async ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.RetryMessagesNow, transaction)
+                .Text("@pool", poolId).Time("@now", now);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("@id", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)id ?? DBNull.Value });
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 }
