@@ -55,6 +55,9 @@ public static class SesameEndpointRouteBuilderExtensions
 
         // GET /admin/messages: delivery status, SigV4-signed by an admin key.
         endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
+        // Signing keys of a pool: list, and rotate (Sesame's own operations, docs/administration.md).
+        endpoints.MapGet("/admin/user-pools/{userPoolId}/signing-keys", SigningKeysEndpoint.ListAsync);
+        endpoints.MapPost("/admin/user-pools/{userPoolId}/signing-keys/rotate", SigningKeysEndpoint.RotateAsync);
         // GET /admin/limits, DELETE /admin/limits/prefixes: the SMS budget and blocked number prefixes, SigV4-signed.
         endpoints.MapGet("/admin/limits", LimitsEndpoint.GetAsync);
         endpoints.MapDelete("/admin/limits/prefixes", LimitsEndpoint.UnblockAsync);

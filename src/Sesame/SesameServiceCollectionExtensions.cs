@@ -52,12 +52,12 @@ public static class SesameServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataDirectory>();
-        services.TryAddSingleton<ServerSecrets>();
         services.TryAddSingleton<UserPools>();
         services.AddHostedService<StoredUserPoolsLoader>();
         services.TryAddSingleton<Pseudonyms>();
         services.TryAddSingleton<Readiness>();
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<SharedStateRefresher>();
 
         // One line per feature; each folder registers its own parts.
         services.AddSesameStorage();

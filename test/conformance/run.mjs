@@ -32,6 +32,7 @@ import { registerNewPasswordTests } from './tests/new-password.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerOidcTests } from './tests/oidc.mjs';
 import { registerHostedUiBrowserTests } from './tests/hosted-ui-browser.mjs';
+import { registerMultiNodeTests, stopMultiNode } from './tests/multinode.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
@@ -57,6 +58,7 @@ let cleaningUp = null;
 
 function cleanup() {
   cleaningUp ??= (async () => {
+    await stopMultiNode().catch(() => {});
     if (proxy) await proxy.close().catch(() => {});
     if (server) await server.stop().catch(() => {});
     if (seedTriggers) await seedTriggers.host.close().catch(() => {});
@@ -147,6 +149,7 @@ async function main() {
   registerNewPasswordTests(test, env);
   registerOidcTests(test, env);
   registerHostedUiBrowserTests(test, env);
+  registerMultiNodeTests(test, out);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

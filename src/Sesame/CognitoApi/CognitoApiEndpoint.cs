@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
 
@@ -23,10 +24,13 @@ internal sealed partial class CognitoApiEndpoint
     private readonly ILogger<CognitoApiEndpoint> _logger;
 
     private readonly SigV4 _sigV4;
+    private readonly UserPools _pools;
 
-    public CognitoApiEndpoint(IEnumerable<ICognitoOperation> operations, SigV4 sigV4, IOptions<SesameOptions> options, ILogger<CognitoApiEndpoint> logger)
+    public CognitoApiEndpoint(
+        IEnumerable<ICognitoOperation> operations, SigV4 sigV4, UserPools pools, IOptions<SesameOptions> options, ILogger<CognitoApiEndpoint> logger)
     {
         _sigV4 = sigV4;
+        _pools = pools;
         _operations = operations.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
         _options = options.Value;
         _logger = logger;
@@ -62,7 +66,21 @@ internal sealed partial class CognitoApiEndpoint
 
             var call = new CognitoCall(requestId, PublicOrigin(context), context.Connection.RemoteIpAddress?.ToString(), caller?.Region);
             using var address = ClientAddress.Enter(context.Connection.RemoteIpAddress);
-            await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);
+            try
+            {
+                await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);
+            }
+            catch (CognitoException miss) when (miss.Type == CognitoErrors.ResourceNotFound && !response.HasStarted && _pools.Shared)
+            {
+                // A pool or app client another node created a moment ago: found in the store, so the call runs again.
+                // ResourceNotFoundException comes only from the lookups every operation makes before it changes anything.
+                if (!await _pools.ReloadOnMissAsync(context.RequestAborted))
+                {
+                    throw;
+                }
+
+                await operation.InvokeAsync(rented.AsMemory(0, length), call, response, context.RequestAborted);
+            }
         }
         catch (CognitoException error)
         {

@@ -34,6 +34,15 @@ internal sealed class ProductionOptionsValidator(IHostEnvironment environment) :
                     "token issuer, e.g. https://auth.example.com); without it the request's Host header would choose the issuer.");
             }
 
+            if (string.Equals(options.Storage.Provider, StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(options.Secrets.MasterKey))
+            {
+                // Development lets the first node generate the key into the database; elsewhere the database must not hold
+                // the key that opens what it stores (signing keys, queued messages, client secrets): a stolen dump or backup
+                // would give all of it away (docs/scaling.md, "Secrets").
+                errors.Add($"{root}:Secrets:MasterKey is required outside the Development environment when {root}:Storage:Provider is 'Postgres': " +
+                    "give every node the same base64 key of 32 bytes or more (e.g. openssl rand -base64 32), from a secret store, not the database.");
+            }
+
             if (options.Cors.AllowedOrigins.Contains("*"))
             {
                 errors.Add($"{root}:Cors:AllowedOrigins: '*' is for Development only; list the origins of your web apps.");

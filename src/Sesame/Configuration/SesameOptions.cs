@@ -35,6 +35,9 @@ public sealed class SesameOptions
     /// <summary>Server-held secrets.</summary>
     public SecretOptions Secrets { get; set; } = new();
 
+    /// <summary>Token signing keys: rotation (docs/configuration.md).</summary>
+    public SigningKeyOptions SigningKeys { get; set; } = new();
+
     /// <summary>Which web origins browsers may call the Cognito API from (CORS).</summary>
     public CorsSettings Cors { get; set; } = new();
 
@@ -96,6 +99,25 @@ public sealed class StorageOptions
     /// <c>Normal</c> survives process crashes only and is faster.
     /// </summary>
     public string SqliteSynchronous { get; set; } = "Full";
+
+    /// <summary>
+    /// PostgreSQL only: how often a node re-reads what other nodes may have changed and it holds in memory (pools and
+    /// app clients created through the API, signing keys). Default 2 seconds; 1 second to 5 minutes.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>How signing keys are rotated.</summary>
+public sealed class SigningKeyOptions
+{
+    /// <summary>
+    /// How long a new key is published in the JWKS before it signs, so verifiers that cache the JWKS (and every node)
+    /// have it before the first token it signs. Default 1 hour; at least twice <c>Storage:RefreshInterval</c>.
+    /// </summary>
+    public TimeSpan PublishAhead { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Rotate every pool's keys this long after the current ones started signing. Default none (rotate through the admin API).</summary>
+    public TimeSpan? RotationInterval { get; set; }
 }
 
 /// <summary>Secrets the server uses for keyed hashes, session MACs and key encryption.</summary>

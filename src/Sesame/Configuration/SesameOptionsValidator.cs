@@ -36,6 +36,21 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             errors.Add($"{root}:Storage:Provider '{storage.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
+        if (storage.RefreshInterval < TimeSpan.FromSeconds(1) || storage.RefreshInterval > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{root}:Storage:RefreshInterval must be between 00:00:01 and 00:05:00.");
+        }
+
+        if (options.SigningKeys.PublishAhead < 2 * storage.RefreshInterval)
+        {
+            errors.Add($"{root}:SigningKeys:PublishAhead must be at least twice {root}:Storage:RefreshInterval, so every node holds a new key before it signs.");
+        }
+
+        if (options.SigningKeys.RotationInterval is { } rotation && rotation <= options.SigningKeys.PublishAhead)
+        {
+            errors.Add($"{root}:SigningKeys:RotationInterval must be longer than {root}:SigningKeys:PublishAhead.");
+        }
+
         if (storage.SqliteSynchronous is not ("Full" or "Normal"))
         {
             errors.Add($"{root}:Storage:SqliteSynchronous must be 'Full' or 'Normal'.");

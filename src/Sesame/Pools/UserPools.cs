@@ -58,16 +58,26 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
 /// created through the API (CreateUserPool, CreateUserPoolClient) are read from storage once at start-up and added
 /// copy-on-write, so a lookup never touches the database; configuration stays the source of configured pools.
 /// </summary>
-internal sealed class UserPools
+internal sealed class UserPools : IDisposable
 {
     private readonly Lock _writeLock = new();
     private volatile Snapshot _snapshot;
 
     private readonly IUserPoolStore _store;
 
+    // A miss re-reads the store at most this often (PostgreSQL): unknown ids sent on purpose cannot turn into load.
+    private static readonly TimeSpan MissReloadSpacing = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
+    // Counts this node's own changes (Add, Replace, Remove): a load whose read began before one of them is dropped, so
+    // rows read a moment earlier never undo it (the next load reads it from the store).
+    private long _localChanges;
+    private long _lastMissReload;
+
     public UserPools(IOptions<SesameOptions> options, IUserPoolStore store)
     {
         _store = store;
+        Shared = Storage.StorageServices.IsPostgres(options.Value);
         var pools = new List<UserPool>();
         var clients = new List<AppClient>();
         foreach (var (poolId, poolOptions) in options.Value.UserPools)
@@ -83,16 +93,64 @@ internal sealed class UserPools
         _snapshot = new Snapshot([.. pools], [.. clients]);
     }
 
+    /// <summary>Whether other nodes share the store (PostgreSQL), so the snapshot must be re-read to see their pools.</summary>
+    public bool Shared { get; }
+
+    public void Dispose() => _loadGate.Dispose();
+
     /// <summary>
     /// Brings the pools and clients stored through the API into the snapshot: run once before the server takes requests
-    /// (<see cref="StoredUserPoolsLoader"/>), and safe to run again to pick up what other nodes created, updated or
-    /// deleted since. A configured pool or client with the same id wins: configuration is the source for configured pools.
+    /// (<see cref="StoredUserPoolsLoader"/>), and again, when nodes share the store, every <c>Sesame:Storage:RefreshInterval</c>
+    /// and on a miss (<see cref="ReloadOnMissAsync"/>), to pick up what other nodes created, updated or deleted since.
+    /// A configured pool or client with the same id wins: configuration is the source for configured pools. Returns
+    /// whether the snapshot changed.
     /// </summary>
-    public async ValueTask LoadStoredAsync(CancellationToken cancellationToken)
+    public async ValueTask<bool> LoadStoredAsync(CancellationToken cancellationToken)
     {
+        await _loadGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await LoadOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// After a lookup missed, on a shared store: re-reads the store (at most once a second, whoever asks) so a pool or
+    /// client another node has just created is found at once. True when the snapshot changed.
+    /// </summary>
+    public async ValueTask<bool> ReloadOnMissAsync(CancellationToken cancellationToken)
+    {
+        if (!Shared)
+        {
+            return false;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _lastMissReload);
+        if ((last != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(last, now) < MissReloadSpacing)
+            || Interlocked.CompareExchange(ref _lastMissReload, now, last) != last)
+        {
+            return false;
+        }
+
+        return await LoadStoredAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> LoadOnceAsync(CancellationToken cancellationToken)
+    {
+        var changesBefore = Interlocked.Read(ref _localChanges);
         var (storedPools, storedClients) = await _store.LoadAsync(cancellationToken);
         lock (_writeLock)
         {
+            if (Interlocked.Read(ref _localChanges) != changesBefore)
+            {
+                return false;
+            }
+
             var current = _snapshot;
             // Configured pools are the ones without a creation date; every stored one is taken from the store as it is now.
             var pools = current.Ordered.Where(p => p.CreatedAt is null).ToList();
@@ -100,7 +158,10 @@ internal sealed class UserPools
             {
                 if (!pools.Any(p => p.Id == record.PoolId))
                 {
-                    pools.Add(new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                    // The instance already held stays when nothing changed: lookups made before still hold it.
+                    pools.Add(current.Pools.GetValueOrDefault(record.PoolId) is { CreatedAt: not null } held && held.ModifiedAt == record.ModifiedAt
+                        ? held
+                        : new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
                 }
             }
 
@@ -110,11 +171,22 @@ internal sealed class UserPools
             {
                 if (byId.TryGetValue(record.PoolId, out var pool) && !clients.Any(c => c.ClientId == record.ClientId))
                 {
-                    clients.Add(new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
+                    clients.Add(current.Clients.GetValueOrDefault(record.ClientId) is { CreatedAt: not null } held
+                        && held.ModifiedAt == record.ModifiedAt && ReferenceEquals(held.Pool, pool)
+                        ? held
+                        : new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
                 }
             }
 
-            _snapshot = new Snapshot([.. pools], [.. clients]);
+            var changed = pools.Count != current.Ordered.Count || clients.Count != current.OrderedClients.Count
+                || pools.Any(p => !ReferenceEquals(current.Pools.GetValueOrDefault(p.Id), p))
+                || clients.Any(c => !ReferenceEquals(current.Clients.GetValueOrDefault(c.ClientId), c));
+            if (changed)
+            {
+                _snapshot = new Snapshot([.. pools], [.. clients]);
+            }
+
+            return changed;
         }
     }
 
@@ -133,7 +205,14 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            Interlocked.Increment(ref _localChanges);
             var current = _snapshot;
+            // A load may have read it from the store a moment before (it is stored before it is added).
+            if (current.Pools.ContainsKey(pool.Id))
+            {
+                return;
+            }
+
             _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.OrderedClients]);
         }
     }
@@ -143,7 +222,13 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            Interlocked.Increment(ref _localChanges);
             var current = _snapshot;
+            if (current.Clients.ContainsKey(client.ClientId))
+            {
+                return;
+            }
+
             _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients, client]);
         }
     }
@@ -153,6 +238,7 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            Interlocked.Increment(ref _localChanges);
             var current = _snapshot;
             _snapshot = new Snapshot(
                 [.. current.Ordered.Select(p => p.Id == pool.Id ? pool : p)],
@@ -165,6 +251,7 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            Interlocked.Increment(ref _localChanges);
             var current = _snapshot;
             _snapshot = new Snapshot([.. current.Ordered.Where(p => p.Id != pool.Id)], [.. current.OrderedClients.Where(c => c.Pool.Id != pool.Id)]);
         }
@@ -175,6 +262,7 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            Interlocked.Increment(ref _localChanges);
             var current = _snapshot;
             _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients.Select(c => c.ClientId == client.ClientId ? client : c)]);
         }
@@ -185,6 +273,7 @@ internal sealed class UserPools
     {
         lock (_writeLock)
         {
+            Interlocked.Increment(ref _localChanges);
             var current = _snapshot;
             _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients.Where(c => c.ClientId != client.ClientId)]);
         }

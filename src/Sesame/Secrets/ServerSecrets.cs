@@ -11,9 +11,16 @@ namespace Sesame.Secrets;
 /// </summary>
 internal sealed class ServerSecrets
 {
+    /// <summary>The master key from <c>Sesame:Secrets:MasterKey</c>, else from (or first written to) <c>{DataDir}/master.key</c>.</summary>
     public ServerSecrets(IOptions<SesameOptions> options, DataDirectory dataDirectory)
+        : this(LoadOrCreateMasterKey(options.Value.Secrets.MasterKey, dataDirectory.Path))
     {
-        var master = LoadOrCreateMasterKey(options.Value.Secrets.MasterKey, dataDirectory.Path);
+    }
+
+    /// <summary>Keys derived from <paramref name="master"/>, which is zeroed once they are.</summary>
+    public ServerSecrets(byte[] master)
+    {
+        MasterKeyCheck = Derive(master, "sesame/master-key-check/v1");
         CodeMacKey = Derive(master, "sesame/code-mac/v1");
         SessionMacKey = Derive(master, "sesame/session-mac/v1");
         PseudonymKey = Derive(master, "sesame/pseudonym/v1");
@@ -24,6 +31,12 @@ internal sealed class ServerSecrets
         HostedUiCookieKey = Derive(master, "sesame/hosted-ui-cookie/v1");
         CryptographicOperations.ZeroMemory(master);
     }
+
+    /// <summary>
+    /// A value that identifies the master key without revealing it (HKDF output of its own purpose): stored once in the
+    /// database, so a node started with another master key is stopped before it writes what no other node can read.
+    /// </summary>
+    public byte[] MasterKeyCheck { get; }
 
     /// <summary>Keys the MAC that stores one-time codes.</summary>
     public byte[] CodeMacKey { get; }
@@ -51,23 +64,34 @@ internal sealed class ServerSecrets
     private static byte[] Derive(byte[] master, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));
 
+    /// <summary>The configured master key, decoded and checked (null when none is configured).</summary>
+    public static byte[]? Configured(string? configured)
+    {
+        if (configured is null)
+        {
+            return null;
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(configured);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException("Sesame:Secrets:MasterKey is not valid base64.");
+        }
+
+        return key.Length >= 32
+            ? key
+            : throw new InvalidOperationException("Sesame:Secrets:MasterKey must decode to at least 32 bytes.");
+    }
+
     private static byte[] LoadOrCreateMasterKey(string? configured, string dataDir)
     {
-        if (configured is not null)
+        if (Configured(configured) is { } key32)
         {
-            byte[] key;
-            try
-            {
-                key = Convert.FromBase64String(configured);
-            }
-            catch (FormatException)
-            {
-                throw new InvalidOperationException("Sesame:Secrets:MasterKey is not valid base64.");
-            }
-
-            return key.Length >= 32
-                ? key
-                : throw new InvalidOperationException("Sesame:Secrets:MasterKey must decode to at least 32 bytes.");
+            return key32;
         }
 
         var path = System.IO.Path.Combine(dataDir, "master.key");

@@ -29,7 +29,10 @@ internal sealed record ClaimedMessage(long Id, MessageChannel Channel, string Po
 
 /// <summary>An RSA signing key of one pool, the private part encrypted with the server's key-encryption key.</summary>
 /// <param name="Purpose"><c>id</c> or <c>access</c>: Cognito signs the two token kinds with different keys.</param>
-internal sealed record SigningKeyRecord(string PoolId, string Kid, string Purpose, byte[] EncryptedPrivateKey, DateTimeOffset CreatedAt);
+/// <param name="Generation">0 for a pool's first key of the purpose, one more for each rotation.</param>
+/// <param name="ActivatesAt">When it starts signing (published from the moment it is stored).</param>
+internal sealed record SigningKeyRecord(
+    string PoolId, string Kid, string Purpose, byte[] EncryptedPrivateKey, DateTimeOffset CreatedAt, int Generation, DateTimeOffset ActivatesAt);
 
 /// <summary>Why a user could not be created.</summary>
 internal enum CreateUserOutcome

@@ -37,6 +37,8 @@ internal static class StorageServices
         AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
         AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
         AddStore<IUserImportStore, SqliteUserImportStore, PostgresUserImportStore>(services);
+        AddStore<IServerSecretStore, SqliteSigningKeyStore, PostgresSigningKeyStore>(services);
+        services.TryAddSingleton(SharedServerSecrets.Load);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {
@@ -53,9 +55,11 @@ internal static class StorageServices
     }
 
     private static Provider Engine(IServiceProvider services) =>
-        string.Equals(services.GetRequiredService<IOptions<SesameOptions>>().Value.Storage.Provider, StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase)
-            ? Provider.Postgres
-            : Provider.Sqlite;
+        IsPostgres(services.GetRequiredService<IOptions<SesameOptions>>().Value) ? Provider.Postgres : Provider.Sqlite;
+
+    /// <summary>Whether the nodes share a PostgreSQL database (so what one node holds in memory may change under it).</summary>
+    public static bool IsPostgres(SesameOptions options) =>
+        string.Equals(options.Storage.Provider, StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase);
 
     private static void AddStore<
         TStore,

@@ -385,13 +385,27 @@ internal sealed class StoreSql(SqlDialect dialect)
         DELETE FROM oauth_grants WHERE pool_id = @pool;
         """;
 
-    public string ListSigningKeys { get; } = "SELECT kid, purpose, private_key, created_at FROM signing_keys WHERE pool_id = @pool ORDER BY created_at";
+    private const string SigningKeyColumns = "pool_id, kid, purpose, private_key, created_at, generation, activates_at";
 
-    /// <summary>One key per pool and purpose, held by a UNIQUE index: of nodes starting together, the first one's key stays.</summary>
-    public string AddSigningKeyIfMissing { get; } = """
-        INSERT INTO signing_keys (pool_id, kid, purpose, private_key, created_at) VALUES (@pool, @kid, @purpose, @key, @created)
-        ON CONFLICT (pool_id, purpose) DO NOTHING
+    public string ListSigningKeys { get; } = $"SELECT {SigningKeyColumns} FROM signing_keys WHERE pool_id = @pool ORDER BY purpose, generation";
+
+    /// <summary>Every pool's keys, for the refresh that lets a node see another node's rotation.</summary>
+    public string ListAllSigningKeys { get; } = $"SELECT {SigningKeyColumns} FROM signing_keys ORDER BY pool_id, purpose, generation";
+
+    /// <summary>
+    /// One key per pool, purpose and generation, held by a UNIQUE index: of nodes creating a pool's first key (or rotating)
+    /// together, the first one's key stays.
+    /// </summary>
+    public string AddSigningKeyIfMissing { get; } = $"""
+        INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@pool, @kid, @purpose, @key, @created, @generation, @activates)
+        ON CONFLICT (pool_id, purpose, generation) DO NOTHING
         """;
+
+    // ---- server secrets (IServerSecretStore) -------------------------------------------------------------------------
+
+    public string AddServerSecretIfMissing { get; } = "INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @created) ON CONFLICT (name) DO NOTHING";
+
+    public string ReadServerSecret { get; } = "SELECT value FROM server_secrets WHERE name = @name";
 
     // ---- groups (IGroupStore) ---------------------------------------------------------------------------------------
 

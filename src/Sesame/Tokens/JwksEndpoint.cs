@@ -25,7 +25,7 @@ internal static class JwksEndpoint
         writer.WriteEndArray();
     }
 
-    public static async Task<IResult> JwksAsync(string userPoolId, UserPools pools, SigningKeys keys, CancellationToken cancellationToken)
+    public static async Task<IResult> JwksAsync(string userPoolId, UserPools pools, SigningKeys keys, TimeProvider time, CancellationToken cancellationToken)
     {
         if (pools.FindPool(userPoolId) is not { } pool)
         {
@@ -33,12 +33,13 @@ internal static class JwksEndpoint
         }
 
         var poolKeys = await keys.ForPoolAsync(pool, cancellationToken);
+        var published = poolKeys.Published(time.GetUtcNow()).ToList();
         return Results.Stream(async stream =>
         {
             await using var writer = new Utf8JsonWriter(stream);
             writer.WriteStartObject();
             writer.WriteStartArray("keys");
-            foreach (var key in poolKeys.All)
+            foreach (var key in published)
             {
                 writer.WriteStartObject();
                 writer.WriteString("alg", "RS256");

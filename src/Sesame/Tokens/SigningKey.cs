@@ -38,6 +38,15 @@ internal sealed class SigningKey
 
     public byte[] EncodedHeader { get; }
 
+    /// <summary>0 for the pool's first key of the purpose, one more per rotation.</summary>
+    public int Generation { get; init; }
+
+    /// <summary>When it starts (or started) signing.</summary>
+    public DateTimeOffset ActivatesAt { get; init; }
+
+    /// <summary>When it was stored, and published.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     /// <summary>Cognito-style key id: base64 of the SHA-256 of the public key.</summary>
     public static string KidFor(RSA rsa) => Convert.ToBase64String(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()));
 }

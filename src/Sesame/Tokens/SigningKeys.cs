@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
+using Sesame.Configuration;
 using Sesame.Pools;
 using Sesame.Secrets;
 using Sesame.Storage;
@@ -8,13 +10,23 @@ using Sesame.Storage;
 namespace Sesame.Tokens;
 
 /// <summary>
-/// Each pool's two signing keys (ID and access tokens, as Cognito has), generated on first start, stored encrypted
-/// so every node shares them, and held in memory: no key is loaded in the request path once the server is up.
+/// Each pool's signing keys (ID and access tokens, as Cognito has), generated on first start, stored encrypted so every
+/// node shares them, and held in memory: no key is loaded in the request path once the server is up.
+/// Keys come in generations: a rotation stores the next generation, published at once and signing from
+/// <c>Sesame:SigningKeys:PublishAhead</c> later; the one it replaces stays published until the longest-lived token it
+/// signed has expired. Nodes pick up another node's rotation through <see cref="RefreshAsync"/>.
 /// </summary>
-internal sealed class SigningKeys(ISigningKeyStore store, ISigningKeyGenerator generator, ServerSecrets secrets, TimeProvider time)
+internal sealed partial class SigningKeys(
+    ISigningKeyStore store, ISigningKeyGenerator generator, ServerSecrets secrets, UserPools pools, IOptions<SesameOptions> options,
+    TimeProvider time, ILogger<SigningKeys> logger)
 {
     public const string IdPurpose = "id";
     public const string AccessPurpose = "access";
+
+    private static readonly string[] Purposes = [IdPurpose, AccessPurpose];
+
+    // A verifier's clock may run behind ours: a token is still accepted a little after its exp by some libraries.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, PoolKeys> _pools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SigningKey> _byKid = new(StringComparer.Ordinal);
@@ -27,43 +39,127 @@ internal sealed class SigningKeys(ISigningKeyStore store, ISigningKeyGenerator g
         }
 
         var records = await store.ListAsync(pool.Id, cancellationToken);
-        foreach (var purpose in new[] { IdPurpose, AccessPurpose })
+        foreach (var purpose in Purposes)
         {
             if (!records.Any(r => r.Purpose == purpose))
             {
-                records = await store.AddIfMissingAsync(Generate(pool.Id, purpose), cancellationToken);
+                var now = time.GetUtcNow();
+                records = await store.AddIfMissingAsync(Generate(pool.Id, purpose, 0, now, now), cancellationToken);
             }
         }
 
-        var loaded = records.Select(Load).ToList();
-        keys = new PoolKeys(
-            loaded.Last(k => k.Purpose == IdPurpose),
-            loaded.Last(k => k.Purpose == AccessPurpose),
-            loaded);
-        foreach (var key in loaded)
+        return Hold(pool.Id, records);
+    }
+
+    /// <summary>
+    /// Stores the next generation of the pool's ID and access keys, signing from <c>PublishAhead</c> from now. A purpose
+    /// whose next key is already waiting to sign keeps it (rotating twice in a row changes nothing more), and of nodes
+    /// rotating at once the first one's key is kept.
+    /// </summary>
+    public async ValueTask<PoolKeys> RotateAsync(UserPool pool, CancellationToken cancellationToken)
+    {
+        await ForPoolAsync(pool, cancellationToken);
+        var records = await store.ListAsync(pool.Id, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var purpose in Purposes)
         {
-            _byKid.TryAdd(key.Kid, key);
+            var mine = records.Where(r => r.Purpose == purpose).ToList();
+            if (mine.Any(r => r.ActivatesAt > now))
+            {
+                continue;
+            }
+
+            var next = mine.Max(r => r.Generation) + 1;
+            records = await store.AddIfMissingAsync(Generate(pool.Id, purpose, next, now, now + options.Value.SigningKeys.PublishAhead), cancellationToken);
+            Log.Rotated(logger, pool.Id, purpose, next);
         }
 
-        return _pools.GetOrAdd(pool.Id, keys);
+        return Hold(pool.Id, records);
+    }
+
+    /// <summary>
+    /// Re-reads every pool's keys and replaces what changed (another node rotated), in one query. With
+    /// <c>Sesame:SigningKeys:RotationInterval</c> set, also rotates the pools whose keys have signed that long.
+    /// </summary>
+    public async ValueTask RefreshAsync(CancellationToken cancellationToken)
+    {
+        var all = await store.ListAllAsync(cancellationToken);
+        foreach (var group in all.GroupBy(r => r.PoolId, StringComparer.Ordinal))
+        {
+            if (_pools.TryGetValue(group.Key, out var held) && !SameKeys(held, group))
+            {
+                Hold(group.Key, [.. group]);
+            }
+        }
+
+        if (options.Value.SigningKeys.RotationInterval is { } interval)
+        {
+            var now = time.GetUtcNow();
+            foreach (var (poolId, held) in _pools)
+            {
+                if (pools.FindPool(poolId) is { } pool
+                    && held.All.Where(k => k.ActivatesAt <= now).Max(k => k.ActivatesAt) + interval <= now
+                    && !held.All.Any(k => k.ActivatesAt > now))
+                {
+                    await RotateAsync(pool, cancellationToken);
+                }
+            }
+        }
     }
 
     /// <summary>Finds a loaded key by kid (a kid we never issued finds nothing, and nothing is fetched).</summary>
     public SigningKey? Find(string kid) => _byKid.GetValueOrDefault(kid);
 
-    private SigningKeyRecord Generate(string poolId, string purpose)
+    /// <summary>
+    /// How long a replaced key stays published after it stopped signing: the longest token lifetime of the pool's app
+    /// clients, and a margin for verifiers' clocks.
+    /// </summary>
+    public TimeSpan Retention(string poolId)
+    {
+        var longest = TimeSpan.FromHours(1);
+        foreach (var client in pools.ClientsOf(poolId))
+        {
+            longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, Math.Max(client.Options.IdTokenValidity.Ticks, client.Options.AccessTokenValidity.Ticks)));
+        }
+
+        return longest + ClockSkew;
+    }
+
+    private static bool SameKeys(PoolKeys held, IEnumerable<SigningKeyRecord> stored)
+    {
+        var kids = stored.Select(r => (r.Kid, r.ActivatesAt)).ToHashSet();
+        return kids.Count == held.All.Count && held.All.All(k => kids.Contains((k.Kid, k.ActivatesAt)));
+    }
+
+    private PoolKeys Hold(string poolId, IReadOnlyList<SigningKeyRecord> records)
+    {
+        var loaded = records
+            .Select(r => _byKid.TryGetValue(r.Kid, out var known) ? known : Load(r))
+            .OrderBy(k => k.Purpose, StringComparer.Ordinal).ThenBy(k => k.Generation)
+            .ToList();
+        foreach (var key in loaded)
+        {
+            _byKid.TryAdd(key.Kid, key);
+        }
+
+        var keys = new PoolKeys(loaded, Retention);
+        // A newer set (more keys, a later generation) is never replaced by an older one read before it.
+        return _pools.AddOrUpdate(poolId, keys, (_, current) => current.All.Count > keys.All.Count ? current : keys);
+    }
+
+    private SigningKeyRecord Generate(string poolId, string purpose, int generation, DateTimeOffset now, DateTimeOffset activatesAt)
     {
         using var rsa = generator.NewKey();
         var kid = SigningKey.KidFor(rsa);
         var sealedKey = Seal(rsa.ExportPkcs8PrivateKey(), poolId, kid);
-        return new SigningKeyRecord(poolId, kid, purpose, sealedKey, time.GetUtcNow());
+        return new SigningKeyRecord(poolId, kid, purpose, sealedKey, now, generation, activatesAt);
     }
 
     private SigningKey Load(SigningKeyRecord record)
     {
         var rsa = RSA.Create();
         rsa.ImportPkcs8PrivateKey(Open(record.EncryptedPrivateKey, record.PoolId, record.Kid), out _);
-        return new SigningKey(record.PoolId, record.Kid, record.Purpose, rsa);
+        return new SigningKey(record.PoolId, record.Kid, record.Purpose, rsa) { Generation = record.Generation, ActivatesAt = record.ActivatesAt, CreatedAt = record.CreatedAt };
     }
 
     // AES-256-GCM: nonce (12) | ciphertext | tag (16); the pool and kid are bound as associated data.
@@ -95,7 +191,49 @@ internal sealed class SigningKeys(ISigningKeyStore store, ISigningKeyGenerator g
 
         return plaintext;
     }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "User pool {PoolId}: {Purpose} signing key generation {Generation} stored; published now, signing after the publish-ahead delay.")]
+        public static partial void Rotated(ILogger logger, string poolId, string purpose, int generation);
+    }
 }
 
-/// <summary>The keys one pool signs with, and every key its JWKS publishes.</summary>
-internal sealed record PoolKeys(SigningKey IdKey, SigningKey AccessKey, IReadOnlyList<SigningKey> All);
+/// <summary>Every key of one pool, by purpose and generation: which one signs now, and which ones the JWKS publishes.</summary>
+internal sealed class PoolKeys(IReadOnlyList<SigningKey> all, Func<string, TimeSpan> retention)
+{
+    /// <summary>Every key held, published or not.</summary>
+    public IReadOnlyList<SigningKey> All { get; } = all;
+
+    /// <summary>The latest generation of the purpose that has started signing (the first one, if none has).</summary>
+    public SigningKey Signer(string purpose, DateTimeOffset now)
+    {
+        SigningKey? signer = null;
+        foreach (var key in All)
+        {
+            if (key.Purpose == purpose && (signer is null || key.ActivatesAt <= now))
+            {
+                signer = key;
+            }
+        }
+
+        return signer ?? throw new InvalidOperationException($"No {purpose} signing key is held.");
+    }
+
+    /// <summary>
+    /// The keys a verifier needs now: every key that signs or will sign, and each replaced key until the longest-lived
+    /// token it can have signed has expired (its successor's activation plus the pool's retention).
+    /// </summary>
+    public IEnumerable<SigningKey> Published(DateTimeOffset now)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            var key = All[i];
+            var next = i + 1 < All.Count && All[i + 1].Purpose == key.Purpose ? All[i + 1] : null;
+            if (next is null || next.ActivatesAt > now || next.ActivatesAt + retention(key.PoolId) > now)
+            {
+                yield return key;
+            }
+        }
+    }
+}

@@ -83,8 +83,9 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
     public async ValueTask<AuthenticationResult> IssueForClientAsync(AppClient client, string issuerOrigin, string scope, CancellationToken cancellationToken)
     {
         var poolKeys = await keys.ForPoolAsync(client.Pool, cancellationToken);
-        var iat = time.GetUtcNow().ToUnixTimeSeconds();
-        var accessToken = Jwt.Sign(poolKeys.AccessKey, w =>
+        var now = time.GetUtcNow();
+        var iat = now.ToUnixTimeSeconds();
+        var accessToken = Jwt.Sign(poolKeys.Signer(SigningKeys.AccessPurpose, now), w =>
         {
             w.WriteString("sub", client.ClientId);
             w.WriteString("token_use", "access");
@@ -123,7 +124,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
         var accessExp = iat + (long)client.Options.AccessTokenValidity.TotalSeconds;
         var idExp = iat + (long)client.Options.IdTokenValidity.TotalSeconds;
 
-        var idToken = Jwt.Sign(poolKeys.IdKey, w =>
+        var idToken = Jwt.Sign(poolKeys.Signer(SigningKeys.IdPurpose, now), w =>
         {
             w.WriteString("sub", user.Sub);
             claims.WriteGroups(w);
@@ -164,7 +165,7 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             claims.WriteAdded(w);
         });
 
-        var accessToken = Jwt.Sign(poolKeys.AccessKey, w =>
+        var accessToken = Jwt.Sign(poolKeys.Signer(SigningKeys.AccessPurpose, now), w =>
         {
             w.WriteString("sub", user.Sub);
             claims.WriteGroups(w);

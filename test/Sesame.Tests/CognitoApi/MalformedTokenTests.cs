@@ -122,14 +122,14 @@ public sealed class MalformedTokenTests : IDisposable
         }
 
         var rs256 = $"{{\"kid\":\"{kid}\",\"alg\":\"RS256\"}}";
-        string WithAccessKey(string payloadJson) => Rs256(keys.AccessKey.Rsa, rs256, payloadJson);
+        string WithAccessKey(string payloadJson) => Rs256(keys.Signer(SigningKeys.AccessPurpose, DateTimeOffset.UtcNow).Rsa, rs256, payloadJson);
         string Unsigned(string headerJson) => B64(headerJson) + "." + parts[1] + "." + parts[2];
 
         // HS256 with the RSA public key as the HMAC secret: the classic algorithm-confusion attack.
-        var publicKey = keys.AccessKey.Rsa.ExportSubjectPublicKeyInfo();
+        var publicKey = keys.Signer(SigningKeys.AccessPurpose, DateTimeOffset.UtcNow).Rsa.ExportSubjectPublicKeyInfo();
         var hsInput = B64($"{{\"kid\":\"{kid}\",\"alg\":\"HS256\"}}") + "." + parts[1];
         var hs256 = hsInput + "." + B64Bytes(HMACSHA256.HashData(publicKey, Encoding.ASCII.GetBytes(hsInput)));
-        var hsPem = Encoding.ASCII.GetBytes(keys.AccessKey.Rsa.ExportSubjectPublicKeyInfoPem());
+        var hsPem = Encoding.ASCII.GetBytes(keys.Signer(SigningKeys.AccessPurpose, DateTimeOffset.UtcNow).Rsa.ExportSubjectPublicKeyInfoPem());
         var hs256Pem = hsInput + "." + B64Bytes(HMACSHA256.HashData(hsPem, Encoding.ASCII.GetBytes(hsInput)));
 
         using var stranger = RSA.Create(2048);
@@ -176,7 +176,7 @@ public sealed class MalformedTokenTests : IDisposable
             ("empty", "."),
             ("two dots", ".."),
             ("ID token as access token", id),
-            ("access claims signed with the ID key", Rs256(keys.IdKey.Rsa, $"{{\"kid\":\"{keys.IdKey.Kid}\",\"alg\":\"RS256\"}}", claims.ToJsonString())),
+            ("access claims signed with the ID key", Rs256(keys.Signer(SigningKeys.IdPurpose, DateTimeOffset.UtcNow).Rsa, $"{{\"kid\":\"{keys.Signer(SigningKeys.IdPurpose, DateTimeOffset.UtcNow).Kid}\",\"alg\":\"RS256\"}}", claims.ToJsonString())),
             ("token_use id", WithAccessKey(Claims(c => c["token_use"] = "id"))),
             ("expired", WithAccessKey(Claims(c => { c["exp"] = now - 1; c["iat"] = now - 3600; }))),
             ("exp a string", WithAccessKey(Claims(c => c["exp"] = (now + 3600).ToString(System.Globalization.CultureInfo.InvariantCulture)))),

@@ -14,8 +14,8 @@ public abstract partial class StoreContractTests
     private protected AppClientRecord ClientRecord(string id, string poolId, string? secret = null) =>
         new(id, poolId, new AppClientOptions { Name = "app", Secret = secret, ExplicitAuthFlows = ["ALLOW_CUSTOM_AUTH"] }, Now, Now);
 
-    private protected SigningKeyRecord SigningKey(string purpose, string pool = Pool) =>
-        new(pool, Guid.NewGuid().ToString("N"), purpose, RandomNumberGenerator.GetBytes(64), Now);
+    private protected SigningKeyRecord SigningKey(string purpose, string pool = Pool, int generation = 0) =>
+        new(pool, Guid.NewGuid().ToString("N"), purpose, RandomNumberGenerator.GetBytes(64), Now, generation, Now.AddHours(generation));
 
     [StoreFact]
     public async Task AddPool_TakenId_FalseAndTheFirstKept()
@@ -73,6 +73,54 @@ public abstract partial class StoreContractTests
         // Every node signs with the key that was stored, whichever node wrote it.
         Assert.All(results, r => Assert.Contains(r, k => stored.Any(s => s.Kid == k.Kid)));
         Assert.All(results, r => Assert.All(r, k => Assert.Contains(stored, s => s.Kid == k.Kid)));
+    }
+
+    [StoreFact]
+    public async Task AddSigningKeyIfMissing_NextGeneration_KeptBesideThePreviousWithItsActivation()
+    {
+        var first = SigningKey("id");
+        await Stores.SigningKeys.AddIfMissingAsync(first, None);
+
+        var keys = await Stores.SigningKeys.AddIfMissingAsync(SigningKey("id", generation: 1), None);
+
+        Assert.Equal([0, 1], keys.Select(k => k.Generation));
+        Assert.Equal(first.Kid, keys[0].Kid);
+        Assert.Equal(Now.AddHours(1), keys[1].ActivatesAt);
+        Assert.Equal(Now, keys[0].ActivatesAt);
+    }
+
+    [StoreFact]
+    public async Task AddSigningKeyIfMissing_NodesRotatingTogether_OneKeyPerGeneration()
+    {
+        await Stores.SigningKeys.AddIfMissingAsync(SigningKey("access"), None);
+
+        var results = await ConcurrentlyAsync(_ => Stores.SigningKeys.AddIfMissingAsync(SigningKey("access", generation: 1), None).AsTask());
+
+        var stored = await Stores.SigningKeys.ListAsync(Pool, None);
+        Assert.Equal([0, 1], stored.Select(k => k.Generation));
+        Assert.All(results, r => Assert.Equal(stored.Select(k => k.Kid), r.Select(k => k.Kid)));
+    }
+
+    [StoreFact]
+    public async Task ListAllSigningKeys_SeveralPools_EveryPoolsKeys()
+    {
+        await Stores.SigningKeys.AddIfMissingAsync(SigningKey("id"), None);
+        await Stores.SigningKeys.AddIfMissingAsync(SigningKey("id", OtherPool), None);
+        await Stores.SigningKeys.AddIfMissingAsync(SigningKey("id", OtherPool, 1), None);
+
+        var all = await Stores.SigningKeys.ListAllAsync(None);
+
+        Assert.Equal([(Pool, 0), (OtherPool, 0), (OtherPool, 1)], all.Select(k => (k.PoolId, k.Generation)).OrderBy(k => k.PoolId != Pool).ThenBy(k => k.Generation));
+    }
+
+    [StoreFact]
+    public async Task ServerSecretGetOrAdd_NodesStartingTogether_AllGetTheFirstValue()
+    {
+        var results = await ConcurrentlyAsync(_ => Stores.ServerSecrets.GetOrAddAsync("master-key", RandomNumberGenerator.GetBytes(32), Now, None).AsTask());
+
+        var stored = await Stores.ServerSecrets.GetOrAddAsync("master-key", RandomNumberGenerator.GetBytes(32), Now, None);
+        Assert.All(results, r => Assert.Equal(stored, r));
+        Assert.NotEqual(stored, await Stores.ServerSecrets.GetOrAddAsync("other", RandomNumberGenerator.GetBytes(32), Now, None));
     }
 
     [StoreFact]

@@ -30,6 +30,8 @@ internal sealed class StoreFixture(IServiceProvider services, Action cleanUp) : 
 
     public ISigningKeyStore SigningKeys { get; } = services.GetRequiredService<ISigningKeyStore>();
 
+    public IServerSecretStore ServerSecrets { get; } = services.GetRequiredService<IServerSecretStore>();
+
     public IRateLimitStore RateLimits { get; } = services.GetRequiredService<IRateLimitStore>();
 
     public IGroupStore Groups { get; } = services.GetRequiredService<IGroupStore>();

@@ -54,6 +54,28 @@ internal static class AdminApi
             response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>A SigV4-signed request with an empty body to one of Sesame's own admin paths (signed with the development key).</summary>
+    public static async Task<(int Status, string Body)> AdminRestAsync(this SesameApp app, HttpMethod method, string path)
+    {
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(method, path);
+        var amzDate = app.Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        var date = amzDate[..8];
+        var host = client.BaseAddress!.Authority;
+        var canonical = $"{method.Method}\n{path}\n\nhost:{host}\nx-amz-date:{amzDate}\n\nhost;x-amz-date\n{Hex(SHA256.HashData([]))}";
+        var scope = $"{date}/us-east-1/cognito-idp/aws4_request";
+        var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + Secret), date);
+        key = Hmac(key, "us-east-1");
+        key = Hmac(key, "cognito-idp");
+        key = Hmac(key, "aws4_request");
+        request.Headers.TryAddWithoutValidation("Authorization",
+            $"AWS4-HMAC-SHA256 Credential={KeyId}/{scope}, SignedHeaders=host;x-amz-date, Signature={Hex(Hmac(key, toSign))}");
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);

@@ -19,4 +19,29 @@ public sealed class ProductionOptionsValidatorTests
 
     [Fact]
     public void Validate_NoPublicOriginInDevelopment_Succeeds() => Assert.Null(Failure("Development", null));
+
+    [Fact]
+    public void Validate_PostgresWithoutMasterKeyInProduction_FailsNamingIt()
+    {
+        var options = new SesameOptions { PublicOrigin = "https://auth.example.com", Storage = { Provider = "Postgres", ConnectionString = "Host=db" } };
+
+        var failure = new ProductionOptionsValidator(new TestHostEnvironment("Production")).Validate(null, options).FailureMessage;
+
+        Assert.Contains("Sesame:Secrets:MasterKey is required outside the Development environment when Sesame:Storage:Provider is 'Postgres'", failure);
+    }
+
+    [Theory]
+    [InlineData("Development", null)]
+    [InlineData("Production", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    public void Validate_PostgresInDevelopmentOrWithMasterKey_Succeeds(string environment, string? masterKey)
+    {
+        var options = new SesameOptions
+        {
+            PublicOrigin = "https://auth.example.com",
+            Storage = { Provider = "Postgres", ConnectionString = "Host=db" },
+            Secrets = { MasterKey = masterKey },
+        };
+
+        Assert.True(new ProductionOptionsValidator(new TestHostEnvironment(environment)).Validate(null, options).Succeeded);
+    }
 }
