@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery.Development;
+using Sesame.Delivery.Receipts;
 using Sesame.Metrics;
 using Sesame.OAuth;
 using Sesame.Storage;
@@ -16,7 +17,22 @@ public static class SesameEndpointRouteBuilderExtensions
     internal const string CorsPolicy = "Sesame.Cognito";
 
     /// <summary>
-    /// Maps the Cognito API (<c>POST /</c>), JWKS and discovery under <c>/{userPoolId}/.well-known/</c>, <c>GET /health</c>,
+    /// 200 when storage answers, every schema script is applied and every pool's signing keys are loaded; 503 naming
+    /// what is not (<c>{"status":"not ready","checks":{"storage":"ok","migrations":"pending","signingKeys":"ok"}}</c>).
+    /// </summary>
+    private static async Task<IResult> ReadyAsync(IStorageHealth storage, Sesame.Readiness readiness, CancellationToken cancellationToken)
+    {
+        var reachable = await storage.PingAsync(cancellationToken);
+        var migrated = reachable && await storage.SchemaCurrentAsync(cancellationToken);
+        var keys = readiness.SigningKeysLoaded;
+        var ready = reachable && migrated && keys;
+        var body = $"{{\"status\":\"{(ready ? "ready" : "not ready")}\",\"checks\":{{\"storage\":\"{(reachable ? "ok" : "unavailable")}\","
+            + $"\"migrations\":\"{(migrated ? "ok" : reachable ? "pending" : "unknown")}\",\"signingKeys\":\"{(keys ? "ok" : "loading")}\"}}}}";
+        return Results.Text(body, "application/json", statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// Maps the Cognito API (<c>POST /</c>), JWKS and discovery under <c>/{userPoolId}/.well-known/</c>, <c>GET /health</c>, <c>/health/live</c>, <c>/health/ready</c>,
     /// and, when enabled, <c>GET /dev/outbox</c>. Call <c>app.UseCors()</c> before this for browser clients.
     /// </summary>
     public static IEndpointRouteBuilder MapSesame(this IEndpointRouteBuilder endpoints)
@@ -33,9 +49,15 @@ public static class SesameEndpointRouteBuilderExtensions
                 ? Results.Text("{\"status\":\"ok\"}", "application/json")
                 : Results.Text("{\"status\":\"storage unavailable\"}", "application/json", statusCode: StatusCodes.Status503ServiceUnavailable));
 
+        // Orchestrators' probes: live while the process answers; ready once it can serve a sign-in.
+        endpoints.MapGet("/health/live", () => Results.Text("{\"status\":\"live\"}", "application/json"));
+        endpoints.MapGet("/health/ready", ReadyAsync);
+
         // GET /admin/messages: delivery status, SigV4-signed by an admin key.
         endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
         endpoints.MapSesameMetrics();
+        // Delivery receipts of providers (Twilio, Plivo, HTTP gateways), each authenticated the provider's way.
+        endpoints.MapPost("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
         if (options.DevOutbox.Enabled == true)

@@ -56,6 +56,7 @@ public static class SesameServiceCollectionExtensions
         services.TryAddSingleton<UserPools>();
         services.AddHostedService<StoredUserPoolsLoader>();
         services.TryAddSingleton<Pseudonyms>();
+        services.TryAddSingleton<Readiness>();
         services.AddHostedService<StartupTasks>();
 
         // One line per feature; each folder registers its own parts.

@@ -12,7 +12,8 @@ namespace Sesame;
 /// request ever loads a key; and a missing message provider is reported at start, not at the first sign-in.
 /// </summary>
 internal sealed partial class StartupTasks(
-    UserPools pools, SigningKeys keys, ISmsSender sms, IEmailSender email, IOptions<SesameOptions> options, ILogger<StartupTasks> logger)
+    UserPools pools, SigningKeys keys, ISmsSender sms, IEmailSender email, IOptions<SesameOptions> options, Readiness readiness,
+    ILogger<StartupTasks> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -22,6 +23,8 @@ internal sealed partial class StartupTasks(
             await keys.ForPoolAsync(pool, cancellationToken);
             Log.PoolReady(logger, pool.Id, pool.Options.Clients.Count);
         }
+
+        readiness.SigningKeysLoaded = true;
 
         // Only a pool that names no provider falls back to the registered sender.
         var delivery = options.Value.Delivery;
@@ -50,5 +53,18 @@ internal sealed partial class StartupTasks(
 
         [LoggerMessage(3, LogLevel.Warning, "The development outbox is on: messages, codes included, are printed and served at GET /dev/outbox. Never enable it in production.")]
         public static partial void DevOutbox(ILogger logger);
+    }
+}
+
+/// <summary>What <c>GET /health/ready</c> needs beyond the store: whether every pool's signing keys are loaded.</summary>
+internal sealed class Readiness
+{
+    private volatile bool _signingKeysLoaded;
+
+    /// <summary>Set once <see cref="StartupTasks"/> has loaded (or made) every pool's keys; pools created later bring their own.</summary>
+    public bool SigningKeysLoaded
+    {
+        get => _signingKeysLoaded;
+        set => _signingKeysLoaded = value;
     }
 }

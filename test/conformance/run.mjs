@@ -28,6 +28,7 @@ import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerGroupTests } from './tests/groups.mjs';
+import { registerNewPasswordTests } from './tests/new-password.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerOidcTests } from './tests/oidc.mjs';
 import { registerHostedUiBrowserTests } from './tests/hosted-ui-browser.mjs';
@@ -145,6 +146,7 @@ async function main() {
   registerGroupTests(test, env);
   registerOidcTests(test, env);
   registerHostedUiBrowserTests(test, env);
+  registerNewPasswordTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 
   const results = await run({

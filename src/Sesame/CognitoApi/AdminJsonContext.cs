@@ -40,6 +40,7 @@ namespace Sesame.CognitoApi;
 [JsonSerializable(typeof(DeleteUserPoolRequest))]
 [JsonSerializable(typeof(ListUserPoolClientsRequest))]
 [JsonSerializable(typeof(ListUserPoolClientsResponse))]
+[JsonSerializable(typeof(AdminSetUserPasswordRequest))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>The context the wire uses: '+' in phone numbers is written as itself, not as a \u escape.</summary>

@@ -36,6 +36,7 @@ internal static class AdminServices
         services.AddSingleton<ICognitoOperation, UpdateUserPoolClient>();
         services.AddSingleton<ICognitoOperation, DeleteUserPoolClient>();
         services.AddSingleton<ICognitoOperation, ListUserPoolClients>();
+        services.AddSingleton<ICognitoOperation, AdminSetUserPassword>();
         return services;
     }
 }

@@ -52,6 +52,10 @@ internal sealed partial class CognitoApiEndpoint
                 throw CognitoErrors.Error(CognitoErrors.UnknownOperation, "The requested operation is not recognized by Sesame.");
             }
 
+            using var activity = Telemetry.Source.StartActivity(operation.Name);
+            activity?.SetTag("rpc.system", "aws-api");
+            activity?.SetTag("rpc.service", "CognitoIdentityProvider");
+            activity?.SetTag("rpc.method", operation.Name);
             (rented, var length) = await ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
             // Public operations ignore signatures (the SDKs sign whenever credentials are configured).
             var caller = operation.RequiresIam ? _sigV4.Authenticate(context.Request, rented.AsSpan(0, length)) : null;

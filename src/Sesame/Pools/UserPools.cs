@@ -21,6 +21,12 @@ internal sealed class UserPool(string id, UserPoolOptions options)
 
     public bool UsesEmailAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("email");
 
+    /// <summary>Whether unconfirmed and confirmed accounts are answered like unknown ones where Cognito tells them apart.</summary>
+    public bool StrictEnumeration { get; } = options.PreventUserExistenceErrors && options.EnumerationMode == EnumerationMode.Strict;
+
+    /// <summary>The pool's password mode, with the older <c>PasswordRequired: true</c> read as Required.</summary>
+    public PasswordMode Passwords { get; } = options.PasswordRequired ? PasswordMode.Required : options.PasswordMode;
+
     /// <summary>When the pool was created through the API; null for a configured pool.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 

@@ -15,7 +15,7 @@ namespace Sesame.SignIn;
 /// sign-in (AWS developer guide, "Post authentication Lambda trigger"). Refreshes do not come here: Cognito runs only
 /// PreTokenGeneration for them (<c>TokenGeneration_RefreshTokens</c>).
 /// </summary>
-internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers, TokenIssuer tokens)
+internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers, TokenIssuer tokens, SignInSessions sessions)
 {
     /// <summary>
     /// The user behind a session, re-read at each step (they may have been deleted or disabled meanwhile) and admitted,
@@ -38,14 +38,16 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
     /// <summary>
     /// Ends a sign-in that <paramref name="authenticated"/> has passed: re-reads the user (the triggers that ran since
     /// the flow read it may have changed, disabled or deleted it), admits it, runs PostAuthentication, and issues tokens.
+    /// A user with a temporary password (<c>FORCE_CHANGE_PASSWORD</c>) gets Cognito's <c>NEW_PASSWORD_REQUIRED</c>
+    /// challenge instead, in every flow; its answer comes back here once the new password is stored.
     /// </summary>
     /// <param name="clientMetadata">RespondToAuthChallenge's ClientMetadata; null after InitiateAuth, whose ClientMetadata
     /// Cognito gives to neither PostAuthentication nor PreTokenGeneration (API reference, InitiateAuth, "ClientMetadata").</param>
-    public async ValueTask<SignInStep.SignedIn> CompleteAsync(
+    public async ValueTask<SignInStep> CompleteAsync(
         AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
     {
-        var user = await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken);
-        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
+        var (user, challenge) = await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken);
+        return challenge ?? new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken));
     }
 
     /// <summary>
@@ -53,12 +55,19 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
     /// authorization code is redeemed. With <paramref name="issuerOrigin"/> null the step is <see cref="SignInStep.Authenticated"/>.
     /// </summary>
     public async ValueTask<SignInStep> CompleteOrAuthenticateAsync(
-        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string? issuerOrigin, CancellationToken cancellationToken) =>
-        issuerOrigin is null
-            ? new SignInStep.Authenticated(await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken))
-            : await CompleteAsync(client, authenticated, clientMetadata, issuerOrigin, cancellationToken);
+        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string? issuerOrigin, CancellationToken cancellationToken)
+    {
+        if (issuerOrigin is not null)
+        {
+            return await CompleteAsync(client, authenticated, clientMetadata, issuerOrigin, cancellationToken);
+        }
 
-    private async ValueTask<User> AuthenticateAsync(
+        var (user, challenge) = await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken);
+        return challenge ?? new SignInStep.Authenticated(user);
+    }
+
+    /// <summary>The re-read, admitted user after PostAuthentication; or, for a temporary password, the NEW_PASSWORD_REQUIRED step.</summary>
+    private async ValueTask<(User User, SignInStep? Challenge)> AuthenticateAsync(
         AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var user = await users.FindAsync(client.Pool.Id, authenticated.Username, cancellationToken);
@@ -68,6 +77,11 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         }
 
         Admit(user);
+        if (user.Status == UserStatus.ForceChangePassword)
+        {
+            return (user, await NewPasswordRequiredAsync(client, user, cancellationToken));
+        }
+
         var postAuthentication = new PostAuthenticationEvent
         {
             Request = new PostAuthenticationRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
@@ -75,10 +89,13 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         postAuthentication.Address("PostAuthentication_Authentication", client, user.Username);
         // A throwing trigger becomes UserLambdaValidationException "PostAuthentication failed with error …" (TriggerInvoker).
         await triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
-        return user;
+        return (user, null);
     }
 
-    /// <summary>Disabled and unconfirmed users get no challenge and no tokens.</summary>
+    /// <summary>
+    /// Disabled and unconfirmed users get no challenge and no tokens. A user with a temporary password is let through
+    /// to <c>NEW_PASSWORD_REQUIRED</c>.
+    /// </summary>
     public static void Admit(User user)
     {
         if (!user.Enabled)
@@ -86,10 +103,42 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
             throw CognitoErrors.UserDisabled();
         }
 
-        if (!user.IsConfirmed)
+        if (!user.IsConfirmed && user.Status != UserStatus.ForceChangePassword)
         {
             throw CognitoErrors.Error(CognitoErrors.UserNotConfirmed, "User is not confirmed.");
         }
+    }
+
+    /// <summary>
+    /// Cognito's NEW_PASSWORD_REQUIRED: <c>USER_ID_FOR_SRP</c>, the attributes the pool requires that the user lacks
+    /// (<c>requiredAttributes</c>, a JSON array; Sesame pools require none yet) and the user's attributes
+    /// (<c>userAttributes</c>, a JSON object of the writable ones: amazon-cognito-identity-js hands it to the app).
+    /// </summary>
+    private async ValueTask<SignInStep> NewPasswordRequiredAsync(AppClient client, User user, CancellationToken cancellationToken)
+    {
+        var state = new SignInSessionState
+        {
+            Kind = SignInSessionState.NewPasswordRequiredKind,
+            Username = user.Username,
+            Login = user.Username,
+            ChallengeName = ChallengeNames.NewPasswordRequired,
+        };
+        var session = await sessions.CreateAsync(client, state, [], cancellationToken);
+        var attributes = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in user.Attributes)
+        {
+            if (name is not (UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified))
+            {
+                attributes[name] = value;
+            }
+        }
+
+        return new SignInStep.Challenge(ChallengeNames.NewPasswordRequired, session, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["USER_ID_FOR_SRP"] = user.Username,
+            ["requiredAttributes"] = "[]",
+            ["userAttributes"] = attributes.ToJsonString(),
+        });
     }
 
     /// <summary>Every name a client may use for the user in a later step: canonical, typed, or an alias.</summary>

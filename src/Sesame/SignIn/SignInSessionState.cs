@@ -11,6 +11,9 @@ internal sealed class SignInSessionState
 
     public const string SignUpConfirmedKind = "SIGN_UP_CONFIRMED";
 
+    /// <summary>A sign-in that proved a temporary password and awaits the new one (NEW_PASSWORD_REQUIRED).</summary>
+    public const string NewPasswordRequiredKind = "NEW_PASSWORD_REQUIRED";
+
     public string ClientId { get; set; } = string.Empty;
 
     /// <summary>The canonical username, or the stand-in for an unknown user.</summary>

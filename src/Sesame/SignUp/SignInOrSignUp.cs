@@ -54,7 +54,7 @@ internal sealed class SignInOrSignUp(IUserStore users, UserAuthFlow userAuth, Si
     {
         if (state.Kind == CodeSignInState.SignUpKind)
         {
-            var delivery = await signUp.ResendAsync(client, state.Login, cancellationToken);
+            var delivery = await signUp.ResendAsync(client, state.Login, clientMetadata: null, cancellationToken);
             var now = time.GetUtcNow();
             var code = client.Pool.Options.ConfirmationCode;
             return state with { Destination = delivery.Destination, Medium = delivery.DeliveryMedium, SentAt = now, ExpiresAt = now + code.Lifetime,

@@ -17,10 +17,19 @@ internal interface IPasswordStore
 
     /// <summary>
     /// Replaces a user's password: the PBKDF2 hash on the user and the SRP verifier, in one transaction (for
-    /// AdminSetUserPassword, ChangePassword, ConfirmForgotPassword). False when there is no such user.
+    /// AdminSetUserPassword, ChangePassword, ConfirmForgotPassword, NEW_PASSWORD_REQUIRED), and the user's status when
+    /// <paramref name="status"/> is not null (FORCE_CHANGE_PASSWORD for a temporary password, CONFIRMED once it is
+    /// replaced). False when there is no such user.
     /// </summary>
-    ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, DateTimeOffset now,
-        CancellationToken cancellationToken);
+    ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, string? status,
+        DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the password hash with a stronger hash of the same password (after a successful sign-in), only while the
+    /// stored hash is still <paramref name="currentHash"/>: a password changed meanwhile is never overwritten. The
+    /// user's version and SRP verifier stay as they are (same password). False when nothing was replaced.
+    /// </summary>
+    ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash, CancellationToken cancellationToken);
 
     /// <summary>
     /// Counts one password attempt before it is checked, so concurrent guesses cannot slip past a lockout. Returns

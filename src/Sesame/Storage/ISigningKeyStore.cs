@@ -9,8 +9,11 @@ internal interface ISigningKeyStore
     ValueTask<IReadOnlyList<SigningKeyRecord>> AddIfMissingAsync(SigningKeyRecord key, CancellationToken cancellationToken);
 }
 
-/// <summary>Whether storage answers, for <c>GET /health</c>.</summary>
+/// <summary>Whether storage answers, for <c>GET /health</c> and <c>GET /health/ready</c>.</summary>
 internal interface IStorageHealth
 {
     ValueTask<bool> PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether every schema script this build embeds is recorded as applied (for <c>GET /health/ready</c>); false when unreachable.</summary>
+    ValueTask<bool> SchemaCurrentAsync(CancellationToken cancellationToken);
 }

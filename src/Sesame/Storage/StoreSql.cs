@@ -165,9 +165,15 @@ internal sealed class StoreSql(SqlDialect dialect)
         ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
         """;
 
+    /// <summary>A null @status keeps the user's status (a permanent password never unconfirms anyone).</summary>
     public string SetPasswordHash { get; } = """
-        UPDATE users SET password_hash = @hash, modified_at = @now, version = version + 1
+        UPDATE users SET password_hash = @hash, status = COALESCE(@status, status), modified_at = @now, version = version + 1
         WHERE pool_id = @pool AND username_key = @user
+        """;
+
+    public string UpgradePasswordHash { get; } = """
+        UPDATE users SET password_hash = @upgraded
+        WHERE pool_id = @pool AND username_key = @user AND password_hash = @current
         """;
 
     public string UpsertVerifier { get; } = """
@@ -320,6 +326,12 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
         """;
 
+    /// <summary>A receipt moves a sent message to its final state once; the first receipt with an outcome wins.</summary>
+    public string RecordReceipt { get; } = """
+        UPDATE outbox SET status = @status, delivered_at = @deliveredAt, last_error = @reason
+        WHERE provider = @provider AND provider_message_id = @messageId AND status = 'sent'
+        """;
+
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";
 
     public string QueryMessages { get; } = """
@@ -464,6 +476,9 @@ internal sealed class StoreSql(SqlDialect dialect)
         """;
 
     public string Ping { get; } = "SELECT 1";
+
+    /// <summary>The highest applied schema version (0 for none).</summary>
+    public string SchemaVersion { get; } = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
 
     private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""
         UPDATE users SET attributes = {dialect.JsonSet(dialect.JsonSet("attributes", "@attribute", "@value"), "@verified", "'true'")},

@@ -45,6 +45,10 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
             return;
         }
 
+        using var activity = Telemetry.Source.StartActivity("trigger " + triggerName);
+        activity?.SetTag("sesame.trigger", triggerName);
+        activity?.SetTag("sesame.trigger.kind", hook is null ? "code" : "http");
+
         // One timer, on the server's clock, armed before the trigger starts: it cancels an HTTP call, and WaitAsync stops
         // waiting for a C# trigger that ignores its token.
         using var timer = new CancellationTokenSource(Timeout, time);

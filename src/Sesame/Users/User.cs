@@ -5,6 +5,9 @@ internal static class UserStatus
 {
     public const string Unconfirmed = "UNCONFIRMED";
     public const string Confirmed = "CONFIRMED";
+
+    /// <summary>Signed in with a temporary password (AdminCreateUser, AdminSetUserPassword): must choose a new one (NEW_PASSWORD_REQUIRED).</summary>
+    public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
 }
 
 /// <summary>A user of one pool. Attribute values are strings, as in Cognito (<c>"email_verified": "true"</c>).</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sesame.Tests.TestSupport;
 
 namespace Sesame.Tests.Architecture;
 
@@ -31,7 +32,7 @@ public sealed partial class DependencyDirectionTests
     [Fact]
     public void Sources_EveryUsing_PointsDown()
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "Sesame");
+        var root = Path.Combine(RepositoryFiles.Root(), "src", "Sesame");
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(f => (Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f)))
@@ -93,19 +94,6 @@ public sealed partial class DependencyDirectionTests
         }
 
         return violations;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sesame.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Sesame.slnx not found above " + AppContext.BaseDirectory);
     }
 
     // using Sesame.X; using static Sesame.X.Y; using Alias = Sesame.X.Y; global using Sesame.X;

@@ -31,13 +31,42 @@ public abstract partial class StoreContractTests
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
 
-        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "hash-2", Verifier, Now, None));
-        Assert.False(await Stores.Passwords.SetPasswordAsync(Pool, "no-such-user", "hash-3", Verifier, Now, None));
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "hash-2", Verifier, null, Now, None));
+        Assert.False(await Stores.Passwords.SetPasswordAsync(Pool, "no-such-user", "hash-3", Verifier, null, Now, None));
 
         var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
         Assert.Equal(("hash-2", 2L), (stored!.PasswordHash, stored.Version));
         Assert.Equal(Verifier.Verifier, (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
         Assert.Null(await Stores.Passwords.FindVerifierAsync(Pool, "no-such-user", None));
+    }
+
+    [StoreFact]
+    public async Task UpgradePasswordHash_OnlyWhileTheHashIsTheOneRead_VersionAndVerifierKept()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "old-hash", Verifier, null, Now, None));
+
+        Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "some-other-hash", "new-hash", None));
+        Assert.True(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "old-hash", "new-hash", None));
+        Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "old-hash", "newer-hash", None));
+        Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, "no-such-user", "old-hash", "new-hash", None));
+
+        var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(("new-hash", 2L), (stored!.PasswordHash, stored.Version));
+        Assert.Equal(Verifier.Verifier, (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
+    }
+
+    [StoreFact]
+    public async Task SetPassword_WithStatus_StatusSetWithoutStatusKept()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "temporary", Verifier, UserStatus.ForceChangePassword, Now, None));
+        Assert.Equal(UserStatus.ForceChangePassword, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "again", Verifier, null, Now, None));
+        Assert.Equal(UserStatus.ForceChangePassword, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "chosen", Verifier, UserStatus.Confirmed, Now, None));
+        Assert.Equal(UserStatus.Confirmed, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
     }
 
     [StoreFact]

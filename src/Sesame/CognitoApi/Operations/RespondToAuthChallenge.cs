@@ -61,6 +61,9 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
         {
             ChallengeNames.CustomChallenge => await customAuth.RespondAsync(client, challengeName, session, username,
                 InitiateAuth.Required(responses, "ANSWER"), request.ClientMetadata, call.PublicOrigin, cancellationToken),
+            ChallengeNames.NewPasswordRequired => await passwordSignIn.RespondToNewPasswordAsync(client, session, username,
+                InitiateAuth.Required(responses, "NEW_PASSWORD"), request.ClientMetadata,
+                call.PublicOrigin, cancellationToken),
             UserAuthFlow.SelectChallenge => await userAuth.SelectAsync(client, session, username,
                 InitiateAuth.Required(responses, "ANSWER"), cancellationToken),
             UserAuthFlow.SmsOtp => await userAuth.AnswerCodeAsync(client, challengeName, session, username,

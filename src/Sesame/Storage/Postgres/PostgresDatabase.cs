@@ -76,6 +76,8 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     /// <summary>Runs <paramref name="read"/> on a pooled connection, outside any explicit transaction.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("postgresql read", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "postgresql");
         await using var connection = await OpenAsync(cancellationToken);
         return await Guard(connection, () => read(connection, cancellationToken));
     }
@@ -92,6 +94,8 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     public async Task<T> WriteAsync<T>(
         IsolationLevel isolation, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("postgresql write", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "postgresql");
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await OpenAsync(cancellationToken);
@@ -110,6 +114,25 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
             {
                 Log.WriteRetried(_logger, e.SqlState, attempt);
             }
+        }
+    }
+
+    private static readonly int LatestSchema = SchemaScripts.Latest(SchemaPrefix);
+
+    public async ValueTask<bool> SchemaCurrentAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PingTimeout);
+        try
+        {
+            await using var connection = await _pingSource.OpenConnectionAsync(timeout.Token);
+            await using var command = new NpgsqlCommand(Sql.SchemaVersion, connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture) >= LatestSchema;
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
         }
     }
 

@@ -20,12 +20,12 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
             return await command.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 
-    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, DateTimeOffset now,
-        CancellationToken cancellationToken) =>
+    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, string? status,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using (var hash = connection.Command(PostgresDatabase.Sql.SetPasswordHash, transaction)
-                .Text("@pool", poolId).Text("@user", usernameKey).Text("@hash", passwordHash).Time("@now", now))
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@hash", passwordHash).Text("@status", status).Time("@now", now))
             {
                 if (await hash.ExecuteNonQueryAsync(ct) != 1)
                 {
@@ -37,6 +37,15 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
                 .Text("@pool", poolId).Text("@user", usernameKey).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier);
             await upsert.ExecuteNonQueryAsync(ct);
             return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash,
+        CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.UpgradePasswordHash, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@current", currentHash).Text("@upgraded", upgradedHash);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 
     public async ValueTask<DateTimeOffset?> CountAttemptAsync(string poolId, string usernameKey, DateTimeOffset now, TimeSpan resetAfter,

@@ -52,11 +52,20 @@ internal sealed class SqliteDatabase : IDisposable
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("sqlite read", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "sqlite");
         await using var connection = Open();
         return read(connection);
     }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        using var activity = Telemetry.Source.StartActivity("sqlite write", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "sqlite");
+        return await QueueWriteAsync(write, cancellationToken);
+    }
+
+    private Task<T> QueueWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {

@@ -29,8 +29,8 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
-    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, DateTimeOffset now,
-        CancellationToken cancellationToken) =>
+    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, string? status,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
@@ -39,6 +39,7 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             command.Parameters.AddWithValue("@pool", poolId);
             command.Parameters.AddWithValue("@user", usernameKey);
             command.Parameters.AddWithValue("@hash", passwordHash);
+            command.Parameters.AddWithValue("@status", (object?)status ?? DBNull.Value);
             command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             if (command.ExecuteNonQuery() != 1)
             {
@@ -53,6 +54,20 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             command.Parameters.AddWithValue("@verifier", verifier.Verifier);
             command.ExecuteNonQuery();
             return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash,
+        CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.UpgradePasswordHash;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@current", currentHash);
+            command.Parameters.AddWithValue("@upgraded", upgradedHash);
+            return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
     public async ValueTask<DateTimeOffset?> CountAttemptAsync(string poolId, string usernameKey, DateTimeOffset now, TimeSpan resetAfter,

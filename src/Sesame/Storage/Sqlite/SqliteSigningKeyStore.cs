@@ -41,6 +41,25 @@ internal sealed class SqliteSigningKeyStore(SqliteDatabase database) : ISigningK
         }
     }
 
+    private static readonly int LatestSchema = SchemaScripts.Latest("Sesame.Storage.Sqlite.Schema.");
+
+    public async ValueTask<bool> SchemaCurrentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.ReadAsync(connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = SqliteDatabase.Sql.SchemaVersion;
+                return (long)command.ExecuteScalar()! >= LatestSchema;
+            }, cancellationToken);
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
     private static List<SigningKeyRecord> List(SqliteConnection connection, SqliteTransaction? transaction, string poolId)
     {
         using var command = connection.CreateCommand();
