@@ -15,6 +15,8 @@ namespace Sesame.Tests.OAuth;
 public sealed partial class OAuthFlowTests : IDisposable
 {
     private const string Callback = "http://localhost:3000/callback";
+    private static readonly string[] ClientCredentials = ["client_credentials"];
+    private static readonly string[] ApiScopes = ["api/read", "api/write"];
 
     private readonly SesameApp _app = new();
 
@@ -363,6 +365,90 @@ public sealed partial class OAuthFlowTests : IDisposable
             var response = await client.SendAsync(new HttpRequestMessage(endpoint is "authorization_endpoint" or "end_session_endpoint" or "userinfo_endpoint" ? HttpMethod.Get : HttpMethod.Post, path));
             Assert.NotEqual(HttpStatusCode.NotFound, response.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Page_CodeAfterItsLifetime_ExpiredErrorThenResendSendsANewCode()
+    {
+        using var browser = Browser();
+        var phone = SesameApp.NewPhone();
+        var authorize = await browser.GetAsync(AuthorizeUrl(Pkce().Challenge));
+        var html = await (await browser.GetAsync(authorize.Headers.Location)).Content.ReadAsStringAsync();
+        var codePage = await (await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(html), ["action"] = "start", ["login"] = phone })).Content.ReadAsStringAsync();
+        var code = await _app.CodeAsync(phone);
+        _app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var expired = await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(codePage), ["action"] = "answer", ["code"] = code });
+        var expiredHtml = await expired.Content.ReadAsStringAsync();
+        var resent = await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(expiredHtml), ["action"] = "resend" });
+        var resentHtml = await resent.Content.ReadAsStringAsync();
+        var newCode = await _app.CodeAsync(phone, 2);
+        var answered = await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(resentHtml), ["action"] = "answer", ["code"] = newCode });
+
+        Assert.Equal(HttpStatusCode.BadRequest, expired.StatusCode);
+        Assert.Contains("This code has expired", expiredHtml, StringComparison.Ordinal);
+        Assert.Contains("We sent a new code", resentHtml, StringComparison.Ordinal);
+        Assert.StartsWith(Callback + "?code=", answered.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_WrongCodes_AttemptsCountDownToNone()
+    {
+        using var browser = Browser();
+        var phone = SesameApp.NewPhone();
+        var authorize = await browser.GetAsync(AuthorizeUrl(Pkce().Challenge));
+        var html = await (await browser.GetAsync(authorize.Headers.Location)).Content.ReadAsStringAsync();
+        html = await (await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(html), ["action"] = "start", ["login"] = phone })).Content.ReadAsStringAsync();
+        var code = await _app.CodeAsync(phone);
+        var wrong = code == "000000" ? "111111" : "000000";
+
+        var messages = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            html = await (await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(html), ["action"] = "answer", ["code"] = wrong })).Content.ReadAsStringAsync();
+            messages.Add(html);
+        }
+
+        var right = await PostFormAsync(browser, "/login", new() { ["csrf"] = Csrf(html), ["action"] = "answer", ["code"] = code });
+
+        Assert.Contains("Attempts left: 4", messages[0], StringComparison.Ordinal);
+        Assert.Contains("Too many wrong codes", messages[4], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_ClientCredentialsWithBasicAuth_AccessTokenWithTheClientsScopes()
+    {
+        var created = await _app.AdminCallAsync("CreateUserPoolClient", new
+        {
+            UserPoolId = SesameApp.PoolId,
+            ClientName = "m2m",
+            GenerateSecret = true,
+            AllowedOAuthFlowsUserPoolClient = true,
+            AllowedOAuthFlows = ClientCredentials,
+            AllowedOAuthScopes = ApiScopes,
+        });
+        created.AssertOk();
+        var clientId = created.Json["UserPoolClient"]!["ClientId"]!.GetValue<string>();
+        var secret = created.Json["UserPoolClient"]!["ClientSecret"]!.GetValue<string>();
+        using var client = _app.CreateClient();
+        var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
+
+        var granted = await PostFormAsync(client, "/oauth2/token", new() { ["grant_type"] = "client_credentials", ["scope"] = "api/read" }, basic);
+        var wrongSecret = await PostFormAsync(client, "/oauth2/token", new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "not-the-secret",
+        });
+
+        var tokens = JsonNode.Parse(await granted.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        var access = JwtPayload(tokens["access_token"]!.GetValue<string>());
+        Assert.Equal(clientId, access["sub"]!.GetValue<string>());
+        Assert.Equal("api/read", access["scope"]!.GetValue<string>());
+        Assert.Null(tokens["id_token"]);
+        Assert.Null(tokens["refresh_token"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
+        Assert.Equal("invalid_client", JsonNode.Parse(await wrongSecret.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
     }
 
     internal static JsonNode JwtPayload(string jwt) => JsonNode.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[1]))!;
