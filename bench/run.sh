@@ -7,20 +7,21 @@
 # Everything it starts is stopped when it ends, fails or is interrupted.
 #
 #   bash bench/run.sh [--quick | --smoke] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
-#                     [--password-concurrency N] [--sync Full,Normal] [--no-peer] [--no-build] [--keep]
+#                     [--password-concurrency N] [--sync Full,Normal] [--server-arg --Key=Value]…
+#                     [--no-peer] [--no-build] [--keep]
 #
-# --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --keep leaves the temporary
-# folder (data, logs, result files) and prints where it is. --smoke (the test command's step): two workers for two
-# seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow completed without a failure.
-# The password flow runs at its own, low concurrency
-# (default 4): a password hash is seconds of CPU at high concurrency, and one user's parallel attempts count toward
-# its lockout.
+# --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --smoke (the test command's
+# step): two workers for two seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow
+# completed without a failure. The password flow runs at its own, low concurrency (default 4): a password hash is a
+# large share of a core, and one user's parallel attempts count toward its lockout. --server-arg adds a setting to
+# Sesame's command line (e.g. --server-arg --Sesame:Passwords:Algorithm=Pbkdf2). --keep leaves the temporary folder
+# (data, logs, result files) and prints where it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
 
 quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0
-concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4
+concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4 server_args=()
 flows="signin,user-auth,signup,refresh,password,mix"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,10 +34,11 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --flows) flows=$2; shift ;;
     --sync) sync_modes=$2; shift ;;
+    --server-arg) server_args+=("$2"); shift ;;
     --no-peer) peer=0 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -132,6 +134,7 @@ start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, start
     "$p:Limits:DestinationPerTenMinutes=0" "$p:Limits:DestinationPerDay=0"
     "$p:Limits:ClientIpPerHour=0" "$p:Limits:ClientIpPerDay=0"
     "$p:Limits:SmsPerHour=0" "$p:Limits:SmsPerDay=0"
+    "${server_args[@]}"
   )
   mkdir -p "$work/data-$sync"
   local started
@@ -162,7 +165,7 @@ for sync in "${modes[@]}"; do
   target=(--endpoint "http://127.0.0.1:$port" --pool "$pool" --client "$client" --admin-key "bench:$admin_secret"
     --codes http --delivery-listen "127.0.0.1:$delivery_port" --delivery-secret "$delivery_secret")
   name="sqlite-$(tr '[:upper:]' '[:lower:]' <<<"$sync")"
-  main_flows=$(tr ',' '\n' <<<"$flows" | grep -vx password | paste -sd, -)
+  main_flows=$(tr , "\n" <<<"$flows" | { grep -vx password || true; } | paste -sd, -)
   if [ -n "$main_flows" ]; then
     gen run "${target[@]}" --server-pid "$sesame_pid" --flow "$main_flows" "${run_args[@]}" "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?
     runs+=(--run "$name=$work/sesame-$sync.json")
@@ -203,7 +206,7 @@ if [ "$peer" -eq 1 ]; then
     pids+=("$!")
     if gen wait-health --endpoint "http://127.0.0.1:$cport" --timeout 60 >/dev/null; then
       # It serves password sign-in, sign-up and refresh (InitiateAuth REFRESH_TOKEN_AUTH; no GetTokensFromRefreshToken).
-      peer_flows=$(tr ',' '\n' <<<"$flows" | grep -E '^(password|signup|refresh)$' | paste -sd, -)
+      peer_flows=$(tr , '\n' <<<"$flows" | { grep -E '^(password|signup|refresh)$' || true; } | paste -sd, -)
       if [ -n "$peer_flows" ] && gen run --endpoint "http://127.0.0.1:$cport" --target cognito-local --codes "fixed:$code" \
           --flow "$peer_flows" "${run_args[@]}" --users "$(( users < 256 ? users : 256 ))" --overhead 0 --ceiling 0 \
           --json "$work/cognito-local.json"; then

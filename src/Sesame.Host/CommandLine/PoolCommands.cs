@@ -74,7 +74,7 @@ internal static class PoolCommands
         run.Handle(create, async (parseResult, cli, cancellationToken) =>
         {
             var created = await cli.Operation<CreateUserPool>().ExecuteAsync(
-                new CreateUserPoolRequest(parseResult.GetValue(name), null, parseResult.GetValue(usernameAttributes) is { Length: > 0 } a ? [.. a] : null),
+                new CreateUserPoolRequest(parseResult.GetValue(name), null, parseResult.GetValue(usernameAttributes) is { Length: > 0 } a ? [.. a] : null, null),
                 cli.Call(parseResult.GetValue(region)), cancellationToken);
             if (cli.Format == OutputFormat.Json)
             {

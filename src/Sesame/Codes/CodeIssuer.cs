@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
 using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Delivery;
@@ -44,16 +46,18 @@ internal sealed record IssuedCode(StoredCode Stored, OutboxMessage? Message, Cod
 /// </summary>
 internal sealed partial class CodeIssuer(
     OneTimeCodes macs, MessageComposer composer, SendLimits limits, IOneTimeCodeStore store, Outbox outbox, TimeProvider time,
-    ILogger<CodeIssuer> logger)
+    IHostEnvironment environment, IMeterFactory meters, ILogger<CodeIssuer> logger)
 {
+    private readonly Counter<long> _testNumbers = meters.Create("Sesame.Codes")
+        .CreateCounter<long>("sesame.test_numbers.used", description: "Codes issued to a declared test number (fixed code, nothing sent), by purpose and environment.");
+
     public async ValueTask<IssuedCode> IssueAsync(CodeRequest request, CancellationToken cancellationToken)
     {
         var pool = request.Pool;
         var (length, lifetime, maxAttempts) = CodePurposes.Settings(pool, request.Purpose);
-        // A declared test number (OneTimeCode:TestNumbers) signs in with its fixed code, and nothing is sent to it.
-        var testCode = request.UserExists && request.Purpose == CodePurposes.SignIn
-            ? pool.Options.OneTimeCode.TestNumbers.GetValueOrDefault(request.Destination)
-            : null;
+        // A declared test number (OneTimeCode:TestNumbers) gets its fixed code for every purpose — sign-in, sign-up
+        // confirmation, attribute verification — and nothing is ever sent to it.
+        var testCode = request.UserExists ? pool.Options.OneTimeCode.TestNumbers.GetValueOrDefault(request.Destination) : null;
         if (testCode is null)
         {
             // Before a code is drawn; an unknown user (a stable stand-in destination per login) is counted exactly as a
@@ -81,7 +85,19 @@ internal sealed partial class CodeIssuer(
 
         if (testCode is not null)
         {
-            Log.TestNumber(logger, pool.Id, delivery.Destination);
+            var development = environment.IsDevelopment();
+            _testNumbers.Add(1, new("purpose", CodePurposes.IsAttribute(request.Purpose) ? "attribute" : request.Purpose),
+                new("environment", development ? "development" : "other"));
+            if (development)
+            {
+                Log.TestNumber(logger, request.Purpose, delivery.Destination, pool.Id);
+            }
+            else
+            {
+                // Only with Sesame:AllowTestNumbers: a fixed code outside Development is a backdoor an operator chose.
+                Log.TestNumberOutsideDevelopment(logger, request.Purpose, delivery.Destination, pool.Id, environment.EnvironmentName);
+            }
+
             return new IssuedCode(stored, null, delivery);
         }
 
@@ -126,7 +142,10 @@ internal sealed partial class CodeIssuer(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Sign-in of declared test number {Destination} in pool {PoolId}: fixed code, nothing sent.")]
-        public static partial void TestNumber(ILogger logger, string poolId, string destination);
+        [LoggerMessage(1, LogLevel.Information, "Code ({Purpose}) for declared test number {Destination} in pool {PoolId}: fixed code, nothing sent.")]
+        public static partial void TestNumber(ILogger logger, string purpose, string destination, string poolId);
+
+        [LoggerMessage(2, LogLevel.Warning, "Code ({Purpose}) for declared test number {Destination} in pool {PoolId} in the {Environment} environment: fixed code, nothing sent (Sesame:AllowTestNumbers is on).")]
+        public static partial void TestNumberOutsideDevelopment(ILogger logger, string purpose, string destination, string poolId, string environment);
     }
 }

@@ -36,6 +36,10 @@ namespace Sesame.CognitoApi;
 [JsonSerializable(typeof(AdminListGroupsForUserRequest))]
 [JsonSerializable(typeof(ListUsersInGroupRequest))]
 [JsonSerializable(typeof(ListUsersInGroupResponse))]
+[JsonSerializable(typeof(UpdateUserPoolRequest))]
+[JsonSerializable(typeof(DeleteUserPoolRequest))]
+[JsonSerializable(typeof(ListUserPoolClientsRequest))]
+[JsonSerializable(typeof(ListUserPoolClientsResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>The context the wire uses: '+' in phone numbers is written as itself, not as a \u escape.</summary>

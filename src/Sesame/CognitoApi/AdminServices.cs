@@ -31,6 +31,11 @@ internal static class AdminServices
         services.AddSingleton<ICognitoOperation, AdminRemoveUserFromGroup>();
         services.AddSingleton<ICognitoOperation, AdminListGroupsForUser>();
         services.AddSingleton<ICognitoOperation, ListUsersInGroup>();
+        services.AddSingleton<ICognitoOperation, UpdateUserPool>();
+        services.AddSingleton<ICognitoOperation, DeleteUserPool>();
+        services.AddSingleton<ICognitoOperation, UpdateUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, DeleteUserPoolClient>();
+        services.AddSingleton<ICognitoOperation, ListUserPoolClients>();
         return services;
     }
 }

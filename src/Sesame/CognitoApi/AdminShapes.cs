@@ -44,6 +44,21 @@ internal static partial class AdminShapes
     public static CognitoException PoolNotFound(string poolId) =>
         CognitoErrors.Error(CognitoErrors.ResourceNotFound, $"User pool {poolId} does not exist.");
 
+    /// <summary>
+    /// A pool the API may change or delete: one created through it. A configured pool is changed in configuration, which
+    /// would put it back at the next start anyway.
+    /// </summary>
+    public static UserPool Stored(UserPool pool) => pool.CreatedAt is not null
+        ? pool
+        : throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
+            $"User pool {pool.Id} is defined in configuration (Sesame:UserPools:{pool.Id}); change it there, not through the API.");
+
+    /// <summary>An app client the API may change or delete: one created through it.</summary>
+    public static AppClient Stored(AppClient client) => client.CreatedAt is not null
+        ? client
+        : throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
+            $"App client {client.ClientId} is defined in configuration (Sesame:UserPools:{client.Pool.Id}:Clients:{client.ClientId}); change it there, not through the API.");
+
     /// <summary>The app client a request names, which must belong to the pool it names.</summary>
     public static AppClient FindClient(UserPool pool, UserPools pools, string? clientId)
     {

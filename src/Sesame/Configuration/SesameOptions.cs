@@ -48,6 +48,13 @@ public sealed class SesameOptions
     public Dictionary<string, UserPoolOptions> UserPools { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Lambda function ARNs that CreateUserPool / UpdateUserPool may name in <c>LambdaConfig</c>, each mapped to the HTTP
+    /// trigger that stands in for it (docs/configuration.md). A list, not a map: ARNs contain ':', the configuration
+    /// key separator.
+    /// </summary>
+    public List<LambdaFunctionOptions> LambdaFunctions { get; set; } = [];
+
+    /// <summary>
     /// Access keys (id → secret) that may sign IAM-authorised operations (Admin*, ListUsers, CreateUserPool, …) with
     /// AWS Signature Version 4. Empty outside development: no admin access until keys are configured.
     /// </summary>

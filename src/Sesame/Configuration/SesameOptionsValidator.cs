@@ -77,6 +77,11 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
                 }
             }
 
+            if (pool.PasswordRequired && pool.PasswordMode == PasswordMode.None)
+            {
+                errors.Add($"{at}:PasswordRequired is true but {at}:PasswordMode is None; set one of them.");
+            }
+
             if (pool.PasswordMinimumLength is < 6 or > 99)
             {
                 errors.Add($"{at}:PasswordMinimumLength must be between 6 and 99.");

@@ -57,4 +57,23 @@ public sealed class TriggerOptions
 
     /// <summary>Use the built-in one-time-code trigger in this pool even when a C# trigger is registered.</summary>
     public bool BuiltIn { get; set; }
+
+    /// <summary>
+    /// The Lambda function ARN that CreateUserPool / UpdateUserPool set (<c>LambdaConfig</c>); it runs as the HTTP trigger
+    /// <see cref="SesameOptions.LambdaFunctions"/> maps it to. Set through the API, not in configuration.
+    /// </summary>
+    public string? LambdaArn { get; set; }
+}
+
+/// <summary>One Lambda function ARN and the HTTP trigger that runs in its place (<c>Sesame:LambdaFunctions</c>).</summary>
+public sealed class LambdaFunctionOptions
+{
+    /// <summary>The ARN as serverless.yml, the Amplify CLI or CloudFormation put it in <c>LambdaConfig</c>.</summary>
+    public string? Arn { get; set; }
+
+    /// <summary>The HTTP(S) endpoint that receives the event JSON, as <see cref="TriggerOptions.Url"/>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The hook's signing secret (at least 32 characters), as <see cref="TriggerOptions.Secret"/>.</summary>
+    public string? Secret { get; set; }
 }

@@ -38,22 +38,7 @@ internal sealed class TriggerOptionsValidator(IHostEnvironment environment) : IV
                     errors.Add($"{tat}: set either Url or BuiltIn, not both.");
                 }
 
-                Uri? uri = null;
-                if (hook.Url is { } url
-                    && (!Uri.TryCreate(url, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0))
-                {
-                    errors.Add($"{tat}:Url must be an absolute http(s) URL without credentials.");
-                }
-                else if (uri is not null && uri.Scheme == "http" && !uri.IsLoopback && !environment.IsDevelopment())
-                {
-                    // Events carry phone numbers, emails and private challenge parameters: not in clear over a network.
-                    errors.Add($"{tat}:Url must use https outside the Development environment (plain http only to loopback).");
-                }
-
-                if (hook.Url is not null && (hook.Secret is null || hook.Secret.Length < MinimumSecretLength))
-                {
-                    errors.Add($"{tat}:Secret is required with Url and must be at least {MinimumSecretLength} characters (generate one, e.g. openssl rand -base64 32).");
-                }
+                CheckHook(hook.Url, hook.Secret, tat, errors);
             }
 
             var testNumbers = pool.OneTimeCode.TestNumbers;
@@ -72,6 +57,48 @@ internal sealed class TriggerOptionsValidator(IHostEnvironment environment) : IV
             }
         }
 
+        var arns = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.LambdaFunctions.Count; i++)
+        {
+            var function = options.LambdaFunctions[i];
+            var fat = $"{SesameOptions.SectionName}:LambdaFunctions:{i}";
+            if (function.Arn is not { } arn || !arn.StartsWith("arn:", StringComparison.Ordinal) || arn.Length > 2048)
+            {
+                errors.Add($"{fat}:Arn must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>).");
+            }
+            else if (!arns.Add(arn))
+            {
+                errors.Add($"{fat}:Arn {arn} is mapped twice.");
+            }
+
+            if (function.Url is null)
+            {
+                errors.Add($"{fat}:Url is required: the HTTP trigger that runs in place of the function.");
+            }
+
+            CheckHook(function.Url, function.Secret, fat, errors);
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void CheckHook(string? url, string? secret, string at, List<string> errors)
+    {
+        Uri? uri = null;
+        if (url is not null
+            && (!Uri.TryCreate(url, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0))
+        {
+            errors.Add($"{at}:Url must be an absolute http(s) URL without credentials.");
+        }
+        else if (uri is not null && uri.Scheme == "http" && !uri.IsLoopback && !environment.IsDevelopment())
+        {
+            // Events carry phone numbers, emails and private challenge parameters: not in clear over a network.
+            errors.Add($"{at}:Url must use https outside the Development environment (plain http only to loopback).");
+        }
+
+        if (url is not null && (secret is null || secret.Length < MinimumSecretLength))
+        {
+            errors.Add($"{at}:Secret is required with Url and must be at least {MinimumSecretLength} characters (generate one, e.g. openssl rand -base64 32).");
+        }
     }
 }

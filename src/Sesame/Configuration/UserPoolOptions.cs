@@ -22,10 +22,25 @@ public sealed class UserPoolOptions
     public bool PreventUserExistenceErrors { get; set; } = true;
 
     /// <summary>
-    /// Whether SignUp must carry a password. Default false: passwords are optional, and users without one sign in with
-    /// a one-time code. A password, when given, is stored for USER_PASSWORD_AUTH and USER_SRP_AUTH either way.
+    /// Whether the pool has passwords at all. <see cref="PasswordMode.Optional"/> (default, the behaviour before this
+    /// setting): a password sent to SignUp is stored and works with the password flows; users without one sign in with a
+    /// code. <see cref="PasswordMode.Required"/>: SignUp must carry one. <see cref="PasswordMode.None"/>: a passwordless
+    /// pool — a password sent to SignUp is ignored (not stored), and USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
+    /// USER_SRP_AUTH and CUSTOM_AUTH's PASSWORD_VERIFIER answer <c>NotAuthorizedException</c>, so a password a
+    /// tutorial invented at sign-up can never skip the code.
     /// </summary>
+    public PasswordMode PasswordMode { get; set; } = PasswordMode.Optional;
+
+    /// <summary>The older spelling of <c>PasswordMode: Required</c>; <c>true</c> with <c>PasswordMode: None</c> is refused at start-up.</summary>
     public bool PasswordRequired { get; set; }
+
+    /// <summary>
+    /// <see cref="EnumerationMode.Cognito"/> (default): with <see cref="PreventUserExistenceErrors"/>, unknown users are
+    /// answered like known ones where Cognito does so. <see cref="EnumerationMode.Strict"/> also answers these like an
+    /// unknown user: an unconfirmed user starting a code sign-in (CUSTOM_AUTH, USER_AUTH), ResendConfirmationCode and
+    /// ConfirmSignUp for a confirmed user — where Cognito's answers tell that the account exists.
+    /// </summary>
+    public EnumerationMode EnumerationMode { get; set; } = EnumerationMode.Cognito;
 
     /// <summary>
     /// Whether a DefineAuthChallenge may issue tokens in a CUSTOM_AUTH sign-in in which no real challenge
@@ -56,6 +71,26 @@ public sealed class UserPoolOptions
 
     /// <summary>App clients keyed by client id.</summary>
     public Dictionary<string, AppClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>How much a pool's answers may tell about whether an account exists (<see cref="UserPoolOptions.EnumerationMode"/>).</summary>
+public enum EnumerationMode
+{
+    /// <summary>Cognito's answers (PreventUserExistenceErrors ENABLED).</summary>
+    Cognito,
+    /// <summary>Unconfirmed and already-confirmed accounts answered like unknown ones as well.</summary>
+    Strict,
+}
+
+/// <summary>Whether a pool has passwords (<see cref="UserPoolOptions.PasswordMode"/>).</summary>
+public enum PasswordMode
+{
+    /// <summary>No passwords: SignUp ignores one, the password flows answer NotAuthorizedException.</summary>
+    None,
+    /// <summary>Passwords when a user sets one; code sign-in either way.</summary>
+    Optional,
+    /// <summary>SignUp must carry a password.</summary>
+    Required,
 }
 
 /// <summary>Which channel a one-time code goes out on.</summary>
@@ -94,8 +129,8 @@ public sealed class OneTimeCodeOptions
     public string EmailMessage { get; set; } = "Your {app} sign-in code is {####}. It expires in {minutes} minutes.";
 
     /// <summary>
-    /// Test logins (phone number or email → fixed code): the built-in flow sends them nothing and accepts only the fixed
-    /// code. Refused at start-up outside the Development environment unless <c>Sesame:AllowTestNumbers</c> is true.
+    /// Test logins (phone number or email → fixed code): every code for them (sign-in, sign-up confirmation, attribute
+    /// verification) is the fixed code, and nothing is ever sent to them. Refused at start-up outside the Development environment unless <c>Sesame:AllowTestNumbers</c> is true.
     /// </summary>
     public Dictionary<string, string> TestNumbers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -81,13 +81,15 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
 
             foreach (var (locale, templates) in pool.Delivery.Templates)
             {
-                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp) })
+                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp), ("Invitation", templates.Invitation) })
                 {
+                    // An invitation need not carry a code (a passwordless user gets none), but it must say who to sign in as.
+                    var (placeholder, what) = kind == "Invitation" ? ("{username}", "user name") : ("{####}", "code");
                     foreach (var (field, value) in new[] { ("SmsMessage", t.SmsMessage), ("EmailMessage", t.EmailMessage), ("EmailHtmlMessage", t.EmailHtmlMessage) })
                     {
-                        if (value is not null && !value.Contains("{####}", StringComparison.Ordinal))
+                        if (value is not null && !value.Contains(placeholder, StringComparison.Ordinal))
                         {
-                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the code placeholder {{####}}.");
+                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the {what} placeholder {placeholder}.");
                         }
                     }
                 }
@@ -204,6 +206,52 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
         }
     }
 
+    private static void CheckHttpGateway(List<string> errors, string at, DeliveryProviderOptions p)
+    {
+        void Require(string setting, string? value, string why)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{at}:{setting} is required with {at}:Auth {why}.");
+            }
+        }
+
+        switch (p.Auth)
+        {
+            case null or HttpGatewayAuth.None:
+                break;
+            case HttpGatewayAuth.Hmac:
+                Require("SigningSecret", p.SigningSecret, "Hmac");
+                break;
+            case HttpGatewayAuth.Bearer:
+                Require("AuthToken", p.AuthToken, "Bearer");
+                break;
+            case HttpGatewayAuth.Header:
+                Require("ApiKey", p.ApiKey, "Header");
+                Require("AuthHeader", p.AuthHeader, "Header");
+                break;
+            case HttpGatewayAuth.Basic:
+                Require("UserName", p.UserName, "Basic");
+                Require("Password", p.Password, "Basic");
+                break;
+            default:
+                errors.Add($"{at}:Auth must be None, Hmac, Bearer, Header or Basic.");
+                break;
+        }
+
+        if (!p.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !p.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            && p.Fields is { Count: > 0 })
+        {
+            errors.Add($"{at}:Fields are sent as JSON or as a form: set {at}:ContentType to application/json or application/x-www-form-urlencoded.");
+        }
+
+        if (p.Fields is { Count: > 0 } && p.BodyTemplate is not null)
+        {
+            errors.Add($"{at}: set Fields or BodyTemplate, not both.");
+        }
+    }
+
     private static void CheckSmtp(List<string> errors, string at, DeliveryProviderOptions p)
     {
         if (p.From is not null && !MimeKit.MailboxAddress.TryParse(p.From, out _))
@@ -301,6 +349,7 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
                     errors.Add($"{at}:Url must be an absolute http(s) URL.");
                 }
 
+                CheckHttpGateway(errors, at, p);
                 break;
             case "DEVELOPMENT":
                 break;

@@ -131,7 +131,7 @@ internal sealed partial class OutboxDispatcher(
         if (route.RequireDlt && message.Channel == MessageChannel.Sms && DltMissing(payload) is { } missing)
         {
             // India's operators drop an unregistered template silently; refusing it here says so in the status instead.
-            await FailAsync(message, route, "none", $"Not sent: route '{route.Name}' requires India DLT registration, and template {payload.Template ?? "(unknown)"} has no {missing} (Sesame:UserPools:{message.PoolId}:Delivery:Templates:{{locale}}:{{SignIn|SignUp}}:{missing}).", 0, null);
+            await FailAsync(message, route, "none", $"Not sent: route '{route.Name}' requires India DLT registration, and template {payload.Template ?? "(unknown)"} has no {missing} (Sesame:UserPools:{message.PoolId}:Delivery:Templates:{{locale}}:{{SignIn|SignUp|Invitation}}:{missing}).", 0, null);
             return;
         }
 

@@ -21,6 +21,12 @@ internal sealed class UserPool(string id, UserPoolOptions options)
 
     public bool UsesEmailAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("email");
 
+    /// <summary>Whether unconfirmed and confirmed accounts are answered like unknown ones where Cognito tells them apart.</summary>
+    public bool StrictEnumeration { get; } = options.PreventUserExistenceErrors && options.EnumerationMode == EnumerationMode.Strict;
+
+    /// <summary>The pool's password mode, with the older <c>PasswordRequired: true</c> read as Required.</summary>
+    public PasswordMode Passwords { get; } = options.PasswordRequired ? PasswordMode.Required : options.PasswordMode;
+
     /// <summary>When the pool was created through the API; null for a configured pool.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
@@ -78,9 +84,9 @@ internal sealed class UserPools
     }
 
     /// <summary>
-    /// Adds the pools and clients stored through the API to the snapshot; run once before the server takes requests
-    /// (<see cref="StoredUserPoolsLoader"/>). A configured pool or client with the same id wins: configuration is the
-    /// source for configured pools.
+    /// Brings the pools and clients stored through the API into the snapshot: run once before the server takes requests
+    /// (<see cref="StoredUserPoolsLoader"/>), and safe to run again to pick up what other nodes created, updated or
+    /// deleted since. A configured pool or client with the same id wins: configuration is the source for configured pools.
     /// </summary>
     public async ValueTask LoadStoredAsync(CancellationToken cancellationToken)
     {
@@ -88,19 +94,21 @@ internal sealed class UserPools
         lock (_writeLock)
         {
             var current = _snapshot;
-            var pools = current.Ordered.ToList();
-            var clients = current.Clients.Values.ToList();
+            // Configured pools are the ones without a creation date; every stored one is taken from the store as it is now.
+            var pools = current.Ordered.Where(p => p.CreatedAt is null).ToList();
             foreach (var record in storedPools)
             {
-                if (!current.Pools.ContainsKey(record.PoolId))
+                if (!pools.Any(p => p.Id == record.PoolId))
                 {
                     pools.Add(new UserPool(record.PoolId, record.Settings) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
                 }
             }
 
+            var byId = pools.ToDictionary(p => p.Id, StringComparer.Ordinal);
+            var clients = current.OrderedClients.Where(c => c.CreatedAt is null).Select(c => Rebind(c, byId[c.Pool.Id])).ToList();
             foreach (var record in storedClients)
             {
-                if (pools.FirstOrDefault(p => p.Id == record.PoolId) is { } pool && !current.Clients.ContainsKey(record.ClientId))
+                if (byId.TryGetValue(record.PoolId, out var pool) && !clients.Any(c => c.ClientId == record.ClientId))
                 {
                     clients.Add(new AppClient(record.ClientId, record.Settings, pool) { CreatedAt = record.CreatedAt, ModifiedAt = record.ModifiedAt });
                 }
@@ -117,10 +125,8 @@ internal sealed class UserPools
 
     public AppClient? FindClient(string clientId) => _snapshot.Clients.GetValueOrDefault(clientId);
 
-    /// <summary>A pool's app clients: configured ones first, then created ones, oldest first.</summary>
-    public IEnumerable<AppClient> ClientsOf(string poolId) => _snapshot.Clients.Values
-        .Where(c => c.Pool.Id == poolId)
-        .OrderBy(c => c.CreatedAt is null ? 0 : 1).ThenBy(c => c.CreatedAt).ThenBy(c => c.ClientId, StringComparer.Ordinal);
+    /// <summary>The app clients of a pool: configured ones first, in configuration order, then created ones, oldest first.</summary>
+    public IEnumerable<AppClient> ClientsOf(string poolId) => _snapshot.OrderedClients.Where(c => c.Pool.Id == poolId);
 
     /// <summary>Makes a pool created through the API visible to every later lookup.</summary>
     public void Add(UserPool pool)
@@ -128,7 +134,7 @@ internal sealed class UserPools
         lock (_writeLock)
         {
             var current = _snapshot;
-            _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.Clients.Values]);
+            _snapshot = new Snapshot([.. current.Ordered, pool], [.. current.OrderedClients]);
         }
     }
 
@@ -138,15 +144,64 @@ internal sealed class UserPools
         lock (_writeLock)
         {
             var current = _snapshot;
-            _snapshot = new Snapshot(current.Ordered, [.. current.Clients.Values, client]);
+            _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients, client]);
         }
     }
+
+    /// <summary>Puts an updated pool in place of the one with its id; its app clients follow it.</summary>
+    public void Replace(UserPool pool)
+    {
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            _snapshot = new Snapshot(
+                [.. current.Ordered.Select(p => p.Id == pool.Id ? pool : p)],
+                [.. current.OrderedClients.Select(c => c.Pool.Id == pool.Id ? Rebind(c, pool) : c)]);
+        }
+    }
+
+    /// <summary>Takes a deleted pool, and its app clients, out of every later lookup.</summary>
+    public void Remove(UserPool pool)
+    {
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            _snapshot = new Snapshot([.. current.Ordered.Where(p => p.Id != pool.Id)], [.. current.OrderedClients.Where(c => c.Pool.Id != pool.Id)]);
+        }
+    }
+
+    /// <summary>Puts an updated app client in place of the one with its id.</summary>
+    public void Replace(AppClient client)
+    {
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients.Select(c => c.ClientId == client.ClientId ? client : c)]);
+        }
+    }
+
+    /// <summary>Takes a deleted app client out of every later lookup.</summary>
+    public void Remove(AppClient client)
+    {
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            _snapshot = new Snapshot(current.Ordered, [.. current.OrderedClients.Where(c => c.ClientId != client.ClientId)]);
+        }
+    }
+
+    private static AppClient Rebind(AppClient client, UserPool pool) => ReferenceEquals(client.Pool, pool)
+        ? client
+        : new AppClient(client.ClientId, client.Options, pool) { CreatedAt = client.CreatedAt, ModifiedAt = client.ModifiedAt };
 
     private sealed class Snapshot(IReadOnlyList<UserPool> ordered, IReadOnlyList<AppClient> clients)
     {
         public IReadOnlyList<UserPool> Ordered { get; } = ordered;
 
         public FrozenDictionary<string, UserPool> Pools { get; } = ordered.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+
+        /// <summary>Configured clients first, in configuration order, then created ones, oldest first.</summary>
+        public IReadOnlyList<AppClient> OrderedClients { get; } = clients;
 
         public FrozenDictionary<string, AppClient> Clients { get; } = clients.ToFrozenDictionary(c => c.ClientId, StringComparer.Ordinal);
     }

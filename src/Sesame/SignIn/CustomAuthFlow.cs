@@ -48,6 +48,13 @@ internal sealed partial class CustomAuthFlow(
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if (user is { IsConfirmed: false, Enabled: true } && pool.StrictEnumeration)
+        {
+            // The strict mode: an unconfirmed account signs in exactly like one that does not exist (no code, no
+            // UserNotConfirmedException); a new sign-up of the number replaces it anyway.
+            user = null;
+        }
+
         if (user is null && !pool.Options.PreventUserExistenceErrors)
         {
             throw CognitoErrors.UserDoesNotExist();
@@ -218,6 +225,7 @@ internal sealed partial class CustomAuthFlow(
     /// </summary>
     private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, SignInSessionState state, CancellationToken cancellationToken)
     {
+        Passwords.PasswordSignIn.EnsureEnabled(client.Pool);
         var parameters = await srp.AddToSessionAsync(client.Pool, user, state, state.SrpA!, cancellationToken);
         var session = await sessions.CreateAsync(client, state, [], cancellationToken);
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);

@@ -47,6 +47,13 @@ internal sealed class UserAuthFlow(
 
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        if (user is { IsConfirmed: false, Enabled: true } && pool.StrictEnumeration)
+        {
+            // The strict mode: an unconfirmed account signs in exactly like one that does not exist (no code, no
+            // UserNotConfirmedException); a new sign-up of the number replaces it anyway.
+            user = null;
+        }
+
         if (user is null && !pool.Options.PreventUserExistenceErrors)
         {
             throw CognitoErrors.UserDoesNotExist();

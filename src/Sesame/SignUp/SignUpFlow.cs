@@ -1,6 +1,7 @@
 using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
@@ -61,7 +62,14 @@ internal sealed class SignUpFlow(
             });
         }
 
-        if (pool.Options.PasswordRequired && string.IsNullOrEmpty(password))
+        if (pool.Passwords == PasswordMode.None)
+        {
+            // A passwordless pool: the password a client invented (tutorials do, so that Cognito accepts the sign-up)
+            // is dropped here, before it is checked or stored, so it can never stand in for the code.
+            password = null;
+        }
+
+        if (pool.Passwords == PasswordMode.Required && string.IsNullOrEmpty(password))
         {
             // Cognito's model once required the member; a pool that requires passwords answers in those words.
             throw CognitoErrors.Validation("password", "Member must not be null");
@@ -141,7 +149,7 @@ internal sealed class SignUpFlow(
             return new SignUpResult(true, user.Sub, null);
         }
 
-        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination), cancellationToken);
+        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination, clientMetadata), cancellationToken);
         ThrowIfExists(await users.CreateAsync(user, issued.Stored, issued.Message, cancellationToken));
         outbox.Notify();
         await SaveVerifierAsync(user, credentials, cancellationToken);
@@ -202,15 +210,15 @@ internal sealed class SignUpFlow(
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
-        if (user is null)
+        if (user is null || (user.IsConfirmed && pool.StrictEnumeration))
         {
             if (!pool.Options.PreventUserExistenceErrors)
             {
                 throw CognitoErrors.UserDoesNotExist();
             }
 
-            // PreventUserExistenceErrors: an unknown user looks like a wrong code, and reaches the per-account cap like
-            // a known one (counted under the same stand-in name as its sign-in answers).
+            // PreventUserExistenceErrors: an unknown user (and, in the strict mode, a confirmed one) looks like a wrong
+            // code, and reaches the per-account cap like a known one (counted under the stand-in name of its sign-in answers).
             await verifier.VerifyAsync(
                 new CodeAnswer(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
                 cancellationToken);
@@ -249,11 +257,12 @@ internal sealed class SignUpFlow(
         return await CreateConfirmedSessionAsync(client, user, cancellationToken);
     }
 
-    public async ValueTask<CodeDeliveryDetails> ResendAsync(AppClient client, string login, CancellationToken cancellationToken)
+    public async ValueTask<CodeDeliveryDetails> ResendAsync(
+        AppClient client, string login, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
-        if (user is null)
+        if (user is null || (user.IsConfirmed && pool.StrictEnumeration))
         {
             if (!pool.Options.PreventUserExistenceErrors)
             {
@@ -274,7 +283,7 @@ internal sealed class SignUpFlow(
 
         var (attribute, destination) = ConfirmationDestination(user.Attributes)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
-        return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination), cancellationToken);
+        return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination, clientMetadata), cancellationToken);
     }
 
     private async ValueTask<string> CreateConfirmedSessionAsync(AppClient client, User user, CancellationToken cancellationToken)
@@ -288,8 +297,10 @@ internal sealed class SignUpFlow(
         return await sessions.CreateAsync(client, state, [], cancellationToken);
     }
 
-    private static CodeRequest CodeFor(AppClient client, User user, MessagePurpose purpose, string attribute, string destination) =>
-        new(client.Pool, CodePurposes.SignUp, purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user), client.ClientId);
+    // The call's ClientMetadata reaches CustomMessage, as Cognito gives it to the triggers the call runs.
+    private static CodeRequest CodeFor(
+        AppClient client, User user, MessagePurpose purpose, string attribute, string destination, Dictionary<string, string>? clientMetadata) =>
+        new(client.Pool, CodePurposes.SignUp, purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user), client.ClientId, clientMetadata);
 
     private static string TakeUsernameAttribute(Dictionary<string, string> attributes, string name, string username)
     {

@@ -15,6 +15,13 @@ internal interface IOutboxStore
     /// <summary>Records failed calls: retried at <paramref name="retryAt"/>, or failed for good (payload scrubbed) when null.</summary>
     ValueTask MarkFailedAsync(long id, string provider, string error, int calls, DateTimeOffset? retryAt, string? route, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Applies a provider's delivery receipt to the message it sent under <paramref name="providerMessageId"/>: a
+    /// <c>sent</c> message becomes <c>delivered</c> or <c>failed</c> (with <paramref name="reason"/>). Only a sent message
+    /// changes, so a repeated or late receipt changes nothing; false when nothing changed.
+    /// </summary>
+    ValueTask<bool> RecordReceiptAsync(string provider, string providerMessageId, bool delivered, string? reason, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Gives a claimed, unsent message back at once (graceful shutdown), so the next dispatcher need not wait for the lease.</summary>
     ValueTask ReleaseAsync(long id, CancellationToken cancellationToken);
 

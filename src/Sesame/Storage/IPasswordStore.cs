@@ -23,6 +23,13 @@ internal interface IPasswordStore
         CancellationToken cancellationToken);
 
     /// <summary>
+    /// Replaces the password hash with a stronger hash of the same password (after a successful sign-in), only while the
+    /// stored hash is still <paramref name="currentHash"/>: a password changed meanwhile is never overwritten. The
+    /// user's version and SRP verifier stay as they are (same password). False when nothing was replaced.
+    /// </summary>
+    ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Counts one password attempt before it is checked, so concurrent guesses cannot slip past a lockout. Returns
     /// the end of the lockout when the name is locked (the attempt is then refused and not counted); otherwise counts
     /// it, locks the name for <paramref name="lockFor"/>(failures) when that is not null, and returns null. A count

@@ -19,4 +19,19 @@ internal interface IUserPoolStore
 
     /// <summary>Adds an app client; false when the id is taken.</summary>
     ValueTask<bool> AddClientAsync(AppClientRecord client, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a stored pool's name, settings and modification time; false when there is no such stored pool.</summary>
+    ValueTask<bool> UpdatePoolAsync(UserPoolRecord pool, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a stored pool with everything in it — app clients, users, groups, codes, sessions, tokens, queued messages,
+    /// signing keys — in one transaction; false when there is no such stored pool.
+    /// </summary>
+    ValueTask<bool> DeletePoolAsync(string poolId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a stored client's name, settings and modification time; false when the pool has no such stored client.</summary>
+    ValueTask<bool> UpdateClientAsync(AppClientRecord client, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a stored client; false when the pool has no such stored client.</summary>
+    ValueTask<bool> DeleteClientAsync(string poolId, string clientId, CancellationToken cancellationToken);
 }

@@ -34,9 +34,9 @@ internal static class StorageServices
         AddStore<IRefreshTokenRotationStore, SqliteRefreshTokenRotationStore, PostgresRefreshTokenRotationStore>(services);
         AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
-        AddStore<IUserImportStore, SqliteUserImportStore, PostgresUserImportStore>(services);
         AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
         AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
+        AddStore<IUserImportStore, SqliteUserImportStore, PostgresUserImportStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {

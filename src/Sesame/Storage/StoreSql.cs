@@ -170,6 +170,11 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE pool_id = @pool AND username_key = @user
         """;
 
+    public string UpgradePasswordHash { get; } = """
+        UPDATE users SET password_hash = @upgraded
+        WHERE pool_id = @pool AND username_key = @user AND password_hash = @current
+        """;
+
     public string UpsertVerifier { get; } = """
         INSERT INTO password_verifiers (pool_id, username_key, salt, verifier) VALUES (@pool, @user, @salt, @verifier)
         ON CONFLICT (pool_id, username_key) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier
@@ -320,6 +325,12 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
         """;
 
+    /// <summary>A receipt moves a sent message to its final state once; the first receipt with an outcome wins.</summary>
+    public string RecordReceipt { get; } = """
+        UPDATE outbox SET status = @status, delivered_at = @deliveredAt, last_error = @reason
+        WHERE provider = @provider AND provider_message_id = @messageId AND status = 'sent'
+        """;
+
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";
 
     public string QueryMessages { get; } = """
@@ -346,6 +357,30 @@ internal sealed class StoreSql(SqlDialect dialect)
         INSERT INTO user_pool_clients (client_id, pool_id, name, settings, created_at, modified_at)
         VALUES (@id, @pool, @name, @settings, @created, @modified)
         ON CONFLICT (client_id) DO NOTHING
+        """;
+
+    public string UpdatePool { get; } = "UPDATE user_pools SET name = @name, settings = @settings, modified_at = @modified WHERE pool_id = @id";
+
+    public string UpdateClient { get; } = """
+        UPDATE user_pool_clients SET name = @name, settings = @settings, modified_at = @modified WHERE client_id = @id AND pool_id = @pool
+        """;
+
+    public string DeleteClient { get; } = "DELETE FROM user_pool_clients WHERE client_id = @id AND pool_id = @pool";
+
+    /// <summary>The pool row first, so a pool deleted twice (or by two nodes) reports "no such pool" once.</summary>
+    public string DeletePool { get; } = "DELETE FROM user_pools WHERE pool_id = @pool RETURNING pool_id";
+
+    /// <summary>Everything that belongs to a deleted pool; memberships and verifiers go with their users and groups.</summary>
+    public string DeletePoolContents { get; } = """
+        DELETE FROM user_pool_clients WHERE pool_id = @pool;
+        DELETE FROM user_groups WHERE pool_id = @pool;
+        DELETE FROM users WHERE pool_id = @pool;
+        DELETE FROM one_time_codes WHERE pool_id = @pool;
+        DELETE FROM auth_sessions WHERE pool_id = @pool;
+        DELETE FROM refresh_tokens WHERE pool_id = @pool;
+        DELETE FROM password_attempts WHERE pool_id = @pool;
+        DELETE FROM outbox WHERE pool_id = @pool;
+        DELETE FROM signing_keys WHERE pool_id = @pool;
         """;
 
     public string ListSigningKeys { get; } = "SELECT kid, purpose, private_key, created_at FROM signing_keys WHERE pool_id = @pool ORDER BY created_at";

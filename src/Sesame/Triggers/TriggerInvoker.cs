@@ -12,7 +12,7 @@ namespace Sesame.Triggers;
 /// Which trigger runs is decided per pool (<see cref="UserPoolTriggersOptions"/>): an HTTP hook, the built-in one, a C#
 /// trigger registered for the pool, a C# trigger registered for every pool, in that order.
 /// </summary>
-internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools, HttpTrigger http, TimeProvider time)
+internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools, HttpTrigger http, LambdaFunctions lambdas, TimeProvider time)
 {
     /// <summary>The DI key of the built-in one-time-code triggers.</summary>
     public const string BuiltInKey = "Sesame.BuiltIn";
@@ -81,6 +81,14 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
         if (options?.Url is not null)
         {
             return (options, null);
+        }
+
+        // A trigger set through LambdaConfig runs as the HTTP trigger its ARN is mapped to. An ARN taken out of the
+        // table since fails like a Lambda that cannot be invoked, never silently falls back to another trigger.
+        if (options?.LambdaArn is { } arn)
+        {
+            return (lambdas.Find(arn) ?? throw CognitoErrors.Error(CognitoErrors.UnexpectedLambda,
+                $"{triggerName} invocation failed: {arn} is not mapped in {SesameOptions.SectionName}:LambdaFunctions."), null);
         }
 
         if (options?.BuiltIn == true)

@@ -13,6 +13,7 @@ internal static class TriggerServices
     {
         services.TryAddSingleton<TriggerInvoker>();
         services.TryAddSingleton<HttpTrigger>();
+        services.TryAddSingleton<LambdaFunctions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, TriggerOptionsValidator>());
         // No redirects: a hook answers itself, and a redirect must not carry a signed event elsewhere. No per-request log
         // lines either (the factory's default writes four at Information for every call): failures are logged by HttpTrigger.

@@ -76,13 +76,17 @@ public sealed class CodeIssuerTests : CodeTests
     }
 
     [Fact]
-    public async Task Issue_SignUpOfDeclaredTestNumber_RealCodeSent()
+    public async Task Issue_SignUpAndAttributeCodesOfDeclaredTestNumber_FixedCodeNothingSent()
     {
-        // Test numbers are a sign-in setting (OneTimeCode:TestNumbers); confirmation codes to them are drawn and sent.
-        var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignUp, destination: TestNumber));
+        // Test numbers cover every code: a sign-up to one confirms with its fixed code, and nothing is ever sent.
+        foreach (var purpose in new[] { CodePurposes.SignUp, CodePurposes.VerifyAttribute(UserAttributes.PhoneNumber) })
+        {
+            var issued = await Issuer.IssueAsync(Request(Pool, purpose, destination: TestNumber), None);
 
-        Assert.NotNull(issued.Message);
-        Assert.Equal(CodeCheck.Match, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignUp, code), issued.Code, None));
+            Assert.Null(issued.Message);
+            Assert.Equal(CodeCheck.Match,
+                await Verifier.VerifyTravellingAsync(Answer(Pool, purpose, "111111", destination: TestNumber), issued.Code, None));
+        }
     }
 
     [Fact]

@@ -71,6 +71,34 @@ public sealed class PasswordSignInTests : IDisposable
     }
 
     [Fact]
+    public async Task UserPasswordAuth_UserWithAnOldPbkdf2Hash_SignsInAndTheHashBecomesArgon2id()
+    {
+        var phone = SesameApp.NewPhone();
+        await SignUpAsync(phone);
+        var users = _app.Services.GetRequiredService<Sesame.Storage.IUserStore>();
+        var user = (await users.FindAsync(SesameApp.PoolId, phone, CancellationToken.None))!;
+        // As a release before Argon2id stored it.
+        using var pbkdf2 = new Sesame.SignIn.Passwords.PasswordHasher(Microsoft.Extensions.Options.Options.Create(new Sesame.Configuration.SesameOptions
+        {
+            Passwords = { Algorithm = "Pbkdf2", Pbkdf2Iterations = SesameApp.TestPbkdf2Iterations },
+        }));
+        var old = pbkdf2.Hash(Password);
+        Assert.True(await _app.Services.GetRequiredService<Sesame.Storage.IPasswordStore>()
+            .UpgradePasswordHashAsync(SesameApp.PoolId, Sesame.Users.Logins.UsernameKey(user.Username), user.PasswordHash!, old, CancellationToken.None));
+
+        (await PasswordAuthAsync(phone, "wrong password")).AssertError("NotAuthorizedException");
+        Assert.Equal(old, (await users.FindAsync(SesameApp.PoolId, phone, CancellationToken.None))!.PasswordHash);
+        (await PasswordAuthAsync(phone, Password)).AssertOk();
+
+        var upgraded = (await users.FindAsync(SesameApp.PoolId, phone, CancellationToken.None))!.PasswordHash!;
+        Assert.StartsWith("$argon2id$v=19$m=64,t=1,p=1$", upgraded, StringComparison.Ordinal);
+        (await PasswordAuthAsync(phone, Password)).AssertOk();
+        (await PasswordAuthAsync(phone, "wrong password")).AssertError("NotAuthorizedException");
+        Assert.Equal(upgraded, (await users.FindAsync(SesameApp.PoolId, phone, CancellationToken.None))!.PasswordHash);
+        (await SrpSignInAsync(phone, Password)).AssertOk();
+    }
+
+    [Fact]
     public async Task UserPasswordAuth_WrongPasswordUnknownUserOrNoPassword_SameNotAuthorized()
     {
         var phone = SesameApp.NewPhone();

@@ -149,6 +149,65 @@ public sealed partial class RoutingTests : IAsyncLifetime
         Assert.Equal(("default", "gateway"), (status.Route, status.Provider));
     }
 
+    [Fact]
+    public async Task Dlt_RegisteredTemplate_GatewayGetsItsIdsAndSenderId()
+    {
+        using var app = App(extra: Dlt(templateId: "1107161234567890123"));
+
+        await SignUpAsync(app, India);
+
+        var request = Assert.Single(await _gateway.WaitForAsync(1));
+        var form = request.Form();
+        Assert.Equal(("8123456789", "1101234567890123456", "1107161234567890123", "ACMEIN"), (form["mobile"], form["pe_id"], form["template_id"], form["sender"]));
+        await ConfirmAsync(app, India, Code(request));
+        Assert.Equal("india", (await FailoverTests.StatusAsync(app, "sent")).Route);
+    }
+
+    [Fact]
+    public async Task Dlt_TemplateWithoutRegisteredId_RefusedBeforeSendingWithTheReasonInItsStatus()
+    {
+        using var app = App(extra: Dlt(templateId: null));
+
+        await SignUpAsync(app, India);
+
+        var status = await FailoverTests.StatusAsync(app, "failed");
+        Assert.Equal(("india", 0, (double?)null), (status.Route, status.Attempts, status.Cost));
+        Assert.Contains("route 'india' requires India DLT registration", status.LastError);
+        Assert.Contains("template SignUp (locale default) has no DltTemplateId", status.LastError);
+        Assert.Empty(_gateway.Requests);
+        Assert.Empty(_backup.Requests);
+    }
+
+    [Fact]
+    public async Task Dlt_RouteWithoutTheRule_SendsAnUnregisteredTemplate()
+    {
+        using var app = App(extra: Dlt(templateId: null));
+
+        await SignUpAsync(app, Us);
+
+        Assert.Single(await _twilio.WaitForAsync(1));
+        Assert.Equal("us", (await FailoverTests.StatusAsync(app, "sent")).Route);
+    }
+
+    /// <summary>The india route requires DLT; the gateway sends the ids; the sign-up template is registered (or not).</summary>
+    private Dictionary<string, string?> Dlt(string? templateId)
+    {
+        const string pool = "Sesame:UserPools:us-east-1_SesameDev:Delivery";
+        return new Dictionary<string, string?>
+        {
+            [$"{pool}:Routes:4:RequireDlt"] = "true",
+            [$"{pool}:Templates:default:SignUp:DltEntityId"] = "1101234567890123456",
+            [$"{pool}:Templates:default:SignUp:DltTemplateId"] = templateId,
+            [$"{pool}:Templates:default:SignUp:DltSenderId"] = "ACMEIN",
+            ["Sesame:Delivery:Providers:gateway:ContentType"] = "application/x-www-form-urlencoded",
+            ["Sesame:Delivery:Providers:gateway:Fields:mobile"] = "{national_number}",
+            ["Sesame:Delivery:Providers:gateway:Fields:message"] = "{body}",
+            ["Sesame:Delivery:Providers:gateway:Fields:sender"] = "{from}",
+            ["Sesame:Delivery:Providers:gateway:Fields:pe_id"] = "{dlt_entity_id}",
+            ["Sesame:Delivery:Providers:gateway:Fields:template_id"] = "{dlt_template_id}",
+        };
+    }
+
     private LoopbackServer Server(string provider) => provider switch
     {
         "twilio" => _twilio,
@@ -157,7 +216,7 @@ public sealed partial class RoutingTests : IAsyncLifetime
         _ => _backup,
     };
 
-    private SesameApp App(bool withDefaultRoute = true)
+    private SesameApp App(bool withDefaultRoute = true, Dictionary<string, string?>? extra = null)
     {
         const string routes = "Sesame:UserPools:us-east-1_SesameDev:Delivery:Routes";
         var settings = new Dictionary<string, string?>
@@ -204,6 +263,11 @@ public sealed partial class RoutingTests : IAsyncLifetime
             settings[$"{routes}:5:Name"] = "rest";
             settings[$"{routes}:5:Channel"] = "Sms";
             settings[$"{routes}:5:Providers:0"] = "backup";
+        }
+
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
         }
 
         return new SesameApp(settings);

@@ -160,4 +160,22 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 2), None)).Count);
         Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100, "india"), None)).Id);
     }
+
+    [StoreFact]
+    public async Task RecordReceipt_SentMessage_FinalOnceAndRepeatsOrOtherProvidersChangeNothing()
+    {
+        await QueueAsync(2);
+        var claimed = await ClaimAsync();
+        await Stores.Outbox.MarkSentAsync(claimed[0].Id, "twilio", "SM1", 1, Now, "us", null, None);
+        await Stores.Outbox.MarkSentAsync(claimed[1].Id, "twilio", "SM2", 1, Now, "us", null, None);
+
+        Assert.False(await Stores.Outbox.RecordReceiptAsync("vonage", "SM1", true, null, Now, None));
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM1", true, null, Now, None));
+        Assert.False(await Stores.Outbox.RecordReceiptAsync("twilio", "SM1", false, "late", Now.AddMinutes(1), None));
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM2", false, "undelivered: 30003", Now, None));
+
+        var statuses = (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None)).ToDictionary(m => m.ProviderMessageId!);
+        Assert.Equal(("delivered", (DateTimeOffset?)Now, (string?)null), (statuses["SM1"].Status, statuses["SM1"].DeliveredAt, statuses["SM1"].LastError));
+        Assert.Equal(("failed", (DateTimeOffset?)null, "undelivered: 30003"), (statuses["SM2"].Status, statuses["SM2"].DeliveredAt, statuses["SM2"].LastError));
+    }
 }

@@ -41,6 +41,22 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task UpgradePasswordHash_OnlyWhileTheHashIsTheOneRead_VersionAndVerifierKept()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "old-hash", Verifier, Now, None));
+
+        Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "some-other-hash", "new-hash", None));
+        Assert.True(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "old-hash", "new-hash", None));
+        Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "old-hash", "newer-hash", None));
+        Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, "no-such-user", "old-hash", "new-hash", None));
+
+        var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(("new-hash", 2L), (stored!.PasswordHash, stored.Version));
+        Assert.Equal(Verifier.Verifier, (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
+    }
+
+    [StoreFact]
     public async Task DeleteUser_WithVerifier_VerifierGoesWithIt()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);

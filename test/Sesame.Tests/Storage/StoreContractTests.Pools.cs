@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Sesame.Configuration;
 using Sesame.Storage;
+using Sesame.Users;
 
 namespace Sesame.Tests.Storage;
 
@@ -78,5 +79,65 @@ public abstract partial class StoreContractTests
     public async Task PingStorage_DatabaseUp_True()
     {
         Assert.True(await Stores.Health.PingAsync(None));
+    }
+
+    [StoreFact]
+    public async Task UpdatePool_Stored_SettingsReplacedCreationKept_UnknownFalse()
+    {
+        await Stores.Pools.AddPoolAsync(PoolRecord(Pool, "before"), None);
+        var created = Now;
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var settings = new UserPoolOptions { Name = "after", PasswordMinimumLength = 12 };
+        settings.Triggers.DefineAuthChallenge = new TriggerOptions { LambdaArn = "arn:aws:lambda:us-east-1:123456789012:function:define" };
+        Assert.True(await Stores.Pools.UpdatePoolAsync(new UserPoolRecord(Pool, settings, created, Now), None));
+        Assert.False(await Stores.Pools.UpdatePoolAsync(new UserPoolRecord(OtherPool, settings, created, Now), None));
+
+        var pool = Assert.Single((await Stores.Pools.LoadAsync(None)).Pools);
+        Assert.Equal(("after", 12, created, Now), (pool.Settings.Name, pool.Settings.PasswordMinimumLength, pool.CreatedAt, pool.ModifiedAt));
+        Assert.Equal("arn:aws:lambda:us-east-1:123456789012:function:define", pool.Settings.Triggers.DefineAuthChallenge!.LambdaArn);
+    }
+
+    [StoreFact]
+    public async Task DeletePool_WithUsersGroupsClientsKeys_AllGoneOtherPoolUntouched()
+    {
+        foreach (var pool in new[] { Pool, OtherPool })
+        {
+            await Stores.Pools.AddPoolAsync(PoolRecord(pool), None);
+            await Stores.Pools.AddClientAsync(ClientRecord("client-" + pool, pool), None);
+            await Stores.SigningKeys.AddIfMissingAsync(SigningKey("id", pool), None);
+            await Stores.Groups.CreateAsync(Group("g", pool: pool), None);
+            var user = await CreatedAsync(status: UserStatus.Confirmed, pool: pool, username: "same-name");
+            await Stores.Groups.AddMemberAsync(pool, "g", user.Sub, Now, None);
+        }
+
+        Assert.True(await Stores.Pools.DeletePoolAsync(Pool, None));
+        Assert.False(await Stores.Pools.DeletePoolAsync(Pool, None));
+
+        var (pools, clients) = await Stores.Pools.LoadAsync(None);
+        Assert.Equal([OtherPool], pools.Select(p => p.PoolId));
+        Assert.Equal(["client-" + OtherPool], clients.Select(c => c.ClientId));
+        Assert.Null(await Stores.Users.FindAsync(Pool, "same-name", None));
+        Assert.NotNull(await Stores.Users.FindAsync(OtherPool, "same-name", None));
+        Assert.Null(await Stores.Groups.FindAsync(Pool, "g", None));
+        Assert.Single(await Stores.Groups.ListMembersAsync(OtherPool, "g", null, 10, None));
+        Assert.Empty(await Stores.SigningKeys.ListAsync(Pool, None));
+        Assert.Single(await Stores.SigningKeys.ListAsync(OtherPool, None));
+    }
+
+    [StoreFact]
+    public async Task UpdateAndDeleteClient_OnlyInItsOwnPool()
+    {
+        await Stores.Pools.AddClientAsync(ClientRecord("client1", Pool, secret: "s3cret"), None);
+        var changed = new AppClientOptions { Name = "renamed", Secret = "s3cret", ExplicitAuthFlows = ["ALLOW_USER_SRP_AUTH"] };
+
+        Assert.False(await Stores.Pools.UpdateClientAsync(new AppClientRecord("client1", OtherPool, changed, Now, Now), None));
+        Assert.True(await Stores.Pools.UpdateClientAsync(new AppClientRecord("client1", Pool, changed, Now, Now), None));
+
+        var client = Assert.Single((await Stores.Pools.LoadAsync(None)).Clients);
+        Assert.Equal(("renamed", "s3cret"), (client.Settings.Name, client.Settings.Secret));
+        Assert.False(await Stores.Pools.DeleteClientAsync(OtherPool, "client1", None));
+        Assert.True(await Stores.Pools.DeleteClientAsync(Pool, "client1", None));
+        Assert.Empty((await Stores.Pools.LoadAsync(None)).Clients);
     }
 }

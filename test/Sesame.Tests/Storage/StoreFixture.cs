@@ -32,11 +32,11 @@ internal sealed class StoreFixture(IServiceProvider services, Action cleanUp) : 
 
     public IRateLimitStore RateLimits { get; } = services.GetRequiredService<IRateLimitStore>();
 
-    public IUserImportStore Import { get; } = services.GetRequiredService<IUserImportStore>();
-
     public IGroupStore Groups { get; } = services.GetRequiredService<IGroupStore>();
 
     public IOAuthGrantStore OAuthGrants { get; } = services.GetRequiredService<IOAuthGrantStore>();
+
+    public IUserImportStore Import { get; } = services.GetRequiredService<IUserImportStore>();
 
     public IStorageHealth Health { get; } = services.GetRequiredService<IStorageHealth>();
 

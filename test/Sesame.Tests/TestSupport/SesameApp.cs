@@ -40,6 +40,9 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "sesame-test-" + Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>(settings ?? []) { ["Sesame:DataDir"] = DataDir };
         _settings.TryAdd("Sesame:Passwords:Pbkdf2Iterations", TestPbkdf2Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Argon2id (the default algorithm) at a test cost too: 64 KiB, one pass, instead of 19 MiB × 2.
+        _settings.TryAdd("Sesame:Passwords:Argon2MemoryKiB", "64");
+        _settings.TryAdd("Sesame:Passwords:Argon2Iterations", "1");
         // Most tests send many codes to one number on a clock that does not move: they turn the send limits off for
         // themselves. A test that sets any Limits setting (LimitTests) runs with the defaults for the rest.
         if (!_settings.Keys.Any(k => k.Contains(":Limits:", StringComparison.Ordinal)))

@@ -10,8 +10,92 @@ public sealed class PasswordHasherTests
 {
     private static readonly PasswordHasher Hasher = With(SesameApp.TestPbkdf2Iterations);
 
+    // Argon2id at a test cost (64 KiB, 1 pass); production's 19 MiB × 2 is checked only where it costs nothing.
+    private static readonly PasswordHasher Argon2 = WithArgon2(64, 1);
+
     private static PasswordHasher With(int iterations) =>
-        new(Options.Create(new SesameOptions { Passwords = { Pbkdf2Iterations = iterations } }));
+        new(Options.Create(new SesameOptions { Passwords = { Algorithm = PasswordOptions.Pbkdf2, Pbkdf2Iterations = iterations } }));
+
+    private static PasswordHasher WithArgon2(int memoryKiB, int iterations) =>
+        new(Options.Create(new SesameOptions { Passwords = { Argon2MemoryKiB = memoryKiB, Argon2Iterations = iterations } }));
+
+    [Fact]
+    public void Argon2id_HashOfThePassword_VerifiesInPhcFormatAndAnyOtherPasswordIsFalse()
+    {
+        const string password = "correct horse battery stäple 🔑";
+        var stored = Argon2.Hash(password);
+
+        Assert.StartsWith("$argon2id$v=19$m=64,t=1,p=1$", stored, StringComparison.Ordinal);
+        Assert.NotEqual(stored, Argon2.Hash(password));
+        Assert.True(Argon2.Verify(password, stored));
+        Assert.False(Argon2.Verify("Correct horse battery stäple 🔑", stored));
+        Assert.False(Argon2.NeedsUpgrade(stored));
+        Assert.DoesNotContain(password, stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Argon2id_KnownAnswer_MatchesTheReferenceImplementation()
+    {
+        // `echo -n password | argon2 somesaltsomesalt -id -t 1 -m 6 -p 1 -l 32` (the PHC reference, m = 2^6 KiB).
+        Assert.True(Argon2.Verify("password", "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$" + ReferenceDigest));
+        Assert.False(Argon2.Verify("passwore", "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$" + ReferenceDigest));
+    }
+
+    [Fact]
+    public void Argon2idServer_OldPbkdf2Hash_StillVerifiesAndNeedsAnUpgrade()
+    {
+        var old = Hasher.Hash("hunter22");
+
+        Assert.True(Argon2.Verify("hunter22", old));
+        Assert.False(Argon2.Verify("hunter23", old));
+        Assert.True(Argon2.NeedsUpgrade(old));
+        Assert.True(WithArgon2(128, 1).NeedsUpgrade(Argon2.Hash("hunter22")));
+        Assert.True(Hasher.NeedsUpgrade(Argon2.Hash("hunter22")));
+        Assert.False(Hasher.NeedsUpgrade(old));
+    }
+
+    [Theory]
+    [InlineData("$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$")]
+    [InlineData("$argon2id$v=19$m=64,t=1,p=1$c29tZQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2id$v=19$m=99999999,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2id$v=19$m=64,t=99,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2id$v=19$m=64,t=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2id$v=16$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void Argon2id_DamagedOrForeignRecord_IsFalse(string stored)
+    {
+        Assert.False(Argon2.Verify("password", stored));
+    }
+
+    [Fact]
+    public void Options_Default_OwaspArgon2idMinimum()
+    {
+        var options = new PasswordOptions();
+        Assert.Equal((PasswordOptions.Argon2id, 19_456, 2, 1), (options.Algorithm, options.Argon2MemoryKiB, options.Argon2Iterations, options.Argon2Parallelism));
+    }
+
+    [Theory]
+    [InlineData("Production", 19_455, 2, "Argon2MemoryKiB and Argon2Iterations must be at least 19456 and 2")]
+    [InlineData("Production", 19_456, 1, "Argon2MemoryKiB and Argon2Iterations must be at least 19456 and 2")]
+    [InlineData("Development", 4, 1, "Argon2MemoryKiB must be between 8")]
+    [InlineData("Development", 64, 11, "Argon2Iterations must be between 1 and 10")]
+    public void Validate_Argon2CostOutOfBounds_FailsNamingTheSetting(string environment, int memoryKiB, int iterations, string message)
+    {
+        var result = new PasswordOptionsValidator(new TestHostEnvironment(environment))
+            .Validate(null, new SesameOptions { Passwords = { Argon2MemoryKiB = memoryKiB, Argon2Iterations = iterations } });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Sesame:Passwords:" + message, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnknownAlgorithm_FailsNamingTheSetting()
+    {
+        var result = new PasswordOptionsValidator(new TestHostEnvironment("Production"))
+            .Validate(null, new SesameOptions { Passwords = { Algorithm = "bcrypt" } });
+
+        Assert.Contains("Sesame:Passwords:Algorithm must be 'Argon2id' or 'Pbkdf2'", result.FailureMessage, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Verify_HashOfThePassword_IsTrueAndAnyOtherPasswordIsFalse()
@@ -94,6 +178,8 @@ public sealed class PasswordHasherTests
     {
         Assert.False(Hasher.Verify("any password at all", "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA==$"));
     }
+
+    private const string ReferenceDigest = "55PWTvddWPUD1GMbKxSff4ASfF85k9ibHJt4HlHQtBM";
 
     [Fact]
     public void Options_Default_OwaspIterations()

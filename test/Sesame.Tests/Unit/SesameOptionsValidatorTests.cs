@@ -54,6 +54,18 @@ public sealed class SesameOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_PasswordRequiredInAPasswordlessPool_FailsNamingBoth()
+    {
+        var message = AssertSingleFailure(Valid(pool =>
+        {
+            pool.PasswordMode = PasswordMode.None;
+            pool.PasswordRequired = true;
+        }), $"{Pool}:PasswordRequired");
+
+        Assert.Contains($"{Pool}:PasswordMode", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_PoolWithoutClients_FailsNamingClients()
     {
         AssertSingleFailure(Valid(pool => pool.Clients.Clear()), $"{Pool}:Clients");

@@ -94,4 +94,31 @@ public sealed class TriggerOptionsValidatorTests
 
         Assert.Null(Failure(options));
     }
+
+    private const string Arn = "arn:aws:lambda:us-east-1:123456789012:function:define";
+
+    [Theory]
+    [InlineData(null, "https://hooks.example.com/define", "LambdaFunctions:0:Arn")]
+    [InlineData(Arn, null, "LambdaFunctions:0:Url is required")]
+    [InlineData(Arn, "http://hooks.example.com/define", "must use https")]
+    public void Validate_LambdaFunctionIncomplete_RefusedNamingTheSetting(string? arn, string? url, string expected)
+    {
+        var options = new SesameOptions();
+        options.LambdaFunctions.Add(new LambdaFunctionOptions { Arn = arn, Url = url, Secret = new string('s', 32) });
+
+        Assert.Contains(expected, Failure(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LambdaFunctionTwiceOrShortSecret_Refused()
+    {
+        var options = new SesameOptions();
+        options.LambdaFunctions.Add(new LambdaFunctionOptions { Arn = Arn, Url = "https://hooks.example.com/a", Secret = new string('s', 32) });
+        options.LambdaFunctions.Add(new LambdaFunctionOptions { Arn = Arn, Url = "https://hooks.example.com/b", Secret = "short" });
+
+        var failure = Failure(options);
+
+        Assert.Contains("mapped twice", failure, StringComparison.Ordinal);
+        Assert.Contains("LambdaFunctions:1:Secret", failure, StringComparison.Ordinal);
+    }
 }

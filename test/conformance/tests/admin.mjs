@@ -12,12 +12,17 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  DeleteUserPoolCommand,
   DescribeUserPoolCommand,
   GetUserCommand,
   InitiateAuthCommand,
+  ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   ListUsersCommand,
   RespondToAuthChallengeCommand,
+  UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as jose from 'jose';
 import {
@@ -219,5 +224,39 @@ export function registerAdminTests(test, env) {
     eq(res.status, 400, 'HTTP status');
     eq(body.__type, 'MissingAuthenticationTokenException', '__type');
     eq(res.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException:', 'x-amzn-ErrorType');
+  });
+
+  test('admin: UpdateUserPoolClient, ListUserPoolClients (paged), DeleteUserPoolClient, UpdateUserPool, DeleteUserPool', async () => {
+    const admin = adminClient(env);
+    const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'short-lived', UsernameAttributes: ['email'] }));
+    const ids = [];
+    for (const ClientName of ['one', 'two', 'three']) {
+      ids.push((await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName, GenerateSecret: ClientName === 'one' }))).UserPoolClient.ClientId);
+    }
+    const before = (await admin.send(new DescribeUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientId: ids[0] }))).UserPoolClient;
+    const updated = (await admin.send(new UpdateUserPoolClientCommand({
+      UserPoolId: UserPool.Id, ClientId: ids[0], ClientName: 'renamed', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }))).UserPoolClient;
+    eq(updated.ClientName, 'renamed', 'UpdateUserPoolClient ClientName');
+    eq(updated.ClientSecret, before.ClientSecret, 'UpdateUserPoolClient keeps the secret');
+    check(updated.LastModifiedDate instanceof Date, 'UpdateUserPoolClient LastModifiedDate is a date');
+
+    const listed = [];
+    let NextToken;
+    for (let page = 0; page < 10; page++) {
+      const res = await admin.send(new ListUserPoolClientsCommand({ UserPoolId: UserPool.Id, MaxResults: 2, NextToken }));
+      listed.push(...res.UserPoolClients.map((c) => `${c.ClientId}:${c.ClientName}`));
+      NextToken = res.NextToken;
+      if (!NextToken) break;
+    }
+    eq(listed.join(','), [`${ids[0]}:renamed`, `${ids[1]}:two`, `${ids[2]}:three`].join(','), 'ListUserPoolClients pages');
+    await admin.send(new DeleteUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientId: ids[1] }));
+    await expectError(admin.send(new DescribeUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientId: ids[1] })), 'ResourceNotFoundException', 'deleted client');
+
+    await admin.send(new UpdateUserPoolCommand({ UserPoolId: UserPool.Id, Policies: { PasswordPolicy: { MinimumLength: 14 } } }));
+    eq((await admin.send(new DescribeUserPoolCommand({ UserPoolId: UserPool.Id }))).UserPool.Policies.PasswordPolicy.MinimumLength, 14, 'MinimumLength after UpdateUserPool');
+    await expectError(admin.send(new UpdateUserPoolCommand({ UserPoolId: POOL_ID })), 'InvalidParameterException', 'UpdateUserPool of the configured pool');
+    await admin.send(new DeleteUserPoolCommand({ UserPoolId: UserPool.Id }));
+    await expectError(admin.send(new DescribeUserPoolCommand({ UserPoolId: UserPool.Id })), 'ResourceNotFoundException', 'DescribeUserPool after DeleteUserPool');
   });
 }

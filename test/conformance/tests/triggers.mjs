@@ -6,13 +6,17 @@
 import { createRequire } from 'node:module';
 import {
   ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  UpdateUserPoolCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import cognito from 'amazon-cognito-identity-js';
 import * as jose from 'jose';
-import { check, eq, expectError, isNonEmptyString, outboxWatch, readOutbox, show, sleep, uniqueEmail, uniquePhone } from '../lib/cognito.mjs';
+import { check, eq, expectError, isNonEmptyString, newSdkClient, outboxWatch, readOutbox, show, sleep, uniqueEmail, uniquePhone } from '../lib/cognito.mjs';
 import { startTriggerHost, verifySignature } from '../triggers/host.mjs';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +43,14 @@ const SEEDS = {
   },
 };
 
+const LAMBDAS = [
+  ['seed000', 'PreSignUp'],
+  ['seed003', 'DefineAuthChallenge'],
+  ['seed003', 'CreateAuthChallenge'],
+  ['seed003', 'VerifyAuthChallengeResponse'],
+];
+const lambdaArn = (seed, trigger) => `arn:aws:lambda:us-east-1:123456789012:function:${seed}-${trigger}`;
+
 /** Starts the wrapper with every seed's handlers; `serverEnv` configures one Sesame pool per seed to call it. */
 export async function startSeedTriggers() {
   const handlers = {};
@@ -56,6 +68,13 @@ export async function startSeedTriggers() {
       serverEnv[`${at}Triggers__${trigger}__Secret`] = host.secret;
     }
   }
+  // The same handlers as Lambda functions that CreateUserPool / UpdateUserPool name in LambdaConfig (as the Amplify CLI
+  // and serverless.yml deploy them), each ARN mapped to its HTTP trigger through Sesame:LambdaFunctions.
+  LAMBDAS.forEach(([seed, trigger], i) => {
+    serverEnv[`Sesame__LambdaFunctions__${i}__Arn`] = lambdaArn(seed, trigger);
+    serverEnv[`Sesame__LambdaFunctions__${i}__Url`] = `${host.url}/${seed}/${trigger}`;
+    serverEnv[`Sesame__LambdaFunctions__${i}__Secret`] = host.secret;
+  });
   // Seed 000's test number: declared in configuration (development only), fixed code, nothing sent.
   serverEnv[`Sesame__UserPools__${SEEDS.seed000.pool}__OneTimeCode__TestNumbers__${TEST_NUMBER}`] = '111111';
   return { host, serverEnv };
@@ -233,6 +252,45 @@ export function registerTriggerTests(test, env, seeds) {
     eq(claims.phone_number_verified, true, 'phone_number_verified (autoVerifyPhone)');
     await sleep(300);
     eq((await readOutbox(env, TEST_NUMBER)).length, 0, 'messages sent to the test number');
+  });
+
+  test('triggers: LambdaConfig deploys (CreateUserPool as the Amplify CLI, UpdateUserPool as serverless existing:true) run the seeds over HTTP', async () => {
+    // Signed admin calls go straight to Sesame: the recording proxy rewrites Host, which SigV4 signs.
+    const admin = newSdkClient(env.serverUrl);
+    const LambdaConfig = Object.fromEntries(LAMBDAS.filter(([seed]) => seed === 'seed003').map(([seed, trigger]) => [trigger, lambdaArn(seed, trigger)]));
+    const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'deployed', UsernameAttributes: ['phone_number'], LambdaConfig }));
+    await expectError(admin.send(new UpdateUserPoolCommand({
+      UserPoolId: UserPool.Id, LambdaConfig: { ...LambdaConfig, PreSignUp: 'arn:aws:lambda:us-east-1:123456789012:function:not-mapped' },
+    })), 'InvalidParameterException', 'UpdateUserPool with an unmapped ARN');
+    // serverless's existing-pool deploy: read the pool, send it back with its own trigger added.
+    const described = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: UserPool.Id }))).UserPool;
+    eq(described.LambdaConfig.DefineAuthChallenge, LambdaConfig.DefineAuthChallenge, 'DescribeUserPool LambdaConfig.DefineAuthChallenge');
+    await admin.send(new UpdateUserPoolCommand({
+      UserPoolId: UserPool.Id, Policies: described.Policies, LambdaConfig: { ...described.LambdaConfig, PreSignUp: lambdaArn('seed000', 'PreSignUp') },
+    }));
+    eq((await admin.send(new DescribeUserPoolCommand({ UserPoolId: UserPool.Id }))).UserPool.LambdaConfig.PreSignUp, lambdaArn('seed000', 'PreSignUp'),
+      'DescribeUserPool LambdaConfig.PreSignUp after UpdateUserPool');
+    const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'app' }));
+
+    const items = new Map();
+    const Storage = { setItem: (k, v) => items.set(k, String(v)), getItem: (k) => items.get(k) ?? null, removeItem: (k) => items.delete(k), clear: () => items.clear() };
+    const pool = new CognitoUserPool({ UserPoolId: UserPool.Id, ClientId: UserPoolClient.ClientId, endpoint: `${env.apiUrl}/`, Storage });
+    const phone = uniquePhone();
+    const signedUp = await new Promise((resolve, reject) =>
+      pool.signUp(phone, 'Aa1!generated-password', [], null, (err, data) => (err ? reject(err) : resolve(data))));
+    eq(signedUp.userConfirmed, true, 'signUp userConfirmed (seed 000 PreSignUp through LambdaConfig)');
+    const user = new CognitoUser({ Username: phone, Pool: pool, Storage });
+    user.setAuthenticationFlowType('CUSTOM_AUTH');
+    const session = await new Promise((resolve, reject) => {
+      const callbacks = {
+        onSuccess: resolve,
+        onFailure: reject,
+        customChallenge: () => sinkCode(phone).then((code) => user.sendCustomChallengeAnswer(code, callbacks), reject),
+      };
+      user.initiateAuth(new AuthenticationDetails({ Username: phone }), callbacks);
+    });
+    check(session.isValid(), 'CognitoUserSession.isValid() after the seed 003 handlers signed in through LambdaConfig');
+    eq(received('seed003/DefineAuthChallenge').at(-1).userPoolId, UserPool.Id, 'the Define the deployed pool called');
   });
 
   test('triggers: the wrapper refuses unsigned, wrongly signed, stale and replayed requests', async () => {

@@ -3,6 +3,7 @@ using Sesame.Cognito;
 using Sesame.Configuration;
 using Sesame.Pools;
 using Sesame.Storage;
+using Sesame.Triggers;
 
 namespace Sesame.CognitoApi.Operations;
 
@@ -10,16 +11,17 @@ internal sealed record PasswordPolicyType(int? MinimumLength, bool? RequireUpper
 
 internal sealed record UserPoolPolicyType(PasswordPolicyType? PasswordPolicy);
 
-internal sealed record CreateUserPoolRequest(string? PoolName, UserPoolPolicyType? Policies, List<string>? UsernameAttributes);
+internal sealed record CreateUserPoolRequest(string? PoolName, UserPoolPolicyType? Policies, List<string>? UsernameAttributes, LambdaConfigType? LambdaConfig);
 
 internal sealed record CreateUserPoolResponse(UserPoolType UserPool);
 
 /// <summary>
 /// Creates a pool stored in the database, beside the configured ones, with Sesame's defaults (built-in one-time codes,
-/// PreventUserExistenceErrors on). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c>, the minimum password length.
-/// Other members (LambdaConfig, MFA, schema, tags, …) are accepted and ignored: triggers are configured in code.
+/// PreventUserExistenceErrors on). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c>, the minimum password length,
+/// <c>LambdaConfig</c> (each ARN mapped to an HTTP trigger, <see cref="LambdaConfigShapes"/>). Other members (MFA,
+/// schema, tags, …) are accepted and ignored.
 /// </summary>
-internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users)
+internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users, LambdaFunctions lambdas)
     : CognitoOperation<CreateUserPoolRequest, CreateUserPoolResponse>(AdminJsonContext.Wire.CreateUserPoolRequest, AdminJsonContext.Wire.CreateUserPoolResponse)
 {
     public override string Name => "CreateUserPool";
@@ -49,20 +51,25 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users)
             }
         }
 
-        if (request.Policies?.PasswordPolicy?.MinimumLength is { } minimum)
-        {
-            if (minimum is < 6 or > 99)
-            {
-                throw CognitoErrors.Validation("policies.passwordPolicy.minimumLength", minimum < 6
-                    ? "Member must have value greater than or equal to 6"
-                    : "Member must have value less than or equal to 99", minimum.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
+        settings.PasswordMinimumLength = MinimumLength(request.Policies);
+        settings.Triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
+        var pool = await admin.CreatePoolAsync(call.SigningRegion ?? ResourceIds.DefaultRegion, settings, cancellationToken);
+        return new CreateUserPoolResponse(DescribeUserPool.Describe(pool, await users.CountAsync(pool.Id, cancellationToken), lambdas));
+    }
 
-            settings.PasswordMinimumLength = minimum;
+    /// <summary>The policy's minimum password length, Cognito's default 8 when it is left out.</summary>
+    internal static int MinimumLength(UserPoolPolicyType? policies)
+    {
+        if (policies?.PasswordPolicy?.MinimumLength is not { } minimum)
+        {
+            return new UserPoolOptions().PasswordMinimumLength;
         }
 
-        var pool = await admin.CreatePoolAsync(call.SigningRegion ?? ResourceIds.DefaultRegion, settings, cancellationToken);
-        return new CreateUserPoolResponse(DescribeUserPool.Describe(pool, await users.CountAsync(pool.Id, cancellationToken)));
+        return minimum is < 6 or > 99
+            ? throw CognitoErrors.Validation("policies.passwordPolicy.minimumLength", minimum < 6
+                ? "Member must have value greater than or equal to 6"
+                : "Member must have value less than or equal to 99", minimum.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : minimum;
     }
 }
 

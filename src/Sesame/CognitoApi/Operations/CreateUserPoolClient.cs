@@ -12,7 +12,11 @@ internal sealed record CreateUserPoolClientRequest(
     string? UserPoolId, string? ClientName, bool? GenerateSecret, int? RefreshTokenValidity, int? AccessTokenValidity, int? IdTokenValidity,
     TokenValidityUnitsType? TokenValidityUnits, List<string>? ExplicitAuthFlows, int? AuthSessionValidity,
     bool? AllowedOAuthFlowsUserPoolClient = null, List<string>? AllowedOAuthFlows = null, List<string>? AllowedOAuthScopes = null,
-    List<string>? CallbackURLs = null, List<string>? LogoutURLs = null, string? DefaultRedirectURI = null, List<string>? SupportedIdentityProviders = null);
+    List<string>? CallbackURLs = null, List<string>? LogoutURLs = null, string? DefaultRedirectURI = null, List<string>? SupportedIdentityProviders = null)
+{
+    /// <summary>UpdateUserPoolClient's: the client it changes (the request is CreateUserPoolClient's otherwise).</summary>
+    public string? ClientId { get; init; }
+}
 
 internal sealed record CreateUserPoolClientResponse(UserPoolClientType UserPoolClient);
 
@@ -44,12 +48,22 @@ internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)
         CreateUserPoolClientRequest request, CognitoCall call, CancellationToken cancellationToken)
     {
         var pool = AdminShapes.FindPool(pools, request.UserPoolId);
-        var name = Names.Check(request.ClientName, "clientName");
+        var settings = Settings(request, Names.Check(request.ClientName, "clientName"), request.GenerateSecret == true ? ResourceIds.ClientSecret() : null);
+        var client = await admin.CreateClientAsync(pool, settings, cancellationToken);
+        return new CreateUserPoolClientResponse(DescribeUserPoolClient.Describe(client));
+    }
+
+    /// <summary>
+    /// A client's settings from the request: Cognito's default for every member left out (UpdateUserPoolClient resets
+    /// them too). The secret is made (or kept) by the caller.
+    /// </summary>
+    internal static AppClientOptions Settings(CreateUserPoolClientRequest request, string name, string? secret)
+    {
         var units = request.TokenValidityUnits;
         var settings = new AppClientOptions
         {
             Name = name,
-            Secret = request.GenerateSecret == true ? ResourceIds.ClientSecret() : null,
+            Secret = secret,
             // Cognito's defaults: access and ID tokens 60 minutes, refresh tokens 30 days.
             AccessTokenValidity = Validity(request.AccessTokenValidity, units?.AccessToken, "hours", TimeSpan.FromMinutes(60), "accessToken",
                 TimeSpan.FromMinutes(5), TimeSpan.FromDays(1)),
@@ -88,8 +102,7 @@ internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)
         OAuthClientFields.Apply(settings, request.AllowedOAuthFlowsUserPoolClient, request.AllowedOAuthFlows, request.AllowedOAuthScopes,
             request.CallbackURLs, request.LogoutURLs, request.DefaultRedirectURI, request.SupportedIdentityProviders);
 
-        var client = await admin.CreateClientAsync(pool, settings, cancellationToken);
-        return new CreateUserPoolClientResponse(DescribeUserPoolClient.Describe(client));
+        return settings;
     }
 
     private static TimeSpan Validity(int? value, string? unit, string defaultUnit, TimeSpan fallback, string member, TimeSpan min, TimeSpan max)

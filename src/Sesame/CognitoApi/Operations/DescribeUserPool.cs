@@ -1,11 +1,10 @@
 using Sesame.Pools;
 using Sesame.Storage;
+using Sesame.Triggers;
 
 namespace Sesame.CognitoApi.Operations;
 
 internal sealed record UsernameConfigurationType(bool CaseSensitive);
-
-internal sealed record LambdaConfigType;
 
 /// <summary>Cognito's <c>UserPoolType</c>, limited to what Sesame has. Dates are absent for configured pools.</summary>
 internal sealed record UserPoolType(
@@ -17,7 +16,7 @@ internal sealed record DescribeUserPoolRequest(string? UserPoolId);
 
 internal sealed record DescribeUserPoolResponse(UserPoolType UserPool);
 
-internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users)
+internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users, LambdaFunctions lambdas)
     : CognitoOperation<DescribeUserPoolRequest, DescribeUserPoolResponse>(AdminJsonContext.Wire.DescribeUserPoolRequest, AdminJsonContext.Wire.DescribeUserPoolResponse)
 {
     // Sesame has no AWS account; ARNs carry this placeholder account id.
@@ -32,10 +31,10 @@ internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users)
     public override async ValueTask<DescribeUserPoolResponse> ExecuteAsync(DescribeUserPoolRequest request, CognitoCall call, CancellationToken cancellationToken)
     {
         var pool = AdminShapes.FindPool(pools, request.UserPoolId);
-        return new DescribeUserPoolResponse(Describe(pool, await users.CountAsync(pool.Id, cancellationToken)));
+        return new DescribeUserPoolResponse(Describe(pool, await users.CountAsync(pool.Id, cancellationToken), lambdas));
     }
 
-    internal static UserPoolType Describe(UserPool pool, long users)
+    internal static UserPoolType Describe(UserPool pool, long users, LambdaFunctions lambdas)
     {
         var usernameAttributes = new List<string>();
         if (pool.UsesPhoneAsUsername)
@@ -62,7 +61,7 @@ internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users)
             "OFF",
             // Usernames and emails are matched case-insensitively (Cognito's default since 2020).
             new UsernameConfigurationType(false),
-            new LambdaConfigType(),
+            LambdaConfigShapes.FromTriggers(pool, lambdas),
             "INACTIVE");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sesame.Cognito;
 using Sesame.Pools;
+using Sesame.Triggers;
 
 namespace Sesame.CognitoApi.Operations;
 
@@ -11,7 +12,7 @@ internal sealed record UserPoolDescriptionType(string Id, string Name, LambdaCon
 internal sealed record ListUserPoolsResponse(List<UserPoolDescriptionType> UserPools, string? NextToken);
 
 /// <summary>Configured pools first, in configuration order, then pools created through the API, oldest first.</summary>
-internal sealed class ListUserPools(UserPools pools)
+internal sealed class ListUserPools(UserPools pools, LambdaFunctions lambdas)
     : CognitoOperation<ListUserPoolsRequest, ListUserPoolsResponse>(AdminJsonContext.Wire.ListUserPoolsRequest, AdminJsonContext.Wire.ListUserPoolsResponse)
 {
     public override string Name => "ListUserPools";
@@ -39,7 +40,7 @@ internal sealed class ListUserPools(UserPools pools)
         var offset = start.Length == 0 ? 0 : int.TryParse(start, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= all.Count ? n
             : throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Invalid pagination token.");
         var page = all.Skip(offset).Take(max).Select(p => new UserPoolDescriptionType(
-            p.Id, p.Options.Name, new LambdaConfigType(),
+            p.Id, p.Options.Name, LambdaConfigShapes.FromTriggers(p, lambdas),
             p.CreatedAt is { } c ? AdminShapes.Epoch(c) : null, p.ModifiedAt is { } m ? AdminShapes.Epoch(m) : null)).ToList();
         var next = offset + page.Count < all.Count ? PageTokens.Write((offset + page.Count).ToString(CultureInfo.InvariantCulture)) : null;
         return ValueTask.FromResult(new ListUserPoolsResponse(page, next));

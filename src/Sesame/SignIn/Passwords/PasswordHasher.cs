@@ -1,42 +1,75 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Konscious.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
 
 namespace Sesame.SignIn.Passwords;
 
 /// <summary>
-/// Optional passwords, stored as PBKDF2-HMAC-SHA256 with a 128-bit salt and <see cref="PasswordOptions.Pbkdf2Iterations"/>
-/// iterations (600,000 by default, OWASP Password Storage Cheat Sheet), in a self-describing format
-/// (<c>pbkdf2-sha256$iterations$salt$hash</c>): each hash is verified with the count it records, so the setting can
-/// change without breaking a password set before.
+/// Optional passwords. New hashes are Argon2id (RFC 9106) at <see cref="PasswordOptions"/>' cost — by default OWASP's
+/// minimum, 19 MiB, 2 passes, 1 lane (Password Storage Cheat Sheet) — in the PHC string format
+/// (<c>$argon2id$v=19$m=19456,t=2,p=1$salt$hash</c>), or PBKDF2-HMAC-SHA256 (<c>pbkdf2-sha256$iterations$salt$hash</c>)
+/// when <see cref="PasswordOptions.Algorithm"/> says so. Every hash records its algorithm and cost and is verified with
+/// them, so hashes made before a change keep verifying; <see cref="NeedsUpgrade"/> says when a hash is not made the
+/// current way, and the sign-in that just proved the password then stores a new one (docs/security.md#passwords).
 /// </summary>
-internal sealed class PasswordHasher
+internal sealed class PasswordHasher : IDisposable
 {
-    private readonly int _iterations;
+    private const string Pbkdf2Prefix = "pbkdf2-sha256$";
+    private const string Argon2Prefix = "$argon2id$v=19$";
+
+    private readonly PasswordOptions _options;
     private readonly Lazy<string> _standIn;
+
+    // Argon2id holds its memory for the whole hash: at most one hash per core at a time keeps memory at
+    // cores × MemoryKiB however many password attempts arrive together (they queue, as they would for the CPU anyway).
+    private readonly SemaphoreSlim _argon2Gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
 
     public PasswordHasher(IOptions<SesameOptions> options)
     {
-        _iterations = options.Value.Passwords.Pbkdf2Iterations;
+        _options = options.Value.Passwords;
         _standIn = new(() => Hash(Guid.NewGuid().ToString()));
     }
 
     public string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, _iterations, HashAlgorithmName.SHA256, 32);
-        return $"pbkdf2-sha256${_iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        if (_options.Algorithm == PasswordOptions.Pbkdf2)
+        {
+            var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, _options.Pbkdf2Iterations, HashAlgorithmName.SHA256, 32);
+            return $"{Pbkdf2Prefix}{_options.Pbkdf2Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        }
+
+        var (m, t, p) = (_options.Argon2MemoryKiB, _options.Argon2Iterations, _options.Argon2Parallelism);
+        var digest = Argon2(password, salt, m, t, p, 32);
+        return string.Create(CultureInfo.InvariantCulture, $"{Argon2Prefix}m={m},t={t},p={p}${Unpadded(salt)}${Unpadded(digest)}");
     }
 
     /// <summary>
     /// Whether <paramref name="password"/> is the one <paramref name="stored"/> was made from. No stored hash (an unknown
-    /// user, a user without a password) is false after one PBKDF2 run all the same, so timing does not tell them apart.
+    /// user, a user without a password) is false after one hash of the current kind all the same, so timing does not
+    /// tell them apart from users whose hash is current.
     /// </summary>
     public bool Verify(string password, string? stored)
     {
-        var parts = (stored ?? _standIn.Value).Split('$');
-        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var iterations))
+        var record = stored ?? _standIn.Value;
+        var matches = record.StartsWith(Argon2Prefix, StringComparison.Ordinal) ? VerifyArgon2(password, record)
+            : record.StartsWith(Pbkdf2Prefix, StringComparison.Ordinal) && VerifyPbkdf2(password, record);
+        return matches && stored is not null;
+    }
+
+    /// <summary>Whether <paramref name="stored"/> (a hash that just verified) was made another way than new hashes are now.</summary>
+    public bool NeedsUpgrade(string stored) => _options.Algorithm == PasswordOptions.Pbkdf2
+        ? !stored.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{Pbkdf2Prefix}{_options.Pbkdf2Iterations}$"), StringComparison.Ordinal)
+        : !stored.StartsWith(string.Create(CultureInfo.InvariantCulture,
+            $"{Argon2Prefix}m={_options.Argon2MemoryKiB},t={_options.Argon2Iterations},p={_options.Argon2Parallelism}$"), StringComparison.Ordinal);
+
+    private static bool VerifyPbkdf2(string password, string record)
+    {
+        var parts = record.Split('$');
+        if (parts.Length != 4 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations))
         {
             return false;
         }
@@ -59,8 +92,81 @@ internal sealed class PasswordHasher
             return false;
         }
 
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations,
-            HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(expected, actual) && stored is not null;
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(expected, actual);
     }
+
+    private bool VerifyArgon2(string password, string record)
+    {
+        // "", "argon2id", "v=19", "m=…,t=…,p=…", salt, hash
+        var parts = record.Split('$');
+        if (parts.Length != 6 || ParseCost(parts[3]) is not var (m, t, p))
+        {
+            return false;
+        }
+
+        byte[] expected, salt;
+        try
+        {
+            expected = FromUnpadded(parts[5]);
+            salt = FromUnpadded(parts[4]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (expected.Length is < 16 or > 64 || salt.Length < 16)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(expected, Argon2(password, salt, m, t, p, expected.Length));
+    }
+
+    /// <summary><c>m=…,t=…,p=…</c> within what the settings allow (a damaged record must not cost minutes or gigabytes).</summary>
+    private static (int M, int T, int P)? ParseCost(string text)
+    {
+        var fields = text.Split(',');
+        if (fields.Length != 3 || !fields[0].StartsWith("m=", StringComparison.Ordinal) || !fields[1].StartsWith("t=", StringComparison.Ordinal)
+            || !fields[2].StartsWith("p=", StringComparison.Ordinal)
+            || !int.TryParse(fields[0][2..], NumberStyles.None, CultureInfo.InvariantCulture, out var m)
+            || !int.TryParse(fields[1][2..], NumberStyles.None, CultureInfo.InvariantCulture, out var t)
+            || !int.TryParse(fields[2][2..], NumberStyles.None, CultureInfo.InvariantCulture, out var p))
+        {
+            return null;
+        }
+
+        return p is >= 1 and <= PasswordOptionsValidator.MaximumArgon2Parallelism && m >= 8 * p && m <= PasswordOptionsValidator.MaximumArgon2MemoryKiB
+            && t is >= 1 and <= PasswordOptionsValidator.MaximumArgon2Iterations
+            ? (m, t, p)
+            : null;
+    }
+
+    private byte[] Argon2(string password, byte[] salt, int memoryKiB, int iterations, int parallelism, int length)
+    {
+        _argon2Gate.Wait();
+        try
+        {
+            using var argon2 = new Argon2id(Encoding.UTF8.GetBytes(password))
+            {
+                Salt = salt,
+                MemorySize = memoryKiB,
+                Iterations = iterations,
+                DegreeOfParallelism = parallelism,
+            };
+            return argon2.GetBytes(length);
+        }
+        finally
+        {
+            _argon2Gate.Release();
+        }
+    }
+
+    public void Dispose() => _argon2Gate.Dispose();
+
+    // PHC strings use Base64 without padding.
+    private static string Unpadded(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
+
+    private static byte[] FromUnpadded(string text) => Convert.FromBase64String(text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '='));
 }

@@ -1,5 +1,6 @@
 using Sesame.Abuse;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
@@ -22,6 +23,7 @@ internal sealed class PasswordSignIn(
     Pseudonyms pseudonyms,
     CustomAuthFlow customAuth,
     PasswordHasher hasher,
+    IPasswordStore passwords,
     AttemptLimits attempts,
     HashingSlots hashing)
 {
@@ -29,11 +31,24 @@ internal sealed class PasswordSignIn(
 
     private const string CustomAuthKind = "CUSTOM_AUTH";
 
-    /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the PBKDF2 hash.</summary>
+    /// <summary>
+    /// Refuses password sign-in in a pool whose <c>PasswordMode</c> is None, before anything is looked up, counted or
+    /// hashed (the same answer for every user, so it tells nothing about any account).
+    /// </summary>
+    public static void EnsureEnabled(UserPool pool)
+    {
+        if (pool.Passwords == PasswordMode.None)
+        {
+            throw CognitoErrors.Error(CognitoErrors.NotAuthorized, "Password sign-in is not enabled for this user pool.");
+        }
+    }
+
+    /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the stored hash (upgraded when old).</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
         AppClient client, string login, string password, string issuerOrigin, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
+        EnsureEnabled(pool);
         var user = await FindAsync(pool, login, cancellationToken);
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
@@ -43,7 +58,7 @@ internal sealed class PasswordSignIn(
         var matches = await hashing.RunAsync(async () =>
         {
             await lockout.CountAsync(pool.Id, name, cancellationToken);
-            // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
+            // Unknown users and users without a password still pay for one hash, so timing does not tell them apart.
             return hasher.Verify(password, user?.PasswordHash);
         }, cancellationToken);
         if (!matches || user is null)
@@ -52,6 +67,13 @@ internal sealed class PasswordSignIn(
         }
 
         await lockout.ResetAsync(pool.Id, name, cancellationToken);
+        if (hasher.NeedsUpgrade(user.PasswordHash!))
+        {
+            // The password was just proven: store it hashed the current way (Argon2id, or a new cost). Only if the hash is
+            // still the one that verified, so a password changed meanwhile stays changed.
+            await passwords.UpgradePasswordHashAsync(pool.Id, Logins.UsernameKey(user.Username), user.PasswordHash!, hasher.Hash(password), cancellationToken);
+        }
+
         // InitiateAuth's ClientMetadata reaches neither PostAuthentication nor PreTokenGeneration (see SignInCompletion).
         return await completion.CompleteAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
     }
@@ -60,6 +82,7 @@ internal sealed class PasswordSignIn(
     public async ValueTask<SignInStep> StartSrpAsync(
         AppClient client, string login, string srpA, CancellationToken cancellationToken)
     {
+        EnsureEnabled(client.Pool);
         var clientA = SrpChallenges.ParseA(srpA)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
         var pool = client.Pool;

@@ -73,6 +73,17 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
+    public async ValueTask<bool> RecordReceiptAsync(
+        string provider, string providerMessageId, bool delivered, string? reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.RecordReceipt, transaction)
+                .Text("@provider", provider).Text("@messageId", providerMessageId).Text("@status", delivered ? "delivered" : "failed")
+                .Text("@reason", reason);
+            command.Parameters.Add(new NpgsqlParameter("@deliveredAt", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = delivered ? at.ToUnixTimeMilliseconds() : (object)DBNull.Value });
+            return await command.ExecuteNonQueryAsync(ct) > 0;
+        }, cancellationToken);
+
     public async ValueTask ReleaseAsync(long id, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {

@@ -39,6 +39,15 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
             return true;
         }, cancellationToken);
 
+    public async ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash,
+        CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.UpgradePasswordHash, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@current", currentHash).Text("@upgraded", upgradedHash);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
     public async ValueTask<DateTimeOffset?> CountAttemptAsync(string poolId, string usernameKey, DateTimeOffset now, TimeSpan resetAfter,
         Func<int, TimeSpan?> lockFor, CancellationToken cancellationToken) =>
         await database.WriteAsync<DateTimeOffset?>(async (connection, transaction, ct) =>

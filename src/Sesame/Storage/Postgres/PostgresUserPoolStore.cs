@@ -51,4 +51,45 @@ internal sealed class PostgresUserPoolStore(PostgresDatabase database, ServerSec
                 .Time("@created", client.CreatedAt).Time("@modified", client.ModifiedAt);
             return await command.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
+
+    public async ValueTask<bool> UpdatePoolAsync(UserPoolRecord pool, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.UpdatePool, transaction)
+                .Text("@id", pool.PoolId).Text("@name", pool.Settings.Name).Text("@settings", StoredPoolSettings.Write(pool.Settings))
+                .Time("@modified", pool.ModifiedAt);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    public async ValueTask<bool> DeletePoolAsync(string poolId, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using (var delete = connection.Command(PostgresDatabase.Sql.DeletePool, transaction).Text("@pool", poolId))
+            {
+                if (await delete.ExecuteScalarAsync(ct) is null)
+                {
+                    return false;
+                }
+            }
+
+            await using var contents = connection.Command(PostgresDatabase.Sql.DeletePoolContents, transaction).Text("@pool", poolId);
+            await contents.ExecuteNonQueryAsync(ct);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> UpdateClientAsync(AppClientRecord client, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.UpdateClient, transaction)
+                .Text("@id", client.ClientId).Text("@pool", client.PoolId).Text("@name", client.Settings.Name)
+                .Text("@settings", _settings.Write(client.Settings, client.ClientId)).Time("@modified", client.ModifiedAt);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    public async ValueTask<bool> DeleteClientAsync(string poolId, string clientId, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.DeleteClient, transaction).Text("@id", clientId).Text("@pool", poolId);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
 }

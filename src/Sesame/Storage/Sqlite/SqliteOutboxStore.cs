@@ -77,6 +77,21 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    public async ValueTask<bool> RecordReceiptAsync(
+        string provider, string providerMessageId, bool delivered, string? reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.RecordReceipt;
+            command.Parameters.AddWithValue("@provider", provider);
+            command.Parameters.AddWithValue("@messageId", providerMessageId);
+            command.Parameters.AddWithValue("@status", delivered ? "delivered" : "failed");
+            command.Parameters.AddWithValue("@deliveredAt", delivered ? at.ToUnixTimeMilliseconds() : (object)DBNull.Value);
+            command.Parameters.AddWithValue("@reason", (object?)reason ?? DBNull.Value);
+            return command.ExecuteNonQuery() > 0;
+        }, cancellationToken);
+
     public async ValueTask ReleaseAsync(long id, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {

@@ -55,6 +55,20 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             return true;
         }, cancellationToken);
 
+    public async ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash,
+        CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.UpgradePasswordHash;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@current", currentHash);
+            command.Parameters.AddWithValue("@upgraded", upgradedHash);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
     public async ValueTask<DateTimeOffset?> CountAttemptAsync(string poolId, string usernameKey, DateTimeOffset now, TimeSpan resetAfter,
         Func<int, TimeSpan?> lockFor, CancellationToken cancellationToken) =>
         await database.WriteAsync<DateTimeOffset?>((connection, transaction) =>

@@ -64,4 +64,64 @@ internal sealed class SqliteUserPoolStore(SqliteDatabase database, ServerSecrets
             command.Parameters.AddWithValue("@modified", client.ModifiedAt.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
+
+    public async ValueTask<bool> UpdatePoolAsync(UserPoolRecord pool, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.UpdatePool;
+            command.Parameters.AddWithValue("@id", pool.PoolId);
+            command.Parameters.AddWithValue("@name", pool.Settings.Name);
+            command.Parameters.AddWithValue("@settings", StoredPoolSettings.Write(pool.Settings));
+            command.Parameters.AddWithValue("@modified", pool.ModifiedAt.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public async ValueTask<bool> DeletePoolAsync(string poolId, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using (var delete = connection.CreateCommand())
+            {
+                delete.Transaction = transaction;
+                delete.CommandText = SqliteDatabase.Sql.DeletePool;
+                delete.Parameters.AddWithValue("@pool", poolId);
+                if (delete.ExecuteScalar() is null)
+                {
+                    return false;
+                }
+            }
+
+            using var contents = connection.CreateCommand();
+            contents.Transaction = transaction;
+            contents.CommandText = SqliteDatabase.Sql.DeletePoolContents;
+            contents.Parameters.AddWithValue("@pool", poolId);
+            contents.ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> UpdateClientAsync(AppClientRecord client, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.UpdateClient;
+            command.Parameters.AddWithValue("@id", client.ClientId);
+            command.Parameters.AddWithValue("@pool", client.PoolId);
+            command.Parameters.AddWithValue("@name", client.Settings.Name);
+            command.Parameters.AddWithValue("@settings", _settings.Write(client.Settings, client.ClientId));
+            command.Parameters.AddWithValue("@modified", client.ModifiedAt.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public async ValueTask<bool> DeleteClientAsync(string poolId, string clientId, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.DeleteClient;
+            command.Parameters.AddWithValue("@id", clientId);
+            command.Parameters.AddWithValue("@pool", poolId);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
 }

@@ -1,0 +1,42 @@
+using Sesame.Admin;
+using Sesame.Pools;
+using Sesame.Triggers;
+
+namespace Sesame.CognitoApi.Operations;
+
+internal sealed record UpdateUserPoolRequest(string? UserPoolId, string? PoolName, UserPoolPolicyType? Policies, LambdaConfigType? LambdaConfig);
+
+/// <summary>
+/// Updates a pool created through the API. As in Cognito, a member left out goes back to its default (no
+/// <c>LambdaConfig</c>: no triggers; no <c>Policies</c>: minimum length 8) — the way CloudFormation and the Amplify CLI
+/// send the whole pool each time; <c>PoolName</c> left out keeps the name, and <c>UsernameAttributes</c> cannot change.
+/// </summary>
+internal sealed class UpdateUserPool(UserPools pools, UserPoolAdmin admin, LambdaFunctions lambdas)
+    : CognitoOperation<UpdateUserPoolRequest, AccountEmptyResponse>(AdminJsonContext.Wire.UpdateUserPoolRequest, AccountJsonContext.Wire.AccountEmptyResponse)
+{
+    public override string Name => "UpdateUserPool";
+
+    public override bool RequiresIam => true;
+
+    protected override IEnumerable<string> DeclaredErrors =>
+    [
+        "ConcurrentModificationException", "InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException",
+        "UserImportInProgressException", "InvalidEmailRoleAccessPolicyException", "UserPoolTaggingException",
+        "FeatureUnavailableInTierException", "TierChangeNotAllowedException",
+    ];
+
+    public override async ValueTask<AccountEmptyResponse> ExecuteAsync(UpdateUserPoolRequest request, CognitoCall call, CancellationToken cancellationToken)
+    {
+        var pool = AdminShapes.FindPool(pools, request.UserPoolId);
+        var name = request.PoolName is null ? null : Names.Check(request.PoolName, "poolName");
+        var minimum = CreateUserPool.MinimumLength(request.Policies);
+        var triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
+        await admin.UpdatePoolAsync(AdminShapes.Stored(pool), settings =>
+        {
+            settings.Name = name ?? settings.Name;
+            settings.PasswordMinimumLength = minimum;
+            settings.Triggers = triggers;
+        }, cancellationToken);
+        return new AccountEmptyResponse();
+    }
+}
