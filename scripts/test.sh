@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Sesame has: the .NET suite (unit, HTTP-level over the real wire format, SQLite), then the
-# conformance suite, in which the official Cognito clients from npm drive the real server. The PostgreSQL tests run
+# conformance suite, in which the official Cognito clients from npm drive the real server, then a load smoke run
+# (bench/run.sh --smoke: the load generator completes every flow against a production-like server, no failure). The PostgreSQL tests run
 # against a throwaway cluster (scripts/postgres.sh) that lives only as long as this script.
 # It installs what the tests need and stops what it starts. Last line: "Total: N passed, M failed".
 set -uo pipefail
@@ -67,8 +68,12 @@ conf_passed=${conf_passed:-0}
 conf_failed=${conf_failed:-0}
 if [ "$conformance_status" -ne 0 ] && [ "$conf_failed" -eq 0 ]; then conf_failed=1; fi
 
-passed=$((dotnet_passed + conf_passed))
-failed=$((dotnet_failed + conf_failed))
-echo ".NET: $dotnet_passed passed, $dotnet_failed failed; conformance: $conf_passed passed, $conf_failed failed"
+echo "== load smoke (bench/Sesame.Load against a production-like server, a few seconds)"
+# Figures are not judged here (docs/benchmarks.md has them): the generator must complete every flow, none failing.
+if step bash bench/run.sh --smoke --no-build; then load_passed=1 load_failed=0; else load_passed=0 load_failed=1; fi
+
+passed=$((dotnet_passed + conf_passed + load_passed))
+failed=$((dotnet_failed + conf_failed + load_failed))
+echo ".NET: $dotnet_passed passed, $dotnet_failed failed; conformance: $conf_passed passed, $conf_failed failed; load smoke: $load_passed passed, $load_failed failed"
 echo "Total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -221,6 +221,16 @@ internal sealed class OutboxReader(CognitoClient client, TimeSpan timeout) : ICo
         ?? throw new FlowException("the dev outbox answered no list");
 }
 
+/// <summary>
+/// One code for every message, for a server that has no delivery the generator can observe (cognito-local reads it
+/// from its <c>CODE</c> environment variable). Nothing of delivery is measured then.
+/// </summary>
+internal sealed class FixedCode(string code) : ICodeSource
+{
+    public Task<Func<CancellationToken, Task<string>>> ExpectAsync(string destination, CancellationToken cancellationToken) =>
+        Task.FromResult<Func<CancellationToken, Task<string>>>(_ => Task.FromResult(code));
+}
+
 /// <summary>A minimal Kestrel server on one loopback endpoint, without logging.</summary>
 internal static class SlimServer
 {

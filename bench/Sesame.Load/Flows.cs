@@ -25,15 +25,15 @@ internal static class FlowNames
 /// Complete flows against one pool and app client, as a user's app runs them. Each step's answer is checked; anything
 /// unexpected throws <see cref="FlowException"/> (the flow counts as failed and is not retried).
 /// </summary>
-internal sealed class Flows(CognitoClient client, ICodeSource codes, Population population, string clientId)
+internal sealed class Flows(CognitoClient client, ICodeSource codes, Population population, string clientId, bool refreshThroughInitiateAuthOnly = false)
 {
     public Task RunAsync(string flow, Recorder recorder, CancellationToken cancellationToken) => flow switch
     {
         FlowNames.SignIn => WithUserAsync(user => SignInAsync(user, recorder, cancellationToken)),
         FlowNames.UserAuth => WithUserAsync(user => UserAuthAsync(user, recorder, cancellationToken)),
-        FlowNames.SignUp => SignUpAsync(population.NewPhone(), password: null, recorder, cancellationToken),
+        FlowNames.SignUp => SignUpAsync(population.NewLogin(), password: null, recorder, cancellationToken),
         FlowNames.Refresh => RefreshAsync(population.RefreshToken(), recorder, cancellationToken),
-        FlowNames.Password => PasswordAsync(population.PasswordUser(), recorder, cancellationToken),
+        FlowNames.Password => WithPasswordUserAsync(user => PasswordAsync(user, recorder, cancellationToken)),
         _ => throw new ArgumentOutOfRangeException(nameof(flow), flow, "unknown flow"),
     };
 
@@ -103,7 +103,10 @@ internal sealed class Flows(CognitoClient client, ICodeSource codes, Population 
         Require(confirm, "ConfirmSignUp");
     }
 
-    /// <summary>InitiateAuth REFRESH_TOKEN_AUTH, then GetTokensFromRefreshToken, with the same refresh token.</summary>
+    /// <summary>
+    /// InitiateAuth REFRESH_TOKEN_AUTH, then GetTokensFromRefreshToken, with the same refresh token (a peer without
+    /// GetTokensFromRefreshToken: InitiateAuth alone, so its flow is half the work).
+    /// </summary>
     public async Task RefreshAsync(string refreshToken, Recorder? recorder, CancellationToken cancellationToken)
     {
         var refresh = await client.CallAsync("InitiateAuth", "InitiateAuth(REFRESH_TOKEN_AUTH)", new JsonObject
@@ -113,6 +116,11 @@ internal sealed class Flows(CognitoClient client, ICodeSource codes, Population 
             ["AuthParameters"] = new JsonObject { ["REFRESH_TOKEN"] = refreshToken },
         }, recorder, cancellationToken);
         Tokens(refresh, "InitiateAuth(REFRESH_TOKEN_AUTH)");
+        if (refreshThroughInitiateAuthOnly)
+        {
+            return;
+        }
+
         var tokens = await client.CallAsync("GetTokensFromRefreshToken", "GetTokensFromRefreshToken", new JsonObject
         {
             ["ClientId"] = clientId,
@@ -121,8 +129,8 @@ internal sealed class Flows(CognitoClient client, ICodeSource codes, Population 
         Tokens(tokens, "GetTokensFromRefreshToken");
     }
 
-    /// <summary>USER_PASSWORD_AUTH: one call.</summary>
-    public async Task PasswordAsync(string phone, Recorder? recorder, CancellationToken cancellationToken)
+    /// <summary>USER_PASSWORD_AUTH: one call. Returns the tokens.</summary>
+    public async Task<JsonNode> PasswordAsync(string phone, Recorder? recorder, CancellationToken cancellationToken)
     {
         var answer = await client.CallAsync("InitiateAuth", "InitiateAuth(USER_PASSWORD_AUTH)", new JsonObject
         {
@@ -130,7 +138,7 @@ internal sealed class Flows(CognitoClient client, ICodeSource codes, Population 
             ["AuthFlow"] = "USER_PASSWORD_AUTH",
             ["AuthParameters"] = new JsonObject { ["USERNAME"] = phone, ["PASSWORD"] = population.Password },
         }, recorder, cancellationToken);
-        Tokens(answer, "InitiateAuth(USER_PASSWORD_AUTH)");
+        return Tokens(answer, "InitiateAuth(USER_PASSWORD_AUTH)");
     }
 
     /// <summary>A user of the population, held by this flow alone while it runs (a destination has one waiting code at a time).</summary>
@@ -144,6 +152,23 @@ internal sealed class Flows(CognitoClient client, ICodeSource codes, Population 
         finally
         {
             population.Return(user);
+        }
+    }
+
+    /// <summary>
+    /// A password user held by this flow alone: parallel attempts on one name count toward its lockout before the
+    /// password is checked (as in Cognito), so concurrent sign-ins of one user would lock it out.
+    /// </summary>
+    private async Task WithPasswordUserAsync(Func<string, Task> flow)
+    {
+        var user = population.LeasePasswordUser();
+        try
+        {
+            await flow(user);
+        }
+        finally
+        {
+            population.ReturnPasswordUser(user);
         }
     }
 
@@ -188,24 +213,26 @@ internal sealed class Flows(CognitoClient client, ICodeSource codes, Population 
 /// <summary>
 /// The users the flows run as: phone numbers created before timing starts, the refresh tokens of some of them, and
 /// a few users with a password. Numbers are <c>+1</c> and 14 digits (E.164's maximum): a kind digit, a random run id
-/// and a sequence, so runs against the same server do not collide.
+/// and a sequence, so runs against the same server do not collide. With <c>emails</c>, logins are addresses under
+/// <c>bench.invalid</c> (RFC 2606: never deliverable) built the same way.
 /// </summary>
-internal sealed class Population
+internal sealed class Population(bool emails = false)
 {
     private readonly ConcurrentQueue<string> _free = new();
     private readonly string _runId = RandomNumberGenerator.GetInt32(0, 100_000).ToString("D5", CultureInfo.InvariantCulture);
     private readonly List<string> _users = [];
     private string[] _refreshTokens = [];
-    private string[] _passwordUsers = [];
+    private readonly ConcurrentQueue<string> _passwordUsers = new();
     private long _sequence;
 
     public string Password { get; } = "Bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + "!A1";
 
     public IReadOnlyList<string> Users => _users;
 
-    /// <summary>A number no other flow of this run uses. Kind 8: the population; kind 9: sign-ups.</summary>
-    public string NewPhone(int kind = 9) =>
-        string.Create(CultureInfo.InvariantCulture, $"+1{kind}{_runId}{Interlocked.Increment(ref _sequence):D8}");
+    /// <summary>A login no other flow of this run uses. Kind 8: the population; kind 9: sign-ups; kind 7: password users.</summary>
+    public string NewLogin(int kind = 9) => emails
+        ? string.Create(CultureInfo.InvariantCulture, $"u{kind}{_runId}{Interlocked.Increment(ref _sequence):D8}@bench.invalid")
+        : string.Create(CultureInfo.InvariantCulture, $"+1{kind}{_runId}{Interlocked.Increment(ref _sequence):D8}");
 
     public void Add(string phone)
     {
@@ -219,7 +246,13 @@ internal sealed class Population
 
     public void SetRefreshTokens(IEnumerable<string> tokens) => _refreshTokens = [.. tokens];
 
-    public void SetPasswordUsers(IEnumerable<string> users) => _passwordUsers = [.. users];
+    public void SetPasswordUsers(IEnumerable<string> users)
+    {
+        foreach (var user in users)
+        {
+            _passwordUsers.Enqueue(user);
+        }
+    }
 
     public string Lease()
     {
@@ -232,6 +265,8 @@ internal sealed class Population
     public string RefreshToken() =>
         _refreshTokens.Length == 0 ? throw new FlowException("no refresh tokens were prepared") : _refreshTokens[RandomNumberGenerator.GetInt32(_refreshTokens.Length)];
 
-    public string PasswordUser() =>
-        _passwordUsers.Length == 0 ? throw new FlowException("no password users were prepared") : _passwordUsers[RandomNumberGenerator.GetInt32(_passwordUsers.Length)];
+    public string LeasePasswordUser() =>
+        _passwordUsers.TryDequeue(out var user) ? user : throw new FlowException("no password user is free (fewer password users than workers)");
+
+    public void ReturnPasswordUser(string user) => _passwordUsers.Enqueue(user);
 }

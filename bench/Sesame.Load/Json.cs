@@ -46,6 +46,7 @@ internal static class Json
             entry["completed"] = flow.EndToEnd.Count;
             entry["failed"] = flow.Failed;
             entry["seconds"] = Math.Round(flow.Seconds, 3);
+            entry["serverCpuMsPerFlow"] = flow.ServerCpuMsPerFlow is { } cpu ? Math.Round(cpu, 3) : null;
             entry["operations"] = operations;
             entry["failures"] = failures;
             flows[flow.Flow] = entry;
@@ -58,11 +59,13 @@ internal static class Json
                 ["endpoint"] = run.Options.Endpoint.ToString(),
                 ["concurrency"] = run.Options.Concurrency,
                 ["users"] = run.Options.Users,
-                ["codes"] = run.Options.Codes,
+                ["codes"] = run.Options.FixedCode is null ? run.Options.Codes : "fixed",
+                ["target"] = run.Options.Target,
                 ["setupSeconds"] = Math.Round(run.Setup.TotalSeconds, 3),
                 ["cores"] = Environment.ProcessorCount,
             },
             ["overhead"] = run.OverheadRequestsPerSecond is { } rate ? new JsonObject { ["requestsPerSecond"] = Math.Round(rate, 1) } : null,
+            ["ceiling"] = run.Ceiling is { } ceiling ? Ceiling(ceiling) : null,
             ["flows"] = flows,
         };
     }

@@ -49,6 +49,24 @@ internal sealed record LoadOptions
     /// <summary>How long to measure the generator's own request rate before the flows; zero skips it.</summary>
     public TimeSpan Overhead { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long to measure the RS256 signing ceiling before the flows, on every core; zero skips it.</summary>
+    public TimeSpan Ceiling { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// <c>sesame</c>, or <c>cognito-local</c>: the peer's dialect (a pool and client created through its API, email
+    /// usernames, one fixed code from its <c>CODE</c> setting, refresh through InitiateAuth only, refresh tokens from
+    /// password sign-ins).
+    /// </summary>
+    public string Target { get; init; } = "sesame";
+
+    /// <summary>The code every message carries (<c>--codes fixed:CODE</c>), for servers that have no delivery to observe.</summary>
+    public string? FixedCode => Codes.StartsWith("fixed:", StringComparison.Ordinal) ? Codes[6..] : null;
+
+    public bool IsCognitoLocal => Target == "cognito-local";
+
+    /// <summary>The server's process id on this machine: its CPU time per flow is then reported (Linux /proc).</summary>
+    public int? ServerPid { get; init; }
+
     public string Region => PoolId.Split('_')[0];
 
     /// <summary>Checks what the parser cannot: bounds, loopback, flows, and that there is a way to get codes.</summary>
@@ -88,9 +106,19 @@ internal sealed record LoadOptions
             }
         }
 
-        if (Codes is not ("http" or "outbox"))
+        if (Codes is not ("http" or "outbox") && FixedCode is not { Length: >= 4 })
         {
-            throw new ArgumentException("--codes must be http or outbox.");
+            throw new ArgumentException("--codes must be http, outbox or fixed:CODE.");
+        }
+
+        if (Target is not ("sesame" or "cognito-local"))
+        {
+            throw new ArgumentException("--target must be sesame or cognito-local.");
+        }
+
+        if (Ceiling > TimeSpan.FromSeconds(60))
+        {
+            throw new ArgumentException("--ceiling must be at most 60 seconds.");
         }
 
         return this;
@@ -101,6 +129,9 @@ internal sealed record LoadOptions
 
     public static int ParseInt(string value, string setting) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{setting}: '{value}' is not a whole number.");
+
+    public static long ParseLong(string value, string setting) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{setting}: '{value}' is not a whole number.");
 
     public static TimeSpan ParseSeconds(string value, string setting) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 0

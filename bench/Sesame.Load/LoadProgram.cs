@@ -25,20 +25,33 @@ internal static class LoadProgram
           --warmup S              untimed seconds before each flow             default 1
           --admin-key ID:SECRET   create users with AdminCreateUser (or env SESAME_LOAD_ADMIN_KEY);
                                   without it users sign up and confirm
-          --codes http|outbox     codes from the delivery endpoint or GET /dev/outbox   default http
+          --codes MODE            http: the delivery endpoint; outbox: GET /dev/outbox;
+                                  fixed:CODE: one known code (cognito-local's CODE)    default http
           --delivery-listen A:P   the delivery endpoint Sesame's Http provider posts to  default 127.0.0.1:0
           --delivery-secret S     its SigningSecret (or env SESAME_LOAD_DELIVERY_SECRET); signatures checked
           --signature-header H    default X-Sesame-Signature
           --code-timeout S        how long a flow waits for its code           default 10
           --overhead S            seconds measuring the generator alone first (0: skip)  default 2
+          --ceiling S             seconds measuring the RS256 ceiling first, all cores (0: skip)  default 2
+          --target sesame|cognito-local
+                                  cognito-local: create a pool and client through its API, email
+                                  logins, refresh = InitiateAuth only, --codes fixed:CODE  default sesame
+          --server-pid PID        report the server's CPU time per flow (from /proc/PID/stat; Linux)
           --json FILE             write the results as JSON
-        Flows are never retried; a failed step fails its flow.
+        Flows are never retried; a failed step fails its flow. Exit 1 when a flow failed or none completed.
 
         Sesame.Load ceiling [--threads N] [--duration S] [--json FILE]
           RS256 (RSA-2048, PKCS#1 v1.5, SHA-256) signatures per second on N threads (default: all cores).
         Sesame.Load overhead [--concurrency N] [--duration S]
-        Sesame.Load report --run NAME=FILE [--run NAME=FILE …] [--ceiling FILE] [--peer NAME=FILE] [--json FILE]
-          Merges result files: "flows" is the first run's; prints the markdown table.
+        Sesame.Load report --run NAME=FILE [--run NAME=FILE …] [--server NAME=FILE] [--ceiling FILE]
+                           [--peer NAME=FILE] [--revision R] [--json FILE]
+          Merges result files (files of one NAME join their flows): "flows" is the first run's, "ceiling" the
+          first run's unless --ceiling, "peer" each peer's with Sesame / peer per flow; prints the markdown table.
+        Sesame.Load free-port
+          Prints a TCP port that is free on 127.0.0.1 now.
+        Sesame.Load wait-health --endpoint URL [--timeout S] [--since-unix-ms T]
+          Polls GET /health until 200 (exit 1 after the timeout, default 30); prints the milliseconds since T
+          (e.g. when the server was started), or since the call.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -65,7 +78,7 @@ internal static class LoadProgram
                 case "run":
                     var run = await LoadRunner.RunAsync(RunOptions(options), Console.Out, cancel.Token);
                     await WriteJsonAsync(options, Json.Run(run), cancel.Token);
-                    return run.Flows.Any(f => f.Failed > 0) ? 1 : 0;
+                    return run.Flows.Any(f => f.Failed > 0 || f.EndToEnd.Count == 0) ? 1 : 0;
                 case "ceiling":
                     var threads = options.TryGetValue("threads", out var t) ? LoadOptions.ParseInt(t[0], "--threads") : Environment.ProcessorCount;
                     var ceiling = Ceiling.Measure(Math.Max(1, threads), Seconds(options, "duration", 5));
@@ -79,6 +92,16 @@ internal static class LoadProgram
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator overhead: {rate:0} requests/s (concurrency {concurrency})"));
                     await WriteJsonAsync(options, new JsonObject { ["requestsPerSecond"] = Math.Round(rate, 1), ["concurrency"] = concurrency }, cancel.Token);
                     return 0;
+                case "free-port":
+                    using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+                    {
+                        listener.Start();
+                        Console.WriteLine(((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    return 0;
+                case "wait-health":
+                    return await WaitHealthAsync(options, cancel.Token);
                 case "report":
                     var report = await Report.MergeAsync(options, cancel.Token);
                     Console.WriteLine(Table.Markdown(report));
@@ -128,8 +151,48 @@ internal static class LoadProgram
             SignatureHeader = One("signature-header") ?? defaults.SignatureHeader,
             CodeTimeout = One("code-timeout") is { } ct ? LoadOptions.ParseSeconds(ct, "--code-timeout") : defaults.CodeTimeout,
             Overhead = One("overhead") is { } oh ? LoadOptions.ParseSeconds(oh, "--overhead") : defaults.Overhead,
+            Ceiling = One("ceiling") is { } ce ? LoadOptions.ParseSeconds(ce, "--ceiling") : defaults.Ceiling,
+            Target = One("target") ?? defaults.Target,
+            ServerPid = One("server-pid") is { } pid ? LoadOptions.ParseInt(pid, "--server-pid") : null,
             JsonPath = One("json"),
         };
+    }
+
+    private static async Task<int> WaitHealthAsync(Dictionary<string, List<string>> options, CancellationToken cancellationToken)
+    {
+        var endpoint = Loopback.Require(options.TryGetValue("endpoint", out var e) ? e[^1] : new LoadOptions().Endpoint.ToString(), "--endpoint");
+        var timeout = Seconds(options, "timeout", 30);
+        var since = options.TryGetValue("since-unix-ms", out var t)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(LoadOptions.ParseLong(t[^1], "--since-unix-ms"))
+            : DateTimeOffset.UtcNow;
+        using var http = CognitoClient.CreateHttpClient(1);
+        http.Timeout = TimeSpan.FromSeconds(2);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(endpoint, "/health"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Console.WriteLine(((DateTimeOffset.UtcNow - since).TotalMilliseconds).ToString("0", CultureInfo.InvariantCulture));
+                    return 0;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // No answer within the request timeout.
+            }
+
+            await Task.Delay(10, cancellationToken);
+        }
+
+        await Console.Error.WriteLineAsync($"error: {endpoint} did not answer /health with 200 within {timeout.TotalSeconds:0} s");
+        return 1;
     }
 
     private static TimeSpan Seconds(Dictionary<string, List<string>> options, string name, double fallback)
@@ -203,7 +266,19 @@ internal static class Report
         var runs = new JsonObject();
         foreach (var (name, path) in Pairs(options, "run"))
         {
-            runs[name] = await ReadAsync(path, cancellationToken);
+            var run = await ReadAsync(path, cancellationToken);
+            if (runs[name] is JsonObject earlier)
+            {
+                // A second file of the same run (e.g. the password flow at its own concurrency): its flows join the first's.
+                foreach (var (flow, figures) in run["flows"]?.AsObject().ToList() ?? [])
+                {
+                    earlier["flows"]![flow] = figures?.DeepClone();
+                }
+            }
+            else
+            {
+                runs[name] = run;
+            }
         }
 
         if (runs.Count == 0)
@@ -211,16 +286,38 @@ internal static class Report
             throw new ArgumentException("report needs at least one --run NAME=FILE");
         }
 
+        // What the script measured of the server process itself (start-up, memory), beside the run of the same name.
+        foreach (var (name, path) in Pairs(options, "server"))
+        {
+            if (runs[name] is JsonObject run)
+            {
+                run["server"] = await ReadAsync(path, cancellationToken);
+            }
+        }
+
+        var flows = runs.First().Value!["flows"]!.AsObject();
         var peers = new JsonObject();
         foreach (var (name, path) in Pairs(options, "peer"))
         {
-            peers[name] = await ReadAsync(path, cancellationToken);
+            var peer = (await ReadAsync(path, cancellationToken)).AsObject();
+            // Sesame / peer per flow both serve, from the first run.
+            var ratios = new JsonObject();
+            foreach (var (flow, theirs) in peer["flows"]?.AsObject() ?? [])
+            {
+                var ours = flows[flow]?["perSecond"]?.GetValue<double>();
+                var rate = theirs?["perSecond"]?.GetValue<double>();
+                ratios[flow] = ours is null || rate is null or <= 0 ? null : Math.Round(ours.Value / rate.Value, 2);
+            }
+
+            peer["sesameRatio"] = ratios;
+            peers[name] = peer;
         }
 
         return new JsonObject
         {
-            ["ceiling"] = options.TryGetValue("ceiling", out var c) ? await ReadAsync(c[^1], cancellationToken) : null,
-            ["flows"] = runs.First().Value!["flows"]!.DeepClone(),
+            ["revision"] = options.TryGetValue("revision", out var r) ? r[^1] : null,
+            ["ceiling"] = options.TryGetValue("ceiling", out var c) ? await ReadAsync(c[^1], cancellationToken) : runs.First().Value?["ceiling"]?.DeepClone(),
+            ["flows"] = flows.DeepClone(),
             ["runs"] = runs,
             ["peer"] = peers,
         };

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Sesame.Load;
 
 /// <summary>Everything one run measured.</summary>
-internal sealed record RunResult(LoadOptions Options, double? OverheadRequestsPerSecond, TimeSpan Setup, IReadOnlyList<FlowResult> Flows);
+internal sealed record RunResult(LoadOptions Options, double? OverheadRequestsPerSecond, CeilingResult? Ceiling, TimeSpan Setup, IReadOnlyList<FlowResult> Flows);
 
 /// <summary>
 /// Creates the population through the API (untimed), then runs each requested flow with <c>Concurrency</c> workers
@@ -13,7 +13,7 @@ internal sealed record RunResult(LoadOptions Options, double? OverheadRequestsPe
 /// </summary>
 internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, CognitoClient client, TextWriter log)
 {
-    private readonly Population _population = new();
+    private readonly Population _population = new(emails: options.IsCognitoLocal);
 
     public static async Task<RunResult> RunAsync(LoadOptions options, TextWriter log, CancellationToken cancellationToken)
     {
@@ -28,22 +28,60 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
             log.WriteLine($"generator overhead: {overhead:0} requests/s against a trivial loopback responder (concurrency {options.Concurrency})");
         }
 
+        CeilingResult? ceiling = null;
+        if (options.Ceiling > TimeSpan.Zero)
+        {
+            ceiling = global::Sesame.Load.Ceiling.Measure(Environment.ProcessorCount, options.Ceiling);
+            log.WriteLine($"RS256 ceiling: {ceiling.Rs256SignsPerSecond:0} signatures/s on {ceiling.Threads} threads = {ceiling.SigninsPerSecond:0} sign-ins/s");
+        }
+
+        if (options.IsCognitoLocal)
+        {
+            options = await CreatePoolAsync(client, options, cancellationToken);
+            log.WriteLine($"cognito-local: pool {options.PoolId}, client {options.ClientId} created");
+        }
+
+        if (options.FixedCode is { } fixedCode)
+        {
+            return await new LoadRunner(options, new FixedCode(fixedCode), client, log).RunAsync(overhead, ceiling, cancellationToken);
+        }
+
         if (options.Codes == "outbox")
         {
-            return await new LoadRunner(options, new OutboxReader(client, options.CodeTimeout), client, log).RunAsync(overhead, cancellationToken);
+            return await new LoadRunner(options, new OutboxReader(client, options.CodeTimeout), client, log).RunAsync(overhead, ceiling, cancellationToken);
         }
 
         await using var inbox = new DeliveryInbox(options.DeliverySecret, options.SignatureHeader, options.CodeTimeout);
         await inbox.StartAsync(options.DeliveryListen, cancellationToken);
         log.WriteLine($"delivery endpoint: {inbox.Url} (signature {(options.DeliverySecret is null ? "not checked: no --delivery-secret" : "checked")})");
-        var result = await new LoadRunner(options, inbox, client, log).RunAsync(overhead, cancellationToken);
+        var result = await new LoadRunner(options, inbox, client, log).RunAsync(overhead, ceiling, cancellationToken);
         log.WriteLine($"delivery: {inbox.Received} messages, {inbox.Unexpected} unexpected, {inbox.Rejected} refused (bad signature)");
         return result;
     }
 
-    public async Task<RunResult> RunAsync(double? overhead, CancellationToken cancellationToken)
+    /// <summary>cognito-local starts empty: a pool with email usernames that sends codes to the address, and a client.</summary>
+    private static async Task<LoadOptions> CreatePoolAsync(CognitoClient client, LoadOptions options, CancellationToken cancellationToken)
     {
-        var flows = new Flows(client, codes, _population, options.ClientId);
+        var pool = await client.CallAsync("CreateUserPool", "CreateUserPool", new JsonObject
+        {
+            ["PoolName"] = "bench",
+            ["UsernameAttributes"] = new JsonArray("email"),
+            ["AutoVerifiedAttributes"] = new JsonArray("email"),
+        }, recorder: null, cancellationToken);
+        var poolId = pool.Body?["UserPool"]?["Id"]?.GetValue<string>() ?? throw new FlowException($"CreateUserPool: {pool.Describe()}");
+        var app = await client.CallAsync("CreateUserPoolClient", "CreateUserPoolClient", new JsonObject
+        {
+            ["UserPoolId"] = poolId,
+            ["ClientName"] = "bench",
+            ["ExplicitAuthFlows"] = new JsonArray("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"),
+        }, recorder: null, cancellationToken);
+        var clientId = app.Body?["UserPoolClient"]?["ClientId"]?.GetValue<string>() ?? throw new FlowException($"CreateUserPoolClient: {app.Describe()}");
+        return options with { PoolId = poolId, ClientId = clientId };
+    }
+
+    public async Task<RunResult> RunAsync(double? overhead, CeilingResult? ceiling, CancellationToken cancellationToken)
+    {
+        var flows = new Flows(client, codes, _population, options.ClientId, refreshThroughInitiateAuthOnly: options.IsCognitoLocal);
         var setup = Timer.Start();
         await PrepareAsync(flows, cancellationToken);
         var setupTime = setup.Elapsed;
@@ -58,26 +96,28 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
             }
 
             var recorder = new Recorder();
+            var cpuBefore = ProcessCpu.Read(options.ServerPid);
             var elapsed = await DriveAsync(flows, flow, recorder, options.Duration, options.Count, cancellationToken);
-            var result = recorder.Result(flow, elapsed);
+            var result = recorder.Result(flow, elapsed, ProcessCpu.Read(options.ServerPid) - cpuBefore);
             results.Add(result);
             Table.PrintFlow(log, result);
         }
 
-        return new RunResult(options, overhead, setupTime, results);
+        return new RunResult(options, overhead, ceiling, setupTime, results);
     }
 
     /// <summary>The users the flows need, created through the API before timing starts.</summary>
     private async Task PrepareAsync(Flows flows, CancellationToken cancellationToken)
     {
         var wanted = options.Flows.SelectMany(f => f == FlowNames.Mix ? FlowNames.MixWeights.Select(w => w.Flow) : [f]).ToHashSet(StringComparer.Ordinal);
-        var needsUsers = wanted.Overlaps([FlowNames.SignIn, FlowNames.UserAuth, FlowNames.Refresh]);
+        // cognito-local has no CUSTOM_AUTH: its refresh tokens come from password sign-ins.
+        var needsUsers = wanted.Overlaps(options.IsCognitoLocal ? [FlowNames.SignIn, FlowNames.UserAuth] : [FlowNames.SignIn, FlowNames.UserAuth, FlowNames.Refresh]);
         // Flows that wait for a code hold their user alone, so there must be a user per worker.
         var users = needsUsers ? Math.Max(options.Users, options.Concurrency) : 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, users), parallel, async (_, ct) =>
         {
-            var phone = _population.NewPhone(kind: 8);
+            var phone = _population.NewLogin(kind: 8);
             if (options.AdminKey is not null)
             {
                 var created = await client.AdminAsync("AdminCreateUser", new JsonObject
@@ -103,6 +143,20 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
             _population.Add(phone);
         });
 
+        if (options.IsCognitoLocal && wanted.Overlaps([FlowNames.Refresh, FlowNames.Password]))
+        {
+            // Its passwords are compared in clear, so as many password users as refresh tokens cost nothing.
+            var passwordUsers = Enumerable.Range(0, Math.Max(options.Concurrency, Math.Min(options.Users, 256))).Select(_ => _population.NewLogin(kind: 7)).ToArray();
+            await Parallel.ForEachAsync(passwordUsers, parallel, (login, ct) => new ValueTask(flows.SignUpAsync(login, _population.Password, recorder: null, ct)));
+            _population.SetPasswordUsers(passwordUsers);
+            var refreshTokens = new System.Collections.Concurrent.ConcurrentBag<string>();
+            await Parallel.ForEachAsync(passwordUsers, parallel, async (login, ct) =>
+                refreshTokens.Add((await flows.PasswordAsync(login, recorder: null, ct))["RefreshToken"]?.GetValue<string>()
+                    ?? throw new FlowException("the sign-in returned no refresh token")));
+            _population.SetRefreshTokens(refreshTokens);
+            return;
+        }
+
         if (wanted.Contains(FlowNames.Refresh))
         {
             // Refresh tokens of up to 256 users: enough that requests do not all hit one row.
@@ -115,8 +169,8 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
 
         if (wanted.Contains(FlowNames.Password))
         {
-            // Password hashing is deliberately slow, so only a few users get one.
-            var passwordUsers = Enumerable.Range(0, Math.Min(options.Users, 8)).Select(_ => _population.NewPhone(kind: 7)).ToArray();
+            // Password hashing is deliberately slow, so only a few users get one: one per worker (each holds its own).
+            var passwordUsers = Enumerable.Range(0, Math.Max(options.Concurrency, Math.Min(options.Users, 8))).Select(_ => _population.NewLogin(kind: 7)).ToArray();
             await Parallel.ForEachAsync(passwordUsers, parallel, (phone, ct) => new ValueTask(flows.SignUpAsync(phone, _population.Password, recorder: null, ct)));
             _population.SetPasswordUsers(passwordUsers);
         }

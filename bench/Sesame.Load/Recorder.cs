@@ -26,7 +26,7 @@ internal sealed class Recorder
         }
     }
 
-    public FlowResult Result(string flow, TimeSpan duration)
+    public FlowResult Result(string flow, TimeSpan duration, TimeSpan? serverCpu = null)
     {
         var flows = _flows.TryGetValue(flow, out var f) ? f.Summary(duration) : Summary.Empty;
         return new FlowResult(
@@ -35,7 +35,8 @@ internal sealed class Recorder
             flows,
             _failed.GetValueOrDefault(flow),
             _operations.OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value.Summary(duration), StringComparer.Ordinal),
-            _failures.OrderByDescending(e => e.Value).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
+            _failures.OrderByDescending(e => e.Value).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+            serverCpu is { } cpu && flows.Count > 0 ? cpu.TotalMilliseconds / flows.Count : null);
     }
 
     /// <summary>Elapsed times of one operation, appended under a lock (cheap beside an HTTP round trip).</summary>
@@ -88,7 +89,39 @@ internal sealed record FlowResult(
     Summary EndToEnd,
     long Failed,
     IReadOnlyDictionary<string, Summary> Operations,
-    IReadOnlyDictionary<string, int> Failures);
+    IReadOnlyDictionary<string, int> Failures,
+    double? ServerCpuMsPerFlow = null);
+
+/// <summary>
+/// CPU time (user + system) a process on this machine has used, from <c>/proc/PID/stat</c>: CPU per flow is far less
+/// sensitive than flows per second to other work sharing the cores, so before/after comparisons can use it.
+/// </summary>
+internal static class ProcessCpu
+{
+    // USER_HZ: 100 on every Linux architecture .NET runs on.
+    private const double TicksPerSecond = 100;
+
+    public static TimeSpan? Read(int? pid)
+    {
+        if (pid is null || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may contain spaces) in parentheses: state is field 3, utime 14, stime 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
 
 /// <summary>Elapsed time without allocation.</summary>
 internal readonly struct Timer

@@ -10,7 +10,8 @@ internal static class Table
     public static void PrintFlow(TextWriter log, FlowResult result)
     {
         var e = result.EndToEnd;
-        log.WriteLine(Invariant($"{result.Flow}: {e.PerSecond:0.0} flows/s, end to end p50 {e.P50Ms:0.00} ms, p95 {e.P95Ms:0.00} ms, p99 {e.P99Ms:0.00} ms ({e.Count} completed, {result.Failed} failed, {result.Seconds:0.0} s)"));
+        log.WriteLine(Invariant($"{result.Flow}: {e.PerSecond:0.0} flows/s, end to end p50 {e.P50Ms:0.00} ms, p95 {e.P95Ms:0.00} ms, p99 {e.P99Ms:0.00} ms ({e.Count} completed, {result.Failed} failed, {result.Seconds:0.0} s)")
+            + (result.ServerCpuMsPerFlow is { } cpu ? Invariant($"; server CPU {cpu:0.00} ms per flow") : string.Empty));
         log.WriteLine(Invariant($"  {"operation",-42} {"count",8} {"/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}"));
         foreach (var (name, s) in result.Operations)
         {
@@ -39,6 +40,7 @@ internal static class Table
             text.Append(Invariant($" {name}: flows/s | {name}: p50 / p95 / p99 ms | {name}: failed |"));
         }
 
+        text.Append(Invariant($" {runs.First().Key}: server CPU ms / flow |"));
         if (ceiling is not null)
         {
             text.Append(Invariant($" {runs.First().Key} / sign-in ceiling |"));
@@ -51,7 +53,7 @@ internal static class Table
 
         text.AppendLine();
         text.Append("|---|");
-        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|", runs.Count)));
+        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|", runs.Count))).Append("---:|");
         text.Append(ceiling is not null ? "---:|" : string.Empty);
         text.AppendLine(peer is { Value: not null } ? "---:|---:|" : string.Empty);
 
@@ -68,6 +70,7 @@ internal static class Table
             }
 
             var primary = runs.First().Value!["flows"]?[flow];
+            text.Append(primary?["serverCpuMsPerFlow"] is { } cpu ? Invariant($" {cpu.GetValue<double>():0.00} |") : " – |");
             if (ceiling is not null)
             {
                 text.Append(primary is null || ceiling <= 0 ? " – |" : Invariant($" {Number(primary, "perSecond") / ceiling.Value:0.0%} |"));
@@ -92,6 +95,11 @@ internal static class Table
 
         foreach (var (name, run) in runs)
         {
+            if (run?["server"] is { } server)
+            {
+                text.AppendLine(Invariant($"Sesame ({name}): /health 200 {Number(server, "startupMs"):#,0} ms after the process started; RSS {Number(server, "idleRssMb"):0} MB idle, {Number(server, "rssAfterFlowsMb"):0} MB after the flows."));
+            }
+
             if (run?["overhead"]?["requestsPerSecond"] is { } overhead)
             {
                 text.AppendLine(Invariant($"Generator overhead ({name} run): {overhead.GetValue<double>():#,0} requests/s against a trivial loopback responder at concurrency {Number(run["generator"]!, "concurrency"):0}."));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sesame.CognitoApi;
 using Sesame.Configuration;
 using Sesame.Delivery.Development;
+using Sesame.Delivery.Receipts;
 using Sesame.Metrics;
 using Sesame.Storage;
 using Sesame.Tokens;
@@ -34,6 +35,8 @@ public static class SesameEndpointRouteBuilderExtensions
         // GET /admin/messages: delivery status, SigV4-signed by an admin key.
         endpoints.MapGet("/admin/messages", MessagesEndpoint.HandleAsync);
         endpoints.MapSesameMetrics();
+        // Delivery receipts of providers (Twilio, Plivo, HTTP gateways), each authenticated the provider's way.
+        endpoints.MapPost("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
         if (options.DevOutbox.Enabled == true)

@@ -1,14 +1,20 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Sesame.Abuse;
 
 internal static class AbuseServices
 {
-    /// <summary>The limits on sending codes.</summary>
+    /// <summary>The limits on sending codes, answering them and sign-in attempts, and the client IP they count by.</summary>
     public static IServiceCollection AddSesameAbuse(this IServiceCollection services)
     {
         services.AddMetrics();
+        services.TryAddSingleton<LimitKeys>();
         services.TryAddSingleton<SendLimits>();
+        services.TryAddSingleton<AnswerLimits>();
+        services.TryAddSingleton<AttemptLimits>();
+        services.TryAddSingleton<HashingSlots>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TrustedProxies>());
         return services;
     }
 }

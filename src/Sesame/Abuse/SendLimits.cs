@@ -1,9 +1,6 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
-using System.Text;
 using Sesame.Cognito;
 using Sesame.Pools;
-using Sesame.Secrets;
 using Sesame.Storage;
 using Sesame.Users;
 
@@ -14,10 +11,8 @@ namespace Sesame.Abuse;
 /// pool's SMS budget, counted in one atomic check in the store. Unknown users are counted exactly like known ones (their
 /// stand-in destination is stable), so a limit never tells whether an account exists.
 /// </summary>
-internal sealed partial class SendLimits(IRateLimitStore store, ServerSecrets secrets, TimeProvider time, IMeterFactory meters, ILogger<SendLimits> logger)
+internal sealed partial class SendLimits(IRateLimitStore store, LimitKeys keys, TimeProvider time, IMeterFactory meters, ILogger<SendLimits> logger)
 {
-    private static readonly string[] Reasons = ["destination", "client_ip", "sms_budget"];
-
     private readonly Counter<long> _checks = meters.Create("Sesame.Abuse")
         .CreateCounter<long>("sesame.limits.sends", description: "Code sends checked against the limits, by outcome and the limit that refused.");
 
@@ -32,21 +27,20 @@ internal sealed partial class SendLimits(IRateLimitStore store, ServerSecrets se
     {
         var options = pool.Options.Limits;
         var sms = medium == DeliveryMedium.Sms;
-        var limits = new List<RateLimit>(4);
-        var reasons = new List<string>(4);
+        var limits = new List<RateLimitEntry>(4);
         var to = sms ? destination : Logins.EmailKey(destination);
-        Add(limits, reasons, 0, Key("gap:" + kind, pool.Id, to), (options.DestinationInterval, 1));
-        Add(limits, reasons, 0, Key("dest", pool.Id, to),
+        LimitKeys.Add(limits, "destination", keys.Key("gap:" + kind, pool.Id, to), (options.DestinationInterval, 1));
+        LimitKeys.Add(limits, "destination", keys.Key("dest", pool.Id, to),
             (TimeSpan.FromMinutes(10), options.DestinationPerTenMinutes), (TimeSpan.FromDays(1), options.DestinationPerDay));
         if (ClientAddress.Current is { } address)
         {
-            Add(limits, reasons, 1, Key("ip", pool.Id, ClientAddress.Unit(address)),
+            LimitKeys.Add(limits, "client_ip", keys.Key("ip", pool.Id, ClientAddress.Unit(address)),
                 (TimeSpan.FromHours(1), options.ClientIpPerHour), (TimeSpan.FromDays(1), options.ClientIpPerDay));
         }
 
         if (sms)
         {
-            Add(limits, reasons, 2, $"budget:{pool.Id}:sms", (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
+            LimitKeys.Add(limits, "sms_budget", $"budget:{pool.Id}:sms", (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
         }
 
         if (limits.Count == 0)
@@ -55,14 +49,14 @@ internal sealed partial class SendLimits(IRateLimitStore store, ServerSecrets se
         }
 
         var now = time.GetUtcNow();
-        var decision = await store.TryAcquireAsync(limits, now, cancellationToken);
+        var decision = await store.TryAcquireAsync([.. limits.Select(l => l.Limit)], now, cancellationToken);
         if (decision.Allowed)
         {
             _checks.Add(1, new("outcome", "allowed"), new("reason", "none"));
             return;
         }
 
-        var reason = reasons[decision.RefusedBy];
+        var reason = limits[decision.RefusedBy].Reason;
         var wait = decision.RetryAt!.Value - now;
         _checks.Add(1, new("outcome", "refused"), new("reason", reason));
         var masked = sms ? Masking.Phone(destination) : Masking.Email(destination);
@@ -77,21 +71,6 @@ internal sealed partial class SendLimits(IRateLimitStore store, ServerSecrets se
 
         throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = wait };
     }
-
-    private static void Add(List<RateLimit> limits, List<string> reasons, int reason, string key, params (TimeSpan Length, int Max)[] windows)
-    {
-        var on = windows.Where(w => w.Length > TimeSpan.Zero && w.Max > 0).Select(w => new RateWindow(w.Length, w.Max)).ToArray();
-        if (on.Length > 0)
-        {
-            limits.Add(new RateLimit(key, on));
-            reasons.Add(Reasons[reason]);
-        }
-    }
-
-    // Keyed, so the table never holds a phone number, email or IP in clear, and a copy of it cannot be reversed by
-    // hashing every number.
-    private string Key(string kind, string poolId, string value) =>
-        $"{kind}:{poolId}:" + Convert.ToBase64String(HMACSHA256.HashData(secrets.PseudonymKey, Encoding.UTF8.GetBytes($"rate-limit:{kind}:{value}")), 0, 18);
 
     private static partial class Log
     {

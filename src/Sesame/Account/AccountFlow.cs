@@ -235,6 +235,12 @@ internal sealed class AccountFlow(
         {
             throw CognitoErrors.UserDoesNotExist();
         }
+
+        if (enabled)
+        {
+            // The operator's account recovery (NIST SP 800-63B §3.2.2): the only way past the consecutive-failure cap.
+            await verifier.ForgetFailuresAsync(Pool(user), user.Username, cancellationToken);
+        }
     }
 
     private async ValueTask<User> RetryOrThrowAsync(AttributeWriteOutcome outcome, User user, int attempt, CancellationToken cancellationToken)

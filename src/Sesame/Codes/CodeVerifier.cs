@@ -1,3 +1,5 @@
+using Sesame.Abuse;
+using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
@@ -28,20 +30,35 @@ internal enum CodeCheck
 /// Where the code was sent: for an attribute code the attribute's current value (a pending new value the code carries
 /// takes its place); not needed for other purposes.
 /// </param>
-internal sealed record CodeAnswer(UserPool Pool, string Purpose, string Username, string? Sub, string? Destination, string Answer);
+internal sealed record CodeAnswer(UserPool Pool, string Purpose, string Username, string? Sub, string? Destination, string Answer)
+{
+    /// <summary>
+    /// False for a login that names no user (<see cref="Username"/> is then its stand-in): the answer is counted
+    /// against the per-account cap exactly like a known user's, and never matches.
+    /// </summary>
+    public bool UserExists { get; init; } = true;
+}
 
 /// <summary>
 /// The one place an answer is checked: every operation that takes a code (ConfirmSignUp, VerifyUserAttribute, the
 /// built-in VerifyAuthChallengeResponse, USER_AUTH SMS_OTP/EMAIL_OTP) comes through here with the pool, purpose, user
-/// and destination in hand. The answer is counted before it is compared (so concurrent guesses cannot exceed the cap),
-/// then expiry, cap and MAC (in constant time) are checked, then a stored code is consumed. Attempt limits across codes
-/// belong here.
+/// and destination in hand. The answer is first counted against the account's cap across all its codes
+/// (<see cref="AnswerLimits"/>; past it every answer is refused with Cognito's limit error, right or wrong), then against
+/// the code's own cap (counted before it is compared, so concurrent guesses cannot exceed either cap), then expiry and
+/// MAC (in constant time) are checked, then a stored code is consumed; a right answer clears the account's failures.
 /// </summary>
-internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, TimeProvider time)
+internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, AnswerLimits limits, TimeProvider time)
 {
     /// <summary>Checks an answer against the user's stored code for the purpose: count, expire, compare, consume.</summary>
+    /// <exception cref="CognitoException"><c>LimitExceededException</c> once the account has reached its cap.</exception>
     public async ValueTask<(CodeCheck Check, StoredCode? Code)> VerifyAsync(CodeAnswer answer, CancellationToken cancellationToken)
     {
+        await CountAsync(answer, cancellationToken);
+        if (!answer.UserExists)
+        {
+            return (CodeCheck.Mismatch, null);
+        }
+
         var key = new OneTimeCodeKey(answer.Pool.Id, answer.Purpose, Logins.UsernameKey(answer.Username));
         var stored = await store.CountAttemptAsync(key, cancellationToken);
         if (stored is null)
@@ -56,17 +73,51 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, T
         }
 
         // Of concurrent right answers, only the one that deletes the code matches.
-        return await store.ConsumeAsync(key, stored.Code.Mac, cancellationToken) is { } consumed
-            ? (CodeCheck.Match, consumed)
-            : (CodeCheck.NoCode, null);
+        if (await store.ConsumeAsync(key, stored.Code.Mac, cancellationToken) is not { } consumed)
+        {
+            return (CodeCheck.NoCode, null);
+        }
+
+        await limits.SucceededAsync(answer.Pool, answer.Username, cancellationToken);
+        return (CodeCheck.Match, consumed);
     }
 
     /// <summary>
     /// Checks an answer against a code that travels in the sign-in session (<see cref="SealedCode"/>). The session
     /// counted the answer (<see cref="OneTimeCode.Attempts"/>) and is itself taken once, which makes the code single use.
     /// </summary>
-    public CodeCheck VerifyTravelling(CodeAnswer answer, OneTimeCode? code) =>
-        code is null ? CodeCheck.NoCode : Check(answer, code, answer.Destination);
+    /// <exception cref="CognitoException"><c>NotAuthorizedException</c> once the account has reached its cap.</exception>
+    public async ValueTask<CodeCheck> VerifyTravellingAsync(CodeAnswer answer, OneTimeCode? code, CancellationToken cancellationToken)
+    {
+        await CountAsync(answer, cancellationToken);
+        var check = code is null ? CodeCheck.NoCode : Check(answer, code, answer.Destination);
+        if (check != CodeCheck.Match || !answer.UserExists)
+        {
+            return check == CodeCheck.Match ? CodeCheck.Mismatch : check;
+        }
+
+        await limits.SucceededAsync(answer.Pool, answer.Username, cancellationToken);
+        return CodeCheck.Match;
+    }
+
+    /// <summary>An operator's recovery (AdminEnableUser): the account's failed answers no longer count.</summary>
+    public ValueTask ForgetFailuresAsync(UserPool pool, string username, CancellationToken cancellationToken) =>
+        limits.SucceededAsync(pool, username, cancellationToken);
+
+    /// <summary>
+    /// Counts the answer against the account's cap, or refuses it in Cognito's words for the operation: sign-in answers
+    /// (RespondToAuthChallenge, whose model has no LimitExceededException) get <c>NotAuthorizedException</c>, as
+    /// Cognito's own lockout does; ConfirmSignUp and VerifyUserAttribute get <c>LimitExceededException</c>.
+    /// </summary>
+    private async ValueTask CountAsync(CodeAnswer answer, CancellationToken cancellationToken)
+    {
+        var decision = await limits.CountAsync(answer.Pool, answer.Username, cancellationToken);
+        if (!decision.Allowed)
+        {
+            var type = answer.Purpose == CodePurposes.SignIn ? CognitoErrors.NotAuthorized : CognitoErrors.LimitExceeded;
+            throw new CognitoException(type, "Attempt limit exceeded, please try after some time.") { RetryAfter = decision.RetryAfter };
+        }
+    }
 
     private CodeCheck Check(CodeAnswer answer, OneTimeCode code, string? destination)
     {

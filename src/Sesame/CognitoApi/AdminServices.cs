@@ -11,6 +11,7 @@ internal static class AdminServices
     {
         services.TryAddSingleton<SigV4>();
         services.TryAddSingleton<UserPoolAdmin>();
+        services.TryAddSingleton<CognitoUserCsv>();
         services.AddSingleton<ICognitoOperation, AdminCreateUser>();
         services.AddSingleton<ICognitoOperation, AdminGetUser>();
         services.AddSingleton<ICognitoOperation, ListUsers>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Storage;
 using Sesame.Tokens;
 
 namespace Sesame.CognitoApi;
@@ -81,6 +82,11 @@ internal sealed partial class CognitoApiEndpoint
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
+        }
+        catch (StorageUnavailableException)
+        {
+            // Logged once where it happened, without the request: the database is down, not this operation broken.
+            await WriteErrorAsync(response, CognitoErrors.Error(CognitoErrors.InternalError, "An internal error occurred."));
         }
         catch (Exception exception)
         {

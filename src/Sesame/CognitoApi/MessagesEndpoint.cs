@@ -9,9 +9,16 @@ namespace Sesame.CognitoApi;
 /// <summary>One message as <c>GET /admin/messages</c> shows it.</summary>
 internal sealed record MessageStatusView(
     long Id, string UserPoolId, string Channel, string Destination, string Status, int Attempts, string? Provider,
-    string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);
+    string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt,
+    string? Route, double? Cost, DateTimeOffset? DeliveredAt);
 
-internal sealed record MessageStatusList(IReadOnlyList<MessageStatusView> Messages);
+internal sealed record MessageStatusList(IReadOnlyList<MessageStatusView> Messages)
+{
+    /// <summary>The view of stored statuses (for <c>GET /admin/messages</c> and <c>sesame outbox list</c>).</summary>
+    public static MessageStatusList From(IEnumerable<MessageStatus> messages) => new([.. messages.Select(m => new MessageStatusView(
+        m.Id, m.PoolId, m.Channel, m.DestinationHint, m.Status, m.Attempts, m.Provider, m.ProviderMessageId, m.LastError,
+        m.CreatedAt, m.SentAt, m.NextAttemptAt, m.Route, m.Cost, m.DeliveredAt))]);
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MessageStatusList))]
@@ -26,13 +33,13 @@ internal sealed partial class MessageStatusJsonContext : JsonSerializerContext
 }
 
 /// <summary>
-/// <c>GET /admin/messages?pool=&amp;status=&amp;destination=&amp;limit=</c>: delivery status for administrators, signed
+/// <c>GET /admin/messages?pool=&amp;status=&amp;destination=&amp;route=&amp;limit=</c>: delivery status for administrators, signed
 /// with AWS SigV4 by a key of <c>Sesame:AdminAccessKeys</c> (as the Admin* Cognito operations are). Destinations are
 /// masked; <c>destination</c> accepts a full number or address (masked before matching) or a masked hint.
 /// </summary>
 internal static class MessagesEndpoint
 {
-    private static readonly HashSet<string> Statuses = ["queued", "sent", "failed"];
+    private static readonly HashSet<string> Statuses = ["queued", "sent", "delivered", "failed"];
 
     public static async Task<IResult> HandleAsync(HttpContext context, SigV4 sigV4, IMessageStatusStore store, CancellationToken cancellationToken)
     {
@@ -50,7 +57,7 @@ internal static class MessagesEndpoint
         var status = query["status"].ToString() is { Length: > 0 } s ? s.ToLowerInvariant() : null;
         if (status is not null && !Statuses.Contains(status))
         {
-            return Error(400, CognitoErrors.InvalidParameter, "status must be queued, sent or failed.");
+            return Error(400, CognitoErrors.InvalidParameter, "status must be queued, sent, delivered or failed.");
         }
 
         var limit = 100;
@@ -72,12 +79,10 @@ internal static class MessagesEndpoint
             : destination.Contains('@', StringComparison.Ordinal) ? Masking.Email(destination)
             : destination;
         var pool = query["pool"].ToString() is { Length: > 0 } p ? p : null;
+        var route = query["route"].ToString() is { Length: > 0 } r ? r : null;
 
-        var messages = await store.QueryAsync(new MessageStatusQuery(pool, status, hint, limit), cancellationToken);
-        var list = new MessageStatusList(messages.Select(m => new MessageStatusView(
-            m.Id, m.PoolId, m.Channel, m.DestinationHint, m.Status, m.Attempts, m.Provider, m.ProviderMessageId, m.LastError,
-            m.CreatedAt, m.SentAt, m.NextAttemptAt)).ToList());
-        return Results.Json(list, MessageStatusJsonContext.Relaxed.MessageStatusList);
+        var messages = await store.QueryAsync(new MessageStatusQuery(pool, status, hint, limit, route), cancellationToken);
+        return Results.Json(MessageStatusList.From(messages), MessageStatusJsonContext.Relaxed.MessageStatusList);
     }
 
     private static IResult Error(int status, string type, string message) =>

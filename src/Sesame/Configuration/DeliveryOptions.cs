@@ -16,6 +16,12 @@ public sealed class DeliveryOptions
     /// <summary>Email providers in failover order, for pools that name none.</summary>
     public List<string>? EmailProviders { get; set; }
 
+    /// <summary>
+    /// Routes for pools that set none: the first whose match fits a message picks its provider chain; a message no
+    /// route fits goes through <see cref="SmsProviders"/>/<see cref="EmailProviders"/> (route <c>default</c>).
+    /// </summary>
+    public List<DeliveryRouteOptions>? Routes { get; set; }
+
     /// <summary>Calls to one provider for one message before failing over: 1 to 10. Default 3 (the first and two retries).</summary>
     public int AttemptsPerProvider { get; set; } = 3;
 
@@ -150,6 +156,24 @@ public sealed class DeliveryProviderOptions
     /// </summary>
     public string? BodyTemplate { get; set; }
 
+    /// <summary>
+    /// HTTP provider: the gateway's fields, each a value with placeholders (<c>{to}</c>, <c>{to_digits}</c>,
+    /// <c>{national_number}</c>, <c>{country_code}</c>, <c>{body}</c>, <c>{code}</c>, <c>{from}</c>, <c>{subject}</c>,
+    /// <c>{html}</c>, <c>{channel}</c>, <c>{dlt_entity_id}</c>, <c>{dlt_template_id}</c>), sent as a JSON object of
+    /// strings or as a form, as <see cref="ContentType"/> says. Replaces <see cref="BodyTemplate"/>.
+    /// </summary>
+    public Dictionary<string, string>? Fields { get; set; }
+
+    /// <summary>
+    /// HTTP provider: how requests authenticate: <c>Hmac</c> (<see cref="SigningSecret"/>), <c>Bearer</c>
+    /// (<see cref="AuthToken"/>), <c>Header</c> (<see cref="ApiKey"/> in <see cref="AuthHeader"/>), <c>Basic</c>
+    /// (<see cref="UserName"/>, <see cref="Password"/>) or <c>None</c>. Unset: <c>Hmac</c> when a signing secret is set, else <c>None</c>.
+    /// </summary>
+    public HttpGatewayAuth? Auth { get; set; }
+
+    /// <summary>HTTP provider: the header that carries <see cref="ApiKey"/> with <c>Auth: Header</c>. Default <c>X-API-Key</c>.</summary>
+    public string AuthHeader { get; set; } = "X-API-Key";
+
     /// <summary>HTTP provider: the HMAC-SHA256 key that signs each request (header <see cref="SignatureHeader"/>).</summary>
     public string? SigningSecret { get; set; }
 
@@ -158,6 +182,41 @@ public sealed class DeliveryProviderOptions
 
     /// <summary>HTTP provider: the top-level JSON field of the response that holds the message id. Default <c>id</c>.</summary>
     public string MessageIdField { get; set; } = "id";
+
+    /// <summary>
+    /// The public URL of this provider's delivery receipts at Sesame, <c>https://{host}/delivery/receipts/{name}</c>:
+    /// sent with each message (Twilio <c>StatusCallback</c>, Plivo <c>url</c>), and the URL Twilio and Plivo sign.
+    /// Unset: no receipts are asked for.
+    /// </summary>
+    public string? ReceiptUrl { get; set; }
+
+    /// <summary>HTTP provider receipts: the field with the gateway's message id. Default: <see cref="MessageIdField"/>.</summary>
+    public string? ReceiptIdField { get; set; }
+
+    /// <summary>HTTP provider receipts: the field with the status (<c>delivered</c>; <c>failed</c>, <c>undelivered</c>, <c>rejected</c>, <c>expired</c>). Default <c>status</c>.</summary>
+    public string ReceiptStatusField { get; set; } = "status";
+
+    /// <summary>HTTP provider receipts: the field with the reason of a failure. Default <c>reason</c>.</summary>
+    public string ReceiptReasonField { get; set; } = "reason";
+}
+
+/// <summary>How a generic HTTP gateway and Sesame authenticate each other's requests.</summary>
+public enum HttpGatewayAuth
+{
+    /// <summary>Nothing: only for a gateway on a private network.</summary>
+    None,
+
+    /// <summary>An HMAC-SHA256 of the timestamp and body with a shared secret (<c>X-Sesame-Signature</c>).</summary>
+    Hmac,
+
+    /// <summary><c>Authorization: Bearer {AuthToken}</c>.</summary>
+    Bearer,
+
+    /// <summary>An API key in a header of your choice (<c>X-API-Key: {ApiKey}</c>).</summary>
+    Header,
+
+    /// <summary>HTTP basic authentication with <c>UserName</c> and <c>Password</c>.</summary>
+    Basic,
 }
 
 /// <summary>How an SMTP connection is secured.</summary>
@@ -173,9 +232,48 @@ public enum SmtpSecurity
     None,
 }
 
+/// <summary>
+/// One route: which messages it takes (channel, and for SMS the destination's calling code, ISO region or number
+/// prefix) and the providers that send them, primary first. A route that names no calling code, region or prefix takes
+/// every message of its channel (a default route); one that names several takes a number that fits any of them.
+/// </summary>
+public sealed class DeliveryRouteOptions
+{
+    /// <summary>The route's name, shown in <c>GET /admin/messages</c> and the metrics, e.g. <c>india</c>.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary><c>Sms</c> or <c>Email</c>; unset: both (a route that names numbers takes SMS only).</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>Country calling codes, e.g. <c>91</c>, <c>44</c>. Note that <c>1</c> is the whole North American plan (US, Canada and the Caribbean).</summary>
+    public List<int>? CountryCodes { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2 regions, e.g. <c>US</c>, <c>CA</c>, <c>JM</c>, decided by libphonenumber from the whole number.</summary>
+    public List<string>? Regions { get; set; }
+
+    /// <summary>Number prefixes, <c>+</c> then digits, e.g. <c>+4477</c>.</summary>
+    public List<string>? Prefixes { get; set; }
+
+    /// <summary>The provider chain: names from <c>Sesame:Delivery:Providers</c>, primary first, then failover.</summary>
+    public List<string>? Providers { get; set; }
+
+    /// <summary>What one message sent on this route costs (any currency unit you count in), recorded per message and summed in the metrics.</summary>
+    public double? CostPerMessage { get; set; }
+
+    /// <summary>
+    /// India's DLT rules: an SMS on this route must carry a registered template id and entity id
+    /// (<c>Templates:{locale}:{SignIn|SignUp|Invitation}:DltTemplateId</c> and <c>DltEntityId</c>); one without is refused
+    /// before sending, with the reason in its delivery status.
+    /// </summary>
+    public bool RequireDlt { get; set; }
+}
+
 /// <summary>A pool's delivery settings: which providers, the Web OTP line, and templates per locale.</summary>
 public sealed class PoolDeliveryOptions
 {
+    /// <summary>This pool's routes, replacing <see cref="DeliveryOptions.Routes"/>; first match wins.</summary>
+    public List<DeliveryRouteOptions>? Routes { get; set; }
+
     /// <summary>SMS providers for this pool in failover order; unset: <see cref="DeliveryOptions.SmsProviders"/>.</summary>
     public List<string>? SmsProviders { get; set; }
 
@@ -207,6 +305,12 @@ public sealed class LocaleTemplates
 
     /// <summary>Sign-up confirmation codes (sent and re-sent).</summary>
     public MessageTemplates SignUp { get; set; } = new();
+
+    /// <summary>
+    /// AdminCreateUser invitations: <c>{username}</c> is the name the user signs in with and <c>{####}</c> the temporary
+    /// password (when the admin set one); every text must contain <c>{username}</c>.
+    /// </summary>
+    public MessageTemplates Invitation { get; set; } = new();
 }
 
 /// <summary>One kind of message; placeholders <c>{####}</c> (code), <c>{app}</c> (pool name), <c>{minutes}</c> (lifetime).</summary>
@@ -223,4 +327,13 @@ public sealed class MessageTemplates
 
     /// <summary>Email HTML body (optional; the text body is always sent too).</summary>
     public string? EmailHtmlMessage { get; set; }
+
+    /// <summary>India DLT: the content template id this SMS text is registered under.</summary>
+    public string? DltTemplateId { get; set; }
+
+    /// <summary>India DLT: the principal entity (PE) id the template belongs to.</summary>
+    public string? DltEntityId { get; set; }
+
+    /// <summary>India DLT: the registered sender id (header) to send this SMS from, instead of the provider's <c>From</c>.</summary>
+    public string? DltSenderId { get; set; }
 }

@@ -17,6 +17,18 @@ public sealed class PasswordOptions
     /// before: it is verified with the count it was hashed with.
     /// </summary>
     public int Pbkdf2Iterations { get; set; } = ProductionMinimumIterations;
+
+    /// <summary>
+    /// Password computations (PBKDF2 checks, SRP exponentiations) that may run at once on this node. Default: half the
+    /// processors, at least 1, so a flood of password attempts leaves the rest to passwordless sign-in.
+    /// </summary>
+    public int? MaxConcurrentHashes { get; set; }
+
+    /// <summary>
+    /// Attempts that may wait for a slot; any further one is refused at once with <c>TooManyRequestsException</c>.
+    /// Default: 4 × <see cref="MaxConcurrentHashes"/>.
+    /// </summary>
+    public int? MaxQueuedHashes { get; set; }
 }
 
 /// <summary>Checks <see cref="PasswordOptions"/> at start-up: a weaker hash than OWASP's is for development only.</summary>
@@ -32,6 +44,16 @@ internal sealed class PasswordOptionsValidator(IHostEnvironment environment) : I
         if (iterations is < 1 or > MaximumIterations)
         {
             return ValidateOptionsResult.Fail($"{at} must be between 1 and {MaximumIterations}.");
+        }
+
+        if (options.Passwords.MaxConcurrentHashes is < 1 or > 1024)
+        {
+            return ValidateOptionsResult.Fail($"{SesameOptions.SectionName}:Passwords:MaxConcurrentHashes must be between 1 and 1024.");
+        }
+
+        if (options.Passwords.MaxQueuedHashes is < 0 or > 100_000)
+        {
+            return ValidateOptionsResult.Fail($"{SesameOptions.SectionName}:Passwords:MaxQueuedHashes must be between 0 and 100000.");
         }
 
         if (iterations < PasswordOptions.ProductionMinimumIterations && !environment.IsDevelopment())

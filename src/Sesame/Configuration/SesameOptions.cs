@@ -19,6 +19,13 @@ public sealed class SesameOptions
     /// </summary>
     public string? PublicOrigin { get; set; }
 
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c>,
+    /// <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are believed. Empty (the default): the client IP is the
+    /// connection's peer and forwarded headers are ignored. Per-IP limits count the client found this way.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>Storage engine settings.</summary>
     public StorageOptions Storage { get; set; } = new();
 

@@ -42,6 +42,14 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             errors.Add($"{root}:PublicOrigin must be an absolute http(s) URL with no path, e.g. https://auth.example.com.");
         }
 
+        foreach (var proxy in options.TrustedProxies)
+        {
+            if (!IPNetworks.TryParse(proxy, out _))
+            {
+                errors.Add($"{root}:TrustedProxies: '{proxy}' is neither an IP address nor a CIDR network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8).");
+            }
+        }
+
         if (options.MaxRequestBodyBytes is < 4096 or > 1024 * 1024)
         {
             errors.Add($"{root}:MaxRequestBodyBytes must be between 4096 and 1048576.");
@@ -151,10 +159,53 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
                 {
                     errors.Add($"{cat}:Secret must be at least 16 characters when set.");
                 }
+
+                CheckOAuth(errors, cat, client);
             }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckOAuth(List<string> errors, string at, AppClientOptions client)
+    {
+        foreach (var problem in new[]
+        {
+            OAuthClientRules.CheckFlows(client.AllowedOAuthFlows, client.Secret is not null),
+            OAuthClientRules.CheckScopes(client.AllowedOAuthScopes),
+            OAuthClientRules.CheckUrls(client.CallbackURLs, "CallbackURLs"),
+            OAuthClientRules.CheckUrls(client.LogoutURLs, "LogoutURLs"),
+        })
+        {
+            if (problem is not null)
+            {
+                errors.Add($"{at}: {problem}");
+            }
+        }
+
+        if (client.DefaultRedirectURI is { } defaultUri && !(client.CallbackURLs ?? []).Contains(defaultUri))
+        {
+            errors.Add($"{at}:DefaultRedirectURI must be one of {at}:CallbackURLs.");
+        }
+
+        if (client.AllowedOAuthFlowsUserPoolClient && (client.AllowedOAuthFlows is not { Count: > 0 } || client.AllowedOAuthScopes is not { Count: > 0 }))
+        {
+            errors.Add($"{at}:AllowedOAuthFlowsUserPoolClient is true, so AllowedOAuthFlows and AllowedOAuthScopes must name at least one flow and scope.");
+        }
+
+        if (OAuthClientRules.ContrastWithWhite(client.Branding.PrimaryColor) is not { } contrast)
+        {
+            errors.Add($"{at}:Branding:PrimaryColor must be a colour written #rrggbb.");
+        }
+        else if (contrast < 4.5)
+        {
+            errors.Add($"{at}:Branding:PrimaryColor {client.Branding.PrimaryColor} gives white text a contrast of {contrast:0.0}:1; WCAG 2.2 AA needs 4.5:1. Pick a darker colour.");
+        }
+
+        if (client.Branding.LogoUrl is { } logo && OAuthClientRules.CheckUrls([logo], "Branding:LogoUrl") is { } logoProblem)
+        {
+            errors.Add($"{at}: {logoProblem}");
+        }
     }
 
     private static void CheckTemplate(List<string> errors, string setting, string template)

@@ -27,6 +27,15 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PasswordRequired { get; set; }
 
+    /// <summary>
+    /// Whether a DefineAuthChallenge may issue tokens in a CUSTOM_AUTH sign-in in which no real challenge
+    /// (CUSTOM_CHALLENGE, PASSWORD_VERIFIER …) was answered right. Default false: Sesame refuses such a sign-in with
+    /// <c>NotAuthorizedException</c> and logs the trigger, because a CUSTOM_AUTH started with any <c>SRP_A</c> begins
+    /// with <c>[{SRP_A, challengeResult: true}]</c> and tutorials' triggers (seed 003) then issue tokens with no code
+    /// at all. <c>true</c> is Cognito's behaviour.
+    /// </summary>
+    public bool AllowTokensWithoutChallenge { get; set; }
+
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 
@@ -42,7 +51,7 @@ public sealed class UserPoolOptions
     /// <summary>This pool's providers, Web OTP line and templates per locale (docs/delivery.md).</summary>
     public PoolDeliveryOptions Delivery { get; set; } = new();
 
-    /// <summary>Limits on sending codes (docs/security.md): on by default, in Development too.</summary>
+    /// <summary>Limits on sending codes and on answering them (docs/security.md): on by default, in Development too.</summary>
     public SendLimitsOptions Limits { get; set; } = new();
 
     /// <summary>App clients keyed by client id.</summary>
@@ -146,10 +155,55 @@ public sealed class AppClientOptions
 
     /// <summary>Cognito's <c>RefreshTokenRotation</c>: off by default.</summary>
     public RefreshTokenRotationOptions RefreshTokenRotation { get; set; } = new();
+
+    /// <summary>
+    /// Cognito's <c>AllowedOAuthFlowsUserPoolClient</c>: whether the client may use the OAuth 2.0 endpoints
+    /// (<c>/oauth2/authorize</c>, <c>/oauth2/token</c>) and the hosted sign-in page at all. Default false.
+    /// </summary>
+    public bool AllowedOAuthFlowsUserPoolClient { get; set; }
+
+    /// <summary>Cognito's <c>AllowedOAuthFlows</c>: <c>code</c>, <c>implicit</c> (not served), <c>client_credentials</c> (confidential clients only).</summary>
+    /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
+    public List<string>? AllowedOAuthFlows { get; set; }
+
+    /// <summary>
+    /// Cognito's <c>AllowedOAuthScopes</c>: <c>openid</c>, <c>email</c>, <c>phone</c>, <c>profile</c>,
+    /// <c>aws.cognito.signin.user.admin</c>, and resource-server scopes (<c>identifier/name</c>) for client_credentials.
+    /// </summary>
+    public List<string>? AllowedOAuthScopes { get; set; }
+
+    /// <summary>Cognito's <c>CallbackURLs</c>: the only redirect_uri values /oauth2/authorize accepts, compared exactly.</summary>
+    public List<string>? CallbackURLs { get; set; }
+
+    /// <summary>Cognito's <c>LogoutURLs</c>: the only logout_uri values /logout redirects to.</summary>
+    public List<string>? LogoutURLs { get; set; }
+
+    /// <summary>Cognito's <c>DefaultRedirectURI</c>: one of <see cref="CallbackURLs"/>, used when a request names none.</summary>
+    public string? DefaultRedirectURI { get; set; }
+
+    /// <summary>How the hosted sign-in page looks for this client (name, logo, colour).</summary>
+    public HostedUiBrandingOptions Branding { get; set; } = new();
+}
+
+/// <summary>The hosted sign-in page's branding for one app client.</summary>
+public sealed class HostedUiBrandingOptions
+{
+    /// <summary>The name shown at the top of the page. Default: the app client's <c>Name</c>.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>An https (or, in development, http) URL of a logo image, shown above the name. Default: none.</summary>
+    public string? LogoUrl { get; set; }
+
+    /// <summary>
+    /// The colour of buttons and links, <c>#rrggbb</c>. Default <c>#1f5fbf</c> (4.5:1 contrast or more with white text,
+    /// WCAG 2.2 AA). A colour is refused at start-up when white text on it would fall below 4.5:1.
+    /// </summary>
+    public string PrimaryColor { get; set; } = "#1f5fbf";
 }
 
 /// <summary>
-/// Limits on sending codes, counted in the store (so they hold across nodes) before any code is drawn. A count of 0 (or
+/// Limits on sending codes, counted in the store (so they hold across nodes) before any code is drawn, and on failed
+/// answers per account, counted before an answer is compared. A count of 0 (or
 /// an interval of zero) turns that one limit off. Defaults from docs/security.md.
 /// </summary>
 public sealed class SendLimitsOptions
@@ -174,4 +228,26 @@ public sealed class SendLimitsOptions
 
     /// <summary>SMS the pool sends in any 24 hours. Default 10,000.</summary>
     public int SmsPerDay { get; set; } = 10_000;
+
+    /// <summary>
+    /// Failed code answers one account may give in any 24 hours, across every code it is sent (sign-in, sign-up
+    /// confirmation, attribute verification); past it even the right code is refused until the oldest failure is a day
+    /// old. Default 20 (the design target of security.md S3).
+    /// </summary>
+    public int CodeFailuresPerDay { get; set; } = 20;
+
+    /// <summary>
+    /// Failed code answers one account may give since its last right one, whatever time passes (NIST SP 800-63B §3.2.2:
+    /// at most 100). Issuing a new code never resets it; a right answer does. Default 100.
+    /// </summary>
+    public int ConsecutiveCodeFailures { get; set; } = 100;
+
+    /// <summary>Password and SRP attempts from one client IP (IPv6: one /64) in any 5 minutes. Default 30 (Supabase's verify limit per IP).</summary>
+    public int PasswordAttemptsPerClientIpPerFiveMinutes { get; set; } = 30;
+
+    /// <summary>Password and SRP attempts from one client IP in any hour. Default 150 (Firebase's verification requests per IP per hour).</summary>
+    public int PasswordAttemptsPerClientIpPerHour { get; set; } = 150;
+
+    /// <summary>Password and SRP attempts for one account (known or not) in any 24 hours. Default 100 (NIST SP 800-63B §3.2.2's ceiling).</summary>
+    public int PasswordAttemptsPerAccountPerDay { get; set; } = 100;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
+using Sesame.Users;
 
 namespace Sesame.Delivery;
 
@@ -51,6 +52,7 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
         // longest failover chain at its worst (every call timing out).
         var longestChain = new[] { delivery.SmsProviders?.Count ?? 0, delivery.EmailProviders?.Count ?? 0 }
             .Concat(options.UserPools.Values.SelectMany(p => new[] { p.Delivery.SmsProviders?.Count ?? 0, p.Delivery.EmailProviders?.Count ?? 0 }))
+            .Concat((delivery.Routes ?? []).Concat(options.UserPools.Values.SelectMany(p => p.Delivery.Routes ?? [])).Select(r => r.Providers?.Count ?? 0))
             .Max();
         var worstDispatch = delivery.SendTimeout * delivery.AttemptsPerProvider * Math.Max(1, longestChain);
         if (delivery.SendTimeout > TimeSpan.Zero && delivery.Lease <= worstDispatch)
@@ -60,9 +62,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
 
         CheckList(errors, $"{root}:SmsProviders", delivery.SmsProviders, delivery, SmsTypes);
         CheckList(errors, $"{root}:EmailProviders", delivery.EmailProviders, delivery, EmailTypes);
+        CheckRoutes(errors, $"{root}:Routes", delivery.Routes, delivery);
         foreach (var (poolId, pool) in options.UserPools)
         {
             var at = $"Sesame:UserPools:{poolId}:Delivery";
+            CheckRoutes(errors, $"{at}:Routes", pool.Delivery.Routes, delivery);
             CheckList(errors, $"{at}:SmsProviders", pool.Delivery.SmsProviders, delivery, SmsTypes);
             CheckList(errors, $"{at}:EmailProviders", pool.Delivery.EmailProviders, delivery, EmailTypes);
             if (pool.Delivery.WebOtpDomain is { } domain && (domain.Length == 0 || domain.Any(c => char.IsWhiteSpace(c) || c is '@' or '#' or '/')))
@@ -77,13 +81,15 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
 
             foreach (var (locale, templates) in pool.Delivery.Templates)
             {
-                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp) })
+                foreach (var (kind, t) in new[] { ("SignIn", templates.SignIn), ("SignUp", templates.SignUp), ("Invitation", templates.Invitation) })
                 {
+                    // An invitation need not carry a code (a passwordless user gets none), but it must say who to sign in as.
+                    var (placeholder, what) = kind == "Invitation" ? ("{username}", "user name") : ("{####}", "code");
                     foreach (var (field, value) in new[] { ("SmsMessage", t.SmsMessage), ("EmailMessage", t.EmailMessage), ("EmailHtmlMessage", t.EmailHtmlMessage) })
                     {
-                        if (value is not null && !value.Contains("{####}", StringComparison.Ordinal))
+                        if (value is not null && !value.Contains(placeholder, StringComparison.Ordinal))
                         {
-                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the code placeholder {{####}}.");
+                            errors.Add($"{at}:Templates:{locale}:{kind}:{field} must contain the {what} placeholder {placeholder}.");
                         }
                     }
                 }
@@ -105,6 +111,144 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
             {
                 errors.Add($"{at} names '{providerName}', a {provider.Type} provider, which cannot send on this channel.");
             }
+        }
+    }
+
+    private static void CheckRoutes(List<string> errors, string at, List<DeliveryRouteOptions>? routes, DeliveryOptions delivery)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var caughtAll = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < (routes?.Count ?? 0); i++)
+        {
+            var route = routes![i];
+            var here = $"{at}:{i}";
+            if (string.IsNullOrWhiteSpace(route.Name) || route.Name.Any(c => char.IsWhiteSpace(c) || c is '"' or '\\'))
+            {
+                errors.Add($"{here}:Name is required: a short name without spaces, e.g. india.");
+            }
+            else if (!names.Add(route.Name))
+            {
+                errors.Add($"{here}:Name '{route.Name}' is used by another route of the same list.");
+            }
+
+            var channel = route.Channel;
+            if (channel is not null && !channel.Equals("Sms", StringComparison.OrdinalIgnoreCase) && !channel.Equals("Email", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{here}:Channel must be Sms or Email (or unset for both).");
+            }
+
+            var numbers = (route.CountryCodes?.Count ?? 0) + (route.Regions?.Count ?? 0) + (route.Prefixes?.Count ?? 0) > 0;
+            if (numbers && channel is not null && channel.Equals("Email", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{here}: an Email route cannot match CountryCodes, Regions or Prefixes, which are about phone numbers.");
+            }
+
+            foreach (var code in route.CountryCodes ?? [])
+            {
+                if (code is < 1 or > 999 || PhoneNumberClassifier.RegionsFor(code).Count == 0)
+                {
+                    errors.Add($"{here}:CountryCodes: {code} is not a country calling code.");
+                }
+            }
+
+            foreach (var region in route.Regions ?? [])
+            {
+                if (region.Length != 2 || !region.All(char.IsAsciiLetter))
+                {
+                    errors.Add($"{here}:Regions: '{region}' is not an ISO 3166-1 alpha-2 region such as US or IN.");
+                }
+            }
+
+            foreach (var prefix in route.Prefixes ?? [])
+            {
+                if (prefix.Length < 2 || prefix[0] != '+' || !prefix[1..].All(char.IsAsciiDigit))
+                {
+                    errors.Add($"{here}:Prefixes: '{prefix}' must be + followed by digits, e.g. +4477.");
+                }
+            }
+
+            if (route.Providers is not { Count: > 0 })
+            {
+                errors.Add($"{here}:Providers must name at least one provider of Sesame:Delivery:Providers.");
+            }
+
+            var sms = numbers || channel?.Equals("Sms", StringComparison.OrdinalIgnoreCase) == true;
+            var email = !numbers && channel?.Equals("Email", StringComparison.OrdinalIgnoreCase) == true;
+            var types = sms ? SmsTypes : email ? EmailTypes : null;
+            foreach (var providerName in route.Providers ?? [])
+            {
+                if (!delivery.Providers.TryGetValue(providerName, out var provider))
+                {
+                    errors.Add($"{here}:Providers names '{providerName}', which is not in Sesame:Delivery:Providers.");
+                }
+                else if (types is not null && !types.Contains(provider.Type))
+                {
+                    errors.Add($"{here}:Providers names '{providerName}', a {provider.Type} provider, which cannot send {(sms ? "SMS" : "email")}.");
+                }
+            }
+
+            if (route.CostPerMessage is < 0 or double.NaN)
+            {
+                errors.Add($"{here}:CostPerMessage must be zero or more.");
+            }
+
+            // A route that takes every message of a channel leaves nothing for the routes after it on that channel.
+            var key = channel ?? "*";
+            if (caughtAll.Contains(key) || caughtAll.Contains("*"))
+            {
+                errors.Add($"{here} ('{route.Name}') is never used: an earlier route without CountryCodes, Regions or Prefixes takes all its messages.");
+            }
+
+            if (!numbers)
+            {
+                caughtAll.Add(key);
+            }
+        }
+    }
+
+    private static void CheckHttpGateway(List<string> errors, string at, DeliveryProviderOptions p)
+    {
+        void Require(string setting, string? value, string why)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{at}:{setting} is required with {at}:Auth {why}.");
+            }
+        }
+
+        switch (p.Auth)
+        {
+            case null or HttpGatewayAuth.None:
+                break;
+            case HttpGatewayAuth.Hmac:
+                Require("SigningSecret", p.SigningSecret, "Hmac");
+                break;
+            case HttpGatewayAuth.Bearer:
+                Require("AuthToken", p.AuthToken, "Bearer");
+                break;
+            case HttpGatewayAuth.Header:
+                Require("ApiKey", p.ApiKey, "Header");
+                Require("AuthHeader", p.AuthHeader, "Header");
+                break;
+            case HttpGatewayAuth.Basic:
+                Require("UserName", p.UserName, "Basic");
+                Require("Password", p.Password, "Basic");
+                break;
+            default:
+                errors.Add($"{at}:Auth must be None, Hmac, Bearer, Header or Basic.");
+                break;
+        }
+
+        if (!p.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !p.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            && p.Fields is { Count: > 0 })
+        {
+            errors.Add($"{at}:Fields are sent as JSON or as a form: set {at}:ContentType to application/json or application/x-www-form-urlencoded.");
+        }
+
+        if (p.Fields is { Count: > 0 } && p.BodyTemplate is not null)
+        {
+            errors.Add($"{at}: set Fields or BodyTemplate, not both.");
         }
     }
 
@@ -205,6 +349,7 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
                     errors.Add($"{at}:Url must be an absolute http(s) URL.");
                 }
 
+                CheckHttpGateway(errors, at, p);
                 break;
             case "DEVELOPMENT":
                 break;

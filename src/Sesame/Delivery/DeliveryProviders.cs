@@ -13,11 +13,12 @@ using Sesame.Delivery.Twilio;
 using Sesame.Delivery.Vonage;
 using Sesame.Pools;
 using Sesame.Storage;
+using Sesame.Users;
 
 namespace Sesame.Delivery;
 
 /// <summary>One provider as the dispatcher uses it: its senders and its resilience pipeline (retries inside a circuit breaker).</summary>
-internal sealed class DeliveryRoute(string name, ISmsSender? sms, IEmailSender? email, ResiliencePipeline pipeline)
+internal sealed class DeliveryProvider(string name, ISmsSender? sms, IEmailSender? email, ResiliencePipeline pipeline)
 {
     public string Name { get; } = name;
 
@@ -30,6 +31,13 @@ internal sealed class DeliveryRoute(string name, ISmsSender? sms, IEmailSender? 
     public bool Serves(MessageChannel channel) => channel == MessageChannel.Sms ? Sms is not null : Email is not null;
 }
 
+/// <summary>The route a message takes: its name, its provider chain (primary first), its cost and its rules.</summary>
+/// <param name="Name">The route's name; <c>default</c> for the pool's plain failover list.</param>
+internal sealed record DeliveryRoute(string Name, IReadOnlyList<DeliveryProvider> Chain, double? Cost, bool RequireDlt)
+{
+    public const string DefaultName = "default";
+}
+
 /// <summary>
 /// The configured providers, built once: each with its own circuit breaker, shared by every pool that names it.
 /// A pool (or the defaults) lists providers in failover order; with none listed, the registered
@@ -38,11 +46,11 @@ internal sealed class DeliveryRoute(string name, ISmsSender? sms, IEmailSender? 
 internal sealed partial class DeliveryProviders : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly Dictionary<string, DeliveryRoute> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeliveryProvider> _providers = new(StringComparer.Ordinal);
     private readonly DeliveryOptions _options;
     private readonly UserPools _pools;
-    private readonly DeliveryRoute _defaultSms;
-    private readonly DeliveryRoute _defaultEmail;
+    private readonly DeliveryProvider _defaultSms;
+    private readonly DeliveryProvider _defaultEmail;
     private readonly TimeProvider _time;
     private readonly DeliveryMetrics _metrics;
     private readonly ILogger<DeliveryProviders> _logger;
@@ -71,26 +79,79 @@ internal sealed partial class DeliveryProviders : IDisposable
         foreach (var (name, provider) in _options.Providers)
         {
             var (smsSender, emailSender) = Create(name, provider, services);
-            _routes[name] = new DeliveryRoute(name, smsSender, emailSender, Pipeline(name));
+            _providers[name] = new DeliveryProvider(name, smsSender, emailSender, Pipeline(name));
         }
 
-        _defaultSms = new DeliveryRoute("default", sms, null, Pipeline("default-sms"));
-        _defaultEmail = new DeliveryRoute("default", null, email, Pipeline("default-email"));
+        _defaultSms = new DeliveryProvider("default", sms, null, Pipeline("default-sms"));
+        _defaultEmail = new DeliveryProvider("default", null, email, Pipeline("default-email"));
     }
 
-    /// <summary>The providers a pool's messages on a channel go through, in failover order.</summary>
-    public IReadOnlyList<DeliveryRoute> For(string poolId, MessageChannel channel)
+    /// <summary>
+    /// The route a pool's message takes: the first of the pool's routes (or the default routes) that fits the channel
+    /// and destination, else the pool's failover list as route <c>default</c>. A phone number is classified once, by
+    /// libphonenumber from the whole number, so +1 numbers go to the US, Canada or a Caribbean country by what they are.
+    /// </summary>
+    public DeliveryRoute Route(string poolId, MessageChannel channel, string destination)
     {
         var delivery = _pools.FindPool(poolId)?.Options.Delivery;
+        var routes = delivery?.Routes ?? _options.Routes;
+        if (routes is { Count: > 0 })
+        {
+            var number = new Lazy<PhoneNumberInfo?>(() => channel == MessageChannel.Sms ? PhoneNumberClassifier.Classify(destination) : null);
+            foreach (var route in routes)
+            {
+                if (Matches(route, channel, destination, number))
+                {
+                    var chain = (route.Providers ?? []).Select(n => _providers[n]).Where(p => p.Serves(channel)).ToList();
+                    return new DeliveryRoute(route.Name, chain, route.CostPerMessage, route.RequireDlt);
+                }
+            }
+        }
+
         var names = channel == MessageChannel.Sms
             ? delivery?.SmsProviders ?? _options.SmsProviders
             : delivery?.EmailProviders ?? _options.EmailProviders;
-        if (names is null || names.Count == 0)
+        IReadOnlyList<DeliveryProvider> providers = names is null || names.Count == 0
+            ? [channel == MessageChannel.Sms ? _defaultSms : _defaultEmail]
+            : names.Select(n => _providers[n]).Where(r => r.Serves(channel)).ToList();
+        return new DeliveryRoute(DeliveryRoute.DefaultName, providers, null, false);
+    }
+
+    /// <summary>A provider by its configured name (delivery receipts name the provider they come from).</summary>
+    public DeliveryProvider? Find(string name) => _providers.GetValueOrDefault(name);
+
+    /// <summary>
+    /// A route fits when its channel does and, if it names numbers at all, the destination has one of its calling
+    /// codes, one of its regions, or one of its prefixes.
+    /// </summary>
+    internal static bool Matches(DeliveryRouteOptions route, MessageChannel channel, string destination, Lazy<PhoneNumberInfo?> number)
+    {
+        if (route.Channel is { Length: > 0 } wanted && !string.Equals(wanted, channel == MessageChannel.Sms ? "Sms" : "Email", StringComparison.OrdinalIgnoreCase))
         {
-            return [channel == MessageChannel.Sms ? _defaultSms : _defaultEmail];
+            return false;
         }
 
-        return names.Select(n => _routes[n]).Where(r => r.Serves(channel)).ToList();
+        var codes = route.CountryCodes ?? [];
+        var regions = route.Regions ?? [];
+        var prefixes = route.Prefixes ?? [];
+        if (codes.Count == 0 && regions.Count == 0 && prefixes.Count == 0)
+        {
+            return true;
+        }
+
+        if (channel != MessageChannel.Sms)
+        {
+            return false;
+        }
+
+        if (prefixes.Any(p => destination.StartsWith(p, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return number.Value is { } info
+            && (codes.Contains(info.CountryCallingCode)
+                || (info.RegionCode is { } region && regions.Any(r => string.Equals(r, region, StringComparison.OrdinalIgnoreCase))));
     }
 
     public void Dispose() => _http.Dispose();

@@ -10,7 +10,9 @@ namespace Sesame.Delivery;
 
 /// <summary>What a queued message holds once decrypted.</summary>
 /// <param name="Html">The HTML body of an email, when its template has one.</param>
-internal sealed record MessagePayload(string To, string Body, string? Subject, string? Code, string? Html = null);
+/// <param name="Template">Which template made it (<c>SignIn</c>, <c>SignUp</c>, with the locale), for error messages such as a missing DLT id.</param>
+/// <param name="Dlt">The template's DLT registration, when it has one.</param>
+internal sealed record MessagePayload(string To, string Body, string? Subject, string? Code, string? Html = null, string? Template = null, DltRegistration? Dlt = null);
 
 [JsonSerializable(typeof(MessagePayload))]
 internal sealed partial class DeliveryJsonContext : JsonSerializerContext;
@@ -23,8 +25,8 @@ internal sealed class Outbox(ServerSecrets secrets, TimeProvider time) : IDispos
 {
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
-    public OutboxMessage Sms(string poolId, string phoneNumber, string body, string? code) =>
-        Compose(MessageChannel.Sms, poolId, Masking.Phone(phoneNumber), new MessagePayload(phoneNumber, body, null, code));
+    public OutboxMessage Sms(string poolId, string phoneNumber, string body, string? code, string? template = null, DltRegistration? dlt = null) =>
+        Compose(MessageChannel.Sms, poolId, Masking.Phone(phoneNumber), new MessagePayload(phoneNumber, body, null, code, null, template, dlt));
 
     public OutboxMessage Email(string poolId, string email, string subject, string body, string? code, string? html = null) =>
         Compose(MessageChannel.Email, poolId, Masking.Email(email), new MessagePayload(email, body, subject, code, html));

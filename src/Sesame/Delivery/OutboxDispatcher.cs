@@ -9,7 +9,8 @@ namespace Sesame.Delivery;
 
 /// <summary>
 /// Drains the outbox: claims due messages with a lease (so several nodes never send the same one at once), sends each
-/// through its pool's providers in failover order, and records the outcome.
+/// through the provider chain of the route its destination takes (the pool's routes, first match), in failover order,
+/// and records the outcome with the route.
 /// <list type="bullet">
 /// <item>A transient failure is retried on the same provider with exponential backoff and jitter, then the next provider
 /// gets the very same message (the same code: codes are drawn once, when the message is queued).</item>
@@ -32,34 +33,77 @@ internal sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Up to Parallelism messages in flight, and a free slot is filled at once: a message queued while others are
+        // being sent is claimed as soon as one of them is done, not after the slowest of a whole batch.
         var parallelism = Math.Max(1, _options.Parallelism);
-        while (!stoppingToken.IsCancellationRequested)
+        using var slots = new SemaphoreSlim(parallelism, parallelism);
+        try
         {
-            IReadOnlyList<ClaimedMessage> batch;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var now = time.GetUtcNow();
-                batch = await store.ClaimAsync(now, now + _options.Lease, parallelism * 4, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                Log.StoreFailed(logger, exception);
-                batch = [];
-            }
+                await slots.WaitAsync(stoppingToken);
+                var free = 1;
+                while (free < parallelism && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
 
-            if (batch.Count == 0)
-            {
-                await outbox.WaitAsync(IdlePoll, stoppingToken);
-                continue;
-            }
+                IReadOnlyList<ClaimedMessage> batch;
+                try
+                {
+                    var now = time.GetUtcNow();
+                    batch = await store.ClaimAsync(now, now + _options.Lease, free, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    slots.Release(free);
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    Log.StoreFailed(logger, exception);
+                    batch = [];
+                }
 
-            // Not cancelled with the host: every claimed message is either dispatched or released, so a restart finds it at once.
-            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-                async (message, _) => await DispatchAsync(message, stoppingToken));
+                if (batch.Count < free)
+                {
+                    slots.Release(free - batch.Count);
+                }
+
+                if (batch.Count == 0)
+                {
+                    await outbox.WaitAsync(IdlePoll, stoppingToken);
+                    continue;
+                }
+
+                foreach (var message in batch)
+                {
+                    // Not cancelled with the host: every claimed message is either dispatched or released, so a restart finds it at once.
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await DispatchAsync(message, stoppingToken);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, CancellationToken.None);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            // Every slot back: no dispatch is still running when the host's stop completes.
+            for (var i = 0; i < parallelism; i++)
+            {
+                await slots.WaitAsync(CancellationToken.None);
+            }
         }
     }
 
@@ -79,47 +123,56 @@ internal sealed partial class OutboxDispatcher(
         catch (CryptographicException)
         {
             // Sealed with another master key: no node of this deployment can ever read it.
-            await FailAsync(message, "unknown", "The message cannot be decrypted with this server's master key.", 0, null);
+            await FailAsync(message, null, "unknown", "The message cannot be decrypted with this server's master key.", 0, null);
             return;
         }
 
-        var routes = providers.For(message.PoolId, message.Channel);
-        var calls = 0;
-        var lastProvider = routes.Count > 0 ? routes[^1].Name : "none";
-        var lastError = "No provider serves this channel.";
-        foreach (var route in routes)
+        var route = providers.Route(message.PoolId, message.Channel, payload.To);
+        if (route.RequireDlt && message.Channel == MessageChannel.Sms && DltMissing(payload) is { } missing)
         {
-            lastProvider = route.Name;
+            // India's operators drop an unregistered template silently; refusing it here says so in the status instead.
+            await FailAsync(message, route, "none", $"Not sent: route '{route.Name}' requires India DLT registration, and template {payload.Template ?? "(unknown)"} has no {missing} (Sesame:UserPools:{message.PoolId}:Delivery:Templates:{{locale}}:{{SignIn|SignUp|Invitation}}:{missing}).", 0, null);
+            return;
+        }
+
+        var chain = route.Chain;
+        var calls = 0;
+        var lastProvider = chain.Count > 0 ? chain[^1].Name : "none";
+        var lastError = $"No provider of route '{route.Name}' serves this channel.";
+        foreach (var provider in chain)
+        {
+            lastProvider = provider.Name;
             try
             {
-                var receipt = await route.Pipeline.ExecuteAsync(async token =>
+                var receipt = await provider.Pipeline.ExecuteAsync(async token =>
                 {
                     Interlocked.Increment(ref calls);
-                    return await SendOnceAsync(route, message.Channel, payload, token);
+                    return await SendOnceAsync(provider, message.Channel, payload, token);
                 }, stoppingToken);
-                metrics.Attempt(route.Name, "ok");
-                await SafelyAsync(() => store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, calls, time.GetUtcNow(), CancellationToken.None));
+                metrics.Attempt(provider.Name, "ok");
+                await SafelyAsync(() => store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, calls, time.GetUtcNow(), route.Name, route.Cost, CancellationToken.None));
                 metrics.Message(message.Channel, receipt.Provider, "sent");
-                Log.Sent(logger, message.Id, message.Channel, message.DestinationHint, receipt.Provider, calls);
+                metrics.Route(route.Name, message.Channel, "sent", route.Cost);
+                Log.Sent(logger, message.Id, message.Channel, message.DestinationHint, receipt.Provider, route.Name, calls);
                 return;
             }
             catch (BrokenCircuitException)
             {
-                metrics.Attempt(route.Name, "circuit_open");
-                lastError = $"{route.Name}: circuit open (the provider failed repeatedly)";
-                Log.Skipped(logger, message.Id, route.Name);
+                metrics.Attempt(provider.Name, "circuit_open");
+                lastError = $"{provider.Name}: circuit open (the provider failed repeatedly)";
+                Log.Skipped(logger, message.Id, provider.Name);
             }
             catch (DeliveryException e) when (e.Failure == DeliveryFailure.Permanent)
             {
-                metrics.Attempt(route.Name, "permanent");
-                await FailAsync(message, route.Name, Scrub(e.Message, payload, message.DestinationHint), calls, null);
+                metrics.Attempt(provider.Name, "permanent");
+                await FailAsync(message, route, provider.Name, Scrub(e.Message, payload, message.DestinationHint), calls, null);
                 return;
             }
             catch (DeliveryException e)
             {
-                metrics.Attempt(route.Name, e.Failure == DeliveryFailure.Provider ? "provider" : "transient");
+                metrics.Attempt(provider.Name, e.Failure == DeliveryFailure.Provider ? "provider" : "transient");
                 lastError = Scrub(e.Message, payload, message.DestinationHint);
-                Log.FailingOver(logger, message.Id, route.Name, lastError);
+                Log.FailingOver(logger, message.Id, provider.Name, lastError);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -131,23 +184,29 @@ internal sealed partial class OutboxDispatcher(
         var now = time.GetUtcNow();
         if (message.CreatedAt != default && now - message.CreatedAt >= _options.MaxMessageAge)
         {
-            await FailAsync(message, lastProvider, $"Not delivered within {_options.MaxMessageAge}: {lastError}", calls, null);
+            await FailAsync(message, route, lastProvider, $"Not delivered within {_options.MaxMessageAge}: {lastError}", calls, null);
             return;
         }
 
-        var round = Math.Min(6, message.Attempts / Math.Max(1, _options.AttemptsPerProvider * Math.Max(1, routes.Count)));
+        var round = Math.Min(6, message.Attempts / Math.Max(1, _options.AttemptsPerProvider * Math.Max(1, chain.Count)));
         var delay = _options.RequeueDelay * Math.Pow(2, round) * (0.8 + (RandomNumberGenerator.GetInt32(0, 401) / 1000.0));
-        await FailAsync(message, lastProvider, lastError, calls, now + (delay < MaxRequeueDelay ? delay : MaxRequeueDelay));
+        await FailAsync(message, route, lastProvider, lastError, calls, now + (delay < MaxRequeueDelay ? delay : MaxRequeueDelay));
     }
 
-    private async Task<SendReceipt> SendOnceAsync(DeliveryRoute route, MessageChannel channel, MessagePayload payload, CancellationToken cancellationToken)
+    /// <summary>The DLT setting a message lacks for a route that requires registration, or null when it has both ids.</summary>
+    private static string? DltMissing(MessagePayload payload) =>
+        string.IsNullOrWhiteSpace(payload.Dlt?.TemplateId) ? "DltTemplateId"
+        : string.IsNullOrWhiteSpace(payload.Dlt?.EntityId) ? "DltEntityId"
+        : null;
+
+    private async Task<SendReceipt> SendOnceAsync(DeliveryProvider route, MessageChannel channel, MessagePayload payload, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.SendTimeout);
         try
         {
             return channel == MessageChannel.Sms
-                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code), timeout.Token)
+                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code) { Dlt = payload.Dlt }, timeout.Token)
                 : await route.Email!.SendAsync(new EmailMessage(payload.To, payload.Subject ?? string.Empty, payload.Body, payload.Html, payload.Code), timeout.Token);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -177,11 +236,18 @@ internal sealed partial class OutboxDispatcher(
         return string.IsNullOrEmpty(payload.Code) ? scrubbed : scrubbed.Replace(payload.Code, new string('*', payload.Code.Length), StringComparison.Ordinal);
     }
 
-    private async Task FailAsync(ClaimedMessage message, string provider, string error, int calls, DateTimeOffset? retryAt)
+    private async Task FailAsync(ClaimedMessage message, DeliveryRoute? route, string provider, string error, int calls, DateTimeOffset? retryAt)
     {
         Log.SendFailed(logger, message.Id, message.Channel, message.DestinationHint, message.Attempts + calls, retryAt is not null, error);
-        metrics.Message(message.Channel, provider, retryAt is null ? "failed" : "requeued");
-        await SafelyAsync(() => store.MarkFailedAsync(message.Id, provider, error, calls, retryAt, CancellationToken.None));
+        var outcome = retryAt is null ? "failed" : "requeued";
+        metrics.Message(message.Channel, provider, outcome);
+        if (route is not null)
+        {
+            // One outcome per message and round, however many providers of the chain were tried; nothing is spent.
+            metrics.Route(route.Name, message.Channel, outcome, null);
+        }
+
+        await SafelyAsync(() => store.MarkFailedAsync(message.Id, provider, error, calls, retryAt, route?.Name, CancellationToken.None));
     }
 
     private async Task SafelyAsync(Func<ValueTask> write)
@@ -198,8 +264,9 @@ internal sealed partial class OutboxDispatcher(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Message {Id} ({Channel}) to {Destination} sent via {Provider} after {Calls} call(s).")]
-        public static partial void Sent(ILogger logger, long id, MessageChannel channel, string destination, string provider, int calls);
+        // Debug: one line per message sent would be the server's busiest log at the default level; sesame_delivery_messages counts them.
+        [LoggerMessage(1, LogLevel.Debug, "Message {Id} ({Channel}) to {Destination} sent via {Provider} (route {Route}) after {Calls} call(s).")]
+        public static partial void Sent(ILogger logger, long id, MessageChannel channel, string destination, string provider, string route, int calls);
 
         [LoggerMessage(2, LogLevel.Warning, "Message {Id} ({Channel}) to {Destination} failed after {Attempts} call(s) (retry later: {WillRetry}): {Reason}")]
         public static partial void SendFailed(ILogger logger, long id, MessageChannel channel, string destination, int attempts, bool willRetry, string reason);

@@ -4,7 +4,17 @@ namespace Sesame.Delivery;
 /// <param name="PhoneNumber">The destination, E.164.</param>
 /// <param name="Body">The text, which carries the code.</param>
 /// <param name="Code">The code the body carries, for senders that need it apart (the development outbox). Never log it.</param>
-public sealed record SmsMessage(string PhoneNumber, string Body, string? Code = null);
+public sealed record SmsMessage(string PhoneNumber, string Body, string? Code = null)
+{
+    /// <summary>India's DLT registration of the message's template, for providers that pass it on; null when the template has none.</summary>
+    public DltRegistration? Dlt { get; init; }
+}
+
+/// <summary>What India's DLT registry knows a message template by (TRAI's rules for commercial SMS to Indian numbers).</summary>
+/// <param name="EntityId">The principal entity (PE) id.</param>
+/// <param name="TemplateId">The content template id.</param>
+/// <param name="SenderId">The registered sender id (header), sent instead of the provider's <c>From</c> when set.</param>
+public sealed record DltRegistration(string? EntityId, string? TemplateId, string? SenderId);
 
 /// <summary>An email to send.</summary>
 /// <param name="Code">The code the body carries, for senders that need it apart. Never log it.</param>

@@ -26,6 +26,9 @@ internal enum MessagePurpose
 
     /// <summary>A code asked for with GetUserAttributeVerificationCode: <c>CustomMessage_VerifyUserAttribute</c>.</summary>
     VerifyUserAttribute,
+
+    /// <summary>An AdminCreateUser invitation (its "code" is the temporary password, if any): <c>CustomMessage_AdminCreateUser</c>.</summary>
+    Invitation,
 }
 
 /// <summary>One code message to compose.</summary>
@@ -33,6 +36,13 @@ internal enum MessagePurpose
 internal sealed record CodeMessageRequest(
     UserPool Pool, MessagePurpose Purpose, string Medium, string Destination, string Code, TimeSpan Lifetime, string UserName,
     IReadOnlyDictionary<string, string> UserAttributes, string? ClientId = null, Dictionary<string, string>? ClientMetadata = null);
+
+/// <summary>One AdminCreateUser invitation to compose.</summary>
+/// <param name="SignInName">What <c>{username}</c> becomes: the name the user signs in with.</param>
+/// <param name="TemporaryPassword">What <c>{####}</c> becomes, when the admin set a temporary password.</param>
+internal sealed record InvitationRequest(
+    UserPool Pool, string Medium, string Destination, string UserName, string SignInName, string? TemporaryPassword,
+    IReadOnlyDictionary<string, string> UserAttributes, Dictionary<string, string>? ClientMetadata);
 
 /// <summary>
 /// Composes code messages: the pool's templates for the user's locale, then the CustomMessage trigger (which may
@@ -96,7 +106,8 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
         if (request.Medium == DeliveryMedium.Sms)
         {
             var body = MessageTemplate.Fill(sms, request.Code, name, request.Lifetime) + WebOtpLine(pool.Options.Delivery, request.Code);
-            return outbox.Sms(pool.Id, request.Destination, body, request.Code);
+            var locale = request.UserAttributes.GetValueOrDefault("locale");
+            return outbox.Sms(pool.Id, request.Destination, body, request.Code, Label(request.Purpose, locale), Dlt(templates));
         }
 
         return outbox.Email(pool.Id, request.Destination,
@@ -105,6 +116,74 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
             request.Code,
             html is null ? null : MessageTemplate.Fill(html, request.Code, name, request.Lifetime));
     }
+
+    /// <summary>
+    /// Composes an AdminCreateUser invitation: the pool's <c>Invitation</c> templates (or the built-in text), then the
+    /// CustomMessage trigger with <c>CustomMessage_AdminCreateUser</c>, whose message must keep <c>{username}</c> (and
+    /// <c>{####}</c> when a temporary password is sent), as Cognito requires.
+    /// </summary>
+    public async ValueTask<OutboxMessage> ComposeInvitationAsync(InvitationRequest request, CancellationToken cancellationToken)
+    {
+        var pool = request.Pool;
+        var locale = request.UserAttributes.GetValueOrDefault("locale");
+        var templates = Templates(pool, MessagePurpose.Invitation, locale);
+        var builtIn = request.TemporaryPassword is null
+            ? "You have been invited to {app}. Sign in with {username}: a one-time code will be sent to you."
+            : "You have been invited to {app}. Your username is {username} and your temporary password is {####}";
+        var sms = templates.SmsMessage ?? builtIn;
+        var subject = templates.EmailSubject!;
+        var text = templates.EmailMessage ?? builtIn;
+        var html = templates.EmailHtmlMessage;
+
+        var triggerEvent = new CustomMessageEvent
+        {
+            TriggerSource = "CustomMessage_AdminCreateUser",
+            Region = pool.Region,
+            UserPoolId = pool.Id,
+            UserName = request.UserName,
+            CallerContext = new CallerContext { ClientId = "CLIENT_ID_NOT_APPLICABLE" },
+            Request = new CustomMessageRequest
+            {
+                UserAttributes = new Dictionary<string, string>(request.UserAttributes),
+                UsernameParameter = "{username}",
+                ClientMetadata = request.ClientMetadata,
+            },
+        };
+        await triggers.InvokeAsync("CustomMessage", triggerEvent, cancellationToken);
+        var response = triggerEvent.Response;
+        string[] required = request.TemporaryPassword is null ? ["{username}"] : ["{username}", "{####}"];
+        if (request.Medium == DeliveryMedium.Sms && Usable(response.SmsMessage, MaxSmsLength, "smsMessage", triggerEvent.TriggerSource, required))
+        {
+            sms = response.SmsMessage!;
+        }
+
+        if (request.Medium == DeliveryMedium.Email && Usable(response.EmailMessage, MaxEmailLength, "emailMessage", triggerEvent.TriggerSource, required))
+        {
+            html = response.EmailMessage!;
+            text = PlainText(response.EmailMessage!);
+            if (!string.IsNullOrEmpty(response.EmailSubject))
+            {
+                subject = response.EmailSubject;
+            }
+        }
+
+        // A temporary password is what the message carries instead of a code: the outbox treats it as one (never logged).
+        var secret = request.TemporaryPassword ?? string.Empty;
+        string Fill(string template) =>
+            MessageTemplate.Fill(template.Replace("{username}", request.SignInName, StringComparison.Ordinal), secret, pool.Options.Name, TimeSpan.Zero);
+        return request.Medium == DeliveryMedium.Sms
+            ? outbox.Sms(pool.Id, request.Destination, Fill(sms), request.TemporaryPassword, Label(MessagePurpose.Invitation, locale), Dlt(templates))
+            : outbox.Email(pool.Id, request.Destination, Fill(subject), Fill(text), request.TemporaryPassword, html is null ? null : Fill(html));
+    }
+
+    /// <summary>How a DLT error names the template: its kind and the user's locale.</summary>
+    private static string Label(MessagePurpose purpose, string? locale) =>
+        $"{purpose switch { MessagePurpose.SignIn => "SignIn", MessagePurpose.Invitation => "Invitation", _ => "SignUp" }} (locale {(string.IsNullOrWhiteSpace(locale) ? "default" : locale)})";
+
+    private static DltRegistration? Dlt(MessageTemplates templates) =>
+        templates.DltTemplateId is null && templates.DltEntityId is null && templates.DltSenderId is null
+            ? null
+            : new DltRegistration(templates.DltEntityId, templates.DltTemplateId, templates.DltSenderId);
 
     /// <summary>
     /// The line the Web OTP API (wicg.github.io/web-otp: last line <c>@domain #code</c>) and Android's SMS Retriever
@@ -119,9 +198,12 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
     internal static MessageTemplates Templates(UserPool pool, MessagePurpose purpose, string? locale)
     {
         var options = pool.Options;
-        var result = purpose == MessagePurpose.SignIn
-            ? new MessageTemplates { SmsMessage = options.OneTimeCode.SmsMessage, EmailSubject = options.OneTimeCode.EmailSubject, EmailMessage = options.OneTimeCode.EmailMessage }
-            : new MessageTemplates { SmsMessage = options.ConfirmationCode.SmsMessage, EmailSubject = options.ConfirmationCode.EmailSubject, EmailMessage = options.ConfirmationCode.EmailMessage };
+        var result = purpose switch
+        {
+            MessagePurpose.SignIn => new MessageTemplates { SmsMessage = options.OneTimeCode.SmsMessage, EmailSubject = options.OneTimeCode.EmailSubject, EmailMessage = options.OneTimeCode.EmailMessage },
+            MessagePurpose.Invitation => new MessageTemplates { EmailSubject = "Your {app} invitation" },
+            _ => new MessageTemplates { SmsMessage = options.ConfirmationCode.SmsMessage, EmailSubject = options.ConfirmationCode.EmailSubject, EmailMessage = options.ConfirmationCode.EmailMessage },
+        };
 
         var candidates = new List<string> { "default" };
         if (!string.IsNullOrWhiteSpace(locale))
@@ -140,11 +222,19 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
         {
             if (options.Delivery.Templates.TryGetValue(key, out var localized))
             {
-                var t = purpose == MessagePurpose.SignIn ? localized.SignIn : localized.SignUp;
+                var t = purpose switch
+                {
+                    MessagePurpose.SignIn => localized.SignIn,
+                    MessagePurpose.Invitation => localized.Invitation,
+                    _ => localized.SignUp,
+                };
                 result.SmsMessage = t.SmsMessage ?? result.SmsMessage;
                 result.EmailSubject = t.EmailSubject ?? result.EmailSubject;
                 result.EmailMessage = t.EmailMessage ?? result.EmailMessage;
                 result.EmailHtmlMessage = t.EmailHtmlMessage ?? result.EmailHtmlMessage;
+                result.DltTemplateId = t.DltTemplateId ?? result.DltTemplateId;
+                result.DltEntityId = t.DltEntityId ?? result.DltEntityId;
+                result.DltSenderId = t.DltSenderId ?? result.DltSenderId;
             }
         }
 
@@ -155,14 +245,14 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
     /// A trigger's message is used when it carries the code placeholder and fits Cognito's limit; otherwise the
     /// pool's template is sent, because a code message without its code, or cut short, is worse than a plain one.
     /// </summary>
-    private bool Usable(string? message, int limit, string field, string source)
+    private bool Usable(string? message, int limit, string field, string source, string[]? required = null)
     {
         if (string.IsNullOrEmpty(message))
         {
             return false;
         }
 
-        if (!message.Contains("{####}", StringComparison.Ordinal) || message.Length > limit)
+        if ((required ?? ["{####}"]).Any(r => !message.Contains(r, StringComparison.Ordinal)) || message.Length > limit)
         {
             Log.Ignored(logger, source, field, limit);
             return false;
@@ -182,7 +272,7 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
 
     private static partial class Log
     {
-        [LoggerMessage(30, LogLevel.Warning, "{TriggerSource}: the trigger's {Field} lacks the {{####}} code placeholder or exceeds {Limit} characters; the pool's template was sent instead.")]
+        [LoggerMessage(30, LogLevel.Warning, "{TriggerSource}: the trigger's {Field} lacks a placeholder it must keep ({{####}}, and {{username}} for invitations) or exceeds {Limit} characters; the pool's template was sent instead.")]
         public static partial void Ignored(ILogger logger, string triggerSource, string field, int limit);
     }
 }

@@ -26,13 +26,14 @@ internal abstract record SignInStep
 /// answer, and DefineAuthChallenge decides again from the updated session history. The built-in one-time-code flow
 /// is simply the default set of those triggers.
 /// </summary>
-internal sealed class CustomAuthFlow(
+internal sealed partial class CustomAuthFlow(
     IUserStore users,
     SignInSessions sessions,
     TriggerInvoker triggers,
     SignInCompletion completion,
     Pseudonyms pseudonyms,
-    Passwords.SrpChallenges srp)
+    Passwords.SrpChallenges srp,
+    ILogger<CustomAuthFlow> logger)
 {
     // A server-side cap on rounds, whatever the Define trigger says (Cognito has none we know of; a trigger that never
     // ends the loop must not let a client guess forever). NIST SP 800-63B §3.2.2 caps consecutive failures at 100.
@@ -147,6 +148,15 @@ internal sealed class CustomAuthFlow(
                 throw CognitoErrors.IncorrectUsernameOrPassword();
             }
 
+            // Nor does a sign-in in which nothing was answered: SRP_A's "passed" step proves nothing (any client can
+            // send any SRP_A), and a trigger that issues tokens on it (seed 003's) signs anyone in with no code.
+            if (!state.History.Any(r => r.ChallengeName != ChallengeNames.SrpA && r.Result) && !client.Pool.Options.AllowTokensWithoutChallenge)
+            {
+                Log.TokensWithoutChallenge(logger, client.Pool.Id, triggers.Describe<DefineAuthChallengeEvent>(client.Pool.Id, "DefineAuthChallenge"),
+                    string.Join(",", state.History.Select(r => r.ChallengeName)));
+                throw CognitoErrors.IncorrectUsernameOrPassword();
+            }
+
             return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
         }
 
@@ -208,7 +218,7 @@ internal sealed class CustomAuthFlow(
     /// </summary>
     private async ValueTask<SignInStep> PasswordVerifierAsync(AppClient client, User? user, SignInSessionState state, CancellationToken cancellationToken)
     {
-        var parameters = await srp.AddToSessionAsync(client.Pool.Id, user, state, state.SrpA!, cancellationToken);
+        var parameters = await srp.AddToSessionAsync(client.Pool, user, state, state.SrpA!, cancellationToken);
         var session = await sessions.CreateAsync(client, state, [], cancellationToken);
         return new SignInStep.Challenge(ChallengeNames.PasswordVerifier, session, parameters);
     }
@@ -217,5 +227,11 @@ internal sealed class CustomAuthFlow(
     {
         triggerEvent.Address(source, client, state.Username);
         triggerEvent.SignInLogin = state.Login;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "DefineAuthChallenge ({Trigger}) of pool {PoolId} issued tokens although no challenge was answered in this sign-in (session: [{History}]); refused. Fix the trigger, or set UserPools:{PoolId}:AllowTokensWithoutChallenge to allow it as Cognito does.")]
+        public static partial void TokensWithoutChallenge(ILogger logger, string poolId, string trigger, string history);
     }
 }

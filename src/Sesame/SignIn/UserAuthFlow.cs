@@ -117,7 +117,8 @@ internal sealed class UserAuthFlow(
         var sealedCode = SealedCode.Unseal(state.PrivateParameters.GetValueOrDefault("code"), maxAttempts) is { } carried
             ? carried with { Attempts = attempts }
             : null;
-        var check = verifier.VerifyTravelling(new CodeAnswer(client.Pool, CodePurposes.SignIn, state.Username, Sub: null, Destination: null, code), sealedCode);
+        var answer = new CodeAnswer(client.Pool, CodePurposes.SignIn, state.Username, Sub: null, Destination: null, code) { UserExists = !state.UserNotFound };
+        var check = await verifier.VerifyTravellingAsync(answer, sealedCode, cancellationToken);
         if (check == CodeCheck.TooManyAttempts)
         {
             await sessions.ConsumeAsync(idHash, cancellationToken);

@@ -141,7 +141,7 @@ internal sealed class SignUpFlow(
             return new SignUpResult(true, user.Sub, null);
         }
 
-        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination), cancellationToken);
+        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination, clientMetadata), cancellationToken);
         ThrowIfExists(await users.CreateAsync(user, issued.Stored, issued.Message, cancellationToken));
         outbox.Notify();
         await SaveVerifierAsync(user, credentials, cancellationToken);
@@ -204,8 +204,17 @@ internal sealed class SignUpFlow(
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
         if (user is null)
         {
-            // PreventUserExistenceErrors: an unknown user looks like a wrong code.
-            throw pool.Options.PreventUserExistenceErrors ? CognitoErrors.WrongSignUpCode() : CognitoErrors.UserDoesNotExist();
+            if (!pool.Options.PreventUserExistenceErrors)
+            {
+                throw CognitoErrors.UserDoesNotExist();
+            }
+
+            // PreventUserExistenceErrors: an unknown user looks like a wrong code, and reaches the per-account cap like
+            // a known one (counted under the same stand-in name as its sign-in answers).
+            await verifier.VerifyAsync(
+                new CodeAnswer(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
+                cancellationToken);
+            throw CognitoErrors.WrongSignUpCode();
         }
 
         if (user.IsConfirmed)
@@ -240,7 +249,8 @@ internal sealed class SignUpFlow(
         return await CreateConfirmedSessionAsync(client, user, cancellationToken);
     }
 
-    public async ValueTask<CodeDeliveryDetails> ResendAsync(AppClient client, string login, CancellationToken cancellationToken)
+    public async ValueTask<CodeDeliveryDetails> ResendAsync(
+        AppClient client, string login, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
@@ -265,7 +275,7 @@ internal sealed class SignUpFlow(
 
         var (attribute, destination) = ConfirmationDestination(user.Attributes)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
-        return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination), cancellationToken);
+        return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination, clientMetadata), cancellationToken);
     }
 
     private async ValueTask<string> CreateConfirmedSessionAsync(AppClient client, User user, CancellationToken cancellationToken)
@@ -279,8 +289,10 @@ internal sealed class SignUpFlow(
         return await sessions.CreateAsync(client, state, [], cancellationToken);
     }
 
-    private static CodeRequest CodeFor(AppClient client, User user, MessagePurpose purpose, string attribute, string destination) =>
-        new(client.Pool, CodePurposes.SignUp, purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user), client.ClientId);
+    // The call's ClientMetadata reaches CustomMessage, as Cognito gives it to the triggers the call runs.
+    private static CodeRequest CodeFor(
+        AppClient client, User user, MessagePurpose purpose, string attribute, string destination, Dictionary<string, string>? clientMetadata) =>
+        new(client.Pool, CodePurposes.SignUp, purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user), client.ClientId, clientMetadata);
 
     private static string TakeUsernameAttribute(Dictionary<string, string> attributes, string name, string username)
     {

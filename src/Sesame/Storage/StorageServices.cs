@@ -16,6 +16,8 @@ internal static class StorageServices
     /// </summary>
     public static IServiceCollection AddSesameStorage(this IServiceCollection services)
     {
+        // The SQLite engine counts its writes and commits (GET /metrics); AddMetrics only adds what is missing.
+        services.AddMetrics();
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<PostgresDatabase>();
 
@@ -33,6 +35,8 @@ internal static class StorageServices
         AddStore<IUserAccountStore, SqliteUserAccountStore, PostgresUserAccountStore>(services);
         AddStore<IRateLimitStore, SqliteRateLimitStore, PostgresRateLimitStore>(services);
         AddStore<IGroupStore, SqliteGroupStore, PostgresGroupStore>(services);
+        AddStore<IOAuthGrantStore, SqliteOAuthGrantStore, PostgresOAuthGrantStore>(services);
+        AddStore<IUserImportStore, SqliteUserImportStore, PostgresUserImportStore>(services);
 
         services.TryAddSingleton<IStorageHealth>(sp => Engine(sp) switch
         {

@@ -46,6 +46,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string InsertUser { get; } = InsertUserText;
 
+    /// <summary>Whoever holds an imported user's username, sub, phone number or email (username_key, sub, phone_key, email_key).</summary>
+    public string FindImportHolders { get; } = """
+        SELECT username_key, sub, phone_key, email_key FROM users
+        WHERE pool_id = @pool AND (username_key = @user OR sub = @sub OR phone_key = @phone OR email_key = @email)
+        """;
+
     /// <summary>
     /// Inserts unless a UNIQUE index (username, phone, email) already holds one of the keys, and then inserts nothing: the
     /// database decides between concurrent sign-ups, waiting for a concurrent insert of the same key to commit first.
@@ -209,6 +215,35 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string DeleteSession { get; } = "DELETE FROM auth_sessions WHERE id_hash = @id";
 
+    // ---- OAuth grants -----------------------------------------------------------------------------------------------
+
+    public string InsertAuthorizationCode { get; } = """
+        DELETE FROM oauth_grants WHERE expires_at < @now;
+        INSERT INTO oauth_grants (code_hash, origin_jti, pool_id, client_id, redirect_uri, code_challenge, scope, nonce, username, sub,
+            auth_time, code_expires_at, code_used_at, replayed_at, expires_at)
+        VALUES (@hash, @origin, @pool, @client, @redirect, @challenge, @scope, @nonce, @username, @sub, @auth, @codeExpires, NULL, NULL, @codeExpires)
+        """;
+
+    /// <summary>The columns a code is read from, in order (after the hash).</summary>
+    private const string CodeColumns = "origin_jti, pool_id, client_id, redirect_uri, code_challenge, scope, nonce, username, sub, auth_time, code_expires_at";
+
+    /// <summary>Redeems an unexpired, unredeemed code: one statement, so one winner.</summary>
+    public string RedeemAuthorizationCode { get; } = $"""
+        UPDATE oauth_grants SET code_used_at = @now, expires_at = @grantExpires
+        WHERE code_hash = @hash AND code_used_at IS NULL AND code_expires_at > @now
+        RETURNING {CodeColumns}
+        """;
+
+    /// <summary>Marks a replay of a redeemed code.</summary>
+    public string MarkAuthorizationCodeReplayed { get; } = $"""
+        UPDATE oauth_grants SET replayed_at = @now WHERE code_hash = @hash AND code_used_at IS NOT NULL
+        RETURNING {CodeColumns}
+        """;
+
+    public string IsAuthorizationCodeReplayed { get; } = "SELECT EXISTS (SELECT 1 FROM oauth_grants WHERE code_hash = @hash AND replayed_at IS NOT NULL)";
+
+    public string FindGrantScope { get; } = "SELECT scope FROM oauth_grants WHERE origin_jti = @origin AND code_used_at IS NOT NULL";
+
     // ---- refresh tokens ---------------------------------------------------------------------------------------------
 
     public string InsertRefreshToken { get; } = """
@@ -265,30 +300,41 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string MarkSent { get; } = """
         UPDATE outbox SET status = 'sent', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
-            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL
+            sent_at = @now, provider = @provider, provider_message_id = @messageId, last_error = NULL, route = @route, cost = @cost
         WHERE id = @id
         """;
 
     public string MarkFailedForGood { get; } = """
         UPDATE outbox SET status = 'failed', payload = NULL, lease_until = NULL, attempts = attempts + @calls,
-            provider = @provider, last_error = @error
+            provider = @provider, last_error = @error, route = @route
         WHERE id = @id
         """;
 
     public string MarkFailedForRetry { get; } = """
         UPDATE outbox SET lease_until = NULL, attempts = attempts + @calls, next_attempt_at = @retry,
-            provider = @provider, last_error = @error
+            provider = @provider, last_error = @error, route = @route
         WHERE id = @id
+        """;
+
+    public string RetryMessagesNow { get; } = """
+        UPDATE outbox SET next_attempt_at = @now
+        WHERE status = 'queued' AND next_attempt_at > @now AND (@id IS NULL OR id = @id) AND (@pool IS NULL OR pool_id = @pool)
+        """;
+
+    /// <summary>A receipt moves a sent message to its final state once; the first receipt with an outcome wins.</summary>
+    public string RecordReceipt { get; } = """
+        UPDATE outbox SET status = @status, delivered_at = @deliveredAt, last_error = @reason
+        WHERE provider = @provider AND provider_message_id = @messageId AND status = 'sent'
         """;
 
     public string ReleaseMessage { get; } = "UPDATE outbox SET lease_until = NULL WHERE id = @id AND status = 'queued'";
 
     public string QueryMessages { get; } = """
         SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
-               created_at, sent_at, next_attempt_at
+               created_at, sent_at, next_attempt_at, route, cost, delivered_at
         FROM outbox
         WHERE (@pool IS NULL OR pool_id = @pool) AND (@status IS NULL OR status = @status)
-          AND (@hint IS NULL OR destination_hint = @hint)
+          AND (@hint IS NULL OR destination_hint = @hint) AND (@route IS NULL OR route = @route)
         ORDER BY id DESC LIMIT @limit
         """;
 

@@ -24,6 +24,18 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
     public bool Has<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent =>
         Resolve<TEvent>(poolId, triggerName) is not (null, null);
 
+    /// <summary>
+    /// Which trigger runs for <paramref name="triggerName"/>, for operators' log lines: an HTTP hook's URL without its
+    /// query, or a C# trigger's type name.
+    /// </summary>
+    public string Describe<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent =>
+        Resolve<TEvent>(poolId, triggerName) switch
+        {
+            ({ Url: { } url }, _) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"HTTP hook {uri.GetLeftPart(UriPartial.Path)}" : "HTTP hook",
+            (_, { } trigger) => $"C# trigger {trigger.GetType().FullName}",
+            _ => "none",
+        };
+
     public async ValueTask InvokeAsync<TEvent>(string triggerName, TEvent triggerEvent, CancellationToken cancellationToken)
         where TEvent : TriggerEvent
     {

@@ -15,10 +15,12 @@ internal static class TriggerServices
         services.TryAddSingleton<HttpTrigger>();
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, TriggerOptionsValidator>());
-        // No redirects: a hook answers itself, and a redirect must not carry a signed event elsewhere.
+        // No redirects: a hook answers itself, and a redirect must not carry a signed event elsewhere. No per-request log
+        // lines either (the factory's default writes four at Information for every call): failures are logged by HttpTrigger.
         services.AddHttpClient(HttpTrigger.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         return services;
     }
 

@@ -19,6 +19,9 @@ internal static partial class UserAttributes
         "nickname", PhoneNumber, "picture", "preferred_username", "profile", "updated_at", "website", "zoneinfo",
     };
 
+    /// <summary>Whether <paramref name="name"/> is one of Cognito's standard attributes a user or administrator may write.</summary>
+    public static bool IsStandard(string name) => Writable.Contains(name);
+
     public static bool IsPhoneNumber(string value) => PhonePattern().IsMatch(value);
 
     public static bool IsEmail(string value) =>

@@ -24,7 +24,7 @@ public sealed class CodeIssuerTests : CodeTests
         Assert.Equal(32, issued.Code.Mac.Length);
         Assert.Equal(new(SesameApp.PoolId, purpose, "ada"), issued.Stored.Key);
         Assert.Equal(UserAttributes.PhoneNumber, issued.Stored.Attribute);
-        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, purpose, code), issued.Code));
+        Assert.Equal(CodeCheck.Match, await Verifier.VerifyTravellingAsync(Answer(Pool, purpose, code), issued.Code, None));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class CodeIssuerTests : CodeTests
         var issued = await Issuer.IssueAsync(Request(Pool, CodePurposes.SignIn, destination: TestNumber), None);
 
         Assert.Null(issued.Message);
-        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, "111111"), issued.Code));
+        Assert.Equal(CodeCheck.Match, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, "111111"), issued.Code, None));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class CodeIssuerTests : CodeTests
         var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignUp, destination: TestNumber));
 
         Assert.NotNull(issued.Message);
-        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignUp, code), issued.Code));
+        Assert.Equal(CodeCheck.Match, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignUp, code), issued.Code, None));
     }
 
     [Fact]

@@ -102,10 +102,10 @@ public sealed class CodeVerifierTests : CodeTests
         var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignIn));
         var otherPool = new UserPool("eu-west-1_Other", Pool.Options);
 
-        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code), issued.Code));
-        Assert.Equal(CodeCheck.Mismatch, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignUp, code), issued.Code));
-        Assert.Equal(CodeCheck.Mismatch, Verifier.VerifyTravelling(Answer(otherPool, CodePurposes.SignIn, code), issued.Code));
-        Assert.Equal(CodeCheck.Mismatch, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code, username: "grace"), issued.Code));
+        Assert.Equal(CodeCheck.Match, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, code), issued.Code, None));
+        Assert.Equal(CodeCheck.Mismatch, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignUp, code), issued.Code, None));
+        Assert.Equal(CodeCheck.Mismatch, await Verifier.VerifyTravellingAsync(Answer(otherPool, CodePurposes.SignIn, code), issued.Code, None));
+        Assert.Equal(CodeCheck.Mismatch, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, code, username: "grace"), issued.Code, None));
 
         var moved = issued.Stored with { Key = new OneTimeCodeKey(Pool.Id, CodePurposes.SignUp, "grace") };
         await Store.SaveAsync(moved, null, None);
@@ -170,9 +170,9 @@ public sealed class CodeVerifierTests : CodeTests
         var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignIn));
         var cap = Pool.Options.OneTimeCode.MaxAttempts;
 
-        Assert.Equal(CodeCheck.Match, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code), issued.Code with { Attempts = cap }));
-        Assert.Equal(CodeCheck.TooManyAttempts, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code), issued.Code with { Attempts = cap + 1 }));
-        Assert.Equal(CodeCheck.NoCode, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code), null));
+        Assert.Equal(CodeCheck.Match, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, code), issued.Code with { Attempts = cap }, None));
+        Assert.Equal(CodeCheck.TooManyAttempts, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, code), issued.Code with { Attempts = cap + 1 }, None));
+        Assert.Equal(CodeCheck.NoCode, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, code), null, None));
     }
 
     [Fact]
@@ -181,6 +181,6 @@ public sealed class CodeVerifierTests : CodeTests
         var (issued, code) = await IssueAsync(Request(Pool, CodePurposes.SignIn));
         App.Clock.Advance(Pool.Options.OneTimeCode.Lifetime);
 
-        Assert.Equal(CodeCheck.Expired, Verifier.VerifyTravelling(Answer(Pool, CodePurposes.SignIn, code), issued.Code));
+        Assert.Equal(CodeCheck.Expired, await Verifier.VerifyTravellingAsync(Answer(Pool, CodePurposes.SignIn, code), issued.Code, None));
     }
 }

@@ -66,7 +66,7 @@ public sealed class CustomAuthPasswordVerifierTests : IDisposable
             Login = login,
             History = [new ChallengeResult { ChallengeName = "SRP_A", Result = true }],
         };
-        var parameters = await _app.Services.GetRequiredService<SrpChallenges>().AddToSessionAsync(SesameApp.PoolId, user, state, client.AHex, CancellationToken.None);
+        var parameters = await _app.Services.GetRequiredService<SrpChallenges>().AddToSessionAsync(appClient.Pool, user, state, client.AHex, CancellationToken.None);
         var session = await _app.Services.GetRequiredService<SignInSessions>().CreateAsync(appClient, state, [], CancellationToken.None);
         return (session, parameters);
     }

@@ -36,6 +36,38 @@ public sealed class DeliveryOptionsTests
         Assert.Contains("Sesame:UserPools:us-east-1_Pool:Delivery:SmsProviders names 'nosuch', which is not in Sesame:Delivery:Providers.", failures);
     }
 
+    [Fact]
+    public void Validate_RoutesThatCannotWork_NameEachSetting()
+    {
+        var options = Options();
+        options.Delivery.Providers["ses"] = new DeliveryProviderOptions { Type = "Ses", Region = "us-east-1", AccessKeyId = "A", SecretAccessKey = "S", From = "a@b.c" };
+        options.Delivery.Providers["gw"] = new DeliveryProviderOptions { Type = "Http", Url = "https://gw.example/send" };
+        options.UserPools["us-east-1_Pool"].Delivery.Routes =
+        [
+            new DeliveryRouteOptions { Name = "in", CountryCodes = [91, 0], Regions = ["India"], Prefixes = ["91"], Providers = ["ses", "nosuch"] },
+            new DeliveryRouteOptions { Name = "all", Providers = ["gw"], CostPerMessage = -1 },
+            new DeliveryRouteOptions { Name = "all", Channel = "Fax", Regions = ["US"], Providers = [] },
+        ];
+
+        var failures = new DeliveryOptionsValidator().Validate(null, options).Failures!;
+
+        const string at = "Sesame:UserPools:us-east-1_Pool:Delivery:Routes";
+        Assert.Equal(
+            [
+                $"{at}:0:CountryCodes: 0 is not a country calling code.",
+                $"{at}:0:Regions: 'India' is not an ISO 3166-1 alpha-2 region such as US or IN.",
+                $"{at}:0:Prefixes: '91' must be + followed by digits, e.g. +4477.",
+                $"{at}:0:Providers names 'ses', a Ses provider, which cannot send SMS.",
+                $"{at}:0:Providers names 'nosuch', which is not in Sesame:Delivery:Providers.",
+                $"{at}:1:CostPerMessage must be zero or more.",
+                $"{at}:2:Name 'all' is used by another route of the same list.",
+                $"{at}:2:Channel must be Sms or Email (or unset for both).",
+                $"{at}:2:Providers must name at least one provider of Sesame:Delivery:Providers.",
+                $"{at}:2 ('all') is never used: an earlier route without CountryCodes, Regions or Prefixes takes all its messages.",
+            ],
+            failures);
+    }
+
     [Theory]
     [InlineData(465, SmtpSecurity.StartTls, "Sesame:Delivery:Providers:mail:Port 465 is implicit TLS: set Sesame:Delivery:Providers:mail:Security to SslOnConnect.")]
     [InlineData(587, SmtpSecurity.SslOnConnect, "Sesame:Delivery:Providers:mail:Security SslOnConnect (implicit TLS) does not work on port 587, which starts in the clear: use StartTls, or port 465.")]

@@ -126,7 +126,7 @@ public sealed class DeliveryStatusTests
         }
     }
 
-    private static async Task<HttpResponseMessage> SignedGetAsync(SesameApp app, string pathAndQuery, string secret)
+    internal static async Task<HttpResponseMessage> SignedGetAsync(SesameApp app, string pathAndQuery, string secret)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri("http://localhost" + pathAndQuery));
         // Signed at the app's (hand-moved) time, which its verifier compares the signature's date with.

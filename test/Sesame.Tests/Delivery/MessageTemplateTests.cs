@@ -90,6 +90,56 @@ public sealed class MessageTemplateTests
     }
 
     [Fact]
+    public async Task CustomMessage_SignUpAndResend_GetTheCallsClientMetadata()
+    {
+        var trigger = new RecordingCustomMessage(_ => { });
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = phone, ClientMetadata = new { campaign = "spring" } })).AssertOk();
+        (await app.CallAsync("ResendConfirmationCode", new { ClientId = SesameApp.ClientId, Username = phone, ClientMetadata = new { screen = "resend" } })).AssertOk();
+        await app.MessageAsync(phone, 2);
+
+        Assert.Equal(
+            [("CustomMessage_SignUp", "campaign", "spring"), ("CustomMessage_ResendCode", "screen", "resend")],
+            trigger.Events.Select(e => (e.TriggerSource, Assert.Single(e.Request.ClientMetadata!).Key, e.Request.ClientMetadata!.Values.Single())));
+    }
+
+    [Fact]
+    public async Task CustomMessage_AdminCreateUserInvitation_RewrittenWithUsernameAndTemporaryPassword()
+    {
+        var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = $"[{e.TriggerSource}] sign in as {e.Request.UsernameParameter} with {e.Request.CodeParameter}");
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+
+        (await app.AdminCallAsync("AdminCreateUser", new
+        {
+            UserPoolId = SesameApp.PoolId, Username = phone, TemporaryPassword = "Temp-Passw0rd!", ClientMetadata = new { source = "crm" },
+        })).AssertOk();
+
+        var message = await app.MessageAsync(phone);
+        Assert.Equal($"[CustomMessage_AdminCreateUser] sign in as {phone} with Temp-Passw0rd!", message.Body);
+        var e = Assert.Single(trigger.Events);
+        Assert.Equal(("{####}", "{username}", "CLIENT_ID_NOT_APPLICABLE", "crm"),
+            (e.Request.CodeParameter, e.Request.UsernameParameter, e.CallerContext.ClientId, e.Request.ClientMetadata!["source"]));
+        Assert.Equal(phone, e.Request.UserAttributes["phone_number"]);
+    }
+
+    [Fact]
+    public async Task CustomMessage_InvitationWithoutUsernamePlaceholder_BuiltInInvitationIsSent()
+    {
+        var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = "Welcome aboard! {####}");
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var phone = SesameApp.NewPhone();
+
+        (await app.AdminCallAsync("AdminCreateUser", new { UserPoolId = SesameApp.PoolId, Username = phone })).AssertOk();
+
+        var message = await app.MessageAsync(phone);
+        Assert.Equal($"You have been invited to Sesame Dev. Sign in with {phone}: a one-time code will be sent to you.", message.Body);
+        Assert.Single(trigger.Events);
+    }
+
+    [Fact]
     public async Task CustomMessage_WithoutCodePlaceholder_PoolTemplateIsSent()
     {
         var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = "Welcome! (no code here)");

@@ -294,6 +294,71 @@ public sealed class ProviderTests : IAsyncLifetime
         Assert.Contains(type, error.Message);
     }
 
+    // --- India's DLT ids, in each provider's own field ---
+
+    private static readonly DltRegistration Dlt = new("1101234567890123456", "1107161234567890123", "ACMEIN");
+
+    [Fact]
+    public async Task Vonage_DltTemplate_SendsEntityIdContentIdAndSenderId()
+    {
+        _server.Handler = (c, _) => Answer(c, 200, """{"message-count":"1","messages":[{"status":"0","message-id":"X"}]}""");
+        var sender = new VonageSmsSender("vonage", new DeliveryProviderOptions { Type = "Vonage", Endpoint = _server.Url, ApiKey = "k", ApiSecret = "s", From = "Acme" }, _http);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", Body) { Dlt = Dlt }, default);
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["api_key"] = "k", ["api_secret"] = "s", ["from"] = "ACMEIN", ["to"] = "918123456789", ["text"] = Body,
+            ["entity-id"] = "1101234567890123456", ["content-id"] = "1107161234567890123",
+        }, Assert.Single(_server.Requests).Form());
+    }
+
+    [Fact]
+    public async Task Plivo_DltTemplate_SendsDltEntityAndTemplateIds()
+    {
+        _server.Handler = (c, _) => Answer(c, 202, """{"api_id":"a","message":"message(s) queued","message_uuid":["u-1"]}""");
+        var sender = new PlivoSmsSender("plivo", new DeliveryProviderOptions { Type = "Plivo", Endpoint = _server.Url, AuthId = "MA", AuthToken = "t", From = "+14155550000" }, _http);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", "Code 123456") { Dlt = Dlt }, default);
+
+        var json = JsonNode.Parse(Assert.Single(_server.Requests).Text)!.AsObject();
+        Assert.Equal(
+            [("src", "ACMEIN"), ("dst", "+918123456789"), ("text", "Code 123456"), ("dlt_entity_id", "1101234567890123456"), ("dlt_template_id", "1107161234567890123")],
+            json.Select(p => (p.Key, p.Value!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task Sns_DltTemplate_SendsSenderIdEntityIdAndTemplateIdAttributes()
+    {
+        _server.Handler = (c, _) => Answer(c, 200, "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>", "text/xml");
+        var sender = new SnsSmsSender("sns", new DeliveryProviderOptions
+        {
+            Type = "Sns", Endpoint = _server.Url, Region = "ap-south-1", AccessKeyId = "AKIDEXAMPLE", SecretAccessKey = "secret", From = "ACME",
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", Body) { Dlt = Dlt }, default);
+
+        var form = Assert.Single(_server.Requests).Form();
+        Assert.Equal(
+            [("AWS.SNS.SMS.SMSType", "Transactional"), ("AWS.SNS.SMS.SenderID", "ACMEIN"), ("AWS.MM.SMS.EntityId", "1101234567890123456"), ("AWS.MM.SMS.TemplateId", "1107161234567890123")],
+            Enumerable.Range(1, 4).Select(i => (form[$"MessageAttributes.entry.{i}.Name"], form[$"MessageAttributes.entry.{i}.Value.StringValue"])));
+        Assert.False(form.ContainsKey("MessageAttributes.entry.5.Name"));
+    }
+
+    [Fact]
+    public async Task Http_DltTemplate_FillsDltPlaceholdersAndSenderId()
+    {
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/send", From = "Acme", ContentType = "application/x-www-form-urlencoded",
+            Fields = new() { ["sender"] = "{from}", ["pe_id"] = "{dlt_entity_id}", ["template_id"] = "{dlt_template_id}", ["to"] = "{national_number}" },
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage("+918123456789", Body) { Dlt = Dlt }, default);
+
+        Assert.Equal("sender=ACMEIN&pe_id=1101234567890123456&template_id=1107161234567890123&to=8123456789", Assert.Single(_server.Requests).Text);
+    }
+
     // --- The generic HTTP provider ---
 
     [Fact]
@@ -332,6 +397,77 @@ public sealed class ProviderTests : IAsyncLifetime
         var request = Assert.Single(_server.Requests);
         Assert.Equal("number=%2B15551234567&message=123456%20%26%20more&sender=Acme", request.Text);
         Assert.False(request.Headers.ContainsKey("x-sesame-signature"));
+    }
+
+    [Fact]
+    public async Task Http_BearerAndJsonFields_MeetsAGatewaysDocumentedApi()
+    {
+        _server.Handler = (c, _) => Answer(c, 200, """{"request_id":"r-9"}""");
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/v2/sms", Auth = HttpGatewayAuth.Bearer, AuthToken = "gw-token", From = "ACMEIN", MessageIdField = "request_id",
+            Fields = new() { ["mobile"] = "{national_number}", ["country"] = "{country_code}", ["message"] = "{body}", ["otp"] = "{code}", ["sender"] = "{from}" },
+        }, _http, TimeProvider.System);
+
+        var receipt = await sender.SendAsync(new SmsMessage("+918123456789", "Your code is 654321", "654321"), default);
+
+        Assert.Equal("r-9", receipt.MessageId);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("Bearer gw-token", request.Headers["authorization"]);
+        Assert.StartsWith("application/json", request.Headers["content-type"]);
+        Assert.Equal("""{"mobile":"8123456789","country":"91","message":"Your code is 654321","otp":"654321","sender":"ACMEIN"}""", request.Text);
+        Assert.False(request.Headers.ContainsKey("x-sesame-signature"));
+    }
+
+    [Fact]
+    public async Task Http_ApiKeyHeaderAndFormFields_SendsTheKeyInItsHeader()
+    {
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/send", Auth = HttpGatewayAuth.Header, AuthHeader = "authkey", ApiKey = "k-123",
+            ContentType = "application/x-www-form-urlencoded",
+            Fields = new() { ["to"] = "{to_digits}", ["text"] = "{body}" },
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage(Phone, "123456 & more"), default);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("k-123", request.Headers["authkey"]);
+        Assert.False(request.Headers.ContainsKey("authorization"));
+        Assert.Equal("to=15551234567&text=123456%20%26%20more", request.Text);
+    }
+
+    [Fact]
+    public async Task Http_BasicAuth_SendsUserAndPassword()
+    {
+        var sender = new HttpGatewaySender("gateway", new DeliveryProviderOptions
+        {
+            Type = "Http", Url = _server.Url + "/send", Auth = HttpGatewayAuth.Basic, UserName = "acme", Password = "p@ss:word",
+        }, _http, TimeProvider.System);
+
+        await sender.SendAsync(new SmsMessage(Phone, Body), default);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("acme:p@ss:word")), request.Headers["authorization"]);
+        Assert.Equal(Body, JsonNode.Parse(request.Text)!["body"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Validate_HttpAuthWithoutItsSecret_NamesTheSetting()
+    {
+        var options = new SesameOptions();
+        options.Delivery.Providers["gw"] = new DeliveryProviderOptions { Type = "Http", Url = "https://gw.example/send", Auth = HttpGatewayAuth.Basic, UserName = "u" };
+        options.Delivery.Providers["gw2"] = new DeliveryProviderOptions { Type = "Http", Url = "https://gw.example/send", Auth = HttpGatewayAuth.Bearer, BodyTemplate = "{body}", Fields = new() { ["a"] = "{to}" } };
+
+        var failures = new DeliveryOptionsValidator().Validate(null, options).Failures!;
+
+        Assert.Equal(
+            [
+                "Sesame:Delivery:Providers:gw:Password is required with Sesame:Delivery:Providers:gw:Auth Basic.",
+                "Sesame:Delivery:Providers:gw2:AuthToken is required with Sesame:Delivery:Providers:gw2:Auth Bearer.",
+                "Sesame:Delivery:Providers:gw2: set Fields or BodyTemplate, not both.",
+            ],
+            failures);
     }
 
     [Theory]

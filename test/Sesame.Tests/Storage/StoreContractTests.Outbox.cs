@@ -75,7 +75,7 @@ public abstract partial class StoreContractTests
         await QueueAsync(1);
         var claimed = Assert.Single(await ClaimAsync());
 
-        await Stores.Outbox.MarkSentAsync(claimed.Id, "twilio", "SM123", 2, Now, None);
+        await Stores.Outbox.MarkSentAsync(claimed.Id, "twilio", "SM123", 2, Now, "us", 0.0079, None);
         await Stores.Outbox.ReleaseAsync(claimed.Id, None);
         Clock.Advance(Lease * 2);
 
@@ -83,6 +83,7 @@ public abstract partial class StoreContractTests
         var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None));
         Assert.Equal(("sent", 2, "twilio", "SM123", (DateTimeOffset?)(Now - Lease * 2), (DateTimeOffset?)null),
             (status.Status, status.Attempts, status.Provider, status.ProviderMessageId, status.SentAt, status.NextAttemptAt));
+        Assert.Equal(("us", (double?)0.0079), (status.Route, status.Cost));
     }
 
     [StoreFact]
@@ -92,11 +93,11 @@ public abstract partial class StoreContractTests
         var claimed = Assert.Single(await ClaimAsync());
         var retryAt = Now.AddMinutes(2);
 
-        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", "503", 3, retryAt, None);
+        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", "503", 3, retryAt, "us", None);
 
         Assert.Empty(await ClaimAsync());
         var status = Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "queued", null, 10), None));
-        Assert.Equal((3, "503", (DateTimeOffset?)retryAt), (status.Attempts, status.LastError, status.NextAttemptAt));
+        Assert.Equal((3, "503", (DateTimeOffset?)retryAt, "us", (double?)null), (status.Attempts, status.LastError, status.NextAttemptAt, status.Route, status.Cost));
         Clock.Advance(TimeSpan.FromMinutes(2));
         var again = Assert.Single(await ClaimAsync());
         Assert.Equal((claimed.Id, 3), (again.Id, again.Attempts));
@@ -109,7 +110,7 @@ public abstract partial class StoreContractTests
         await QueueAsync(1);
         var claimed = Assert.Single(await ClaimAsync());
 
-        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", new string('x', 2000), 1, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed.Id, "twilio", new string('x', 2000), 1, null, null, None);
         await Stores.Outbox.ReleaseAsync(claimed.Id, None);
         Clock.Advance(TimeSpan.FromDays(1));
 
@@ -120,13 +121,35 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task RetryNow_WaitingForARetry_DueAtOnceButNeverASentOrFailedOne()
+    {
+        await QueueAsync(3);
+        await QueueAsync(1, pool: OtherPool);
+        var claimed = await ClaimAsync();
+        var retryAt = Now.AddMinutes(10);
+        await Stores.Outbox.MarkFailedAsync(claimed[0].Id, "twilio", "503", 1, retryAt, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[1].Id, "twilio", "503", 1, retryAt, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[2].Id, "twilio", "400", 1, null, null, None);
+        await Stores.Outbox.MarkFailedAsync(claimed[3].Id, "twilio", "503", 1, retryAt, null, None);
+
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(claimed[0].Id, null, Now, None));
+        Assert.Equal(claimed[0].Id, Assert.Single(await ClaimAsync()).Id);
+        // By pool: the other pool's message keeps waiting; the failed one is never queued again.
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(null, Pool, Now, None));
+        Assert.Equal(claimed[1].Id, Assert.Single(await ClaimAsync()).Id);
+        Assert.Equal(1, await Stores.Outbox.RetryNowAsync(null, null, Now, None));
+        Assert.Equal(claimed[3].Id, Assert.Single(await ClaimAsync()).Id);
+        Assert.Equal(0, await Stores.Outbox.RetryNowAsync(claimed[2].Id, null, Now, None));
+    }
+
+    [StoreFact]
     public async Task QueryMessages_Filters_MatchOnlyTheirMessagesNewestFirst()
     {
         await QueueAsync(2, hint: "+*******1111");
         await QueueAsync(1, hint: "+*******2222");
         await QueueAsync(1, pool: OtherPool, hint: "+*******1111");
         var sent = (await ClaimAsync(max: 1))[0];
-        await Stores.Outbox.MarkSentAsync(sent.Id, "p", null, 1, Now, None);
+        await Stores.Outbox.MarkSentAsync(sent.Id, "p", null, 1, Now, "india", null, None);
 
         var all = await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100), None);
         Assert.Equal(4, all.Count);
@@ -135,5 +158,24 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, "+*******1111", 100), None)).Count(m => m.Status == "queued"));
         Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, "sent", null, 100), None)).Id);
         Assert.Equal(2, (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 2), None)).Count);
+        Assert.Equal(sent.Id, Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(null, null, null, 100, "india"), None)).Id);
+    }
+
+    [StoreFact]
+    public async Task RecordReceipt_SentMessage_FinalOnceAndRepeatsOrOtherProvidersChangeNothing()
+    {
+        await QueueAsync(2);
+        var claimed = await ClaimAsync();
+        await Stores.Outbox.MarkSentAsync(claimed[0].Id, "twilio", "SM1", 1, Now, "us", null, None);
+        await Stores.Outbox.MarkSentAsync(claimed[1].Id, "twilio", "SM2", 1, Now, "us", null, None);
+
+        Assert.False(await Stores.Outbox.RecordReceiptAsync("vonage", "SM1", true, null, Now, None));
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM1", true, null, Now, None));
+        Assert.False(await Stores.Outbox.RecordReceiptAsync("twilio", "SM1", false, "late", Now.AddMinutes(1), None));
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM2", false, "undelivered: 30003", Now, None));
+
+        var statuses = (await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None)).ToDictionary(m => m.ProviderMessageId!);
+        Assert.Equal(("delivered", (DateTimeOffset?)Now, (string?)null), (statuses["SM1"].Status, statuses["SM1"].DeliveredAt, statuses["SM1"].LastError));
+        Assert.Equal(("failed", (DateTimeOffset?)null, "undelivered: 30003"), (statuses["SM2"].Status, statuses["SM2"].DeliveredAt, statuses["SM2"].LastError));
     }
 }

@@ -107,6 +107,47 @@ public abstract partial class StoreContractTests
         Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, Now, None)).Allowed);
     }
 
+    // The per-account cap on code answers (Abuse/AnswerLimits): 20 a day and 100 since the last right answer, kept ten years.
+    private static readonly RateWindow[] AnswerWindows = [new(TimeSpan.FromDays(1), 20), new(TimeSpan.FromDays(3650), 100)];
+
+    [StoreFact]
+    public async Task TryAcquire_AnswerCap64ConcurrentCallers_ExactlyTwentyCounted()
+    {
+        var limit = new[] { new RateLimit("answers:g", AnswerWindows) };
+
+        var decisions = await ConcurrentlyAsync(_ => Stores.RateLimits.TryAcquireAsync(limit, Now, None).AsTask(), writers: 64);
+
+        Assert.Equal(20, decisions.Count(d => d.Allowed));
+        Assert.All(decisions.Where(d => !d.Allowed), d => Assert.Equal(Now.AddDays(1), d.RetryAt));
+        Assert.Equal(20, await Stores.RateLimits.CountAsync("answers:g", TimeSpan.FromDays(1), Now, None));
+    }
+
+    [StoreFact]
+    public async Task TryAcquire_AnswerCapOverThirtyDays_AtMostTheConsecutiveCapUntilReset()
+    {
+        var limit = new[] { new RateLimit("answers:h", AnswerWindows) };
+        var allowed = 0;
+        for (var day = 0; day < 30; day++)
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                allowed += (await Stores.RateLimits.TryAcquireAsync(limit, Now.AddDays(day).AddMinutes(i), None)).Allowed ? 1 : 0;
+            }
+        }
+
+        // 20 a day for five days, then nothing: quiet time never clears the consecutive cap, its wait is years away.
+        Assert.Equal(100, allowed);
+        var refused = await Stores.RateLimits.TryAcquireAsync(limit, Now.AddDays(30), None);
+        Assert.False(refused.Allowed);
+        Assert.True(refused.RetryAt > Now.AddDays(3000));
+        Assert.Equal(100, await Stores.RateLimits.CountAsync("answers:h", TimeSpan.FromDays(3650), Now.AddDays(30), None));
+        await Stores.RateLimits.SweepAsync(Now.AddDays(30), None); // the sweep keeps what a window still counts
+        Assert.Equal(100, await Stores.RateLimits.CountAsync("answers:h", TimeSpan.FromDays(3650), Now.AddDays(30), None));
+
+        await Stores.RateLimits.ResetAsync("answers:h", None);
+        Assert.True((await Stores.RateLimits.TryAcquireAsync(limit, Now.AddDays(30), None)).Allowed);
+    }
+
     [StoreFact]
     public async Task Sweep_ExpiredEvents_DeletedAndLiveOnesKept()
     {

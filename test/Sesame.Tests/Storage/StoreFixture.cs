@@ -34,6 +34,10 @@ internal sealed class StoreFixture(IServiceProvider services, Action cleanUp) : 
 
     public IGroupStore Groups { get; } = services.GetRequiredService<IGroupStore>();
 
+    public IOAuthGrantStore OAuthGrants { get; } = services.GetRequiredService<IOAuthGrantStore>();
+
+    public IUserImportStore Import { get; } = services.GetRequiredService<IUserImportStore>();
+
     public IStorageHealth Health { get; } = services.GetRequiredService<IStorageHealth>();
 
     public void Dispose() => cleanUp();

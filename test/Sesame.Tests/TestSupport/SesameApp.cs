@@ -44,7 +44,12 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         // themselves. A test that sets any Limits setting (LimitTests) runs with the defaults for the rest.
         if (!_settings.Keys.Any(k => k.Contains(":Limits:", StringComparison.Ordinal)))
         {
-            foreach (var limit in new[] { "DestinationPerTenMinutes", "DestinationPerDay", "ClientIpPerHour", "ClientIpPerDay", "SmsPerHour", "SmsPerDay" })
+            foreach (var limit in new[]
+                     {
+                         "DestinationPerTenMinutes", "DestinationPerDay", "ClientIpPerHour", "ClientIpPerDay", "SmsPerHour", "SmsPerDay",
+                         "CodeFailuresPerDay", "ConsecutiveCodeFailures",
+                         "PasswordAttemptsPerClientIpPerFiveMinutes", "PasswordAttemptsPerClientIpPerHour", "PasswordAttemptsPerAccountPerDay",
+                     })
             {
                 _settings[$"Sesame:UserPools:us-east-1_SesameDev:Limits:{limit}"] = "0";
             }

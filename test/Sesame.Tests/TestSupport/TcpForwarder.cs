@@ -15,6 +15,7 @@ internal sealed class TcpForwarder : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, bool> _connections = new();
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
+    private volatile bool _stalled;
 
     public TcpForwarder(string targetHost, int targetPort)
     {
@@ -26,6 +27,15 @@ internal sealed class TcpForwarder : IAsyncDisposable
 
     /// <summary>Listens again on <see cref="Port"/>.</summary>
     public void Open() => Listen(Port);
+
+    /// <summary>
+    /// A silent network instead of a refused one: connections are still accepted and bytes still read, but nothing is
+    /// passed on until <see cref="Resume"/>, as when a link or a host stops answering without closing anything.
+    /// </summary>
+    public void Stall() => _stalled = true;
+
+    /// <summary>Passes bytes on again after <see cref="Stall"/>.</summary>
+    public void Resume() => _stalled = false;
 
     /// <summary>Stops listening and resets every forwarded connection.</summary>
     public async Task CloseAsync()
@@ -89,6 +99,11 @@ internal sealed class TcpForwarder : IAsyncDisposable
     {
         try
         {
+            while (_stalled)
+            {
+                await Task.Delay(20);
+            }
+
             await server.ConnectAsync(_target);
             await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client));
         }
@@ -105,7 +120,7 @@ internal sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -113,6 +128,11 @@ internal sealed class TcpForwarder : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer)) > 0)
             {
+                while (_stalled)
+                {
+                    await Task.Delay(20);
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read));
             }
         }

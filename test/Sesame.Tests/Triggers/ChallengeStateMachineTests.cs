@@ -173,7 +173,7 @@ public sealed class ChallengeStateMachineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Define_IssueTokensAtOnce_InitiateAuthReturnsTokens()
+    public async Task Define_IssueTokensAtOnce_RefusedUnlessThePoolAllowsIt()
     {
         _handler = (trigger, e) =>
         {
@@ -182,7 +182,13 @@ public sealed class ChallengeStateMachineTests : IAsyncLifetime
         };
         var (phone, _) = await UserAsync();
 
-        var response = await StartAsync(phone);
+        // No challenge was answered: by default no tokens (SrpABypassTests); with AllowTokensWithoutChallenge, Cognito's way.
+        (await StartAsync(phone)).AssertError("NotAuthorizedException", "Incorrect username or password.");
+        var settings = _hooks.Settings(ChallengeTriggers);
+        settings[$"Sesame:UserPools:{SesameApp.PoolId}:AllowTokensWithoutChallenge"] = "true";
+        using var allowing = new SesameApp(settings);
+        await allowing.CreateConfirmedUserAsync(phone);
+        var response = await allowing.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "CUSTOM_AUTH", AuthParameters = new { USERNAME = phone } });
 
         response.AssertOk();
         Assert.NotNull(response.Json["AuthenticationResult"]!["AccessToken"]);

@@ -186,6 +186,29 @@ export function registerTriggerTests(test, env, seeds) {
     eq(error.message, 'Incorrect username or password.', 'error message');
   });
 
+  test('triggers: seed 003 handlers, cognito-identity-js authenticateUser (CUSTOM_AUTH with SRP_A) gets no tokens without a code', async () => {
+    // authenticateUser in CUSTOM_AUTH sends CHALLENGE_NAME: SRP_A; the session then starts [{SRP_A, true}], and seed 003's
+    // Define issues tokens for a one-round session that passed. Cognito signs in; Sesame refuses (AllowTokensWithoutChallenge).
+    const phone = uniquePhone();
+    await confirmedUser(env, 'seed003', phone, [{ Name: 'phone_number', Value: phone }]);
+    const { pool, Storage } = libPool(env, 'seed003');
+    const user = new CognitoUser({ Username: phone, Pool: pool, Storage });
+    user.setAuthenticationFlowType('CUSTOM_AUTH');
+    const before = received('seed003/DefineAuthChallenge').length;
+    const error = await new Promise((resolve, reject) => {
+      user.authenticateUser(new AuthenticationDetails({ Username: phone, Password: 'not-checked-by-anyone' }), {
+        onSuccess: () => reject(new Error('signed in with no code at all (the SRP_A bypass)')),
+        onFailure: resolve,
+        customChallenge: () => reject(new Error('seed 003 asked for a code after SRP_A')),
+      });
+    });
+    eq(error.code, 'NotAuthorizedException', 'error code');
+    eq(error.message, 'Incorrect username or password.', 'error message');
+    const define = received('seed003/DefineAuthChallenge').slice(before);
+    eq(define.length, 1, 'Define calls');
+    eq(JSON.stringify(define[0].request.session), '[{"challengeName":"SRP_A","challengeResult":true,"challengeMetadata":null}]', 'session seen by Define');
+  });
+
   for (const [seed, publicParameter] of [
     ['seed001', ['fieldHint', 'Check your email']],
     ['seed002', ['hint', 'Enter the secret code']],

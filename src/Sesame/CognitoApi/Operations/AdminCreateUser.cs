@@ -1,5 +1,6 @@
 using Sesame.Cognito;
 using Sesame.Delivery;
+using Sesame.Messages;
 using Sesame.Pools;
 using Sesame.SignIn.Passwords;
 using Sesame.Storage;
@@ -23,7 +24,8 @@ internal sealed record AdminCreateUserResponse(UserType User);
 /// as in Cognito. The admin may set <c>email_verified</c> / <c>phone_number_verified</c>.
 /// </summary>
 internal sealed class AdminCreateUser(
-    UserPools pools, IUserStore users, IUserAdminStore adminStore, IPasswordStore passwords, Outbox outbox, TriggerInvoker triggers,
+    UserPools pools, IUserStore users, IUserAdminStore adminStore, IPasswordStore passwords, Outbox outbox, MessageComposer composer,
+    TriggerInvoker triggers,
     PasswordHasher hasher, TimeProvider time)
     : CognitoOperation<AdminCreateUserRequest, AdminCreateUserResponse>(AdminJsonContext.Wire.AdminCreateUserRequest, AdminJsonContext.Wire.AdminCreateUserResponse)
 {
@@ -59,7 +61,7 @@ internal sealed class AdminCreateUser(
         {
             // Cognito: re-send the invitation to a user that already exists.
             var existing = await users.FindAsync(pool.Id, username, cancellationToken) ?? throw CognitoErrors.UserDoesNotExist();
-            var again = Invitations(pool, existing, mediums, password);
+            var again = await InvitationsAsync(pool, existing, mediums, password, request.ClientMetadata, cancellationToken);
             await adminStore.QueueAsync(again, cancellationToken);
             outbox.Notify();
             return new AdminCreateUserResponse(AdminShapes.ToUserType(existing));
@@ -122,7 +124,7 @@ internal sealed class AdminCreateUser(
             },
         };
         await triggers.InvokeAsync("PreSignUp", preSignUp, cancellationToken);
-        var messages = action == "SUPPRESS" ? [] : Invitations(pool, user, mediums, password);
+        var messages = action == "SUPPRESS" ? [] : await InvitationsAsync(pool, user, mediums, password, request.ClientMetadata, cancellationToken);
         var outcome = await users.CreateAsync(user, null, messages.FirstOrDefault(), cancellationToken);
         switch (outcome)
         {
@@ -214,8 +216,12 @@ internal sealed class AdminCreateUser(
         return Guid.NewGuid().ToString();
     }
 
-    /// <summary>One invitation per desired medium; a medium the user has no contact for is an error, as in Cognito.</summary>
-    private List<OutboxMessage> Invitations(UserPool pool, User user, List<string> mediums, string? password)
+    /// <summary>
+    /// One invitation per desired medium, each through CustomMessage (<c>CustomMessage_AdminCreateUser</c>, with the call's
+    /// ClientMetadata); a medium the user has no contact for is an error, as in Cognito.
+    /// </summary>
+    private async ValueTask<List<OutboxMessage>> InvitationsAsync(
+        UserPool pool, User user, List<string> mediums, string? password, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var messages = new List<OutboxMessage>();
         foreach (var medium in mediums.Distinct(StringComparer.Ordinal))
@@ -228,13 +234,11 @@ internal sealed class AdminCreateUser(
                     sms ? "User has no phone_number to send the invitation to." : "User has no email to send the invitation to.");
             }
 
-            var app = pool.Options.Name;
-            var body = password is null
-                ? $"You have been invited to {app}. Sign in with {destination}: a one-time code will be sent to you."
-                : $"You have been invited to {app}. Your username is {destination} and your temporary password is {password}";
-            messages.Add(sms
-                ? outbox.Sms(pool.Id, destination, body, password)
-                : outbox.Email(pool.Id, destination, $"Your {app} invitation", body, password));
+            // {username} is what the user signs in with: the phone number or email in pools that use them as usernames.
+            var signInName = pool.UsesPhoneAsUsername || pool.UsesEmailAsUsername ? destination : user.Username;
+            messages.Add(await composer.ComposeInvitationAsync(
+                new InvitationRequest(pool, medium, destination, user.Username, signInName, password, User.EventAttributes(user), clientMetadata),
+                cancellationToken));
         }
 
         return messages;

@@ -10,7 +10,9 @@ internal sealed record TokenValidityUnitsType(string? AccessToken, string? IdTok
 
 internal sealed record CreateUserPoolClientRequest(
     string? UserPoolId, string? ClientName, bool? GenerateSecret, int? RefreshTokenValidity, int? AccessTokenValidity, int? IdTokenValidity,
-    TokenValidityUnitsType? TokenValidityUnits, List<string>? ExplicitAuthFlows, int? AuthSessionValidity)
+    TokenValidityUnitsType? TokenValidityUnits, List<string>? ExplicitAuthFlows, int? AuthSessionValidity,
+    bool? AllowedOAuthFlowsUserPoolClient = null, List<string>? AllowedOAuthFlows = null, List<string>? AllowedOAuthScopes = null,
+    List<string>? CallbackURLs = null, List<string>? LogoutURLs = null, string? DefaultRedirectURI = null, List<string>? SupportedIdentityProviders = null)
 {
     /// <summary>UpdateUserPoolClient's: the client it changes (the request is CreateUserPoolClient's otherwise).</summary>
     public string? ClientId { get; init; }
@@ -20,7 +22,7 @@ internal sealed record CreateUserPoolClientResponse(UserPoolClientType UserPoolC
 
 /// <summary>
 /// Creates an app client of a pool, stored in the database. Honoured: name, secret, explicit auth flows, token
-/// validities with their units, AuthSessionValidity. Cognito's defaults apply to what is left out, except
+/// validities with their units, AuthSessionValidity, and the OAuth members (<see cref="OAuthClientFields"/>). Cognito's defaults apply to what is left out, except
 /// <c>ExplicitAuthFlows</c>, which defaults to Sesame's (custom auth, USER_AUTH, refresh).
 /// </summary>
 internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)
@@ -96,6 +98,9 @@ internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)
 
             settings.ExplicitAuthFlows = [.. flows.Distinct(StringComparer.Ordinal)];
         }
+
+        OAuthClientFields.Apply(settings, request.AllowedOAuthFlowsUserPoolClient, request.AllowedOAuthFlows, request.AllowedOAuthScopes,
+            request.CallbackURLs, request.LogoutURLs, request.DefaultRedirectURI, request.SupportedIdentityProviders);
 
         return settings;
     }

@@ -7,7 +7,8 @@ internal sealed record UserPoolClientType(
     string UserPoolId, string ClientName, string ClientId, string? ClientSecret, double? CreationDate, double? LastModifiedDate,
     long RefreshTokenValidity, long AccessTokenValidity, long IdTokenValidity, TokenValidityUnitsType TokenValidityUnits,
     List<string> ExplicitAuthFlows, int AuthSessionValidity, string PreventUserExistenceErrors, bool EnableTokenRevocation,
-    bool AllowedOAuthFlowsUserPoolClient);
+    bool AllowedOAuthFlowsUserPoolClient, List<string>? AllowedOAuthFlows, List<string>? AllowedOAuthScopes, List<string>? CallbackURLs,
+    List<string>? LogoutURLs, string? DefaultRedirectURI, List<string>? SupportedIdentityProviders);
 
 internal sealed record DescribeUserPoolClientRequest(string? UserPoolId, string? ClientId);
 
@@ -50,6 +51,16 @@ internal sealed class DescribeUserPoolClient(UserPools pools)
             (int)options.AuthSessionValidity.TotalMinutes,
             client.Pool.Options.PreventUserExistenceErrors ? "ENABLED" : "LEGACY",
             true,
-            false);
+            options.AllowedOAuthFlowsUserPoolClient,
+            Copy(options.AllowedOAuthFlows),
+            Copy(options.AllowedOAuthScopes),
+            Copy(options.CallbackURLs),
+            Copy(options.LogoutURLs),
+            options.DefaultRedirectURI,
+            // Cognito lists the identity providers a client may sign in with; Sesame's hosted page is the COGNITO one.
+            options.AllowedOAuthFlowsUserPoolClient ? ["COGNITO"] : null);
     }
+
+    // Cognito leaves out a list that was never set.
+    private static List<string>? Copy(List<string>? list) => list is { Count: > 0 } ? [.. list] : null;
 }

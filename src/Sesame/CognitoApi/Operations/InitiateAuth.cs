@@ -66,6 +66,13 @@ internal sealed class InitiateAuth(
                         throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"CUSTOM_AUTH cannot start with {start}.");
                     }
 
+                    // SRP_A starts a password check: only where the client allows SRP (its "passed" first step
+                    // otherwise gives a trigger something to trust that the client was never allowed to do).
+                    if (!client.Allows("ALLOW_USER_SRP_AUTH"))
+                    {
+                        throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "USER_SRP_AUTH is not enabled for the client.");
+                    }
+
                     srpA = Required(parameters, "SRP_A");
                 }
 

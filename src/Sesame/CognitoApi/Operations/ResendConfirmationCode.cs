@@ -28,6 +28,6 @@ internal sealed class ResendConfirmationCode(UserPools pools, SignUpFlow flow)
         var username = Validate.Username(request.Username);
         ClientCheck.SecretHash(client, username, request.SecretHash);
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
-        return new ResendConfirmationCodeResponse(await flow.ResendAsync(client, username, cancellationToken));
+        return new ResendConfirmationCodeResponse(await flow.ResendAsync(client, username, request.ClientMetadata, cancellationToken));
     }
 }

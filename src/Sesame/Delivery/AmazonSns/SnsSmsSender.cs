@@ -32,12 +32,23 @@ internal sealed class SnsSmsSender(string name, DeliveryProviderOptions options,
             new("MessageAttributes.entry.1.Value.DataType", "String"),
             new("MessageAttributes.entry.1.Value.StringValue", options.SmsType),
         };
-        if (!string.IsNullOrEmpty(options.From))
+        var entry = 1;
+        void Attribute(string attribute, string? value)
         {
-            fields.Add(new("MessageAttributes.entry.2.Name", "AWS.SNS.SMS.SenderID"));
-            fields.Add(new("MessageAttributes.entry.2.Value.DataType", "String"));
-            fields.Add(new("MessageAttributes.entry.2.Value.StringValue", options.From));
+            if (!string.IsNullOrEmpty(value))
+            {
+                entry++;
+                var prefix = $"MessageAttributes.entry.{entry.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                fields.Add(new(prefix + ".Name", attribute));
+                fields.Add(new(prefix + ".Value.DataType", "String"));
+                fields.Add(new(prefix + ".Value.StringValue", value));
+            }
         }
+
+        Attribute("AWS.SNS.SMS.SenderID", message.Dlt?.SenderId ?? options.From);
+        // India's DLT ids (docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html: AWS.MM.SMS.EntityId, AWS.MM.SMS.TemplateId).
+        Attribute("AWS.MM.SMS.EntityId", message.Dlt?.EntityId);
+        Attribute("AWS.MM.SMS.TemplateId", message.Dlt?.TemplateId);
 
         var body = Encoding.UTF8.GetBytes(FormEncode(fields));
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };

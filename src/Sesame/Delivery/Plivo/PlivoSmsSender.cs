@@ -7,7 +7,7 @@ namespace Sesame.Delivery.Plivo;
 
 /// <summary>
 /// Plivo Messages API: <c>POST /v1/Account/{auth_id}/Message/</c>, HTTP Basic auth with the auth id and token, a JSON
-/// body <c>{"src","dst","text"}</c> (www.plivo.com/docs/messaging/api/message#send-a-message). Success is 202 with
+/// body <c>{"src","dst","text"}</c>, with <c>dlt_entity_id</c> and <c>dlt_template_id</c> for India (www.plivo.com/docs/messaging/api/message#send-a-message). Success is 202 with
 /// <c>message_uuid</c> (an array); errors are <c>{"api_id","error"}</c>.
 /// </summary>
 internal sealed class PlivoSmsSender(string name, DeliveryProviderOptions options, HttpClient http) : ISmsSender
@@ -24,9 +24,23 @@ internal sealed class PlivoSmsSender(string name, DeliveryProviderOptions option
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("src", options.From);
+            writer.WriteString("src", message.Dlt?.SenderId ?? options.From);
             writer.WriteString("dst", message.PhoneNumber);
             writer.WriteString("text", message.Body);
+            if (options.ReceiptUrl is { Length: > 0 } callback)
+            {
+                writer.WriteString("url", callback);
+            }
+            // India's DLT ids, which Plivo's Message API takes as dlt_entity_id and dlt_template_id.
+            if (message.Dlt?.EntityId is { Length: > 0 } entity)
+            {
+                writer.WriteString("dlt_entity_id", entity);
+            }
+
+            if (message.Dlt?.TemplateId is { Length: > 0 } template)
+            {
+                writer.WriteString("dlt_template_id", template);
+            }
             writer.WriteEndObject();
         }
 

@@ -22,8 +22,15 @@ internal sealed class TwilioSmsSender(string name, DeliveryProviderOptions optio
     public async ValueTask<SendReceipt> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
         var fields = new List<KeyValuePair<string, string>> { new("To", message.PhoneNumber) };
-        fields.Add(options.MessagingServiceSid is { Length: > 0 } service ? new("MessagingServiceSid", service) : new("From", options.From!));
+        // Twilio's Messages API documents no DLT id parameter (docs/compatibility.md); a template's registered sender id
+        // is sent as From.
+        fields.Add(options.MessagingServiceSid is { Length: > 0 } service ? new("MessagingServiceSid", service) : new("From", message.Dlt?.SenderId ?? options.From!));
         fields.Add(new("Body", message.Body));
+        if (options.ReceiptUrl is { Length: > 0 } callback)
+        {
+            fields.Add(new("StatusCallback", callback));
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Authorization = _authorization;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -7,7 +7,7 @@ namespace Sesame.Delivery.Vonage;
 /// <summary>
 /// Vonage (Nexmo) SMS API: <c>POST https://rest.nexmo.com/sms/json</c>, form fields <c>api_key</c>, <c>api_secret</c>,
 /// <c>from</c>, <c>to</c> (digits only, no <c>+</c>), <c>text</c>, and <c>type=unicode</c> when the text is not plain
-/// GSM (developer.vonage.com/en/api/sms). It answers 200 even for errors: each entry of <c>messages</c> has a
+/// GSM, and for India the DLT ids as <c>entity-id</c> and <c>content-id</c> (developer.vonage.com/en/api/sms). It answers 200 even for errors: each entry of <c>messages</c> has a
 /// <c>status</c>, <c>"0"</c> for success, and an <c>error-text</c> otherwise
 /// (developer.vonage.com/en/messaging/sms/guides/troubleshooting-sms#sms-api-error-codes).
 /// </summary>
@@ -21,10 +21,21 @@ internal sealed class VonageSmsSender(string name, DeliveryProviderOptions optio
         {
             new("api_key", options.ApiKey!),
             new("api_secret", options.ApiSecret!),
-            new("from", options.From!),
+            new("from", message.Dlt?.SenderId ?? options.From!),
             new("to", message.PhoneNumber.TrimStart('+')),
             new("text", message.Body),
         };
+        // India's DLT ids: the SMS API's entity-id and content-id parameters.
+        if (message.Dlt?.EntityId is { Length: > 0 } entity)
+        {
+            fields.Add(new("entity-id", entity));
+        }
+
+        if (message.Dlt?.TemplateId is { Length: > 0 } content)
+        {
+            fields.Add(new("content-id", content));
+        }
+
         if (!message.Body.All(c => c < 128))
         {
             fields.Add(new("type", "unicode"));

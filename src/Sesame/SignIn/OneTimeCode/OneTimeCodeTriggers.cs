@@ -143,16 +143,17 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, CodeIssuer cod
 /// <summary>The built-in VerifyAuthChallengeResponse: the answer must match the code's MAC before the code expires.</summary>
 internal sealed class VerifyOneTimeCodeChallenge(UserPools pools, CodeVerifier verifier) : ITrigger<VerifyAuthChallengeResponseEvent>
 {
-    public ValueTask HandleAsync(VerifyAuthChallengeResponseEvent triggerEvent, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(VerifyAuthChallengeResponseEvent triggerEvent, CancellationToken cancellationToken)
     {
         var request = triggerEvent.Request;
         var pool = pools.FindPool(triggerEvent.UserPoolId)!;
-        // The answers are counted by the rounds of the sign-in session (DefineOneTimeCodeChallenge ends it at the cap).
+        // The answers to this code are counted by the rounds of the sign-in session (DefineOneTimeCodeChallenge ends it
+        // at the cap); those of the account, across codes, by the verifier — an unknown user's under its stand-in name.
         var code = SealedCode.Unseal(request.PrivateChallengeParameters.GetValueOrDefault("code"), pool.Options.OneTimeCode.MaxAttempts);
-        triggerEvent.Response.AnswerCorrect = !request.UserNotFound
-            && verifier.VerifyTravelling(
-                new CodeAnswer(pool, CodePurposes.SignIn, triggerEvent.UserName, Sub: null, Destination: null, request.ChallengeAnswer), code)
-            == CodeCheck.Match;
-        return ValueTask.CompletedTask;
+        var answer = new CodeAnswer(pool, CodePurposes.SignIn, triggerEvent.UserName, Sub: null, Destination: null, request.ChallengeAnswer)
+        {
+            UserExists = !request.UserNotFound,
+        };
+        triggerEvent.Response.AnswerCorrect = await verifier.VerifyTravellingAsync(answer, code, cancellationToken) == CodeCheck.Match;
     }
 }

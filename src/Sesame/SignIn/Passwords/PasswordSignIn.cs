@@ -1,3 +1,4 @@
+using Sesame.Abuse;
 using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Storage;
@@ -21,6 +22,8 @@ internal sealed class PasswordSignIn(
     Pseudonyms pseudonyms,
     CustomAuthFlow customAuth,
     PasswordHasher hasher,
+    AttemptLimits attempts,
+    HashingSlots hashing,
     IPasswordStore passwords,
     TimeProvider time)
 {
@@ -36,9 +39,15 @@ internal sealed class PasswordSignIn(
         var user = await FindAsync(pool, login, cancellationToken);
         var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
-        await lockout.CountAsync(pool.Id, name, cancellationToken);
-        // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
-        var matches = hasher.Verify(password, user?.PasswordHash);
+        // Before any hashing: the rate per IP and account, then a slot, then Cognito's lockout (inside the slot, so an
+        // attempt refused for want of a slot is not counted as a failed password).
+        await attempts.CheckAsync(pool, name, cancellationToken);
+        var matches = await hashing.RunAsync(async () =>
+        {
+            await lockout.CountAsync(pool.Id, name, cancellationToken);
+            // Unknown users and users without a password still pay for one PBKDF2 run, so timing does not tell them apart.
+            return hasher.Verify(password, user?.PasswordHash);
+        }, cancellationToken);
         if (!matches || user is null)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
@@ -59,7 +68,7 @@ internal sealed class PasswordSignIn(
         var user = await FindAsync(pool, login, cancellationToken);
         var username = user?.Username ?? pseudonyms.Username(pool.Id, login);
 
-        var (parameters, challenge) = await srp.CreateAsync(pool.Id, user, username, clientA, cancellationToken);
+        var (parameters, challenge) = await srp.CreateAsync(pool, user, username, clientA, cancellationToken);
         var state = new SignInSessionState
         {
             Kind = UserSrpAuthKind,

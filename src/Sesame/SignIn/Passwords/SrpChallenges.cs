@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using Sesame.Abuse;
 using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Secrets;
 using Sesame.Storage;
 using Sesame.Users;
@@ -30,7 +32,7 @@ internal sealed class SrpChallengeState
 /// <c>PASSWORD_SRP</c>. Unknown users and users without a password get a stable stand-in salt and verifier derived
 /// from a server secret, so their challenge looks like anyone else's and comes back the same on every try.
 /// </summary>
-internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets, PasswordLockout lockout, TimeProvider time)
+internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets, PasswordLockout lockout, TimeProvider time, AttemptLimits attempts, HashingSlots hashing)
 {
     /// <summary>How far a client's <c>TIMESTAMP</c> may be from the server's clock (device clocks drift).</summary>
     public static readonly TimeSpan TimestampSkew = TimeSpan.FromMinutes(5);
@@ -38,8 +40,11 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
     /// <summary>Builds a challenge for <paramref name="userIdForSrp"/> (<paramref name="user"/> null when unknown).</summary>
     /// <param name="clientA">The client's <c>SRP_A</c>, checked with <see cref="ParseA"/>.</param>
     public async ValueTask<(Dictionary<string, string> Parameters, SrpChallengeState State)> CreateAsync(
-        string poolId, User? user, string userIdForSrp, BigInteger clientA, CancellationToken cancellationToken)
+        UserPool pool, User? user, string userIdForSrp, BigInteger clientA, CancellationToken cancellationToken)
     {
+        // The exponentiations below are the costly part of SRP: the attempt is counted before them, and they run in a slot.
+        var poolId = pool.Id;
+        await attempts.CheckAsync(pool, user?.Username ?? userIdForSrp, cancellationToken);
         // One read either way, so an unknown user costs what a known one does (the stand-in name matches no row).
         var stored = await store.FindVerifierAsync(poolId, Logins.UsernameKey(user?.Username ?? userIdForSrp), cancellationToken);
         if (user is null)
@@ -51,14 +56,7 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
             ? StandIn(poolId, userIdForSrp)
             : (new BigInteger(stored.Salt, isUnsigned: true, isBigEndian: true), new BigInteger(stored.Verifier, isUnsigned: true, isBigEndian: true));
 
-        byte[]? key;
-        BigInteger serverB;
-        do
-        {
-            (var b, serverB) = Srp.NewEphemeral(verifier);
-            key = Srp.ServerKey(clientA, serverB, verifier, b);
-        }
-        while (key is null);   // only when u = H(A|B) is zero, which SHA-256 will not give
+        var (key, serverB) = await hashing.RunAsync(() => ValueTask.FromResult(Exchange(clientA, verifier)), cancellationToken);
 
         var secretBlock = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -85,11 +83,11 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
     /// <c>[SRP_A true, PASSWORD_VERIFIER true|false]</c>. The caller saves the session and returns the parameters.
     /// </summary>
     public async ValueTask<Dictionary<string, string>> AddToSessionAsync(
-        string poolId, User? user, SignInSessionState state, string srpA, CancellationToken cancellationToken)
+        UserPool pool, User? user, SignInSessionState state, string srpA, CancellationToken cancellationToken)
     {
         var clientA = ParseA(srpA)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "SRP_A is not a valid SRP public value.");
-        var (parameters, challenge) = await CreateAsync(poolId, user, state.Username, clientA, cancellationToken);
+        var (parameters, challenge) = await CreateAsync(pool, user, state.Username, clientA, cancellationToken);
         state.Srp = challenge;
         state.ChallengeName = ChallengeNames.PasswordVerifier;
         state.PrivateParameters = [];
@@ -127,6 +125,19 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
         }
 
         return matches;
+    }
+
+    private static (byte[] Key, BigInteger ServerB) Exchange(BigInteger clientA, BigInteger verifier)
+    {
+        while (true)
+        {
+            var (b, serverB) = Srp.NewEphemeral(verifier);
+            // Null only when u = H(A|B) is zero, which SHA-256 will not give.
+            if (Srp.ServerKey(clientA, serverB, verifier, b) is { } key)
+            {
+                return (key, serverB);
+            }
+        }
     }
 
     /// <summary>The client's <c>SRP_A</c>, or null when it is not hex or is 0 mod N (which would make the key known).</summary>

@@ -22,6 +22,8 @@ internal static class PostgresCommands
 
     public static NpgsqlCommand Long(this NpgsqlCommand command, string name, long value) => Add(command, name, NpgsqlDbType.Bigint, value);
 
+    public static NpgsqlCommand Double(this NpgsqlCommand command, string name, double? value) => Add(command, name, NpgsqlDbType.Double, value);
+
     public static NpgsqlCommand Bool(this NpgsqlCommand command, string name, bool value) => Add(command, name, NpgsqlDbType.Boolean, value);
 
     public static NpgsqlCommand Time(this NpgsqlCommand command, string name, DateTimeOffset value) => Long(command, name, value.ToUnixTimeMilliseconds());

@@ -27,6 +27,16 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     private const string SchemaPrefix = "Sesame.Storage.Postgres.Schema.";
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Npgsql's defaults (15 s to connect, 30 s per command) would hold a request for up to 45 s while the database is
+    /// unreachable; a caller gives up long before. These bound a request to about 15 s on a silent network and fail it
+    /// at once on a refused one. A connection string that sets either keeps its own value.
+    /// </summary>
+    public const int DefaultConnectTimeoutSeconds = 5;
+
+    /// <inheritdoc cref="DefaultConnectTimeoutSeconds"/>
+    public const int DefaultCommandTimeoutSeconds = 10;
+
     private readonly NpgsqlDataSource _dataSource;
     // Health checks get their own small pool with short timeouts: a load balancer's probe must answer within its own
     // timeout even when the server is gone, and must not wait behind requests for a pooled connection.
@@ -38,8 +48,7 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     {
         _time = time;
         _logger = logger;
-        var builder = Parse(options.Value.Storage.ConnectionString);
-        builder.ApplicationName ??= "Sesame";
+        var builder = new NpgsqlConnectionStringBuilder(BoundedConnectionString(options.Value.Storage.ConnectionString));
         Describe = $"Host={builder.Host};Port={builder.Port};Database={builder.Database};Username={builder.Username}";
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         var ping = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
@@ -163,7 +172,67 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
         }
     }
 
-    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+    // Keywords as the operator may spell them (DbConnectionStringBuilder compares keys case-insensitively; Npgsql also
+    // accepts them without spaces).
+    private static readonly string[] ConnectTimeoutKeys = ["Timeout", "Connect Timeout", "Connection Timeout", "ConnectTimeout", "ConnectionTimeout"];
+    private static readonly string[] CommandTimeoutKeys = ["Command Timeout", "CommandTimeout"];
+
+    private static void ApplyBoundedTimeouts(string connectionString, NpgsqlConnectionStringBuilder builder)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!ConnectTimeoutKeys.Any(given.ContainsKey))
+        {
+            builder.Timeout = DefaultConnectTimeoutSeconds;
+        }
+
+        if (!CommandTimeoutKeys.Any(given.ContainsKey))
+        {
+            builder.CommandTimeout = DefaultCommandTimeoutSeconds;
+        }
+    }
+
+    /// <summary>
+    /// The connection string the pool uses: the operator's, with an application name and bounded timeouts where it sets
+    /// none. Throws, naming the setting, when it is missing or malformed.
+    /// </summary>
+    public static string BoundedConnectionString(string? connectionString)
+    {
+        var builder = Parse(connectionString);
+        builder.ApplicationName ??= "Sesame";
+        ApplyBoundedTimeouts(connectionString!, builder);
+        return builder.ConnectionString;
+    }
+
+    private async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    // Not reaching the server (refused, reset, a timeout) is an outage, answered as one: a PostgresException is the server
+    // speaking (a constraint, a serialization failure) and stays what it is for the stores to decide on.
+    // Class 08 is a connection exception, 57 an operator's intervention (57P01 admin shutdown during a restart, 57P03
+    // the server still starting), 53300 too many connections.
+    private static bool IsUnreachable(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57", StringComparison.Ordinal)
+            || p.SqlState == PostgresErrorCodes.TooManyConnections,
+        NpgsqlException or SocketException or TimeoutException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private StorageUnavailableException Unavailable(Exception e)
+    {
+        Log.Unreachable(_logger, Describe, e.GetType().Name, e.Message);
+        return new StorageUnavailableException($"PostgreSQL at {Describe} cannot be reached.", e);
+    }
 
     // A connection that broke (the server restarted or went away) means its idle siblings in the pool are most likely
     // dead too: clear them, so the requests after the database is back open fresh connections instead of failing once
@@ -174,10 +243,19 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
         {
             return await work();
         }
-        catch (NpgsqlException) when (connection.FullState.HasFlag(ConnectionState.Broken))
+        catch (Exception e) when (e is not OperationCanceledException && (IsUnreachable(e, CancellationToken.None) || connection.FullState.HasFlag(ConnectionState.Broken)))
         {
-            _dataSource.Clear();
-            throw;
+            if (connection.FullState.HasFlag(ConnectionState.Broken))
+            {
+                _dataSource.Clear();
+            }
+
+            if (e is PostgresException && !IsUnreachable(e, CancellationToken.None))
+            {
+                throw;
+            }
+
+            throw Unavailable(e);
         }
     }
 
@@ -255,6 +333,9 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
     {
         [LoggerMessage(1, LogLevel.Information, "PostgreSQL schema script {Version} applied.")]
         public static partial void SchemaApplied(ILogger logger, int version);
+
+        [LoggerMessage(3, LogLevel.Warning, "PostgreSQL at {Database} cannot be reached ({ErrorType}: {Reason}); the request is answered InternalErrorException.")]
+        public static partial void Unreachable(ILogger logger, string database, string errorType, string reason);
 
         [LoggerMessage(2, LogLevel.Debug, "PostgreSQL aborted a transaction ({SqlState}) on attempt {Attempt}; running it again.")]
         public static partial void WriteRetried(ILogger logger, string sqlState, int attempt);

@@ -49,20 +49,22 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             return claimed;
         }, cancellationToken);
 
-    public async ValueTask MarkSentAsync(long id, string provider, string? providerMessageId, int calls, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async ValueTask MarkSentAsync(long id, string provider, string? providerMessageId, int calls, DateTimeOffset now, string? route, double? cost, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.Command(PostgresDatabase.Sql.MarkSent, transaction)
-                .Long("@id", id).Time("@now", now).Text("@provider", provider).Text("@messageId", providerMessageId).Int("@calls", calls);
+                .Long("@id", id).Time("@now", now).Text("@provider", provider).Text("@messageId", providerMessageId).Int("@calls", calls)
+                .Text("@route", route).Double("@cost", cost);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    public async ValueTask MarkFailedAsync(long id, string provider, string error, int calls, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+    public async ValueTask MarkFailedAsync(long id, string provider, string error, int calls, DateTimeOffset? retryAt, string? route, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
             var sql = retryAt is null ? PostgresDatabase.Sql.MarkFailedForGood : PostgresDatabase.Sql.MarkFailedForRetry;
             await using var command = connection.Command(sql, transaction)
-                .Long("@id", id).Text("@provider", provider).Text("@error", error.Length > 500 ? error[..500] : error).Int("@calls", calls);
+                .Long("@id", id).Text("@provider", provider).Text("@error", error.Length > 500 ? error[..500] : error).Int("@calls", calls)
+                .Text("@route", route);
             if (retryAt is { } retry)
             {
                 command.Time("@retry", retry);
@@ -71,10 +73,30 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
+    public async ValueTask<bool> RecordReceiptAsync(
+        string provider, string providerMessageId, bool delivered, string? reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.RecordReceipt, transaction)
+                .Text("@provider", provider).Text("@messageId", providerMessageId).Text("@status", delivered ? "delivered" : "failed")
+                .Text("@reason", reason);
+            command.Parameters.Add(new NpgsqlParameter("@deliveredAt", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = delivered ? at.ToUnixTimeMilliseconds() : (object)DBNull.Value });
+            return await command.ExecuteNonQueryAsync(ct) > 0;
+        }, cancellationToken);
+
     public async ValueTask ReleaseAsync(long id, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.Command(PostgresDatabase.Sql.ReleaseMessage, transaction).Long("@id", id);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    public async ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.RetryMessagesNow, transaction)
+                .Text("@pool", poolId).Time("@now", now);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("@id", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)id ?? DBNull.Value });
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 }

@@ -11,6 +11,7 @@ internal sealed class SqliteMessageStatusStore(SqliteDatabase database) : IMessa
             command.Parameters.AddWithValue("@status", (object?)query.Status ?? DBNull.Value);
             command.Parameters.AddWithValue("@hint", (object?)query.DestinationHint ?? DBNull.Value);
             command.Parameters.AddWithValue("@limit", query.Limit);
+            command.Parameters.AddWithValue("@route", (object?)query.Route ?? DBNull.Value);
             using var reader = command.ExecuteReader();
             var list = new List<MessageStatus>();
             while (reader.Read())
@@ -23,7 +24,10 @@ internal sealed class SqliteMessageStatusStore(SqliteDatabase database) : IMessa
                     reader.IsDBNull(8) ? null : reader.GetString(8),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
                     reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-                    status == "queued" ? DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)) : null));
+                    status == "queued" ? DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)) : null,
+                    reader.IsDBNull(12) ? null : reader.GetString(12),
+                    reader.IsDBNull(13) ? null : reader.GetDouble(13),
+                    reader.IsDBNull(14) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(14))));
             }
 
             return list;

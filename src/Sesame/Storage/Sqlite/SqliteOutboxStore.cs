@@ -46,7 +46,7 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             return claimed;
         }, cancellationToken);
 
-    public async ValueTask MarkSentAsync(long id, string provider, string? providerMessageId, int calls, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async ValueTask MarkSentAsync(long id, string provider, string? providerMessageId, int calls, DateTimeOffset now, string? route, double? cost, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
@@ -57,10 +57,12 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.Parameters.AddWithValue("@provider", provider);
             command.Parameters.AddWithValue("@messageId", (object?)providerMessageId ?? DBNull.Value);
             command.Parameters.AddWithValue("@calls", calls);
+            command.Parameters.AddWithValue("@route", (object?)route ?? DBNull.Value);
+            command.Parameters.AddWithValue("@cost", (object?)cost ?? DBNull.Value);
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
-    public async ValueTask MarkFailedAsync(long id, string provider, string error, int calls, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+    public async ValueTask MarkFailedAsync(long id, string provider, string error, int calls, DateTimeOffset? retryAt, string? route, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
@@ -71,7 +73,23 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.Parameters.AddWithValue("@error", error.Length > 500 ? error[..500] : error);
             command.Parameters.AddWithValue("@retry", retryAt?.ToUnixTimeMilliseconds() ?? 0);
             command.Parameters.AddWithValue("@calls", calls);
+            command.Parameters.AddWithValue("@route", (object?)route ?? DBNull.Value);
             return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async ValueTask<bool> RecordReceiptAsync(
+        string provider, string providerMessageId, bool delivered, string? reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.RecordReceipt;
+            command.Parameters.AddWithValue("@provider", provider);
+            command.Parameters.AddWithValue("@messageId", providerMessageId);
+            command.Parameters.AddWithValue("@status", delivered ? "delivered" : "failed");
+            command.Parameters.AddWithValue("@deliveredAt", delivered ? at.ToUnixTimeMilliseconds() : (object)DBNull.Value);
+            command.Parameters.AddWithValue("@reason", (object?)reason ?? DBNull.Value);
+            return command.ExecuteNonQuery() > 0;
         }, cancellationToken);
 
     public async ValueTask ReleaseAsync(long id, CancellationToken cancellationToken) =>
@@ -81,6 +99,18 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.Transaction = transaction;
             command.CommandText = SqliteDatabase.Sql.ReleaseMessage;
             command.Parameters.AddWithValue("@id", id);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.RetryMessagesNow;
+            command.Parameters.AddWithValue("@id", (object?)id ?? DBNull.Value);
+            command.Parameters.AddWithValue("@pool", (object?)poolId ?? DBNull.Value);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery();
         }, cancellationToken);
 }

@@ -21,6 +21,24 @@ internal static class SqliteUserRows
         Version = reader.GetInt64(9),
     };
 
+    /// <summary>The parameters of <see cref="StoreSql.InsertUser"/> for this user.</summary>
+    public static SqliteCommand WithUser(this SqliteCommand insert, User user, string usernameKey, string? phoneKey, string? emailKey)
+    {
+        insert.Parameters.AddWithValue("@user", usernameKey);
+        insert.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@pool", user.PoolId);
+        insert.Parameters.AddWithValue("@username", user.Username);
+        insert.Parameters.AddWithValue("@sub", user.Sub);
+        insert.Parameters.AddWithValue("@status", user.Status);
+        insert.Parameters.AddWithValue("@enabled", user.Enabled ? 1 : 0);
+        insert.Parameters.AddWithValue("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
+        insert.Parameters.AddWithValue("@password", (object?)user.PasswordHash ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@created", user.CreatedAt.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("@modified", user.ModifiedAt.ToUnixTimeMilliseconds());
+        return insert;
+    }
+
     /// <summary>
     /// Deletes a user with everything that hangs on them — pending codes of every kind, and (by revoking their refresh
     /// tokens) their access tokens — in the caller's transaction. Used for deletion and for replacing an abandoned

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Sesame.Users;
 
 namespace Sesame.Storage.Sqlite;
@@ -71,18 +70,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             {
                 insert.Transaction = transaction;
                 insert.CommandText = SqliteDatabase.Sql.InsertUser;
-                insert.Parameters.AddWithValue("@user", usernameKey);
-                insert.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
-                insert.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
-                insert.Parameters.AddWithValue("@pool", user.PoolId);
-                insert.Parameters.AddWithValue("@username", user.Username);
-                insert.Parameters.AddWithValue("@sub", user.Sub);
-                insert.Parameters.AddWithValue("@status", user.Status);
-                insert.Parameters.AddWithValue("@enabled", user.Enabled ? 1 : 0);
-                insert.Parameters.AddWithValue("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
-                insert.Parameters.AddWithValue("@password", (object?)user.PasswordHash ?? DBNull.Value);
-                insert.Parameters.AddWithValue("@created", user.CreatedAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("@modified", user.ModifiedAt.ToUnixTimeMilliseconds());
+                insert.WithUser(user, usernameKey, phoneKey, emailKey);
                 insert.ExecuteNonQuery();
             }
 

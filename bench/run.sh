@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# The load benchmark: starts Sesame production-like on loopback (Production environment, logs at Warning, codes
+# delivered through the generic HTTP provider to the load generator's own signed endpoint), once with SQLite
+# synchronous=Full and once with Normal, runs every flow with bench/Sesame.Load, measures the RS256 signing ceiling in
+# the same run, then drives cognito-local (npm, installed into a temporary folder) with the flows it serves. Prints the
+# table of docs/benchmarks.md and, with --json FILE, writes the figures in the shape of the performance issue.
+# Everything it starts is stopped when it ends, fails or is interrupted.
+#
+#   bash bench/run.sh [--quick | --smoke] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
+#                     [--password-concurrency N] [--sync Full,Normal] [--no-peer] [--no-build] [--keep]
+#
+# --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --keep leaves the temporary
+# folder (data, logs, result files) and prints where it is. --smoke (the test command's step): two workers for two
+# seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow completed without a failure.
+# The password flow runs at its own, low concurrency
+# (default 4): a password hash is seconds of CPU at high concurrency, and one user's parallel attempts count toward
+# its lockout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
+
+quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0
+concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4
+flows="signin,user-auth,signup,refresh,password,mix"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --smoke) smoke=1 ;;
+    --json) json=$2; shift ;;
+    --concurrency) concurrency=$2; shift ;;
+    --password-concurrency) password_concurrency=$2; shift ;;
+    --users) users=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --flows) flows=$2; shift ;;
+    --sync) sync_modes=$2; shift ;;
+    --no-peer) peer=0 ;;
+    --no-build) build=0 ;;
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option $1 (--help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$smoke" -eq 1 ]; then
+  duration=${duration:-2} warmup=0 users=${users:-20} concurrency=${concurrency:-2} ceiling=0.5 overhead=0.5
+  peer=0 sync_modes=Normal flows=signin,user-auth,signup,refresh,mix
+elif [ "$quick" -eq 1 ]; then
+  duration=${duration:-4} warmup=1 users=${users:-1000} concurrency=${concurrency:-32} ceiling=3 overhead=2
+else
+  duration=${duration:-20} warmup=3 users=${users:-10000} concurrency=${concurrency:-32} ceiling=5 overhead=3
+fi
+if [ -n "$json" ]; then
+  case "$json" in /*) ;; *) json="$PWD/$json" ;; esac
+fi
+
+for tool in dotnet; do
+  command -v "$tool" >/dev/null || { echo "error: '$tool' is required on PATH" >&2; exit 2; }
+done
+if [ "$peer" -eq 1 ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+  echo "error: node and npm are needed for cognito-local (or pass --no-peer)" >&2
+  exit 2
+fi
+
+work=$(mktemp -d)
+pids=()
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+cleanup() {
+  stop_all
+  if [ "$keep" -eq 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+host=artifacts/bin/Sesame.Host/release/Sesame.Host.dll
+load=artifacts/bin/Sesame.Load/release/Sesame.Load.dll
+if [ "$build" -eq 1 ]; then
+  echo "== build (Release)"
+  dotnet build src/Sesame.Host -c Release -warnaserror -v quiet -nologo >"$work/build.log" 2>&1 \
+    && dotnet build bench/Sesame.Load -c Release -warnaserror -v quiet -nologo >>"$work/build.log" 2>&1 \
+    || { cat "$work/build.log"; echo "error: the build failed" >&2; exit 1; }
+fi
+gen() { dotnet "$load" "$@"; }
+
+pool=us-east-1_SesameBench
+client=sesamebenchclient00000000
+admin_secret=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+delivery_secret=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+master_key=$(head -c 32 /dev/urandom | base64)
+revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || revision="$revision+changes"
+
+# One production-like Sesame: everything it needs is on its command line (no file of the repository changes).
+start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, startup_ms, idle_rss_kb
+  local sync=$1
+  port=$(gen free-port)
+  delivery_port=$(gen free-port)
+  local p="--Sesame:UserPools:$pool"
+  local args=(
+    --urls "http://127.0.0.1:$port"
+    --Sesame:PublicOrigin="http://127.0.0.1:$port"
+    --Sesame:DataDir="$work/data-$sync"
+    --Sesame:Secrets:MasterKey="$master_key"
+    --Sesame:Storage:SqliteSynchronous="$sync"
+    --Logging:LogLevel:Default=Warning
+    --Logging:LogLevel:Microsoft.AspNetCore=Warning
+    --Sesame:AdminAccessKeys:bench="$admin_secret"
+    --Sesame:Delivery:Providers:generator:Type=Http
+    --Sesame:Delivery:Providers:generator:Url="http://127.0.0.1:$delivery_port/"
+    --Sesame:Delivery:Providers:generator:SigningSecret="$delivery_secret"
+    --Sesame:Delivery:SmsProviders:0=generator
+    --Sesame:Delivery:EmailProviders:0=generator
+    "$p:Name=Bench"
+    "$p:Clients:$client:Name=bench"
+    "$p:Clients:$client:ExplicitAuthFlows:0=ALLOW_CUSTOM_AUTH"
+    "$p:Clients:$client:ExplicitAuthFlows:1=ALLOW_USER_AUTH"
+    "$p:Clients:$client:ExplicitAuthFlows:2=ALLOW_REFRESH_TOKEN_AUTH"
+    "$p:Clients:$client:ExplicitAuthFlows:3=ALLOW_USER_PASSWORD_AUTH"
+    # The send limits would (rightly) stop one client IP from signing in thousands of users: off for the benchmark.
+    "$p:Limits:DestinationInterval=00:00:00"
+    "$p:Limits:DestinationPerTenMinutes=0" "$p:Limits:DestinationPerDay=0"
+    "$p:Limits:ClientIpPerHour=0" "$p:Limits:ClientIpPerDay=0"
+    "$p:Limits:SmsPerHour=0" "$p:Limits:SmsPerDay=0"
+  )
+  mkdir -p "$work/data-$sync"
+  local started
+  started=$(date +%s%3N)
+  ASPNETCORE_ENVIRONMENT=Production dotnet "$host" "${args[@]}" >"$work/sesame-$sync.log" 2>&1 &
+  sesame_pid=$!
+  pids+=("$sesame_pid")
+  if ! startup_ms=$(gen wait-health --endpoint "http://127.0.0.1:$port" --timeout 60 --since-unix-ms "$started"); then
+    cat "$work/sesame-$sync.log" >&2
+    echo "error: Sesame ($sync) did not become healthy" >&2
+    exit 1
+  fi
+  idle_rss_kb=$(ps -o rss= -p "$sesame_pid" | tr -d ' ')
+}
+
+run_args=(--concurrency "$concurrency" --users "$users" --duration "$duration" --warmup "$warmup")
+runs=()
+first=1
+IFS=',' read -r -a modes <<<"$sync_modes"
+for sync in "${modes[@]}"; do
+  echo "== Sesame, SQLite synchronous=$sync"
+  start_sesame "$sync"
+  echo "started: /health 200 after $startup_ms ms; idle RSS $((idle_rss_kb / 1024)) MB"
+  extra=(--overhead 0 --ceiling 0)
+  # The first run also measures the generator's own ceiling and the RS256 ceiling, on the same cores, just before.
+  [ "$first" -eq 1 ] && extra=(--overhead "$overhead" --ceiling "$ceiling")
+  status=0
+  target=(--endpoint "http://127.0.0.1:$port" --pool "$pool" --client "$client" --admin-key "bench:$admin_secret"
+    --codes http --delivery-listen "127.0.0.1:$delivery_port" --delivery-secret "$delivery_secret")
+  name="sqlite-$(tr '[:upper:]' '[:lower:]' <<<"$sync")"
+  main_flows=$(tr ',' '\n' <<<"$flows" | grep -vx password | paste -sd, -)
+  if [ -n "$main_flows" ]; then
+    gen run "${target[@]}" --server-pid "$sesame_pid" --flow "$main_flows" "${run_args[@]}" "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?
+    runs+=(--run "$name=$work/sesame-$sync.json")
+  fi
+  if tr ',' '\n' <<<"$flows" | grep -qx password; then
+    [ -n "$main_flows" ] && extra=(--overhead 0 --ceiling 0)
+    gen run "${target[@]}" --server-pid "$sesame_pid" --flow password "${run_args[@]}" --concurrency "$password_concurrency" --users 8 "${extra[@]}" \
+      --json "$work/sesame-$sync-password.json" || status=$?
+    runs+=(--run "$name=$work/sesame-$sync-password.json")
+  fi
+  peak_rss_kb=$(ps -o rss= -p "$sesame_pid" | tr -d ' ')
+  echo "RSS after the flows: $((peak_rss_kb / 1024)) MB"
+  if [ -n "$main_flows" ] && [ ! -s "$work/sesame-$sync.json" ]; then
+    tail -50 "$work/sesame-$sync.log" >&2
+    echo "error: the load generator wrote no results (exit $status)" >&2
+    exit 1
+  fi
+  [ "$status" -eq 0 ] || { failed=1; echo "warning: some flows failed (exit $status); see the table" >&2; }
+  # The server's own figures go into its result file.
+  server_json=$(printf '{"startupMs": %s, "idleRssMb": %s, "rssAfterFlowsMb": %s, "sqliteSynchronous": "%s"}' \
+    "$startup_ms" "$((idle_rss_kb / 1024))" "$((peak_rss_kb / 1024))" "$sync")
+  printf '%s\n' "$server_json" >"$work/server-$sync.json"
+  stop_all
+  runs+=(--server "$name=$work/server-$sync.json")
+  first=0
+done
+
+peer_args=()
+if [ "$peer" -eq 1 ]; then
+  echo "== cognito-local (npm), the same generator"
+  mkdir -p "$work/peer" "$work/peer-run/.cognito"
+  if npm install --prefix "$work/peer" --no-audit --no-fund --loglevel=error cognito-local@5.3.0 >"$work/peer-install.log" 2>&1; then
+    cport=$(gen free-port)
+    code=$(printf '%06d' $((RANDOM % 1000000)))
+    echo '{}' >"$work/peer-run/.cognito/config.json"
+    (cd "$work/peer-run" && HOST=127.0.0.1 PORT=$cport CODE=$code exec node "$work/peer/node_modules/cognito-local/lib/bin/start.js") \
+      >"$work/cognito-local.log" 2>&1 &
+    pids+=("$!")
+    if gen wait-health --endpoint "http://127.0.0.1:$cport" --timeout 60 >/dev/null; then
+      # It serves password sign-in, sign-up and refresh (InitiateAuth REFRESH_TOKEN_AUTH; no GetTokensFromRefreshToken).
+      peer_flows=$(tr ',' '\n' <<<"$flows" | grep -E '^(password|signup|refresh)$' | paste -sd, -)
+      if [ -n "$peer_flows" ] && gen run --endpoint "http://127.0.0.1:$cport" --target cognito-local --codes "fixed:$code" \
+          --flow "$peer_flows" "${run_args[@]}" --users "$(( users < 256 ? users : 256 ))" --overhead 0 --ceiling 0 \
+          --json "$work/cognito-local.json"; then
+        peer_args=(--peer "cognito-local=$work/cognito-local.json")
+      elif [ -s "$work/cognito-local.json" ]; then
+        peer_args=(--peer "cognito-local=$work/cognito-local.json")
+        echo "warning: some cognito-local flows failed" >&2
+      else
+        echo "warning: cognito-local produced no results; the peer column stays empty" >&2
+      fi
+    else
+      tail -20 "$work/cognito-local.log" >&2
+      echo "warning: cognito-local did not start; the peer column stays empty" >&2
+    fi
+    stop_all
+  else
+    tail -20 "$work/peer-install.log" >&2
+    echo "warning: npm could not install cognito-local; the peer column stays empty" >&2
+  fi
+fi
+
+echo "== results (revision $revision, $(nproc) cores, concurrency $concurrency, $users users, ${duration}s per flow)"
+report=(report "${runs[@]}" "${peer_args[@]}" --revision "$revision")
+[ -n "$json" ] && report+=(--json "$json")
+gen "${report[@]}"
+[ -n "$json" ] && echo "wrote $json"
+if [ "$smoke" -eq 1 ] && [ "$failed" -ne 0 ]; then
+  echo "error: the smoke run had failed flows" >&2
+  exit 1
+fi
+exit 0

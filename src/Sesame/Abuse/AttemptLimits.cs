@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+using Sesame.Cognito;
+using Sesame.Pools;
+using Sesame.Storage;
+using Sesame.Users;
+
+namespace Sesame.Abuse;
+
+/// <summary>
+/// Limits on password and SRP attempts (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH, CUSTOM_AUTH's
+/// PASSWORD_VERIFIER), per client IP and per account, counted in the store before any hashing, so a flood of attempts
+/// costs a row lookup each and not a PBKDF2 run or a 3072-bit exponentiation. Unknown users are counted under their
+/// stand-in name, exactly like known ones, and get the same answer.
+/// </summary>
+internal sealed partial class AttemptLimits(IRateLimitStore store, LimitKeys keys, TimeProvider time, IMeterFactory meters, ILogger<AttemptLimits> logger)
+{
+    private readonly Counter<long> _checks = meters.Create("Sesame.Abuse")
+        .CreateCounter<long>("sesame.limits.attempts", description: "Password and SRP attempts checked against the limits, by outcome and the limit that refused.");
+
+    /// <summary>
+    /// Counts one attempt for <paramref name="username"/> (the canonical name or the stand-in of an unknown login), or
+    /// throws <c>LimitExceededException</c> with the wait (the endpoint answers <c>TooManyRequestsException</c> where
+    /// Cognito's model does not declare it).
+    /// </summary>
+    public async ValueTask CheckAsync(UserPool pool, string username, CancellationToken cancellationToken)
+    {
+        var options = pool.Options.Limits;
+        var limits = new List<RateLimitEntry>(2);
+        if (ClientAddress.Current is { } address)
+        {
+            LimitKeys.Add(limits, "client_ip", keys.Key("pw-ip", pool.Id, ClientAddress.Unit(address)),
+                (TimeSpan.FromMinutes(5), options.PasswordAttemptsPerClientIpPerFiveMinutes), (TimeSpan.FromHours(1), options.PasswordAttemptsPerClientIpPerHour));
+        }
+
+        LimitKeys.Add(limits, "account", keys.Key("pw-account", pool.Id, Logins.UsernameKey(username)),
+            (TimeSpan.FromDays(1), options.PasswordAttemptsPerAccountPerDay));
+        if (limits.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var decision = await store.TryAcquireAsync([.. limits.Select(l => l.Limit)], now, cancellationToken);
+        if (decision.Allowed)
+        {
+            _checks.Add(1, new("outcome", "allowed"), new("reason", "none"));
+            return;
+        }
+
+        var reason = limits[decision.RefusedBy].Reason;
+        var wait = decision.RetryAt!.Value - now;
+        _checks.Add(1, new("outcome", "refused"), new("reason", reason));
+        Log.Refused(logger, pool.Id, reason, (long)Math.Ceiling(wait.TotalSeconds));
+        throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = wait };
+    }
+
+    private static partial class Log
+    {
+        // No username and no IP: the reason and the pool are what an operator acts on; the metric counts them.
+        [LoggerMessage(1, LogLevel.Information, "Password attempt refused in pool {PoolId}: {Reason} limit reached; retry in {Seconds} s.")]
+        public static partial void Refused(ILogger logger, string poolId, string reason, long seconds);
+    }
+}

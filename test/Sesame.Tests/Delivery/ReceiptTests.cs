@@ -1,0 +1,236 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Sesame.Tests.TestSupport;
+
+namespace Sesame.Tests.Delivery;
+
+/// <summary>
+/// Delivery receipts at <c>POST /delivery/receipts/{provider}</c>: signed as each provider signs them, they turn a sent
+/// message into delivered or failed with the provider's reason, once; a receipt with a wrong signature is refused and
+/// changes nothing.
+/// </summary>
+public sealed class ReceiptTests : IAsyncLifetime
+{
+    private const string TwilioReceipts = "https://auth.example.com/delivery/receipts/twilio";
+    private const string PlivoReceipts = "https://auth.example.com/delivery/receipts/plivo";
+
+    private LoopbackServer _provider = null!;
+
+    public async Task InitializeAsync() => _provider = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    [Fact]
+    public async Task Twilio_SignedStatusCallback_DeliveredOnceAndRepeatsChangeNothing()
+    {
+        _provider.Handler = (c, _) => Answer(c, 201, """{"sid":"SMreceipt1","status":"queued"}""");
+        using var app = Twilio();
+        await SignUpAsync(app);
+        Assert.Equal(TwilioReceipts, Assert.Single(await _provider.WaitForAsync(1)).Form()["StatusCallback"]);
+        await FailoverTests.StatusAsync(app, "sent");
+
+        var fields = new Dictionary<string, string> { ["MessageSid"] = "SMreceipt1", ["MessageStatus"] = "delivered", ["AccountSid"] = "AC0123", ["To"] = "+15551230000" };
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "twilio", fields, ("X-Twilio-Signature", TwilioSignature("twilio-token", fields))));
+        var delivered = await FailoverTests.StatusAsync(app, "delivered");
+        Assert.Equal(app.Clock.GetUtcNow(), delivered.DeliveredAt);
+
+        // Twilio retries and sends later states: the first final state stands.
+        var late = new Dictionary<string, string> { ["MessageSid"] = "SMreceipt1", ["MessageStatus"] = "undelivered", ["ErrorCode"] = "30003" };
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "twilio", late, ("X-Twilio-Signature", TwilioSignature("twilio-token", late))));
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "twilio", fields, ("X-Twilio-Signature", TwilioSignature("twilio-token", fields))));
+        var after = await FailoverTests.StatusAsync(app, "delivered");
+        Assert.Equal((delivered.DeliveredAt, (string?)null), (after.DeliveredAt, after.LastError));
+        var metrics = await app.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("sesame_delivery_receipts_total{effect=\"delivered\",provider=\"twilio\"} 1", metrics);
+        Assert.Contains("sesame_delivery_receipts_total{effect=\"unchanged\",provider=\"twilio\"} 2", metrics);
+    }
+
+    [Fact]
+    public async Task Twilio_Undelivered_FailedWithTheProvidersReason()
+    {
+        _provider.Handler = (c, _) => Answer(c, 201, """{"sid":"SMreceipt2"}""");
+        using var app = Twilio();
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+
+        var fields = new Dictionary<string, string> { ["MessageSid"] = "SMreceipt2", ["MessageStatus"] = "undelivered", ["ErrorCode"] = "30003" };
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "twilio", fields, ("X-Twilio-Signature", TwilioSignature("twilio-token", fields))));
+
+        var failed = await FailoverTests.StatusAsync(app, "failed");
+        Assert.Equal(("undelivered: Twilio error 30003", (DateTimeOffset?)null), (failed.LastError, failed.DeliveredAt));
+    }
+
+    [Fact]
+    public async Task Twilio_WrongSignatureOrNone_Refused403AndNothingChanges()
+    {
+        _provider.Handler = (c, _) => Answer(c, 201, """{"sid":"SMreceipt3"}""");
+        using var app = Twilio();
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+
+        var fields = new Dictionary<string, string> { ["MessageSid"] = "SMreceipt3", ["MessageStatus"] = "failed", ["ErrorCode"] = "30007" };
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "twilio", fields, ("X-Twilio-Signature", TwilioSignature("not-the-token", fields))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "twilio", fields));
+        // Signed, then altered in transit.
+        var signature = TwilioSignature("twilio-token", fields);
+        fields["MessageStatus"] = "delivered";
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "twilio", fields, ("X-Twilio-Signature", signature)));
+
+        var status = await FailoverTests.StatusAsync(app, "sent");
+        Assert.Null(status.LastError);
+    }
+
+    [Fact]
+    public async Task Plivo_SignedCallback_FailedWithReasonAndForgedOneRefused()
+    {
+        _provider.Handler = (c, _) => Answer(c, 202, """{"api_id":"a","message":"message(s) queued","message_uuid":["uuid-1"]}""");
+        using var app = new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:Delivery:Providers:plivo:Type"] = "Plivo",
+            ["Sesame:Delivery:Providers:plivo:Endpoint"] = _provider.Url,
+            ["Sesame:Delivery:Providers:plivo:AuthId"] = "MA0123",
+            ["Sesame:Delivery:Providers:plivo:AuthToken"] = "plivo-token",
+            ["Sesame:Delivery:Providers:plivo:From"] = "+14155550000",
+            ["Sesame:Delivery:Providers:plivo:ReceiptUrl"] = PlivoReceipts,
+            ["Sesame:Delivery:SmsProviders:0"] = "plivo",
+        });
+        await SignUpAsync(app);
+        Assert.Contains($"\"url\":\"{PlivoReceipts}\"", Assert.Single(await _provider.WaitForAsync(1)).Text);
+        await FailoverTests.StatusAsync(app, "sent");
+        var fields = new Dictionary<string, string> { ["MessageUUID"] = "uuid-1", ["Status"] = "undelivered", ["ErrorCode"] = "200" };
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "plivo", fields, ("X-Plivo-Signature-V2", PlivoSignature("wrong", "n1")), ("X-Plivo-Signature-V2-Nonce", "n1")));
+        Assert.Null((await FailoverTests.StatusAsync(app, "sent")).LastError);
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "plivo", fields, ("X-Plivo-Signature-V2", PlivoSignature("plivo-token", "n2")), ("X-Plivo-Signature-V2-Nonce", "n2")));
+
+        Assert.Equal("undelivered: Plivo error 200", (await FailoverTests.StatusAsync(app, "failed")).LastError);
+    }
+
+    [Fact]
+    public async Task HttpGateway_HmacSignedJsonReceipt_FailedWithMaskedReasonAndStaleSignatureRefused()
+    {
+        _provider.Handler = (c, _) => Answer(c, 200, """{"id":"gw-77"}""");
+        using var app = new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:Delivery:Providers:gateway:Type"] = "Http",
+            ["Sesame:Delivery:Providers:gateway:Url"] = _provider.Url + "/send",
+            ["Sesame:Delivery:Providers:gateway:SigningSecret"] = "gw-secret",
+            ["Sesame:Delivery:SmsProviders:0"] = "gateway",
+        });
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+        var body = """{"id":"gw-77","status":"rejected","reason":"DND registered: 918123456789"}""";
+
+        var stale = app.Clock.GetUtcNow().AddMinutes(-10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Forbidden, await PostJsonAsync(app, body, ("X-Sesame-Signature", GatewaySignature("gw-secret", stale, body))));
+        var now = app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Forbidden, await PostJsonAsync(app, body, ("X-Sesame-Signature", GatewaySignature("other-secret", now, body))));
+        Assert.Null((await FailoverTests.StatusAsync(app, "sent")).LastError);
+        Assert.Equal(HttpStatusCode.OK, await PostJsonAsync(app, body, ("X-Sesame-Signature", GatewaySignature("gw-secret", now, body))));
+
+        Assert.Equal("rejected: DND registered: [number]", (await FailoverTests.StatusAsync(app, "failed")).LastError);
+    }
+
+    [Fact]
+    public async Task HttpGateway_BearerReceipt_DeliveredOnlyWithTheToken()
+    {
+        _provider.Handler = (c, _) => Answer(c, 200, """{"ref":"gw-5"}""");
+        using var app = new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:Delivery:Providers:gateway:Type"] = "Http",
+            ["Sesame:Delivery:Providers:gateway:Url"] = _provider.Url + "/send",
+            ["Sesame:Delivery:Providers:gateway:Auth"] = "Bearer",
+            ["Sesame:Delivery:Providers:gateway:AuthToken"] = "gw-token",
+            ["Sesame:Delivery:Providers:gateway:MessageIdField"] = "ref",
+            ["Sesame:Delivery:Providers:gateway:ReceiptStatusField"] = "state",
+            ["Sesame:Delivery:SmsProviders:0"] = "gateway",
+        });
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+        var fields = new Dictionary<string, string> { ["ref"] = "gw-5", ["state"] = "DELIVERED" };
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields, ("Authorization", "Bearer guess")));
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "gateway", fields, ("Authorization", "Bearer gw-token")));
+
+        Assert.NotNull((await FailoverTests.StatusAsync(app, "delivered")).DeliveredAt);
+    }
+
+    [Fact]
+    public async Task Receipts_UnknownProviderOrOneWithoutReceipts_404()
+    {
+        using var app = Twilio(receipts: false);
+
+        Assert.Equal(HttpStatusCode.NotFound, await PostFormAsync(app, "nosuch", []));
+        Assert.Equal(HttpStatusCode.NotFound, await PostFormAsync(app, "twilio", []));
+    }
+
+    private SesameApp Twilio(bool receipts = true)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sesame:Delivery:Providers:twilio:Type"] = "Twilio",
+            ["Sesame:Delivery:Providers:twilio:Endpoint"] = _provider.Url,
+            ["Sesame:Delivery:Providers:twilio:AccountSid"] = "AC0123",
+            ["Sesame:Delivery:Providers:twilio:AuthToken"] = "twilio-token",
+            ["Sesame:Delivery:Providers:twilio:From"] = "+15005550006",
+            ["Sesame:Delivery:SmsProviders:0"] = "twilio",
+        };
+        if (receipts)
+        {
+            settings["Sesame:Delivery:Providers:twilio:ReceiptUrl"] = TwilioReceipts;
+        }
+
+        return new SesameApp(settings);
+    }
+
+    private static async Task SignUpAsync(SesameApp app) =>
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = SesameApp.NewPhone() })).AssertOk();
+
+    // Written from Twilio's documentation, independently of the server's check.
+    private static string TwilioSignature(string token, Dictionary<string, string> fields)
+    {
+        var data = TwilioReceipts + string.Concat(fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + f.Value));
+#pragma warning disable CA5350 // Twilio's own scheme.
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(data)));
+#pragma warning restore CA5350
+    }
+
+    private static string PlivoSignature(string token, string nonce) =>
+        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(PlivoReceipts + nonce)));
+
+    private static string GatewaySignature(string secret, string timestamp, string body) =>
+        $"t={timestamp},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "." + body)))}";
+
+    private static async Task<HttpStatusCode> PostFormAsync(SesameApp app, string provider, Dictionary<string, string> fields, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/delivery/receipts/{provider}") { Content = new FormUrlEncodedContent(fields) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await app.CreateClient().SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpStatusCode> PostJsonAsync(SesameApp app, string body, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/delivery/receipts/gateway") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await app.CreateClient().SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static Task Answer(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body);
+    }
+}
