@@ -129,11 +129,15 @@ start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, start
     "$p:Clients:$client:ExplicitAuthFlows:1=ALLOW_USER_AUTH"
     "$p:Clients:$client:ExplicitAuthFlows:2=ALLOW_REFRESH_TOKEN_AUTH"
     "$p:Clients:$client:ExplicitAuthFlows:3=ALLOW_USER_PASSWORD_AUTH"
-    # The send limits would (rightly) stop one client IP from signing in thousands of users: off for the benchmark.
+    # The abuse limits would (rightly) stop one client IP from signing in thousands of users, sending to thousands of
+    # numbers of one prefix, or trying thousands of passwords: off for the benchmark, by explicit settings.
     "$p:Limits:DestinationInterval=00:00:00"
     "$p:Limits:DestinationPerTenMinutes=0" "$p:Limits:DestinationPerDay=0"
     "$p:Limits:ClientIpPerHour=0" "$p:Limits:ClientIpPerDay=0"
     "$p:Limits:SmsPerHour=0" "$p:Limits:SmsPerDay=0"
+    "$p:Limits:PrefixUnconvertedPerHour=0"
+    "$p:Limits:PasswordAttemptsPerClientIpPerFiveMinutes=0" "$p:Limits:PasswordAttemptsPerClientIpPerHour=0"
+    "$p:Limits:PasswordAttemptsPerAccountPerDay=0"
     "${server_args[@]}"
   )
   mkdir -p "$work/data-$sync"
