@@ -34,22 +34,11 @@ internal sealed partial class AttemptLimits(IRateLimitStore store, LimitKeys key
 
         LimitKeys.Add(limits, "account", keys.Key("pw-account", pool.Id, Logins.UsernameKey(username)),
             (TimeSpan.FromDays(1), options.PasswordAttemptsPerAccountPerDay));
-        if (limits.Count == 0)
+        if (await LimitKeys.AcquireAsync(store, limits, time.GetUtcNow(), _checks, cancellationToken) is not (var reason, var wait))
         {
             return;
         }
 
-        var now = time.GetUtcNow();
-        var decision = await store.TryAcquireAsync([.. limits.Select(l => l.Limit)], now, cancellationToken);
-        if (decision.Allowed)
-        {
-            _checks.Add(1, new("outcome", "allowed"), new("reason", "none"));
-            return;
-        }
-
-        var reason = limits[decision.RefusedBy].Reason;
-        var wait = decision.RetryAt!.Value - now;
-        _checks.Add(1, new("outcome", "refused"), new("reason", reason));
         Log.Refused(logger, pool.Id, reason, (long)Math.Ceiling(wait.TotalSeconds));
         throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = wait };
     }

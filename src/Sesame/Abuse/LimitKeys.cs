@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Sesame.Secrets;
@@ -24,6 +25,30 @@ internal sealed class LimitKeys(ServerSecrets secrets)
 
         limits.Add(new RateLimitEntry(new Storage.RateLimit(key, on), reason));
         return true;
+    }
+
+    /// <summary>
+    /// Counts one event against every limit in one atomic check of the store, and the outcome in
+    /// <paramref name="checks"/>: null when allowed (or no limit is on), else the refusing limit's reason and the wait.
+    /// </summary>
+    public static async ValueTask<(string Reason, TimeSpan Wait)?> AcquireAsync(
+        Storage.IRateLimitStore store, List<RateLimitEntry> limits, DateTimeOffset now, Counter<long> checks, CancellationToken cancellationToken)
+    {
+        if (limits.Count == 0)
+        {
+            return null;
+        }
+
+        var decision = await store.TryAcquireAsync([.. limits.Select(l => l.Limit)], now, cancellationToken);
+        if (decision.Allowed)
+        {
+            checks.Add(1, new("outcome", "allowed"), new("reason", "none"));
+            return null;
+        }
+
+        var reason = limits[decision.RefusedBy].Reason;
+        checks.Add(1, new("outcome", "refused"), new("reason", reason));
+        return (reason, decision.RetryAt!.Value - now);
     }
 }
 

@@ -68,22 +68,11 @@ internal sealed partial class SendLimits(
             LimitKeys.Add(limits, "sms_budget", BudgetKey(pool), (TimeSpan.FromHours(1), options.SmsPerHour), (TimeSpan.FromDays(1), options.SmsPerDay));
         }
 
-        if (limits.Count == 0)
+        if (await LimitKeys.AcquireAsync(store, limits, time.GetUtcNow(), _checks, cancellationToken) is not (var reason, var wait))
         {
             return;
         }
 
-        var now = time.GetUtcNow();
-        var decision = await store.TryAcquireAsync([.. limits.Select(l => l.Limit)], now, cancellationToken);
-        if (decision.Allowed)
-        {
-            _checks.Add(1, new("outcome", "allowed"), new("reason", "none"));
-            return;
-        }
-
-        var reason = limits[decision.RefusedBy].Reason;
-        var wait = decision.RetryAt!.Value - now;
-        _checks.Add(1, new("outcome", "refused"), new("reason", reason));
         var masked = sms ? Masking.Phone(destination) : Masking.Email(destination);
         if (reason == "prefix")
         {
