@@ -34,6 +34,7 @@ import { registerOidcTests } from './tests/oidc.mjs';
 import { registerHostedUiBrowserTests } from './tests/hosted-ui-browser.mjs';
 import { registerMultiNodeTests, stopMultiNode } from './tests/multinode.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
+import { registerPasswordRecoveryTests } from './tests/password-recovery.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -147,6 +148,7 @@ async function main() {
   registerAccountTests(test, env);
   registerGroupTests(test, env);
   registerNewPasswordTests(test, env);
+  registerPasswordRecoveryTests(test, env);
   registerOidcTests(test, env);
   registerHostedUiBrowserTests(test, env);
   registerMultiNodeTests(test, out);

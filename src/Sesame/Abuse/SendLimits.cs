@@ -20,7 +20,7 @@ internal sealed partial class SendLimits(
     /// <summary>Counts one send to <paramref name="destination"/>, or throws <c>LimitExceededException</c> with the wait.</summary>
     /// <param name="medium"><c>SMS</c> or <c>EMAIL</c>.</param>
     /// <param name="kind">
-    /// What the code is for (<c>signup</c>, <c>signin</c>, <c>attribute</c>): the spacing holds per kind, so a sign-up
+    /// What the code is for (<c>signup</c>, <c>signin</c>, <c>forgot-password</c>, <c>attribute</c>): the spacing holds per kind, so a sign-up
     /// code followed by a sign-in code a few seconds later (the quickstart) passes, while a resend loop of either waits.
     /// The 10-minute and daily counts hold across kinds.
     /// </param>
@@ -39,8 +39,8 @@ internal sealed partial class SendLimits(
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, message);
         }
 
-        // Sign-in codes go to numbers proven before; the pumping signature is in codes to numbers not proven yet.
-        var prefix = phone is not null && kind != "signin" && options.PrefixUnconvertedPerHour > 0 ? PrefixVelocity.PrefixOf(phone) : null;
+        // Sign-in and password-reset codes go to numbers proven before; the pumping signature is in codes to numbers not proven yet.
+        var prefix = phone is not null && kind is not ("signin" or "forgot-password") && options.PrefixUnconvertedPerHour > 0 ? PrefixVelocity.PrefixOf(phone) : null;
         if (prefix is not null)
         {
             if (await prefixes.BlockedUntilAsync(pool, prefix, cancellationToken) is { } until)

@@ -3,6 +3,7 @@ using Sesame.Cognito;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
+using Sesame.SignUp;
 using Sesame.Storage;
 using Sesame.Tokens;
 using Sesame.Users;
@@ -215,6 +216,47 @@ internal sealed class AccountFlow(
         }
     }
 
+    /// <summary>
+    /// DeleteUserAttributes / AdminDeleteUserAttributes: the named attributes go (a phone number or email with its
+    /// <c>*_verified</c> flag and its alias), all or none. <c>sub</c> cannot go, nor the last phone number or email a pool
+    /// that signs in by them knows the user by (it is the user's username there); names the user lacks are no error.
+    /// </summary>
+    public async ValueTask DeleteAttributesAsync(User user, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var pool = Pool(user);
+            foreach (var name in names)
+            {
+                if (name == UserAttributes.Sub)
+                {
+                    throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Cannot modify the non-mutable attribute sub");
+                }
+
+                user.Attributes.Remove(name);
+                if (name is UserAttributes.PhoneNumber or UserAttributes.Email)
+                {
+                    user.Attributes.Remove(name + "_verified");
+                }
+            }
+
+            var keepsUsername = (pool.UsesPhoneAsUsername && user.PhoneNumber is not null) || (pool.UsesEmailAsUsername && user.Email is not null);
+            var alias = names.FirstOrDefault(n => n is UserAttributes.PhoneNumber or UserAttributes.Email);
+            if (alias is not null && (pool.UsesPhoneAsUsername || pool.UsesEmailAsUsername) && !keepsUsername)
+            {
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Cannot delete {alias}: it is the username of the user in this user pool.");
+            }
+
+            var outcome = await accounts.WriteAttributesAsync(user, [], [], time.GetUtcNow(), cancellationToken);
+            if (outcome is AttributeWriteOutcome.Written)
+            {
+                return;
+            }
+
+            user = await RetryOrThrowAsync(outcome, user, attempt, cancellationToken);
+        }
+    }
+
     /// <summary>GlobalSignOut / AdminUserGlobalSignOut: every refresh token of the user, and every access token minted from them.</summary>
     public ValueTask SignOutEverywhereAsync(User user, CancellationToken cancellationToken) =>
         accounts.RevokeAllTokensAsync(user.PoolId, user.Sub, time.GetUtcNow(), cancellationToken);
@@ -282,7 +324,7 @@ internal sealed class AccountFlow(
             clientId, clientMetadata);
 
     // Cognito's callerContext.clientId for calls that come from no app client (Admin*).
-    private const string AdminClientId = "CLIENT_ID_NOT_APPLICABLE";
+    private const string AdminClientId = SignUpFlow.AdminClientId;
 
     private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
 

@@ -11,6 +11,7 @@ internal static class AccountServices
     {
         services.TryAddSingleton<AccountFlow>();
         services.TryAddSingleton<AdminUsers>();
+        services.TryAddSingleton<PasswordRecovery>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, RefreshTokenRotationOptionsValidator>());
         return services;
     }

@@ -39,8 +39,8 @@ internal sealed record IssuedCode(StoredCode Stored, OutboxMessage? Message, Cod
 
 /// <summary>
 /// The one place a one-time code is made: every operation that sends a code (SignUp, ResendConfirmationCode,
-/// UpdateUserAttributes, AdminUpdateUserAttributes, GetUserAttributeVerificationCode, the built-in CreateAuthChallenge,
-/// USER_AUTH SMS_OTP/EMAIL_OTP) comes through <see cref="IssueAsync"/> with the pool, purpose, user and destination in
+/// UpdateUserAttributes, AdminUpdateUserAttributes, GetUserAttributeVerificationCode, ForgotPassword,
+/// AdminResetUserPassword, the built-in CreateAuthChallenge, USER_AUTH SMS_OTP/EMAIL_OTP) comes through <see cref="IssueAsync"/> with the pool, purpose, user and destination in
 /// hand. It draws the code, binds its MAC, composes the message through the pool's templates and the CustomMessage
 /// trigger, and says where it went (<see cref="CodeDeliveryDetails"/>). Limits on sending belong here.
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed partial class CodeIssuer(
         {
             // Before a code is drawn; an unknown user (a stable stand-in destination per login) is counted exactly as a
             // known one, so the limits tell no one whether an account exists.
-            var kind = request.Purpose is CodePurposes.SignIn or CodePurposes.SignUp ? request.Purpose : "attribute";
+            var kind = request.Purpose is CodePurposes.SignIn or CodePurposes.SignUp or CodePurposes.ForgotPassword ? request.Purpose : "attribute";
             await limits.CheckAsync(pool, kind, Medium(request.Attribute), request.Destination, request.UserExists ? request.Username : null, cancellationToken);
         }
 

@@ -24,6 +24,7 @@ internal static class CognitoErrors
     public const string UserLambdaValidation = "UserLambdaValidationException";
     public const string UnexpectedLambda = "UnexpectedLambdaException";
     public const string InvalidLambdaResponse = "InvalidLambdaResponseException";
+    public const string PasswordResetRequired = "PasswordResetRequiredException";
 
     // Refresh, revocation and account operations.
     public const string AliasExists = "AliasExistsException";

@@ -21,6 +21,8 @@ namespace Sesame.CognitoApi;
 [JsonSerializable(typeof(AdminUserRequest))]
 [JsonSerializable(typeof(AdminUpdateUserAttributesRequest))]
 [JsonSerializable(typeof(AccountEmptyResponse))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(DeleteUserAttributesRequest))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
     /// <summary>The same wire settings as <see cref="CognitoJsonContext.Wire"/>.</summary>

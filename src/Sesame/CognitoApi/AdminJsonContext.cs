@@ -41,6 +41,8 @@ namespace Sesame.CognitoApi;
 [JsonSerializable(typeof(ListUserPoolClientsRequest))]
 [JsonSerializable(typeof(ListUserPoolClientsResponse))]
 [JsonSerializable(typeof(AdminSetUserPasswordRequest))]
+[JsonSerializable(typeof(AdminUserMetadataRequest))]
+[JsonSerializable(typeof(AdminDeleteUserAttributesRequest))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>The context the wire uses: '+' in phone numbers is written as itself, not as a \u escape.</summary>

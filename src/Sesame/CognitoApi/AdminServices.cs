@@ -37,6 +37,9 @@ internal static class AdminServices
         services.AddSingleton<ICognitoOperation, DeleteUserPoolClient>();
         services.AddSingleton<ICognitoOperation, ListUserPoolClients>();
         services.AddSingleton<ICognitoOperation, AdminSetUserPassword>();
+        services.AddSingleton<ICognitoOperation, AdminResetUserPassword>();
+        services.AddSingleton<ICognitoOperation, AdminConfirmSignUp>();
+        services.AddSingleton<ICognitoOperation, AdminDeleteUserAttributes>();
         return services;
     }
 }

@@ -27,6 +27,10 @@ internal static class CognitoApiServices
         services.AddSingleton<ICognitoOperation, AdminEnableUser>();
         services.AddSingleton<ICognitoOperation, AdminDeleteUser>();
         services.AddSingleton<ICognitoOperation, AdminUserGlobalSignOut>();
+        services.AddSingleton<ICognitoOperation, ForgotPassword>();
+        services.AddSingleton<ICognitoOperation, ConfirmForgotPassword>();
+        services.AddSingleton<ICognitoOperation, ChangePassword>();
+        services.AddSingleton<ICognitoOperation, DeleteUserAttributes>();
         return services;
     }
 }

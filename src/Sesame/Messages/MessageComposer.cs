@@ -27,6 +27,9 @@ internal enum MessagePurpose
     /// <summary>A code asked for with GetUserAttributeVerificationCode: <c>CustomMessage_VerifyUserAttribute</c>.</summary>
     VerifyUserAttribute,
 
+    /// <summary>A password-reset code (ForgotPassword, AdminResetUserPassword): <c>CustomMessage_ForgotPassword</c>.</summary>
+    ForgotPassword,
+
     /// <summary>An AdminCreateUser invitation (its "code" is the temporary password, if any): <c>CustomMessage_AdminCreateUser</c>.</summary>
     Invitation,
 }
@@ -72,6 +75,7 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
                 MessagePurpose.ResendCode => "CustomMessage_ResendCode",
                 MessagePurpose.UpdateUserAttribute => "CustomMessage_UpdateUserAttribute",
                 MessagePurpose.VerifyUserAttribute => "CustomMessage_VerifyUserAttribute",
+                MessagePurpose.ForgotPassword => "CustomMessage_ForgotPassword",
                 _ => "CustomMessage_Authentication",
             },
             Region = pool.Region,

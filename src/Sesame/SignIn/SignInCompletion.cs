@@ -90,13 +90,19 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
 
     /// <summary>
     /// Disabled and unconfirmed users get no challenge and no tokens. A user with a temporary password is let through
-    /// to <c>NEW_PASSWORD_REQUIRED</c>.
+    /// to <c>NEW_PASSWORD_REQUIRED</c>. A user whose password an administrator reset (<c>RESET_REQUIRED</c>) gets
+    /// Cognito's <c>PasswordResetRequiredException</c> in every flow, which Amplify turns into its RESET_PASSWORD step.
     /// </summary>
     public static void Admit(User user)
     {
         if (!user.Enabled)
         {
             throw CognitoErrors.UserDisabled();
+        }
+
+        if (user.Status == UserStatus.ResetRequired)
+        {
+            throw CognitoErrors.Error(CognitoErrors.PasswordResetRequired, "Password reset required for the user");
         }
 
         if (!user.IsConfirmed && user.Status != UserStatus.ForceChangePassword)

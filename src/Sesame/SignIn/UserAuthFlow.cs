@@ -1,7 +1,9 @@
 using Sesame.Codes;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Messages;
 using Sesame.Pools;
+using Sesame.SignIn.Passwords;
 using Sesame.Storage;
 using Sesame.Users;
 
@@ -11,18 +13,45 @@ namespace Sesame.SignIn;
 /// Cognito's choice-based <c>USER_AUTH</c> flow (native passwordless, cognito-protocol.md §5): a one-time code by SMS
 /// (<c>SMS_OTP</c>) or email (<c>EMAIL_OTP</c>), chosen with <c>PREFERRED_CHALLENGE</c> or through
 /// <c>SELECT_CHALLENGE</c>; and, with the <c>Session</c> that ConfirmSignUp returned, tokens at once (the
-/// confirmation code was the factor: one SMS in all).
+/// confirmation code was the factor: one SMS in all). In a pool whose <c>PasswordMode</c> is not None, also the password
+/// first factors: <c>PASSWORD</c> (the password in the request, as USER_PASSWORD_AUTH) and <c>PASSWORD_SRP</c> (<c>SRP_A</c>,
+/// then the <c>PASSWORD_VERIFIER</c> challenge of USER_SRP_AUTH), with the same limits before any hashing.
 /// </summary>
 internal sealed class UserAuthFlow(
-    IUserStore users, SignInSessions sessions, CodeIssuer codes, CodeVerifier verifier, Pseudonyms pseudonyms, SignInCompletion completion)
+    IUserStore users, SignInSessions sessions, CodeIssuer codes, CodeVerifier verifier, Pseudonyms pseudonyms, SignInCompletion completion,
+    PasswordSignIn passwordSignIn)
 {
     public const string Kind = "USER_AUTH";
     public const string SelectChallenge = "SELECT_CHALLENGE";
     public const string SmsOtp = "SMS_OTP";
     public const string EmailOtp = "EMAIL_OTP";
+    public const string Password = "PASSWORD";
+    public const string PasswordSrp = "PASSWORD_SRP";
 
-    /// <summary>Every first factor Cognito names; the ones Sesame can start are the OTPs.</summary>
-    public static readonly string[] KnownFactors = [EmailOtp, SmsOtp, "PASSWORD", "PASSWORD_SRP", "WEB_AUTHN"];
+    /// <summary>Every first factor Cognito names; the ones Sesame can start are the OTPs and the passwords.</summary>
+    public static readonly string[] KnownFactors = [EmailOtp, SmsOtp, Password, PasswordSrp, "WEB_AUTHN"];
+
+    /// <summary>Whether <paramref name="factor"/> is a password first factor this pool offers.</summary>
+    public static bool IsPasswordFactor(UserPool pool, string? factor) =>
+        factor is Password or PasswordSrp && pool.Passwords != PasswordMode.None;
+
+    /// <summary>
+    /// USER_AUTH with a password first factor, preferred at InitiateAuth or chosen at SELECT_CHALLENGE: <c>PASSWORD</c>
+    /// ends as USER_PASSWORD_AUTH does (tokens, or NEW_PASSWORD_REQUIRED); <c>PASSWORD_SRP</c> answers the
+    /// <c>PASSWORD_VERIFIER</c> challenge of USER_SRP_AUTH. Any user, one without a password too, takes this path, so the
+    /// answer (<c>Incorrect username or password.</c>) does not tell who has a password.
+    /// </summary>
+    /// <param name="parameters">AuthParameters or ChallengeResponses: <c>PASSWORD</c>, or <c>SRP_A</c>.</param>
+    public ValueTask<SignInStep> StartPasswordAsync(
+        AppClient client, string login, string factor, IReadOnlyDictionary<string, string> parameters, string issuerOrigin, CancellationToken cancellationToken) =>
+        factor == Password
+            ? passwordSignIn.SignInWithPasswordAsync(client, login, RequiredParameter(parameters, "PASSWORD"), issuerOrigin, cancellationToken)
+            : passwordSignIn.StartSrpAsync(client, login, RequiredParameter(parameters, "SRP_A"), cancellationToken);
+
+    private static string RequiredParameter(IReadOnlyDictionary<string, string> parameters, string name) =>
+        parameters.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
+            ? value
+            : throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Missing required parameter {name}");
 
     public async ValueTask<SignInStep> SignInAfterConfirmationAsync(
         AppClient client, string login, string session, string? issuerOrigin, CancellationToken cancellationToken)
@@ -71,8 +100,8 @@ internal sealed class UserAuthFlow(
             Login = login,
             UserNotFound = user is null,
         };
-        var available = Available(user, login);
-        if (preferred is not null && available.Contains(preferred))
+        var available = Available(pool, user, login);
+        if (preferred is not (null or Password or PasswordSrp) && available.Contains(preferred))
         {
             return await StartCodeAsync(client, user, state, preferred, cancellationToken);
         }
@@ -87,9 +116,19 @@ internal sealed class UserAuthFlow(
         };
     }
 
-    /// <summary>RespondToAuthChallenge SELECT_CHALLENGE: start the chosen factor.</summary>
-    public async ValueTask<SignInStep> SelectAsync(AppClient client, string session, string username, string answer, CancellationToken cancellationToken)
+    /// <summary>
+    /// RespondToAuthChallenge SELECT_CHALLENGE: start the chosen factor. A password factor needs
+    /// <paramref name="responses"/> (its <c>PASSWORD</c> or <c>SRP_A</c>) and <paramref name="issuerOrigin"/>.
+    /// </summary>
+    public async ValueTask<SignInStep> SelectAsync(
+        AppClient client, string session, string username, string answer, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? responses = null, string? issuerOrigin = null)
     {
+        if (IsPasswordFactor(client.Pool, answer) && (responses is null || issuerOrigin is null))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The challenge {answer} is not available for this user.");
+        }
+
         var state = await sessions.TakeAsync(client, session, cancellationToken);
         if (state.Kind != Kind || state.ChallengeName != SelectChallenge)
         {
@@ -102,7 +141,9 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The challenge {answer} is not available for this user.");
         }
 
-        return await StartCodeAsync(client, user, state, answer, cancellationToken);
+        return answer is Password or PasswordSrp
+            ? await StartPasswordAsync(client, state.Login, answer, responses!, issuerOrigin!, cancellationToken)
+            : await StartCodeAsync(client, user, state, answer, cancellationToken);
     }
 
     /// <summary>
@@ -181,14 +222,16 @@ internal sealed class UserAuthFlow(
     }
 
     /// <summary>
-    /// The code factors a user can use: a verified phone number for SMS_OTP, a verified email for EMAIL_OTP. For a user
-    /// that does not exist, what the typed login suggests, so the answer looks like a real user's.
+    /// The factors a user can use: a verified phone number for SMS_OTP, a verified email for EMAIL_OTP, and PASSWORD and
+    /// PASSWORD_SRP for a user with a password where the pool allows passwords. For a user that does not exist, what the
+    /// typed login suggests, and the password factors wherever passwords are allowed, so the answer looks like a real user's.
     /// </summary>
-    private static List<string> Available(User? user, string login)
+    private static List<string> Available(UserPool pool, User? user, string login)
     {
+        List<string> passwords = pool.Passwords != PasswordMode.None && (user is null || user.PasswordHash is not null) ? [Password, PasswordSrp] : [];
         if (user is null)
         {
-            return UserAttributes.IsPhoneNumber(login) ? [SmsOtp] : UserAttributes.IsEmail(login) ? [EmailOtp] : [EmailOtp, SmsOtp];
+            return [.. UserAttributes.IsPhoneNumber(login) ? [SmsOtp] : UserAttributes.IsEmail(login) ? [EmailOtp] : (string[])[EmailOtp, SmsOtp], .. passwords];
         }
 
         var available = new List<string>();
@@ -202,6 +245,7 @@ internal sealed class UserAuthFlow(
             available.Add(SmsOtp);
         }
 
+        available.AddRange(passwords);
         return available;
     }
 }

@@ -101,7 +101,7 @@ internal sealed class SignUpFlow(
                 ClientMetadata = clientMetadata,
             },
         };
-        Prepare(preSignUp, "PreSignUp_SignUp", client, canonicalUsername);
+        preSignUp.Address("PreSignUp_SignUp", client, canonicalUsername);
         await triggers.InvokeAsync("PreSignUp", preSignUp, cancellationToken);
         var decision = preSignUp.Response;
         if ((decision.AutoVerifyPhone && !attributes.ContainsKey(UserAttributes.PhoneNumber))
@@ -187,23 +187,60 @@ internal sealed class SignUpFlow(
         }
     }
 
-    private async ValueTask PostConfirmationAsync(AppClient client, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    private ValueTask PostConfirmationAsync(AppClient client, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken) =>
+        PostConfirmationAsync(client.Pool, client.ClientId, user, "PostConfirmation_ConfirmSignUp", clientMetadata, cancellationToken);
+
+    /// <summary>
+    /// Runs PostConfirmation with <paramref name="source"/> (<c>PostConfirmation_ConfirmSignUp</c>, or
+    /// <c>PostConfirmation_ConfirmForgotPassword</c>) for the user as it now is; a throwing trigger fails the call
+    /// (<c>UserLambdaValidationException</c>) and what was confirmed stays confirmed, as in Cognito.
+    /// </summary>
+    /// <param name="clientId">The app client, or <see cref="AdminClientId"/> for an Admin* call.</param>
+    public async ValueTask PostConfirmationAsync(
+        UserPool pool, string clientId, User user, string source, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
+        if (!triggers.Has<PostConfirmationEvent>(pool.Id, "PostConfirmation"))
+        {
+            return;
+        }
+
         var postConfirmation = new PostConfirmationEvent
         {
+            TriggerSource = source,
+            Region = pool.Region,
+            UserPoolId = pool.Id,
+            UserName = user.Username,
+            CallerContext = new CallerContext { ClientId = clientId },
             Request = new UserAttributesRequest { UserAttributes = User.EventAttributes(user), ClientMetadata = clientMetadata },
         };
-        Prepare(postConfirmation, "PostConfirmation_ConfirmSignUp", client, user.Username);
         await triggers.InvokeAsync("PostConfirmation", postConfirmation, cancellationToken);
     }
 
-    private static void Prepare(TriggerEvent triggerEvent, string source, AppClient client, string username)
+    /// <summary>Cognito's <c>callerContext.clientId</c> for calls that come from no app client (Admin*).</summary>
+    public const string AdminClientId = "CLIENT_ID_NOT_APPLICABLE";
+
+    /// <summary>
+    /// AdminConfirmSignUp: an UNCONFIRMED user becomes CONFIRMED without a code, and no attribute is marked verified
+    /// (nothing proved one); PostConfirmation runs as <c>PostConfirmation_ConfirmSignUp</c>.
+    /// </summary>
+    public async ValueTask AdminConfirmAsync(UserPool pool, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
-        triggerEvent.TriggerSource = source;
-        triggerEvent.Region = client.Pool.Region;
-        triggerEvent.UserPoolId = client.Pool.Id;
-        triggerEvent.UserName = username;
-        triggerEvent.CallerContext = new CallerContext { ClientId = client.ClientId };
+        if (user.Status != UserStatus.Unconfirmed)
+        {
+            throw CognitoErrors.Error(CognitoErrors.NotAuthorized, $"User cannot be confirmed. Current status is {user.Status}");
+        }
+
+        if (!await users.ConfirmAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, attribute: null, time.GetUtcNow(), cancellationToken))
+        {
+            // Confirmed meanwhile, or replaced by a new sign-up: say what it is now.
+            var now = await users.FindAsync(pool.Id, user.Username, cancellationToken) ?? throw CognitoErrors.UserDoesNotExist();
+            throw CognitoErrors.Error(CognitoErrors.NotAuthorized, $"User cannot be confirmed. Current status is {now.Status}");
+        }
+
+        if (await users.FindAsync(pool.Id, user.Username, cancellationToken) is { } confirmed && confirmed.Sub == user.Sub)
+        {
+            await PostConfirmationAsync(pool, AdminClientId, confirmed, "PostConfirmation_ConfirmSignUp", clientMetadata, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -25,6 +25,23 @@ internal interface IPasswordStore
         DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// ConfirmForgotPassword, after its code was consumed: replaces the password (hash and SRP verifier) of the user with
+    /// this sub, makes a <c>RESET_REQUIRED</c> user <c>CONFIRMED</c> again, and revokes every refresh token of the user,
+    /// in one transaction. False when the user is gone, replaced, or in a status a reset cannot end.
+    /// </summary>
+    ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, string passwordHash, PasswordVerifier verifier,
+        DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// AdminResetUserPassword: the user with this sub (<c>CONFIRMED</c> or already <c>RESET_REQUIRED</c>) becomes
+    /// <c>RESET_REQUIRED</c>, <paramref name="code"/> is saved and <paramref name="message"/> queued (when there is a
+    /// channel to send it to), and every refresh token of the user is revoked, in one transaction. False when the user
+    /// is gone, replaced, or in another status; nothing is written then.
+    /// </summary>
+    ValueTask<bool> RequireResetAsync(string poolId, string usernameKey, string sub, StoredCode? code, OutboxMessage? message,
+        DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Replaces the password hash with a stronger hash of the same password (after a successful sign-in), only while the
     /// stored hash is still <paramref name="currentHash"/>: a password changed meanwhile is never overwritten. The
     /// user's version and SRP verifier stay as they are (same password). False when nothing was replaced.

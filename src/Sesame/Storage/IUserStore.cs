@@ -17,8 +17,9 @@ internal interface IUserStore
 
     /// <summary>
     /// Confirms the UNCONFIRMED user with this sub and marks <paramref name="attribute"/> verified, after its code was
-    /// consumed (<see cref="IOneTimeCodeStore.ConsumeAsync"/>). False when the user is no longer that UNCONFIRMED user
-    /// (confirmed meanwhile, deleted, or replaced by a new sign-up).
+    /// consumed (<see cref="IOneTimeCodeStore.ConsumeAsync"/>); with <paramref name="attribute"/> null (AdminConfirmSignUp)
+    /// nothing is marked verified. False when the user is no longer that UNCONFIRMED user (confirmed meanwhile, deleted, or
+    /// replaced by a new sign-up).
     /// </summary>
-    ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string attribute, DateTimeOffset now, CancellationToken cancellationToken);
+    ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string? attribute, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -70,6 +70,12 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
         """;
 
+    /// <summary>AdminConfirmSignUp: confirmed without marking any attribute verified (no code proved one).</summary>
+    public string ConfirmUserWithoutVerifying { get; } = """
+        UPDATE users SET status = 'CONFIRMED', modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
+        """;
+
     /// <summary>Marks the current value of an attribute verified.</summary>
     public string MarkVerified { get; } = $"""
         UPDATE users SET attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}, modified_at = @now, version = version + 1
@@ -169,6 +175,18 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string SetPasswordHash { get; } = """
         UPDATE users SET password_hash = @hash, status = COALESCE(@status, status), modified_at = @now, version = version + 1
         WHERE pool_id = @pool AND username_key = @user
+        """;
+
+    /// <summary>ConfirmForgotPassword: only this very user, and only from a status a reset may end.</summary>
+    public string ResetPasswordHash { get; } = """
+        UPDATE users SET password_hash = @hash, status = 'CONFIRMED', modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status IN ('CONFIRMED', 'RESET_REQUIRED')
+        """;
+
+    /// <summary>AdminResetUserPassword: the password stops working until a code sets a new one.</summary>
+    public string RequirePasswordReset { get; } = """
+        UPDATE users SET status = 'RESET_REQUIRED', modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status IN ('CONFIRMED', 'RESET_REQUIRED')
         """;
 
     public string UpgradePasswordHash { get; } = """

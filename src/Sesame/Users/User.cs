@@ -8,6 +8,9 @@ internal static class UserStatus
 
     /// <summary>Signed in with a temporary password (AdminCreateUser, AdminSetUserPassword): must choose a new one (NEW_PASSWORD_REQUIRED).</summary>
     public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
+
+    /// <summary>An administrator reset the password (AdminResetUserPassword): no sign-in until ConfirmForgotPassword sets a new one.</summary>
+    public const string ResetRequired = "RESET_REQUIRED";
 }
 
 /// <summary>A user of one pool. Attribute values are strings, as in Cognito (<c>"email_verified": "true"</c>).</summary>

@@ -70,6 +70,50 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task ResetPassword_ConfirmedOrResetRequiredOfThisSub_SetConfirmedAndTokensRevoked_OtherwiseNothing()
+    {
+        var user = await CreatedAsync(status: UserStatus.ResetRequired);
+        var (token, others) = (Token(user), Token(await CreatedAsync(status: UserStatus.Confirmed)));
+        await Stores.RefreshTokens.SaveAsync(token, None);
+        await Stores.RefreshTokens.SaveAsync(others, None);
+        var temporary = await CreatedAsync(status: UserStatus.ForceChangePassword);
+
+        Assert.False(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), Guid.NewGuid().ToString(), "hash", Verifier, Now, None));
+        Assert.False(await Stores.Passwords.ResetPasswordAsync(Pool, Key(temporary), temporary.Sub, "hash", Verifier, Now, None));
+        Assert.False(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
+        Assert.True(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), user.Sub, "reset-hash", Verifier, Now, None));
+
+        var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(("reset-hash", UserStatus.Confirmed), (stored!.PasswordHash, stored.Status));
+        Assert.Equal(Verifier.Verifier, (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
+        Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
+        Assert.False(await Stores.RefreshTokens.IsRevokedAsync(others.OriginJti, None));
+        Assert.Equal(UserStatus.ForceChangePassword, (await Stores.Users.FindAsync(Pool, temporary.Username, None))!.Status);
+    }
+
+    [StoreFact]
+    public async Task RequireReset_Confirmed_StatusCodeMessageAndRevocationTogether_UnconfirmedNothingWritten()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+        var token = Token(user);
+        await Stores.RefreshTokens.SaveAsync(token, None);
+        var unconfirmed = await CreatedAsync();
+        var queued = await QueuedAsync();
+
+        Assert.False(await Stores.Passwords.RequireResetAsync(Pool, Key(unconfirmed), unconfirmed.Sub, SignUpCode(unconfirmed, "forgot-password"), Message(), Now, None));
+        Assert.Null(await CodeOfAsync(unconfirmed, "forgot-password"));
+        Assert.Equal(queued, await QueuedAsync());
+        Assert.True(await Stores.Passwords.RequireResetAsync(Pool, Key(user), user.Sub, SignUpCode(user, "forgot-password"), Message(), Now, None));
+
+        Assert.Equal(UserStatus.ResetRequired, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
+        Assert.NotNull(await CodeOfAsync(user, "forgot-password"));
+        Assert.Equal(queued + 1, await QueuedAsync());
+        Assert.True(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
+        Assert.Equal(UserStatus.Unconfirmed, (await Stores.Users.FindAsync(Pool, unconfirmed.Username, None))!.Status);
+        Assert.True(await Stores.Passwords.RequireResetAsync(Pool, Key(user), user.Sub, null, null, Now, None));
+    }
+
+    [StoreFact]
     public async Task DeleteUser_WithVerifier_VerifierGoesWithIt()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);

@@ -186,6 +186,21 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task ConfirmUser_WithoutAttribute_ConfirmedNothingMarkedVerified()
+    {
+        var user = await CreatedAsync();
+
+        // AdminConfirmSignUp: no code proved any attribute.
+        Assert.True(await Stores.Users.ConfirmAsync(Pool, Key(user), user.Sub, attribute: null, Now, None));
+        Assert.False(await Stores.Users.ConfirmAsync(Pool, Key(user), user.Sub, attribute: null, Now, None));
+
+        var confirmed = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(UserStatus.Confirmed, confirmed!.Status);
+        Assert.False(confirmed.Attributes.ContainsKey(UserAttributes.PhoneNumberVerified));
+        Assert.False(confirmed.Attributes.ContainsKey(UserAttributes.EmailVerified));
+    }
+
+    [StoreFact]
     public async Task ConfirmUser_AnotherUsersSub_FalseAndUserUnchanged()
     {
         var user = await CreatedAsync();

@@ -102,7 +102,13 @@ internal sealed class InitiateAuth(
                     return Respond(await userAuth.SignInAfterConfirmationAsync(client, username, session, call.PublicOrigin, cancellationToken));
                 }
 
-                return Respond(await userAuth.StartAsync(client, username, parameters.GetValueOrDefault("PREFERRED_CHALLENGE"), cancellationToken));
+                var preferred = parameters.GetValueOrDefault("PREFERRED_CHALLENGE");
+                if (UserAuthFlow.IsPasswordFactor(client.Pool, preferred))
+                {
+                    return Respond(await userAuth.StartPasswordAsync(client, username, preferred!, parameters, call.PublicOrigin, cancellationToken));
+                }
+
+                return Respond(await userAuth.StartAsync(client, username, preferred, cancellationToken));
             }
 
             case "USER_PASSWORD_AUTH":

@@ -65,7 +65,7 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
                 InitiateAuth.Required(responses, "NEW_PASSWORD"), request.ClientMetadata,
                 call.PublicOrigin, cancellationToken),
             UserAuthFlow.SelectChallenge => await userAuth.SelectAsync(client, session, username,
-                InitiateAuth.Required(responses, "ANSWER"), cancellationToken),
+                InitiateAuth.Required(responses, "ANSWER"), cancellationToken, responses, call.PublicOrigin),
             UserAuthFlow.SmsOtp => await userAuth.AnswerCodeAsync(client, challengeName, session, username,
                 Validate.Code(InitiateAuth.Required(responses, "SMS_OTP_CODE"), "challengeResponses.SMS_OTP_CODE"), request.ClientMetadata,
                 call.PublicOrigin, cancellationToken),

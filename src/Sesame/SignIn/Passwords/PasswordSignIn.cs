@@ -51,23 +51,11 @@ internal sealed class PasswordSignIn(
         var pool = client.Pool;
         EnsureEnabled(pool);
         var user = await FindAsync(pool, login, cancellationToken);
-        var name = user?.Username ?? pseudonyms.Username(pool.Id, login);
-
-        // Before any hashing: the rate per IP and account, then a slot, then Cognito's lockout (inside the slot, so an
-        // attempt refused for want of a slot is not counted as a failed password).
-        await attempts.CheckAsync(pool, name, cancellationToken);
-        var matches = await hashing.RunAsync(async () =>
-        {
-            await lockout.CountAsync(pool.Id, name, cancellationToken);
-            // Unknown users and users without a password still pay for one hash, so timing does not tell them apart.
-            return hasher.Verify(password, user?.PasswordHash);
-        }, cancellationToken);
-        if (!matches || user is null)
+        if (!await VerifyAsync(pool, user, user?.Username ?? pseudonyms.Username(pool.Id, login), password, cancellationToken) || user is null)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
         }
 
-        await lockout.ResetAsync(pool.Id, name, cancellationToken);
         if (hasher.NeedsUpgrade(user.PasswordHash!))
         {
             // The password was just proven: store it hashed the current way (Argon2id, or a new cost). Only if the hash is
@@ -77,6 +65,31 @@ internal sealed class PasswordSignIn(
 
         // InitiateAuth's ClientMetadata reaches neither PostAuthentication nor PreTokenGeneration (see SignInCompletion).
         return await completion.CompleteAsync(client, user, clientMetadata: null, issuerOrigin, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks a password against <paramref name="user"/>'s hash (USER_PASSWORD_AUTH, USER_AUTH <c>PASSWORD</c>,
+    /// ChangePassword's <c>PreviousPassword</c>) with every limit before the hashing: the rate per IP and account, then a
+    /// slot, then Cognito's lockout (inside the slot, so an attempt refused for want of a slot is not counted as a failed
+    /// password). A success clears the lockout.
+    /// </summary>
+    /// <param name="name">The canonical username, or the stand-in of an unknown login (counted exactly like a known one).</param>
+    public async ValueTask<bool> VerifyAsync(UserPool pool, User? user, string name, string password, CancellationToken cancellationToken)
+    {
+        await attempts.CheckAsync(pool, name, cancellationToken);
+        var matches = await hashing.RunAsync(async () =>
+        {
+            await lockout.CountAsync(pool.Id, name, cancellationToken);
+            // Unknown users and users without a password still pay for one hash, so timing does not tell them apart.
+            return hasher.Verify(password, user?.PasswordHash);
+        }, cancellationToken);
+        if (matches && user is not null)
+        {
+            await lockout.ResetAsync(pool.Id, name, cancellationToken);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>USER_SRP_AUTH: answers <c>SRP_A</c> with a <c>PASSWORD_VERIFIER</c> challenge.</summary>

@@ -39,6 +39,56 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
             return true;
         }, cancellationToken);
 
+    public async ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, string passwordHash, PasswordVerifier verifier,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using (var hash = connection.Command(PostgresDatabase.Sql.ResetPasswordHash, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Text("@hash", passwordHash).Time("@now", now))
+            {
+                if (await hash.ExecuteNonQueryAsync(ct) != 1)
+                {
+                    return false;
+                }
+            }
+
+            await using (var upsert = connection.Command(PostgresDatabase.Sql.UpsertVerifier, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier))
+            {
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+
+            await PostgresUserRows.RevokeAllAsync(connection, transaction, poolId, sub, now, ct);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> RequireResetAsync(string poolId, string usernameKey, string sub, StoredCode? code, OutboxMessage? message,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using (var status = connection.Command(PostgresDatabase.Sql.RequirePasswordReset, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Time("@now", now))
+            {
+                if (await status.ExecuteNonQueryAsync(ct) != 1)
+                {
+                    return false;
+                }
+            }
+
+            if (code is not null)
+            {
+                await PostgresOneTimeCodes.SaveAsync(connection, transaction, code, ct);
+            }
+
+            if (message is not null)
+            {
+                await PostgresOutboxStore.EnqueueAsync(connection, transaction, message, ct);
+            }
+
+            await PostgresUserRows.RevokeAllAsync(connection, transaction, poolId, sub, now, ct);
+            return true;
+        }, cancellationToken);
+
     public async ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash,
         CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>

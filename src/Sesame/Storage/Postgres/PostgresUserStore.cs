@@ -75,11 +75,14 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
         }, cancellationToken);
     }
 
-    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string? attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
-            await using var update = connection.Command(PostgresDatabase.Sql.ConfirmUser, transaction)
-                .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Time("@now", now).Text("@verified", $"{attribute}_verified");
+            await using var update = attribute is null
+                ? connection.Command(PostgresDatabase.Sql.ConfirmUserWithoutVerifying, transaction)
+                    .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Time("@now", now)
+                : connection.Command(PostgresDatabase.Sql.ConfirmUser, transaction)
+                    .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Time("@now", now).Text("@verified", $"{attribute}_verified");
             return await update.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 

@@ -56,6 +56,66 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             return true;
         }, cancellationToken);
 
+    public async ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, string passwordHash, PasswordVerifier verifier,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.ResetPasswordHash;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@sub", sub);
+            command.Parameters.AddWithValue("@hash", passwordHash);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            if (command.ExecuteNonQuery() != 1)
+            {
+                return false;
+            }
+
+            command.Parameters.Clear();
+            command.CommandText = SqliteDatabase.Sql.UpsertVerifier;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@salt", verifier.Salt);
+            command.Parameters.AddWithValue("@verifier", verifier.Verifier);
+            command.ExecuteNonQuery();
+            SqliteUserAccountStore.RevokeAll(connection, transaction, poolId, sub, now);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask<bool> RequireResetAsync(string poolId, string usernameKey, string sub, StoredCode? code, OutboxMessage? message,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = SqliteDatabase.Sql.RequirePasswordReset;
+                command.Parameters.AddWithValue("@pool", poolId);
+                command.Parameters.AddWithValue("@user", usernameKey);
+                command.Parameters.AddWithValue("@sub", sub);
+                command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                if (command.ExecuteNonQuery() != 1)
+                {
+                    return false;
+                }
+            }
+
+            if (code is not null)
+            {
+                SqliteOneTimeCodes.Save(connection, transaction, code);
+            }
+
+            if (message is not null)
+            {
+                SqliteOutboxStore.Enqueue(connection, transaction, message);
+            }
+
+            SqliteUserAccountStore.RevokeAll(connection, transaction, poolId, sub, now);
+            return true;
+        }, cancellationToken);
+
     public async ValueTask<bool> UpgradePasswordHashAsync(string poolId, string usernameKey, string currentHash, string upgradedHash,
         CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>

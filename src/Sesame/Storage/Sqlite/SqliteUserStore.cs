@@ -89,17 +89,21 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         }, cancellationToken));
     }
 
-    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string? attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
-            update.CommandText = SqliteDatabase.Sql.ConfirmUser;
+            update.CommandText = attribute is null ? SqliteDatabase.Sql.ConfirmUserWithoutVerifying : SqliteDatabase.Sql.ConfirmUser;
             update.Parameters.AddWithValue("@pool", poolId);
             update.Parameters.AddWithValue("@user", usernameKey);
             update.Parameters.AddWithValue("@sub", sub);
             update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-            update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
+            if (attribute is not null)
+            {
+                update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
+            }
+
             return update.ExecuteNonQuery() == 1;
         }, cancellationToken);
 }
