@@ -32,6 +32,7 @@ import { registerNewPasswordTests } from './tests/new-password.mjs';
 import { registerLegacyTests } from './tests/legacy.mjs';
 import { registerOidcTests } from './tests/oidc.mjs';
 import { registerHostedUiBrowserTests } from './tests/hosted-ui-browser.mjs';
+import { registerAmplifyBrowserTests, stopAmplifyBrowser } from './tests/amplify-browser.mjs';
 import { registerMultiNodeTests, stopMultiNode } from './tests/multinode.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerPasswordRecoveryTests } from './tests/password-recovery.mjs';
@@ -60,6 +61,7 @@ let cleaningUp = null;
 function cleanup() {
   cleaningUp ??= (async () => {
     await stopMultiNode().catch(() => {});
+    await stopAmplifyBrowser().catch(() => {});
     if (proxy) await proxy.close().catch(() => {});
     if (server) await server.stop().catch(() => {});
     if (seedTriggers) await seedTriggers.host.close().catch(() => {});
@@ -151,6 +153,7 @@ async function main() {
   registerPasswordRecoveryTests(test, env);
   registerOidcTests(test, env);
   registerHostedUiBrowserTests(test, env);
+  registerAmplifyBrowserTests(test);
   registerMultiNodeTests(test, out);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
 

@@ -21,7 +21,7 @@ internal abstract record AuthorizeCheck
 /// <c>redirect_uri</c> must be one of its <c>CallbackURLs</c>, compared exactly; only <c>response_type=code</c> is
 /// served; <c>scope</c> must be within <c>AllowedOAuthScopes</c> (all of them when absent, as Cognito grants); PKCE
 /// with S256 is required of clients without a secret; <c>identity_provider</c> may only be <c>COGNITO</c>; <c>prompt</c>
-/// is <c>login</c>, <c>none</c>, <c>select_account</c> or <c>consent</c>.
+/// is <c>login</c>, <c>none</c>, <c>select_account</c> or <c>consent</c>; <c>max_age</c> is a whole number of seconds.
 /// </summary>
 internal static class AuthorizeRequest
 {
@@ -29,7 +29,7 @@ internal static class AuthorizeRequest
     {
         string? One(string name) => query[name].Count == 1 ? query[name][0] : null;
 
-        foreach (var name in new[] { "client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "prompt" })
+        foreach (var name in new[] { "client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "ui_locales", "lang" })
         {
             if (query[name].Count > 1)
             {
@@ -127,7 +127,21 @@ internal static class AuthorizeRequest
             return Error("invalid_request", "nonce or state is too long.");
         }
 
-        return new AuthorizeCheck.Valid(client, new AuthorizeParameters(client.ClientId, redirectUri, string.Join(' ', requested), state, One("nonce"), challenge, prompt));
+        long? maxAge = null;
+        if (One("max_age") is { } maxAgeText)
+        {
+            if (maxAgeText.Length is 0 or > 10 || !maxAgeText.All(char.IsAsciiDigit))
+            {
+                return Error("invalid_request", "max_age must be a whole number of seconds.");
+            }
+
+            maxAge = long.Parse(maxAgeText, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new AuthorizeCheck.Valid(client, new AuthorizeParameters(client.ClientId, redirectUri, string.Join(' ', requested), state, One("nonce"), challenge, prompt)
+        {
+            MaxAge = maxAge,
+        });
     }
 
     /// <summary>The client's redirect with a fresh code (and the request's state).</summary>

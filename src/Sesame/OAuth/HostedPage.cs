@@ -13,6 +13,7 @@ internal enum PageView
 {
     Login,
     Code,
+    NewPassword,
     Error,
     SignedOut,
 }
@@ -46,7 +47,11 @@ internal static class HostedPage
 
     private static readonly Dictionary<string, string> LanguageNames = new(StringComparer.Ordinal) { ["en"] = "English", ["fr"] = "Français" };
 
-    /// <summary><c>lang</c> (query or form) when supported, else the best of <c>Accept-Language</c>, else English.</summary>
+    /// <summary>
+    /// <c>lang</c> (query or form, Cognito's parameter) when supported, else the page's earlier choice, else the first
+    /// supported of OpenID Connect's <c>ui_locales</c> (space-separated, in order of preference), else the best of
+    /// <c>Accept-Language</c>, else English.
+    /// </summary>
     public static string Language(HttpRequest request, string? fromState = null)
     {
         var asked = request.Query["lang"].FirstOrDefault() ?? (request.HasFormContentType ? request.Form["lang"].FirstOrDefault() : null);
@@ -60,17 +65,9 @@ internal static class HostedPage
             return fromState;
         }
 
-        foreach (var value in request.GetTypedHeaders().AcceptLanguage.OrderByDescending(v => v.Quality ?? 1))
-        {
-            var tag = value.Value.Value ?? string.Empty;
-            var primary = tag.Split('-')[0].ToLowerInvariant();
-            if (Languages.Contains(primary))
-            {
-                return primary;
-            }
-        }
-
-        return "en";
+        var uiLocales = (request.Query["ui_locales"].FirstOrDefault() ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var accepted = request.GetTypedHeaders().AcceptLanguage.OrderByDescending(v => v.Quality ?? 1).Select(v => v.Value.Value ?? string.Empty);
+        return uiLocales.Concat(accepted).Select(tag => tag.Split('-')[0].ToLowerInvariant()).FirstOrDefault(Languages.Contains) ?? "en";
     }
 
     public static string Text(string lang, string key, params object[] args)
@@ -113,6 +110,7 @@ internal static class HostedPage
         var title = m.View switch
         {
             PageView.Code => T("Title_Code"),
+            PageView.NewPassword => T("Title_NewPassword"),
             PageView.Error => T("Error_Title"),
             PageView.SignedOut => T("SignedOut_Title"),
             _ => T("Title_SignIn"),
@@ -193,12 +191,28 @@ internal static class HostedPage
                 break;
             }
 
+            case PageView.NewPassword:
+            {
+                var minimum = m.Client!.Pool.Options.PasswordMinimumLength;
+                b.Append("<p>").Append(T("NewPassword_Intro")).Append("</p>\n<form method=\"post\" action=\"/login\">\n");
+                Hidden(b, m);
+                // The username field lets password managers save the new password under the right account.
+                b.Append("<input type=\"text\" name=\"username\" autocomplete=\"username\" value=\"").Append(e.Encode(m.Login ?? string.Empty))
+                    .Append("\" hidden readonly>\n")
+                    .Append("<label for=\"password\">").Append(T("Label_NewPassword")).Append("</label>\n")
+                    .Append("<p id=\"password-hint\" class=\"hint\">").Append(T("Hint_NewPassword", minimum)).Append("</p>\n")
+                    .Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"").Append(minimum)
+                    .Append("\" required autofocus aria-describedby=\"password-hint").Append(errorRef).Append('"').Append(invalid).Append(">\n")
+                    .Append("<button type=\"submit\" name=\"action\" value=\"password\">").Append(T("Button_SetPassword")).Append("</button>\n</form>\n");
+                break;
+            }
+
             case PageView.SignedOut:
                 b.Append("<p>").Append(T("SignedOut_Body", name)).Append("</p>\n");
                 break;
         }
 
-        if (m.View is PageView.Login or PageView.Code)
+        if (m.View is PageView.Login or PageView.Code or PageView.NewPassword)
         {
             b.Append("<nav aria-label=\"").Append(T("Language")).Append("\"><ul class=\"languages\">");
             foreach (var language in Languages)
@@ -222,7 +236,7 @@ internal static class HostedPage
 
     // Contrast: #1a1a1a on white is 17:1; hints #4a4a4a 8.9:1; the error red #b00020 6.9:1; the primary colour is checked at start-up.
     private const string Css = """
-        *{box-sizing:border-box}
+        *{box-sizing:border-box}[hidden]{display:none!important}
         body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f4f5f7}
         main{max-width:26rem;margin:2rem auto;padding:2rem;background:#fff;border-radius:.75rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
         header{text-align:center}.brand{font-weight:600;margin:.25rem 0 1rem}.logo{max-height:48px;width:auto}

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Sesame.Cognito;
 using Sesame.Pools;
+using Sesame.Storage;
 using Sesame.SignUp;
 using Sesame.Tokens;
 using Sesame.Users;
@@ -11,11 +12,12 @@ namespace Sesame.OAuth;
 
 /// <summary>
 /// <c>/oauth2/authorize</c>, the hosted page at <c>/login</c> and <c>/logout</c>, on Cognito's paths. A browser with a
-/// live page session gets a code at once (unless <c>prompt=login</c>); otherwise it goes to the page, which signs the
-/// user in (or up) with one code and then redirects to the client with an authorization code.
+/// live page session gets a code at once (unless <c>prompt=login</c>, or <c>max_age</c> is shorter than the time since
+/// it signed in); otherwise it goes to the page, which signs the user in (or up) with one code and then redirects to the
+/// client with an authorization code. Page sessions are recorded in the store, and /logout ends them there.
 /// </summary>
 internal sealed partial class HostedUiEndpoints(
-    UserPools pools, HostedUiCookies cookies, SignInOrSignUp codeSignIn, AuthorizationCodes codes, ILogger<HostedUiEndpoints> logger)
+    UserPools pools, HostedUiCookies cookies, SignInOrSignUp codeSignIn, AuthorizationCodes codes, IOAuthGrantStore grants, ILogger<HostedUiEndpoints> logger)
 {
     public async Task<IResult> AuthorizeAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -26,7 +28,7 @@ internal sealed partial class HostedUiEndpoints(
             case AuthorizeCheck.RedirectError redirect:
                 return Results.Redirect(redirect.Location);
             case AuthorizeCheck.Valid { Client: var client, Parameters: var request }:
-                if (request.Prompt is not ("login" or "select_account" or "consent") && cookies.Session(context.Request, client.Pool.Id) is { } session)
+                if (await ReusableSessionAsync(context, client, request, cancellationToken) is { } session)
                 {
                     return await CodeRedirectAsync(context, client, request, session, cancellationToken);
                 }
@@ -58,7 +60,7 @@ internal sealed partial class HostedUiEndpoints(
             case AuthorizeCheck.RedirectError redirect:
                 return Results.Redirect(redirect.Location);
             case AuthorizeCheck.Valid { Client: var client, Parameters: var request }:
-                if (request.Prompt is not ("login" or "select_account" or "consent") && cookies.Session(context.Request, client.Pool.Id) is { } session)
+                if (await ReusableSessionAsync(context, client, request, cancellationToken) is { } session)
                 {
                     return await CodeRedirectAsync(context, client, request, session, cancellationToken);
                 }
@@ -101,18 +103,25 @@ internal sealed partial class HostedUiEndpoints(
                 "start" => await StartAsync(context, client, state, form["login"].FirstOrDefault(), cancellationToken),
                 "answer" => await AnswerAsync(context, client, state, form["code"].FirstOrDefault(), cancellationToken),
                 "resend" => await ResendAsync(context, client, state, cancellationToken),
+                "password" => await NewPasswordAsync(context, client, state, form["password"].FirstOrDefault(), cancellationToken),
                 "restart" => Restart(context, client, state),
-                _ => Page(context, client, state, state.Step is null ? PageView.Login : PageView.Code),
+                _ => Page(context, client, state, ViewOf(state)),
             };
         }
         catch (CognitoException e) when (e.Type is CognitoErrors.LimitExceeded or "TooManyRequestsException")
         {
-            return Page(context, client, state, state.Step is null ? PageView.Login : PageView.Code, HostedPage.Text(state.Lang, "Error_TooMany"));
+            return Page(context, client, state, ViewOf(state), HostedPage.Text(state.Lang, "Error_TooMany"));
+        }
+        catch (CognitoException e) when (e.Type == CognitoErrors.UserNotConfirmed)
+        {
+            // Sign-up closed and nothing to confirm with: say so rather than a bare refusal.
+            LogRefused(logger, e.Type);
+            return Page(context, client, state with { Step = null }, PageView.Login, HostedPage.Text(state.Lang, "Error_NotConfirmed"));
         }
         catch (CognitoException e)
         {
             LogRefused(logger, e.Type);
-            return Page(context, client, state, state.Step is null ? PageView.Login : PageView.Code, HostedPage.Text(state.Lang, "Error_CannotSignIn"));
+            return Page(context, client, state, ViewOf(state), HostedPage.Text(state.Lang, "Error_CannotSignIn"));
         }
     }
 
@@ -121,10 +130,15 @@ internal sealed partial class HostedUiEndpoints(
     /// <c>redirect_uri</c> + <c>response_type</c> to sign in again; OpenID Connect's <c>post_logout_redirect_uri</c> (with
     /// <c>client_id</c>, and <c>state</c> passed back) is accepted too. The page session ends in every case.
     /// </summary>
-    public IResult Logout(HttpContext context)
+    public async Task<IResult> LogoutAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         var lang = HostedPage.Language(context.Request);
+        if (cookies.Read(context.Request, HostedUiCookies.SessionCookie, OAuthJsonContext.Default.HostedSession) is { } ending)
+        {
+            await grants.EndPageSessionAsync(ending.IdHash, cancellationToken);
+        }
+
         cookies.Delete(context.Response, HostedUiCookies.SessionCookie);
         cookies.Delete(context.Response, HostedUiCookies.PageCookie);
         if (query["client_id"].FirstOrDefault() is not { } clientId || pools.FindClient(clientId) is not { } client)
@@ -192,10 +206,10 @@ internal sealed partial class HostedUiEndpoints(
             return Page(context, client, state, PageView.Code, HostedPage.Text(state.Lang, "Error_Expired"));
         }
 
-        User user;
+        CodeSignInAnswer answer;
         try
         {
-            user = await codeSignIn.AnswerAsync(client, step, code, cancellationToken);
+            answer = await codeSignIn.AnswerAsync(client, step, code, cancellationToken);
         }
         catch (CognitoException e) when (e.Type is CognitoErrors.CodeMismatch or CognitoErrors.ExpiredCode or CognitoErrors.NotAuthorized)
         {
@@ -206,8 +220,52 @@ internal sealed partial class HostedUiEndpoints(
             return Page(context, client, next, PageView.Code, HostedPage.Text(state.Lang, message, left));
         }
 
+        if (answer.NewPasswordStep is { } newPassword)
+        {
+            // A temporary password (FORCE_CHANGE_PASSWORD): the code proved the phone or email; now the user's own password.
+            var next = state with { Step = newPassword };
+            Save(context, next);
+            return Page(context, client, next, PageView.NewPassword);
+        }
+
+        return await SignedInAsync(context, client, state, answer.User!, cancellationToken);
+    }
+
+    private async Task<IResult> NewPasswordAsync(HttpContext context, AppClient client, PageState state, string? typed, CancellationToken cancellationToken)
+    {
+        if (state.Step is not { Kind: CodeSignInState.NewPasswordKind } step)
+        {
+            return Page(context, client, state, ViewOf(state));
+        }
+
+        User user;
+        try
+        {
+            user = await codeSignIn.SetNewPasswordAsync(client, step, typed ?? string.Empty, cancellationToken);
+        }
+        catch (CognitoException e) when (e.Type == CognitoErrors.InvalidPassword)
+        {
+            return Page(context, client, state, PageView.NewPassword, HostedPage.Text(state.Lang, "Error_PasswordPolicy", client.Pool.Options.PasswordMinimumLength));
+        }
+        catch (CognitoException e) when (e.Type == CognitoErrors.NotAuthorized)
+        {
+            // The step outlived its session (or the password was set meanwhile): start again with a new code.
+            LogRefused(logger, e.Type);
+            var next = state with { Step = null };
+            Save(context, next);
+            return Page(context, client, next, PageView.Login, HostedPage.Text(state.Lang, "Error_PasswordStepExpired"));
+        }
+
+        return await SignedInAsync(context, client, state, user, cancellationToken);
+    }
+
+    /// <summary>Signed in on the page: the page session (cookie and store row), then the client's redirect with a code.</summary>
+    private async Task<IResult> SignedInAsync(HttpContext context, AppClient client, PageState state, User user, CancellationToken cancellationToken)
+    {
         var now = cookies.Now;
-        var session = new HostedSession(client.Pool.Id, user.Username, user.Sub, now.ToUnixTimeSeconds(), (now + HostedUiCookies.SessionLifetime).ToUnixTimeSeconds());
+        var session = new HostedSession(client.Pool.Id, user.Username, user.Sub, now.ToUnixTimeSeconds(), (now + HostedUiCookies.SessionLifetime).ToUnixTimeSeconds(),
+            Base64Url(RandomNumberGenerator.GetBytes(32)));
+        await grants.SavePageSessionAsync(session.IdHash, session.PoolId, session.Username, now + HostedUiCookies.SessionLifetime, now, cancellationToken);
         cookies.Write(context.Response, HostedUiCookies.SessionCookie, session, OAuthJsonContext.Default.HostedSession, HostedUiCookies.SessionLifetime);
         cookies.Delete(context.Response, HostedUiCookies.PageCookie);
         var authorizationCode = await codes.IssueAsync(
@@ -250,7 +308,33 @@ internal sealed partial class HostedUiEndpoints(
 
         state = state with { Lang = HostedPage.Language(context.Request, state.Lang) };
         Save(context, state);
-        return Page(context, client, state, state.Step is null ? PageView.Login : PageView.Code);
+        return Page(context, client, state, ViewOf(state));
+    }
+
+    private static PageView ViewOf(PageState state) => state.Step switch
+    {
+        null => PageView.Login,
+        { Kind: CodeSignInState.NewPasswordKind } => PageView.NewPassword,
+        _ => PageView.Code,
+    };
+
+    /// <summary>
+    /// The browser's page session, when it may stand in for signing in again: no <c>prompt=login</c> (or
+    /// <c>select_account</c>, <c>consent</c>), signed in no longer ago than <c>max_age</c>, and still recorded (not signed out).
+    /// </summary>
+    private async ValueTask<HostedSession?> ReusableSessionAsync(HttpContext context, AppClient client, AuthorizeParameters request, CancellationToken cancellationToken)
+    {
+        if (request.Prompt is "login" or "select_account" or "consent" || cookies.Session(context.Request, client.Pool.Id) is not { } session)
+        {
+            return null;
+        }
+
+        if (request.MaxAge is { } maxAge && cookies.Now.ToUnixTimeSeconds() - session.AuthTime > maxAge)
+        {
+            return null;
+        }
+
+        return await grants.IsPageSessionLiveAsync(session.IdHash, cookies.Now, cancellationToken) ? session : null;
     }
 
     private async Task<IResult> CodeRedirectAsync(HttpContext context, AppClient client, AuthorizeParameters request, HostedSession session, CancellationToken cancellationToken)

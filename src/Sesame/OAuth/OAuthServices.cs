@@ -22,7 +22,7 @@ internal static class OAuthServices
         endpoints.MapGet("/oauth2/authorize", hosted.AuthorizeAsync);
         endpoints.MapGet("/login", hosted.LoginPageAsync);
         endpoints.MapPost("/login", hosted.LoginPostAsync).DisableAntiforgery();
-        endpoints.MapGet("/logout", hosted.Logout);
+        endpoints.MapGet("/logout", hosted.LogoutAsync);
         endpoints.MapPost("/oauth2/token", tokens.TokenAsync).RequireCors(corsPolicy).DisableAntiforgery();
         endpoints.MapMethods("/oauth2/userInfo", ["GET", "POST"], tokens.UserInfoAsync).RequireCors(corsPolicy).DisableAntiforgery();
         endpoints.MapPost("/oauth2/revoke", tokens.RevokeAsync).RequireCors(corsPolicy).DisableAntiforgery();

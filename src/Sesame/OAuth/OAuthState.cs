@@ -11,13 +11,23 @@ namespace Sesame.OAuth;
 
 /// <summary>An authorization request that passed every check of <see cref="AuthorizeRequest"/>.</summary>
 internal sealed record AuthorizeParameters(
-    string ClientId, string RedirectUri, string Scope, string? State, string? Nonce, string? CodeChallenge, string? Prompt);
+    string ClientId, string RedirectUri, string Scope, string? State, string? Nonce, string? CodeChallenge, string? Prompt)
+{
+    /// <summary>OpenID Connect's <c>max_age</c>: a page session signed in longer ago than this many seconds signs in again.</summary>
+    public long? MaxAge { get; init; }
+}
 
 /// <summary>The hosted page's state between two requests, in one sealed cookie: the request, the CSRF token, the code step.</summary>
 internal sealed record PageState(AuthorizeParameters Request, string Csrf, string Lang, long ExpiresAt, CodeSignInState? Step);
 
-/// <summary>A browser signed in on the hosted page (Cognito keeps its hosted UI session for an hour).</summary>
-internal sealed record HostedSession(string PoolId, string Username, string Sub, long AuthTime, long ExpiresAt);
+/// <summary>
+/// A browser signed in on the hosted page (Cognito keeps its hosted UI session for an hour). <see cref="Id"/> names its
+/// row in the store (by SHA-256), which sign-out deletes: a cookie kept past /logout no longer counts.
+/// </summary>
+internal sealed record HostedSession(string PoolId, string Username, string Sub, long AuthTime, long ExpiresAt, string Id)
+{
+    public byte[] IdHash => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(Id));
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PageState))]

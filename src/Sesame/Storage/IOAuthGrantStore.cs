@@ -19,7 +19,7 @@ internal enum CodeRedemption
     Replayed,
 }
 
-/// <summary>Authorization codes and the OAuth grants they become.</summary>
+/// <summary>Authorization codes and the OAuth grants they become, and the hosted page's sessions.</summary>
 internal interface IOAuthGrantStore
 {
     /// <summary>Stores a new code, and sweeps rows that expired before <paramref name="now"/>.</summary>
@@ -38,4 +38,13 @@ internal interface IOAuthGrantStore
 
     /// <summary>The scope of the OAuth grant behind a sign-in, or null for a sign-in through the Cognito API.</summary>
     ValueTask<string?> FindScopeAsync(string originJti, CancellationToken cancellationToken);
+
+    /// <summary>Records a browser signed in on the hosted page until <paramref name="expiresAt"/>, and sweeps expired sessions.</summary>
+    ValueTask SavePageSessionAsync(byte[] sessionHash, string poolId, string username, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Whether the page session is recorded, not ended and not expired at <paramref name="now"/>.</summary>
+    ValueTask<bool> IsPageSessionLiveAsync(byte[] sessionHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends a page session (sign-out): its cookie no longer counts, wherever it is kept.</summary>
+    ValueTask EndPageSessionAsync(byte[] sessionHash, CancellationToken cancellationToken);
 }

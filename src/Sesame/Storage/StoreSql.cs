@@ -267,6 +267,17 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string FindGrantScope { get; } = "SELECT scope FROM oauth_grants WHERE origin_jti = @origin AND code_used_at IS NOT NULL";
 
+    // ---- hosted page sessions ---------------------------------------------------------------------------------------
+
+    public string InsertPageSession { get; } = """
+        DELETE FROM hosted_ui_sessions WHERE expires_at < @now;
+        INSERT INTO hosted_ui_sessions (session_hash, pool_id, username, expires_at) VALUES (@hash, @pool, @username, @expires)
+        """;
+
+    public string IsPageSessionLive { get; } = "SELECT EXISTS (SELECT 1 FROM hosted_ui_sessions WHERE session_hash = @hash AND expires_at > @now)";
+
+    public string DeletePageSession { get; } = "DELETE FROM hosted_ui_sessions WHERE session_hash = @hash";
+
     // ---- refresh tokens ---------------------------------------------------------------------------------------------
 
     public string InsertRefreshToken { get; } = """
@@ -401,6 +412,7 @@ internal sealed class StoreSql(SqlDialect dialect)
         DELETE FROM outbox WHERE pool_id = @pool;
         DELETE FROM signing_keys WHERE pool_id = @pool;
         DELETE FROM oauth_grants WHERE pool_id = @pool;
+        DELETE FROM hosted_ui_sessions WHERE pool_id = @pool;
         """;
 
     private const string SigningKeyColumns = "pool_id, kid, purpose, private_key, created_at, generation, activates_at";

@@ -95,4 +95,22 @@ public abstract partial class StoreContractTests
         Assert.Equal(CodeRedemption.Unknown, (await Stores.OAuthGrants.RedeemAsync(expired.CodeHash, Now, Now, None)).Outcome);
         Assert.Equal("openid email", await Stores.OAuthGrants.FindScopeAsync(redeemed.OriginJti, None));
     }
+
+    [StoreFact]
+    public async Task PageSession_Saved_LiveUntilEndedOrExpired()
+    {
+        var ended = RandomNumberGenerator.GetBytes(32);
+        var expiring = RandomNumberGenerator.GetBytes(32);
+        await Stores.OAuthGrants.SavePageSessionAsync(ended, Pool, "user-1", Now + TimeSpan.FromHours(1), Now, None);
+        await Stores.OAuthGrants.SavePageSessionAsync(expiring, Pool, "user-2", Now + TimeSpan.FromMinutes(10), Now, None);
+        Assert.True(await Stores.OAuthGrants.IsPageSessionLiveAsync(ended, Now, None));
+        Assert.False(await Stores.OAuthGrants.IsPageSessionLiveAsync(RandomNumberGenerator.GetBytes(32), Now, None));
+
+        await Stores.OAuthGrants.EndPageSessionAsync(ended, None);
+        await Stores.OAuthGrants.EndPageSessionAsync(ended, None);
+        Clock.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.False(await Stores.OAuthGrants.IsPageSessionLiveAsync(ended, Now, None));
+        Assert.False(await Stores.OAuthGrants.IsPageSessionLiveAsync(expiring, Now, None));
+    }
 }

@@ -20,14 +20,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `dotnet <dll> --urls http://127.0.0.1:<port> --data-dir <dataDir>` with its output in logFile.
- * `env` adds settings (e.g. `Sesame__Delivery__...`) for servers a test starts with its own configuration.
+ * `env` adds settings (e.g. `Sesame__Delivery__...`) for servers a test starts with its own configuration; `urls`
+ * replaces the listening addresses (e.g. an https one beside the http one; baseUrl stays the http port).
  * Returns { child, baseUrl, exited: Promise<{code, signal}>, stop() }.
  */
-export function startServer({ dll, port, dataDir, logFile, env = {} }) {
+export function startServer({ dll, port, dataDir, logFile, env = {}, urls = `http://127.0.0.1:${port}` }) {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(
     'dotnet',
-    [dll, '--urls', `http://127.0.0.1:${port}`, '--data-dir', dataDir],
+    [dll, '--urls', urls, '--data-dir', dataDir],
     {
       cwd: dataDir,
       env: {

@@ -2,35 +2,11 @@
 // dev outbox → signed in → tokens → userinfo → sign out, by keyboard only; a wrong code; the French page. With
 // SESAME_SCREENSHOTS=<dir> it saves the screens as PNGs (scripts/screenshots.sh refreshes docs/images/ this way).
 
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
 import * as oidc from 'openid-client';
+import { withPage, shot } from '../lib/browser.mjs';
 import { CLIENT_ID, check, eq, outboxWatch, show, uniquePhone } from '../lib/cognito.mjs';
 
 const CALLBACK = 'http://localhost:3000/callback';
-const CHROMIUM = process.env.SESAME_CHROMIUM ?? '/usr/bin/chromium';
-
-async function withPage(lang, fn) {
-  check(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (scripts/test.sh does) or set SESAME_CHROMIUM`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 30_000 });
-  try {
-    const context = await browser.newContext({ locale: lang, extraHTTPHeaders: { 'accept-language': lang } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return await fn(page);
-  } finally {
-    await browser.close();
-  }
-}
-
-async function shot(page, name) {
-  const dir = process.env.SESAME_SCREENSHOTS;
-  if (dir) {
-    fs.mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: path.join(dir, `${name}.png`) });
-  }
-}
 
 async function start(env) {
   const config = await oidc.discovery(new URL(env.issuer), CLIENT_ID, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });

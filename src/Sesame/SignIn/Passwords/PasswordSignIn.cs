@@ -164,10 +164,11 @@ internal sealed class PasswordSignIn(
     /// <summary>
     /// RespondToAuthChallenge <c>NEW_PASSWORD_REQUIRED</c>: the user proved a temporary password; the new one replaces it
     /// (hash and SRP verifier), the user becomes <c>CONFIRMED</c>, and the sign-in ends as any other. A password the
-    /// policy refuses is refused before the session is taken, so the user can try another.
+    /// policy refuses is refused before the session is taken, so the user can try another. With <paramref name="issuerOrigin"/>
+    /// null (the hosted page) the step is <see cref="SignInStep.Authenticated"/>, without tokens.
     /// </summary>
     public async ValueTask<SignInStep> RespondToNewPasswordAsync(
-        AppClient client, string session, string username, string newPassword, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        AppClient client, string session, string username, string newPassword, Dictionary<string, string>? clientMetadata, string? issuerOrigin,
         CancellationToken cancellationToken)
     {
         var pool = client.Pool;
@@ -191,7 +192,7 @@ internal sealed class PasswordSignIn(
             throw CognitoErrors.IncorrectUsernameOrPassword();
         }
 
-        return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
+        return await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     /// <summary>The pool's password policy (its minimum length), with Cognito's message.</summary>

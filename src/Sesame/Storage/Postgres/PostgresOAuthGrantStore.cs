@@ -57,6 +57,29 @@ internal sealed class PostgresOAuthGrantStore(PostgresDatabase database) : IOAut
             return await command.ExecuteScalarAsync(ct) as string;
         }, cancellationToken);
 
+    public async ValueTask SavePageSessionAsync(
+        byte[] sessionHash, string poolId, string username, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.InsertPageSession, transaction)
+                .Time("@now", now).Bytes("@hash", sessionHash).Text("@pool", poolId).Text("@username", username).Time("@expires", expiresAt);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    public async ValueTask<bool> IsPageSessionLiveAsync(byte[] sessionHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.IsPageSessionLive).Bytes("@hash", sessionHash).Time("@now", now);
+            return await command.ExecuteScalarAsync(ct) is true;
+        }, cancellationToken);
+
+    public async ValueTask EndPageSessionAsync(byte[] sessionHash, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.DeletePageSession, transaction).Bytes("@hash", sessionHash);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
     private static AuthorizationCodeRecord Read(NpgsqlDataReader reader, byte[] codeHash) =>
         new(codeHash, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetStringOrNull(4),
             reader.GetString(5), reader.GetStringOrNull(6), reader.GetString(7), reader.GetString(8), reader.GetTime(9), reader.GetTime(10));

@@ -71,6 +71,41 @@ internal sealed class SqliteOAuthGrantStore(SqliteDatabase database) : IOAuthGra
             return command.ExecuteScalar() as string;
         }, cancellationToken);
 
+    public async ValueTask SavePageSessionAsync(
+        byte[] sessionHash, string poolId, string username, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.InsertPageSession;
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("@hash", sessionHash);
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@username", username);
+            command.Parameters.AddWithValue("@expires", expiresAt.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async ValueTask<bool> IsPageSessionLiveAsync(byte[] sessionHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteDatabase.Sql.IsPageSessionLive;
+            command.Parameters.AddWithValue("@hash", sessionHash);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            return (long)command.ExecuteScalar()! != 0;
+        }, cancellationToken);
+
+    public async ValueTask EndPageSessionAsync(byte[] sessionHash, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.DeletePageSession;
+            command.Parameters.AddWithValue("@hash", sessionHash);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     private static AuthorizationCodeRecord Read(SqliteDataReader reader, byte[] codeHash) =>
         new(codeHash, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
