@@ -58,9 +58,12 @@ public static class SesameEndpointRouteBuilderExtensions
         // Signing keys of a pool: list, and rotate (Sesame's own operations, docs/administration.md).
         endpoints.MapGet("/admin/user-pools/{userPoolId}/signing-keys", SigningKeysEndpoint.ListAsync);
         endpoints.MapPost("/admin/user-pools/{userPoolId}/signing-keys/rotate", SigningKeysEndpoint.RotateAsync);
-        // GET /admin/limits, DELETE /admin/limits/prefixes: the SMS budget and blocked number prefixes, SigV4-signed.
+        // GET /admin/limits, DELETE /admin/limits/prefixes|destinations|client-ips: the SMS budget, blocked number prefixes
+        // and one destination's or client IP's counters, SigV4-signed (OperatorLimits, shared with `sesame limits`).
         endpoints.MapGet("/admin/limits", LimitsEndpoint.GetAsync);
         endpoints.MapDelete("/admin/limits/prefixes", LimitsEndpoint.UnblockAsync);
+        endpoints.MapDelete("/admin/limits/destinations", LimitsEndpoint.UnblockDestinationAsync);
+        endpoints.MapDelete("/admin/limits/client-ips", LimitsEndpoint.UnblockClientIpAsync);
         endpoints.MapSesameMetrics().AddEndpointFilter(MetricsGuard.FilterAsync);
         // Delivery receipts of providers (Twilio, Plivo, HTTP gateways), each authenticated the provider's way.
         endpoints.MapPost("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);

@@ -16,17 +16,38 @@ internal static class ImportCommands
 
     public static Command Import(CommandRun run)
     {
-        var import = new Command("import", "Import users from another system.");
+        var import = new Command("import", "Import users from Cognito or another system. Streams the file; re-running skips users that exist.");
+        import.Add(Format(run, "cognito", "users.csv", "A Cognito user export (CSV with a header row).",
+            "Import Cognito's user CSV: its standard and custom: attributes, cognito:username, cognito:mfa_enabled, email_verified, "
+            + "phone_number_verified, and sub when present. Users keep their usernames and subs, are CONFIRMED and sign in by code at once.",
+            (cli, pool, reader, rejected, progress, ct) => cli.Services.GetRequiredService<CognitoUserCsv>().ImportAsync(pool, reader, rejected, progress, ct)));
+        import.Add(Format(run, "cognito-job", "users.csv", "A CSV in the layout of Cognito's import job (the header GetCSVHeader gives).",
+            "Import the CSV that Cognito's own bulk import job (CreateUserImportJob) takes: every GetCSVHeader column, cognito:mfa_enabled "
+            + "and a true email_verified or phone_number_verified on each row, commas in values escaped as \\,. Users get new subs, are "
+            + "CONFIRMED and sign in by code at once (Cognito would make them RESET_REQUIRED).",
+            (cli, pool, reader, rejected, progress, ct) => cli.Services.GetRequiredService<CognitoUserCsv>().ImportAsync(
+                pool, reader, rejected, progress, ct, CognitoCsvLayout.ImportJob)));
+        import.Add(Format(run, "jsonl", "users.jsonl", "One JSON object a line: username, sub, enabled, attributes, password_hash.",
+            "Import users from another system as JSON lines, with password hashes (bcrypt, Argon2, PBKDF2, ASP.NET Core Identity) that "
+            + "are verified at each user's first password sign-in and then replaced by the current hash. See docs/operations.md.",
+            (cli, pool, reader, rejected, progress, ct) => cli.Services.GetRequiredService<JsonLinesUsers>().ImportAsync(pool, reader, rejected, progress, ct)));
+        return import;
+    }
+
+    private delegate Task<ImportProgress> ImportRunner(
+        CliContext cli, string pool, TextReader reader, Action<ImportRejection> rejected, Action<ImportProgress> progress, CancellationToken cancellationToken);
+
+    /// <summary>One import format's command: the file streamed in, progress and rejections on stderr, the summary on stdout.</summary>
+    private static Command Format(CommandRun run, string name, string fileName, string fileDescription, string description, ImportRunner runner)
+    {
         var pool = UserCommands.PoolOption();
-        var file = new Argument<FileInfo>("users.csv") { Description = "A Cognito user export (CSV with a header row)." };
+        var file = new Argument<FileInfo>(fileName) { Description = fileDescription };
         var rejectedFile = new Option<FileInfo?>("--rejected")
         {
             Description = "Also write every rejected row's line, username and reason to this CSV file (stderr shows the first 1,000).",
         };
-        var cognito = new Command("cognito", "Import Cognito's user CSV: its standard and custom: attributes, cognito:username, "
-            + "cognito:mfa_enabled, email_verified, phone_number_verified, and sub when present. Users keep their usernames and subs, "
-            + "are CONFIRMED and sign in by code at once. Streams the file; re-running skips users that exist.") { pool, file, rejectedFile };
-        run.Handle(cognito, async (parseResult, cli, cancellationToken) =>
+        var command = new Command(name, description) { pool, file, rejectedFile };
+        run.Handle(command, async (parseResult, cli, cancellationToken) =>
         {
             var path = parseResult.GetValue(file)!;
             if (!path.Exists)
@@ -46,8 +67,7 @@ internal static class ImportCommands
             var shown = 0;
             var pending = new List<ImportRejection>();
             var meter = new ProgressMeter(cli.Error, stream);
-            var summary = await cli.Services.GetRequiredService<CognitoUserCsv>().ImportAsync(
-                parseResult.GetValue(pool)!, reader,
+            var summary = await runner(cli, parseResult.GetValue(pool)!, reader,
                 rejection =>
                 {
                     pending.Add(rejection);
@@ -80,8 +100,7 @@ internal static class ImportCommands
                 $"{summary.Rows:N0} rows: {summary.Imported:N0} imported, {summary.Skipped:N0} skipped (already there), {summary.Rejected:N0} rejected."));
             return summary.Rejected == 0 ? ExitCodes.Ok : ExitCodes.RowsRejected;
         });
-        import.Add(cognito);
-        return import;
+        return command;
     }
 
     public static Command Export(CommandRun run)

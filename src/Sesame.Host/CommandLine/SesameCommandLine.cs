@@ -43,7 +43,8 @@ internal static partial class SesameCommandLine
         root.Add(ConfigCommands.Create(run));
         root.Add(ImportCommands.Import(run));
         root.Add(ImportCommands.Export(run));
-        // More groups go here, one file each: `limits show|unblock` (LimitCommands), `storage copy` (StorageCommands).
+        root.Add(LimitCommands.Create(run));
+        // More groups go here, one file each: `storage copy` (StorageCommands).
 
         var parsed = root.Parse(rest);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -63,7 +64,7 @@ internal static partial class SesameCommandLine
         args.Length == 0 || (args[0].StartsWith('-') && !args.Any(a => Help.Contains(a)) && !args.Any(IsCommandName));
 
     private static bool IsCommandName(string token) =>
-        token is "serve" or "users" or "pools" or "clients" or "keys" or "outbox" or "config" or "import" or "export";
+        token is "serve" or "users" or "pools" or "clients" or "keys" or "outbox" or "config" or "import" or "export" or "limits";
 
     private static Command ServeCommand(string[] settings)
     {
@@ -83,7 +84,8 @@ internal static partial class SesameCommandLine
         return command;
     }
 
-    [GeneratedRegex(@"^--[A-Za-z][\w.]*:[\w.:]+=", RegexOptions.CultureInvariant)]
+    // Keys may hold a pool id (`--Sesame:UserPools:us-east-1_SesameDev:Limits:SmsPerHour=50`), hence the '-'.
+    [GeneratedRegex(@"^--[A-Za-z][\w.]*:[\w.:-]+=", RegexOptions.CultureInvariant)]
     private static partial Regex SettingPattern();
 }
 

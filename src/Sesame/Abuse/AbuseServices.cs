@@ -15,6 +15,7 @@ internal static class AbuseServices
         services.TryAddSingleton<AnswerLimits>();
         services.TryAddSingleton<AttemptLimits>();
         services.TryAddSingleton<HashingSlots>();
+        services.TryAddSingleton<OperatorLimits>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TrustedProxies>());
         return services;
     }

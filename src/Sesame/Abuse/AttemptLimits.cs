@@ -28,8 +28,7 @@ internal sealed partial class AttemptLimits(IRateLimitStore store, LimitKeys key
         var limits = new List<RateLimitEntry>(2);
         if (ClientAddress.Current is { } address)
         {
-            LimitKeys.Add(limits, "client_ip", keys.Key("pw-ip", pool.Id, ClientAddress.Unit(address)),
-                (TimeSpan.FromMinutes(5), options.PasswordAttemptsPerClientIpPerFiveMinutes), (TimeSpan.FromHours(1), options.PasswordAttemptsPerClientIpPerHour));
+            LimitKeys.Add(limits, "client_ip", ClientIpKey(pool, ClientAddress.Unit(address)), ClientIpWindows(pool));
         }
 
         LimitKeys.Add(limits, "account", keys.Key("pw-account", pool.Id, Logins.UsernameKey(username)),
@@ -42,6 +41,15 @@ internal sealed partial class AttemptLimits(IRateLimitStore store, LimitKeys key
         Log.Refused(logger, pool.Id, reason, (long)Math.Ceiling(wait.TotalSeconds));
         throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = wait };
     }
+
+    /// <summary>The password attempts counted for one client IP unit (<see cref="ClientAddress.Unit"/>).</summary>
+    public string ClientIpKey(UserPool pool, string unit) => keys.Key("pw-ip", pool.Id, unit);
+
+    public static (TimeSpan Length, int Max)[] ClientIpWindows(UserPool pool) =>
+    [
+        (TimeSpan.FromMinutes(5), pool.Options.Limits.PasswordAttemptsPerClientIpPerFiveMinutes),
+        (TimeSpan.FromHours(1), pool.Options.Limits.PasswordAttemptsPerClientIpPerHour),
+    ];
 
     private static partial class Log
     {

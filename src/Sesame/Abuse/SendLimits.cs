@@ -53,14 +53,11 @@ internal sealed partial class SendLimits(
             await prefixes.AddAsync(limits, pool, prefix, username, cancellationToken);
         }
 
-        var to = sms ? destination : Logins.EmailKey(destination);
-        LimitKeys.Add(limits, "destination", keys.Key("gap:" + kind, pool.Id, to), (options.DestinationInterval, 1));
-        LimitKeys.Add(limits, "destination", keys.Key("dest", pool.Id, to),
-            (TimeSpan.FromMinutes(10), options.DestinationPerTenMinutes), (TimeSpan.FromDays(1), options.DestinationPerDay));
+        LimitKeys.Add(limits, "destination", GapKey(pool, kind, destination), (options.DestinationInterval, 1));
+        LimitKeys.Add(limits, "destination", DestinationKey(pool, destination), DestinationWindows(pool));
         if (ClientAddress.Current is { } address)
         {
-            LimitKeys.Add(limits, "client_ip", keys.Key("ip", pool.Id, ClientAddress.Unit(address)),
-                (TimeSpan.FromHours(1), options.ClientIpPerHour), (TimeSpan.FromDays(1), options.ClientIpPerDay));
+            LimitKeys.Add(limits, "client_ip", ClientIpKey(pool, ClientAddress.Unit(address)), ClientIpWindows(pool));
         }
 
         if (sms)
@@ -99,6 +96,27 @@ internal sealed partial class SendLimits(
         var key = BudgetKey(pool);
         return (await store.CountAsync(key, TimeSpan.FromHours(1), now, cancellationToken), await store.CountAsync(key, TimeSpan.FromDays(1), now, cancellationToken));
     }
+
+    /// <summary>The kinds of code whose sends to one destination are spaced apart each (the <c>gap</c> keys).</summary>
+    public static readonly string[] Kinds = ["signup", "signin", "attribute"];
+
+    /// <summary>The spacing between two codes of one kind to one destination (a phone number, or an email in any case).</summary>
+    public string GapKey(UserPool pool, string kind, string destination) => keys.Key("gap:" + kind, pool.Id, To(destination));
+
+    /// <summary>The 10-minute and daily count of codes to one destination, across kinds.</summary>
+    public string DestinationKey(UserPool pool, string destination) => keys.Key("dest", pool.Id, To(destination));
+
+    public static (TimeSpan Length, int Max)[] DestinationWindows(UserPool pool) =>
+        [(TimeSpan.FromMinutes(10), pool.Options.Limits.DestinationPerTenMinutes), (TimeSpan.FromDays(1), pool.Options.Limits.DestinationPerDay)];
+
+    /// <summary>The hourly and daily count of codes requested from one client IP unit (<see cref="ClientAddress.Unit"/>).</summary>
+    public string ClientIpKey(UserPool pool, string unit) => keys.Key("ip", pool.Id, unit);
+
+    public static (TimeSpan Length, int Max)[] ClientIpWindows(UserPool pool) =>
+        [(TimeSpan.FromHours(1), pool.Options.Limits.ClientIpPerHour), (TimeSpan.FromDays(1), pool.Options.Limits.ClientIpPerDay)];
+
+    // Phone numbers count as they are (E.164); emails in their canonical (case-folded) form.
+    private static string To(string destination) => UserAttributes.IsPhoneNumber(destination) ? destination : Logins.EmailKey(destination);
 
     private static string BudgetKey(UserPool pool) => $"budget:{pool.Id}:sms";
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using Sesame.Cognito;
 using Sesame.Pools;
 using Sesame.Storage;
@@ -9,11 +5,19 @@ using Sesame.Users;
 
 namespace Sesame.Admin;
 
-/// <summary>A row an import did not write, and why.</summary>
-internal sealed record ImportRejection(long Line, string? Username, string Reason);
+/// <summary>Which of Cognito's two CSV layouts a file is in.</summary>
+internal enum CognitoCsvLayout
+{
+    /// <summary>A user export (console, scripts, <c>sesame export</c>): RFC 4180 quoting, optional <c>sub</c> and <c>enabled</c>.</summary>
+    Export,
 
-/// <summary>Where an import stands: rows read, and what became of them.</summary>
-internal sealed record ImportProgress(long Rows, long Imported, long Skipped, long Rejected);
+    /// <summary>
+    /// The file Cognito's own import job takes (CreateUserImportJob, header from GetCSVHeader): every column of the
+    /// header present, <c>cognito:username</c>, <c>cognito:mfa_enabled</c> and a true <c>email_verified</c> or
+    /// <c>phone_number_verified</c> on every row, commas inside values escaped with a backslash, no <c>sub</c>.
+    /// </summary>
+    ImportJob,
+}
 
 /// <summary>
 /// Cognito's user CSV, both ways: the header of standard and <c>custom:</c> attributes, <c>cognito:username</c>,
@@ -21,7 +25,7 @@ internal sealed record ImportProgress(long Rows, long Imported, long Skipped, lo
 /// <c>GetCSVHeader</c> and export tools use, plus the optional <c>sub</c> (kept, so tokens' subjects and app databases stay
 /// valid) and <c>enabled</c> columns. Imported users are CONFIRMED and passwordless: they sign in by code at once.
 /// </summary>
-internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importStore, IUserAdminStore adminStore, TimeProvider time)
+internal sealed class CognitoUserCsv(UserPools pools, UserImport import, IUserAdminStore adminStore)
 {
     /// <summary>Cognito's own column order (GetCSVHeader), which the export writes first.</summary>
     public static readonly string[] CognitoColumns =
@@ -36,28 +40,25 @@ internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importSto
     private const string UserStatusColumn = "cognito:user_status";
     private const string Enabled = "enabled";
 
-    /// <summary>Users written per transaction: a batch is whole or absent, so an interrupted import resumes cleanly.</summary>
-    public int BatchSize { get; init; } = 500;
-
     /// <summary>
     /// Imports every row of <paramref name="csv"/> into the pool, streaming. A row whose username (and sub) already exists
     /// is skipped, so running the same file again resumes an interrupted import. A row that cannot be imported is reported
-    /// to <paramref name="rejected"/> with its line and reason and written nowhere. A header naming an unknown column is
-    /// refused (InvalidParameterException) before any row is written.
+    /// to <paramref name="rejected"/> with its line and reason and written nowhere. A header naming an unknown column (or,
+    /// for the import-job layout, missing a required one) is refused (InvalidParameterException) before any row is written.
     /// </summary>
-    public async Task<ImportProgress> ImportAsync(
-        string poolId, TextReader csv, Action<ImportRejection> rejected, Action<ImportProgress>? progress, CancellationToken cancellationToken)
+    public Task<ImportProgress> ImportAsync(
+        string poolId, TextReader csv, Action<ImportRejection> rejected, Action<ImportProgress>? progress, CancellationToken cancellationToken,
+        CognitoCsvLayout layout = CognitoCsvLayout.Export)
     {
-        var pool = pools.FindPool(poolId) ?? throw CognitoErrors.Error(CognitoErrors.ResourceNotFound, $"User pool {poolId} does not exist.");
-        var reader = new CsvRecordReader(csv);
+        var pool = import.Pool(poolId);
+        var reader = new CsvRecordReader(csv, backslashEscapesComma: layout == CognitoCsvLayout.ImportJob);
         var header = reader.Read(out _, out _) ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The file is empty: no header row.");
-        var columns = Header(header);
+        var columns = Header(header, layout);
+        return import.RunAsync(Rows(pool, reader, columns, layout), rejected, progress, cancellationToken);
+    }
 
-        // Usernames seen in this file (64-bit hashes of the username key, some 40 bytes each with the dictionary's own): a repeated one is a duplicate row.
-        var seen = new Dictionary<ulong, long>();
-        var batch = new List<(long Line, User User)>(BatchSize);
-        long rows = 0, imported = 0, skipped = 0, rejections = 0;
-
+    private IEnumerable<ImportRow> Rows(UserPool pool, CsvRecordReader reader, string[] columns, CognitoCsvLayout layout)
+    {
         while (reader.Read(out var line, out var malformed) is { } fields)
         {
             if (fields is [""])
@@ -65,57 +66,7 @@ internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importSto
                 continue;
             }
 
-            rows++;
-            var (user, reason) = malformed is not null ? (null, malformed) : Row(pool, columns, fields);
-            if (user is not null && !seen.TryAdd(UsernameHash(user.Username), line))
-            {
-                reason = $"duplicate username: line {seen[UsernameHash(user.Username)]} has it too";
-                user = null;
-            }
-
-            if (user is null)
-            {
-                rejections++;
-                rejected(new ImportRejection(line, UsernameOf(columns, fields), reason!));
-                continue;
-            }
-
-            batch.Add((line, user));
-            if (batch.Count == BatchSize)
-            {
-                await FlushAsync();
-            }
-        }
-
-        await FlushAsync();
-        return new ImportProgress(rows, imported, skipped, rejections);
-
-        async Task FlushAsync()
-        {
-            if (batch.Count > 0)
-            {
-                var outcomes = await importStore.ImportAsync([.. batch.Select(b => b.User)], cancellationToken);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    switch (outcomes[i])
-                    {
-                        case ImportOutcome.Imported:
-                            imported++;
-                            break;
-                        case ImportOutcome.Exists:
-                            skipped++;
-                            break;
-                        default:
-                            rejections++;
-                            rejected(new ImportRejection(batch[i].Line, batch[i].User.Username, Describe(outcomes[i])));
-                            break;
-                    }
-                }
-
-                batch.Clear();
-            }
-
-            progress?.Invoke(new ImportProgress(rows, imported, skipped, rejections));
+            yield return malformed is not null ? ImportRow.Rejected(line, malformed, UsernameOf(columns, fields)) : Row(pool, line, columns, fields, layout);
         }
     }
 
@@ -172,7 +123,7 @@ internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importSto
         }
     }
 
-    private static string[] Header(List<string> header)
+    private static string[] Header(List<string> header, CognitoCsvLayout layout)
     {
         var columns = header.Select(h => h.Trim()).ToArray();
         if (columns.Length > 0 && columns[0].StartsWith('\uFEFF'))
@@ -180,15 +131,18 @@ internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importSto
             columns[0] = columns[0][1..];
         }
 
+        var job = layout == CognitoCsvLayout.ImportJob;
         foreach (var column in columns)
         {
-            var known = UserAttributes.IsStandard(column) || column is Username or MfaEnabled or UserStatusColumn or Enabled
-                or UserAttributes.Sub or UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified
+            var known = UserAttributes.IsStandard(column) || column is Username or MfaEnabled
+                || (!job && column is UserStatusColumn or Enabled or UserAttributes.Sub)
+                || column is UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified
                 || (column.StartsWith("custom:", StringComparison.Ordinal) && column.Length is > 7 and <= 32);
             if (!known)
             {
-                throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
-                    $"Line 1: unknown column \"{column}\": not a standard attribute, custom:*, cognito:username, cognito:mfa_enabled, sub or enabled. Nothing was imported.");
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, job && column is UserStatusColumn or Enabled or UserAttributes.Sub
+                    ? $"Line 1: \"{column}\" is not a column of Cognito's import-job CSV (GetCSVHeader); `sesame import cognito` reads exports with it. Nothing was imported."
+                    : $"Line 1: unknown column \"{column}\": not a standard attribute, custom:*, cognito:username, cognito:mfa_enabled{(job ? "" : ", sub or enabled")}. Nothing was imported.");
             }
         }
 
@@ -197,52 +151,68 @@ internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importSto
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Line 1: a column appears twice. Nothing was imported.");
         }
 
-        return Array.IndexOf(columns, Username) < 0
-            ? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Line 1: no cognito:username column. Nothing was imported.")
-            : columns;
-    }
-
-    private (User? User, string? Reason) Row(UserPool pool, string[] columns, List<string> fields)
-    {
-        if (fields.Count != columns.Length)
+        if (Array.IndexOf(columns, Username) < 0)
         {
-            return (null, fields.Count > columns.Length
-                ? $"{fields.Count} fields, but the header has {columns.Length} columns (a value in an unknown column)"
-                : $"{fields.Count} fields, but the header has {columns.Length} columns");
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Line 1: no cognito:username column. Nothing was imported.");
         }
 
+        if (job && (Array.IndexOf(columns, MfaEnabled) < 0
+            || (Array.IndexOf(columns, UserAttributes.EmailVerified) < 0 && Array.IndexOf(columns, UserAttributes.PhoneNumberVerified) < 0)))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
+                "Line 1: Cognito's import-job CSV needs cognito:mfa_enabled and email_verified or phone_number_verified columns. Nothing was imported.");
+        }
+
+        return columns;
+    }
+
+    private ImportRow Row(UserPool pool, long line, string[] columns, List<string> fields, CognitoCsvLayout layout)
+    {
+        var username = UsernameOf(columns, fields);
+        if (fields.Count != columns.Length)
+        {
+            return ImportRow.Rejected(line, fields.Count > columns.Length
+                ? $"{fields.Count} fields, but the header has {columns.Length} columns (a value in an unknown column)"
+                : $"{fields.Count} fields, but the header has {columns.Length} columns", username);
+        }
+
+        var job = layout == CognitoCsvLayout.ImportJob;
         try
         {
-            var username = Validate.Username(fields[Array.IndexOf(columns, Username)], Username);
             var attributes = new List<AttributeType>();
             var flags = new Dictionary<string, string>(StringComparer.Ordinal);
             string? sub = null;
             var enabled = true;
             for (var i = 0; i < columns.Length; i++)
             {
-                var value = fields[i];
+                // Cognito's import job trims white space around every value.
+                var value = job ? fields[i].Trim() : fields[i];
                 switch (columns[i])
                 {
                     case Username or UserStatusColumn:
                         break;
                     case MfaEnabled:
-                        Flag(value, MfaEnabled);
+                        if (UserImport.Flag(value, MfaEnabled) is null && job)
+                        {
+                            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "cognito:mfa_enabled is required (true or false).");
+                        }
+
                         break;
                     case UserAttributes.EmailVerified or UserAttributes.PhoneNumberVerified:
-                        if (Flag(value, columns[i]) is { } flag)
+                        if (UserImport.Flag(value, columns[i]) is { } flag)
                         {
                             flags[columns[i]] = flag;
                         }
 
                         break;
                     case Enabled:
-                        enabled = Flag(value, Enabled) != "false";
+                        enabled = UserImport.Flag(value, Enabled) != "false";
                         break;
                     case UserAttributes.Sub:
-                        sub = value.Length == 0 ? null
-                            : Guid.TryParse(value, out var guid) ? guid.ToString("D", CultureInfo.InvariantCulture)
-                            : throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"sub \"{Shorten(value)}\" is not a UUID.");
+                        sub = value.Length == 0 ? null : value;
                         break;
+                    case "updated_at" when job && value.Length > 0 && value.AsSpan().ContainsAnyExceptInRange('0', '9'):
+                        throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"updated_at must be epoch seconds, not \"{UserImport.Shorten(value)}\".");
                     default:
                         if (value.Length > 0)
                         {
@@ -253,61 +223,44 @@ internal sealed class CognitoUserCsv(UserPools pools, IUserImportStore importSto
                 }
             }
 
-            var values = UserAttributes.FromClient(attributes, "userAttributes");
-            foreach (var (attribute, flag) in new[] { (UserAttributes.PhoneNumber, UserAttributes.PhoneNumberVerified), (UserAttributes.Email, UserAttributes.EmailVerified) })
+            if (job)
             {
-                if (values.ContainsKey(attribute))
-                {
-                    values[flag] = flags.GetValueOrDefault(flag, "false");
-                }
+                JobVerification(columns, fields, flags);
             }
 
-            if (!values.ContainsKey(UserAttributes.PhoneNumber) && !values.ContainsKey(UserAttributes.Email))
-            {
-                return (null, "no phone_number or email: a passwordless user signs in with a code sent to one of them");
-            }
-
-            var now = time.GetUtcNow();
-            return (new User
-            {
-                PoolId = pool.Id,
-                Username = username,
-                Sub = sub ?? Guid.NewGuid().ToString(),
-                Status = UserStatus.Confirmed,
-                Enabled = enabled,
-                Attributes = values,
-                CreatedAt = now,
-                ModifiedAt = now,
-            }, null);
+            return new ImportRow(line, import.User(pool, fields[Array.IndexOf(columns, Username)], sub, enabled, attributes, flags, passwordHash: null), null, username);
         }
         catch (CognitoException failure)
         {
-            return (null, failure.Message);
+            return ImportRow.Rejected(line, failure.Message, username);
         }
     }
 
-    // 64 bits of SHA-256: no collision to expect below billions of rows, and 8 bytes a row instead of the username.
-    private static ulong UsernameHash(string username) =>
-        BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(Logins.UsernameKey(username))));
-
-    private static string? Flag(string value, string column) => value.Trim().ToLowerInvariant() switch
+    // The import job's rule: at least one of email_verified and phone_number_verified true, and the attribute it verifies present.
+    private static void JobVerification(string[] columns, List<string> fields, Dictionary<string, string> flags)
     {
-        "" => null,
-        "true" => "true",
-        "false" => "false",
-        _ => throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"{column} must be true or false, not \"{Shorten(value)}\"."),
-    };
+        var any = false;
+        foreach (var (attribute, flag) in new[] { (UserAttributes.Email, UserAttributes.EmailVerified), (UserAttributes.PhoneNumber, UserAttributes.PhoneNumberVerified) })
+        {
+            if (flags.GetValueOrDefault(flag) != "true")
+            {
+                continue;
+            }
+
+            any = true;
+            if (Array.IndexOf(columns, attribute) is var i && (i < 0 || fields[i].Trim().Length == 0))
+            {
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"{flag} is true but there is no {attribute}.");
+            }
+        }
+
+        if (!any)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "neither email_verified nor phone_number_verified is true (Cognito's import job needs one).");
+        }
+    }
 
     private static string? UsernameOf(string[] columns, List<string> fields) =>
-        Array.IndexOf(columns, Username) is var i and >= 0 && i < fields.Count && fields[i].Length > 0 ? Shorten(fields[i]) : null;
+        Array.IndexOf(columns, Username) is var i and >= 0 && i < fields.Count && fields[i].Length > 0 ? UserImport.Shorten(fields[i].Trim()) : null;
 
-    private static string Describe(ImportOutcome outcome) => outcome switch
-    {
-        ImportOutcome.UsernameTaken => "the username belongs to another user (another sub) already in the pool",
-        ImportOutcome.SubTaken => "the sub belongs to another user already in the pool",
-        ImportOutcome.PhoneNumberTaken => "the phone_number belongs to another user already in the pool",
-        _ => "the email belongs to another user already in the pool",
-    };
-
-    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "...";
 }

@@ -6,7 +6,11 @@ namespace Sesame.Admin;
 /// RFC 4180 CSV, read one record at a time from a <see cref="TextReader"/> (never the whole file): fields separated by
 /// commas, quoted with <c>"</c> when they hold commas, quotes (doubled) or line breaks; CRLF or LF between records.
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader)
+/// <param name="backslashEscapesComma">
+/// Cognito's import-job layout: outside quotes, <c>\,</c> is a comma inside the value ("put a backslash before all of the
+/// commas in the attribute value"), not a separator.
+/// </param>
+internal sealed class CsvRecordReader(TextReader reader, bool backslashEscapesComma = false)
 {
     private readonly StringBuilder _field = new();
     private long _line = 1;
@@ -77,6 +81,10 @@ internal sealed class CsvRecordReader(TextReader reader)
                     fields.Add(_field.ToString());
                     _field.Clear();
                     wasQuoted = false;
+                    break;
+                case '\\' when backslashEscapesComma && reader.Peek() == ',':
+                    reader.Read();
+                    _field.Append(',');
                     break;
                 case '\r' when reader.Peek() == '\n':
                     break;

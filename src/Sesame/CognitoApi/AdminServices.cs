@@ -11,7 +11,9 @@ internal static class AdminServices
     {
         services.TryAddSingleton<SigV4>();
         services.TryAddSingleton<UserPoolAdmin>();
+        services.TryAddSingleton<UserImport>();
         services.TryAddSingleton<CognitoUserCsv>();
+        services.TryAddSingleton<JsonLinesUsers>();
         services.AddSingleton<ICognitoOperation, AdminCreateUser>();
         services.AddSingleton<ICognitoOperation, AdminGetUser>();
         services.AddSingleton<ICognitoOperation, ListUsers>();

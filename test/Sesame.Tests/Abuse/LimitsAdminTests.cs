@@ -42,6 +42,28 @@ public sealed class LimitsAdminTests
     }
 
     [Fact]
+    public async Task AdminLimits_DestinationCounters_ShownMaskedAndForgottenByTheUnblock()
+    {
+        using var app = new SesameApp(new() { [$"{Limits}:DestinationInterval"] = "00:01:00" });
+        const string Phone = "+15553230000";
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = Phone })).AssertOk();
+        (await app.CallAsync("ResendConfirmationCode", new { SesameApp.ClientId, Username = Phone })).AssertError("LimitExceededException");
+
+        using var listed = await app.SendAsync(HttpMethod.Get, $"/admin/limits?pool={SesameApp.PoolId}&destination=%2B15553230000&ip=198.51.100.7");
+        var view = JsonNode.Parse(await listed.Content.ReadAsStringAsync())!;
+        using var unblocked = await app.SendAsync(HttpMethod.Delete, $"/admin/limits/destinations?pool={SesameApp.PoolId}&destination=%2B15553230000");
+        using var badIp = await app.SendAsync(HttpMethod.Delete, $"/admin/limits/client-ips?pool={SesameApp.PoolId}&ip=nowhere");
+
+        Assert.Equal("+*******0000", view["Destination"]!["Subject"]!.GetValue<string>());
+        Assert.True(view["Destination"]!["Counters"]!.AsArray().Single(c => (string)c!["Limit"]! == "spacing:signup")!["Full"]!.GetValue<bool>());
+        Assert.Equal("198.51.100.7", view["ClientIp"]!["Subject"]!.GetValue<string>());
+        Assert.True(JsonNode.Parse(await unblocked.Content.ReadAsStringAsync())!["Unblocked"]!.GetValue<bool>());
+        (await app.CallAsync("ResendConfirmationCode", new { SesameApp.ClientId, Username = Phone })).AssertOk();
+        Assert.Equal(400, (int)badIp.StatusCode);
+        Assert.Contains("InvalidParameterException", await badIp.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AdminLimits_Unsigned_Refused()
     {
         using var app = new SesameApp();

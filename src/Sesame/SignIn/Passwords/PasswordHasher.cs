@@ -43,7 +43,7 @@ internal sealed class PasswordHasher : IDisposable
         }
 
         var (m, t, p) = (_options.Argon2MemoryKiB, _options.Argon2Iterations, _options.Argon2Parallelism);
-        var digest = Argon2(password, salt, m, t, p, 32);
+        var digest = Argon2(password, salt, m, t, p, 32, "argon2id");
         return string.Create(CultureInfo.InvariantCulture, $"{Argon2Prefix}m={m},t={t},p={p}${Unpadded(salt)}${Unpadded(digest)}");
     }
 
@@ -55,8 +55,11 @@ internal sealed class PasswordHasher : IDisposable
     public bool Verify(string password, string? stored)
     {
         var record = stored ?? _standIn.Value;
-        var matches = record.StartsWith(Argon2Prefix, StringComparison.Ordinal) ? VerifyArgon2(password, record)
-            : record.StartsWith(Pbkdf2Prefix, StringComparison.Ordinal) && VerifyPbkdf2(password, record);
+        // Imported records (bcrypt, other PBKDF2 layouts, ASP.NET Core Identity; Argon2 of any variant) verify here too,
+        // in the same slot, and the sign-in then upgrades them (NeedsUpgrade is true for every one).
+        var matches = record.StartsWith("$argon2", StringComparison.Ordinal) ? VerifyArgon2(password, record)
+            : record.StartsWith(Pbkdf2Prefix, StringComparison.Ordinal) ? VerifyPbkdf2(password, record)
+            : ImportedPasswordHashes.IsImported(record) && ImportedPasswordHashes.Verify(password, record);
         return matches && stored is not null;
     }
 
@@ -96,13 +99,22 @@ internal sealed class PasswordHasher : IDisposable
         return CryptographicOperations.FixedTimeEquals(expected, actual);
     }
 
-    private bool VerifyArgon2(string password, string record)
+    private bool VerifyArgon2(string password, string record) =>
+        ParseArgon2(record) is var (variant, m, t, p, salt, expected)
+        && CryptographicOperations.FixedTimeEquals(expected, Argon2(password, salt, m, t, p, expected.Length, variant));
+
+    /// <summary>
+    /// A PHC Argon2 string (<c>$argon2id$</c>, <c>$argon2i$</c> or <c>$argon2d$</c>, version 19) within the cost maxima;
+    /// null for anything else, so a damaged record is never computed.
+    /// </summary>
+    public static (string Variant, int M, int T, int P, byte[] Salt, byte[] Hash)? ParseArgon2(string record)
     {
         // "", "argon2id", "v=19", "m=…,t=…,p=…", salt, hash
         var parts = record.Split('$');
-        if (parts.Length != 6 || ParseCost(parts[3]) is not var (m, t, p))
+        if (parts.Length != 6 || parts[0].Length != 0 || parts[1] is not ("argon2id" or "argon2i" or "argon2d") || parts[2] != "v=19"
+            || ParseCost(parts[3]) is not var (m, t, p))
         {
-            return false;
+            return null;
         }
 
         byte[] expected, salt;
@@ -113,15 +125,10 @@ internal sealed class PasswordHasher : IDisposable
         }
         catch (FormatException)
         {
-            return false;
+            return null;
         }
 
-        if (expected.Length is < 16 or > 64 || salt.Length < 16)
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(expected, Argon2(password, salt, m, t, p, expected.Length));
+        return expected.Length is < 16 or > 64 || salt.Length < 8 ? null : (parts[1], m, t, p, salt, expected);
     }
 
     /// <summary><c>m=…,t=…,p=…</c> within what the settings allow (a damaged record must not cost minutes or gigabytes).</summary>
@@ -143,18 +150,17 @@ internal sealed class PasswordHasher : IDisposable
             : null;
     }
 
-    private byte[] Argon2(string password, byte[] salt, int memoryKiB, int iterations, int parallelism, int length)
+    private byte[] Argon2(string password, byte[] salt, int memoryKiB, int iterations, int parallelism, int length, string variant)
     {
         _argon2Gate.Wait();
         try
         {
-            using var argon2 = new Argon2id(Encoding.UTF8.GetBytes(password))
-            {
-                Salt = salt,
-                MemorySize = memoryKiB,
-                Iterations = iterations,
-                DegreeOfParallelism = parallelism,
-            };
+            var bytes = Encoding.UTF8.GetBytes(password);
+            using Konscious.Security.Cryptography.Argon2 argon2 = variant switch { "argon2i" => new Argon2i(bytes), "argon2d" => new Argon2d(bytes), _ => new Argon2id(bytes) };
+            argon2.Salt = salt;
+            argon2.MemorySize = memoryKiB;
+            argon2.Iterations = iterations;
+            argon2.DegreeOfParallelism = parallelism;
             return argon2.GetBytes(length);
         }
         finally

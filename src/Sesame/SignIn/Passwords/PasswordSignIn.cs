@@ -60,7 +60,13 @@ internal sealed class PasswordSignIn(
         {
             // The password was just proven: store it hashed the current way (Argon2id, or a new cost). Only if the hash is
             // still the one that verified, so a password changed meanwhile stays changed.
-            await passwords.UpgradePasswordHashAsync(pool.Id, Logins.UsernameKey(user.Username), user.PasswordHash!, hasher.Hash(password), cancellationToken);
+            var key = Logins.UsernameKey(user.Username);
+            if (await passwords.UpgradePasswordHashAsync(pool.Id, key, user.PasswordHash!, hasher.Hash(password), cancellationToken)
+                && await passwords.FindVerifierAsync(pool.Id, key, cancellationToken) is null)
+            {
+                // A user imported with another system's hash has no SRP verifier yet: now that the password is known, USER_SRP_AUTH works too.
+                await passwords.SaveVerifierAsync(pool.Id, key, user.Sub, PasswordCredentials.Verifier(pool.Id, user.Username, password), cancellationToken);
+            }
         }
 
         // InitiateAuth's ClientMetadata reaches neither PostAuthentication nor PreTokenGeneration (see SignInCompletion).
