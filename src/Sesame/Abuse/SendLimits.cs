@@ -39,8 +39,9 @@ internal sealed partial class SendLimits(
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, message);
         }
 
-        // Sign-in and password-reset codes go to numbers proven before; the pumping signature is in codes to numbers not proven yet.
-        var prefix = phone is not null && kind is not ("signin" or "forgot-password") && options.PrefixUnconvertedPerHour > 0 ? PrefixVelocity.PrefixOf(phone) : null;
+        // Every kind of code counts, sign-in codes too (CUSTOM_AUTH, USER_AUTH SMS_OTP): a pumping script that re-initiates
+        // sign-in for accounts it made sends as much as one that signs up; each verified code converts its send.
+        var prefix = phone is not null && options.PrefixUnconvertedPerHour > 0 ? PrefixVelocity.PrefixOf(phone) : null;
         if (prefix is not null)
         {
             if (await prefixes.BlockedUntilAsync(pool, prefix, cancellationToken) is { } until)

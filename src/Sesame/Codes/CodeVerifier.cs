@@ -99,6 +99,8 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, A
         }
 
         await limits.SucceededAsync(answer.Pool, answer.Username, cancellationToken);
+        // A sign-in code's send was counted in its prefix like a sign-up code's: its verification converts it the same way.
+        await prefixes.VerifiedAsync(answer.Pool, answer.Username, cancellationToken);
         return CodeCheck.Match;
     }
 

@@ -180,6 +180,22 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
             : outbox.Email(pool.Id, request.Destination, Fill(subject), Fill(text), request.TemporaryPassword, html is null ? null : Fill(html));
     }
 
+    /// <summary>
+    /// The notice the strict enumeration mode sends, instead of a code, to the owner of a phone number or email that
+    /// someone tried to sign up with (Supabase's approach): it carries no code and no link, so it gives the person who
+    /// asked nothing, and tells the owner to sign in or to ignore it. No CustomMessage trigger source exists for it in
+    /// Cognito, so none is invoked.
+    /// </summary>
+    public OutboxMessage ComposeSignUpNotice(UserPool pool, string medium, string destination)
+    {
+        var name = pool.Options.Name;
+        var text = $"Someone tried to sign up for {name} with this {(medium == DeliveryMedium.Sms ? "phone number" : "email address")}. "
+            + "You already have an account: sign in instead. If it was not you, ignore this message.";
+        return medium == DeliveryMedium.Sms
+            ? outbox.Sms(pool.Id, destination, text, code: null, "SignUpNotice (locale default)")
+            : outbox.Email(pool.Id, destination, $"Sign-up attempt with your {name} account", text, code: null);
+    }
+
     /// <summary>How a DLT error names the template: its kind and the user's locale.</summary>
     private static string Label(MessagePurpose purpose, string? locale) =>
         $"{purpose switch { MessagePurpose.SignIn => "SignIn", MessagePurpose.Invitation => "Invitation", _ => "SignUp" }} (locale {(string.IsNullOrWhiteSpace(locale) ? "default" : locale)})";

@@ -28,9 +28,11 @@ internal sealed class SignUpFlow(
     CodeIssuer codes,
     CodeVerifier verifier,
     Outbox outbox,
+    MessageComposer composer,
     Pseudonyms pseudonyms,
     TriggerInvoker triggers,
     PasswordHasher hasher,
+    HashingSlots hashing,
     TimeProvider time)
 {
 
@@ -89,8 +91,11 @@ internal sealed class SignUpFlow(
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
                 "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
 
+        // The hash and the SRP verifier run in the bounded hashing slots that sign-in uses, so a flood of sign-ups with
+        // passwords queues there (and is refused past the queue) instead of taking every core from passwordless sign-in.
         var credentials = string.IsNullOrEmpty(password) ? ((string Hash, PasswordVerifier Verifier)?)null
-            : PasswordCredentials.Create(hasher, pool.Id, canonicalUsername, password);
+            : await hashing.RunAsync(
+                () => ValueTask.FromResult(PasswordCredentials.Create(hasher, pool.Id, canonicalUsername, password)), cancellationToken);
 
         var preSignUp = new PreSignUpEvent
         {
@@ -147,18 +152,63 @@ internal sealed class SignUpFlow(
         if (decision.AutoConfirmUser)
         {
             user.Status = UserStatus.Confirmed;
-            ThrowIfExists(await users.CreateAsync(user, code: null, message: null, cancellationToken));
+            var confirmedOutcome = await users.CreateAsync(user, code: null, message: null, Notices(pool, attributes), cancellationToken);
             await SaveVerifierAsync(user, credentials, cancellationToken);
+            if (TakenQuietly(pool, confirmedOutcome))
+            {
+                return new SignUpResult(true, user.Sub, null);
+            }
+
             // An auto-confirmed user reaches PostConfirmation at sign-up time, as in Cognito.
             await PostConfirmationAsync(client, user, clientMetadata, cancellationToken);
             return new SignUpResult(true, user.Sub, null);
         }
 
+        // Issued (send limits counted, message composed) before the store says whether the number is taken, so a taken
+        // number costs what a new one does.
         var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination, clientMetadata), cancellationToken);
-        ThrowIfExists(await users.CreateAsync(user, issued.Stored, issued.Message, cancellationToken));
+        var outcome = await users.CreateAsync(user, issued.Stored, issued.Message, Notices(pool, attributes), cancellationToken);
         outbox.Notify();
+        // Written for a taken number too (it writes nothing there: no user has this sub), so both paths make the same calls.
         await SaveVerifierAsync(user, credentials, cancellationToken);
+        TakenQuietly(pool, outcome);
+        // A taken number in the strict mode: the answer of a new sign-up, with this request's fresh sub (not the owner's).
         return new SignUpResult(false, user.Sub, issued.Delivery);
+    }
+
+    /// <summary>
+    /// In the strict enumeration mode, the notices the store queues instead of the sign-up when a confirmed user holds
+    /// the phone number or email ("someone tried to sign up with your number"); composed for every sign-up, taken or
+    /// not, so that both cost the same. A declared test number never gets a message.
+    /// </summary>
+    private TakenNotices? Notices(UserPool pool, Dictionary<string, string> attributes)
+    {
+        if (!pool.StrictEnumeration)
+        {
+            return null;
+        }
+
+        var phone = attributes.GetValueOrDefault(UserAttributes.PhoneNumber);
+        var email = attributes.GetValueOrDefault(UserAttributes.Email);
+        return new TakenNotices(
+            phone is null || pool.Options.OneTimeCode.TestNumbers.ContainsKey(phone) ? null : composer.ComposeSignUpNotice(pool, DeliveryMedium.Sms, phone),
+            email is null ? null : composer.ComposeSignUpNotice(pool, DeliveryMedium.Email, email));
+    }
+
+    /// <summary>
+    /// True when the sign-up met a confirmed holder and the strict mode answers as if it had succeeded (the store queued
+    /// the owner's notice); otherwise throws Cognito's <c>UsernameExistsException</c> for a taken name or alias. A taken
+    /// username (pools with free usernames) is always refused: whoever picks a name must learn that it is taken.
+    /// </summary>
+    private static bool TakenQuietly(UserPool pool, CreateUserOutcome outcome)
+    {
+        if (outcome is CreateUserOutcome.PhoneNumberExists or CreateUserOutcome.EmailExists && pool.StrictEnumeration)
+        {
+            return true;
+        }
+
+        ThrowIfExists(outcome);
+        return false;
     }
 
     /// <summary>

@@ -13,7 +13,15 @@ internal interface IUserStore
     /// user holding the same username, phone number or email is replaced (abandoned sign-ups never block anyone);
     /// a CONFIRMED one makes the creation fail with nothing written.
     /// </summary>
-    ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, CancellationToken cancellationToken);
+    ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, CancellationToken cancellationToken) =>
+        CreateAsync(user, code, message, ifTaken: null, cancellationToken);
+
+    /// <summary>
+    /// As above; when a CONFIRMED user holds the phone number or email, the notice of <paramref name="ifTaken"/> for that
+    /// attribute is queued instead, in the same transaction (the strict enumeration mode tells the owner rather than the
+    /// caller, and both paths write one outbox row in one store call).
+    /// </summary>
+    ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, CancellationToken cancellationToken);
 
     /// <summary>
     /// Confirms the UNCONFIRMED user with this sub and marks <paramref name="attribute"/> verified, after its code was

@@ -34,6 +34,20 @@ internal sealed record ClaimedMessage(long Id, MessageChannel Channel, string Po
 internal sealed record SigningKeyRecord(
     string PoolId, string Kid, string Purpose, byte[] EncryptedPrivateKey, DateTimeOffset CreatedAt, int Generation, DateTimeOffset ActivatesAt);
 
+/// <summary>
+/// The messages queued instead of a sign-up when a confirmed user already holds its phone number (<paramref name="Phone"/>)
+/// or email (<paramref name="Email"/>): "someone tried to sign up with your number", to that owner.
+/// </summary>
+internal sealed record TakenNotices(OutboxMessage? Phone, OutboxMessage? Email)
+{
+    public OutboxMessage? For(CreateUserOutcome outcome) => outcome switch
+    {
+        CreateUserOutcome.PhoneNumberExists => Phone,
+        CreateUserOutcome.EmailExists => Email,
+        _ => null,
+    };
+}
+
 /// <summary>Why a user could not be created.</summary>
 internal enum CreateUserOutcome
 {

@@ -424,11 +424,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     /// <summary>
     /// One key per pool, purpose and generation, held by a UNIQUE index: of nodes creating a pool's first key (or rotating)
-    /// together, the first one's key stays.
+    /// together, the first one's key stays. No conflict target: the same key offered twice (its kid, the primary key,
+    /// already stored) is a conflict too, and inserts nothing rather than failing the request that offered it.
     /// </summary>
     public string AddSigningKeyIfMissing { get; } = $"""
         INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@pool, @kid, @purpose, @key, @created, @generation, @activates)
-        ON CONFLICT (pool_id, purpose, generation) DO NOTHING
+        ON CONFLICT DO NOTHING
         """;
 
     // ---- server secrets (IServerSecretStore) -------------------------------------------------------------------------

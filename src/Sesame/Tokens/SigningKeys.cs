@@ -41,8 +41,16 @@ internal sealed partial class SigningKeys(
         var records = await store.ListAsync(pool.Id, cancellationToken);
         foreach (var purpose in Purposes)
         {
-            if (!records.Any(r => r.Purpose == purpose))
+            // Insert-or-get: of concurrent callers (requests on this node, other nodes) the first key stored stays and
+            // everyone reads it back. A key whose kid is already stored (under the other purpose) inserts nothing, so a
+            // new one is drawn, a bounded number of times.
+            for (var attempt = 1; !records.Any(r => r.Purpose == purpose); attempt++)
             {
+                if (attempt > 3)
+                {
+                    throw new InvalidOperationException($"No {purpose} signing key could be stored for pool {pool.Id}.");
+                }
+
                 var now = time.GetUtcNow();
                 records = await store.AddIfMissingAsync(Generate(pool.Id, purpose, 0, now, now), cancellationToken);
             }

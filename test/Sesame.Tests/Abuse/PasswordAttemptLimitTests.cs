@@ -140,6 +140,29 @@ public sealed class PasswordAttemptLimitTests
     }
 
     [Fact]
+    public async Task SignUpWithPassword_EverySlotBusy_RefusedAtOnceNothingWrittenPasswordlessSignUpWorks()
+    {
+        using var app = new SesameApp(new() { ["Sesame:Passwords:MaxConcurrentHashes"] = "1", ["Sesame:Passwords:MaxQueuedHashes"] = "0" });
+        var slots = app.Services.GetRequiredService<HashingSlots>();
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = slots.RunAsync(async () => await release.Task, CancellationToken.None);
+        var withPassword = SesameApp.NewPhone();
+        var passwordless = SesameApp.NewPhone();
+
+        var refused = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = withPassword, Password = "Correct-horse-1" });
+        var signUp = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = passwordless });
+
+        // The sign-up's hash waits for a slot like a sign-in's: with none free and no queue room it is refused before
+        // anything is written or sent.
+        refused.AssertError("TooManyRequestsException");
+        Assert.Equal(0, await app.QueuedMessagesAsync(withPassword));
+        signUp.AssertOk();
+        release.SetResult(0);
+        await held;
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = withPassword, Password = "Correct-horse-1" })).AssertOk();
+    }
+
+    [Fact]
     public async Task HashingSlots_64ConcurrentCallers_ConcurrencyAndQueueBounded()
     {
         using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();

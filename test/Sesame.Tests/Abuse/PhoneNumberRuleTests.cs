@@ -140,6 +140,35 @@ public sealed class PhoneNumberRuleTests
     }
 
     [Fact]
+    public async Task SignInCodes_UnansweredInOnePrefix_CountedAndBlockedLikeSignUpCodes_AnsweredOnesConverted()
+    {
+        using var app = App(($"{Limits}:PrefixUnconvertedPerHour", "3"));
+        var phones = Enumerable.Range(0, 4).Select(i => $"+1555888000{i}").ToList();
+        foreach (var phone in phones)
+        {
+            await app.CreateConfirmedUserAsync(phone); // verified sign-ups: converted, nothing unconverted yet
+        }
+
+        Assert.NotNull((await app.SignInAsync(phones[0]))["IdToken"]); // a sign-in code answered: converted too
+        var started = new List<CognitoResponse>();
+        foreach (var phone in phones.Skip(1))
+        {
+            started.Add(await CustomAuthAsync(app, phone)); // sign-in codes never answered: three unconverted
+        }
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var fifth = await CustomAuthAsync(app, phones[0]);
+
+        Assert.All(started, s => s.AssertOk());
+        fifth.AssertError("TooManyRequestsException");
+        Assert.Equal("86400", fifth.Headers["retry-after"]);
+        Assert.Contains("LimitExceededException", (await SignUpAsync(app, "+15558880009")).Body, StringComparison.Ordinal);
+    }
+
+    private static Task<CognitoResponse> CustomAuthAsync(SesameApp app, string phone) =>
+        app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "CUSTOM_AUTH", AuthParameters = new { USERNAME = phone } });
+
+    [Fact]
     public async Task SignUp_VerifiedSendsInAPrefix_DoNotCountTowardsTheBlock()
     {
         using var app = App(($"{Limits}:PrefixUnconvertedPerHour", "3"));

@@ -72,6 +72,80 @@ public sealed partial class EnumerationModeTests
             .AssertError("UserNotConfirmedException");
     }
 
+    [Fact]
+    public async Task Strict_SignUpOfAConfirmedNumber_AnswersLikeANewSignUpAndTheOwnerIsToldInsteadOfSentACode()
+    {
+        using var app = new SesameApp(Strict);
+        var owned = SesameApp.NewPhone();
+        var ownerSub = await app.CreateConfirmedUserAsync(owned);
+        var fresh = SesameApp.NewPhone();
+        var (ownedBefore, freshBefore) = (await app.QueuedMessagesAsync(owned), await app.QueuedMessagesAsync(fresh));
+
+        var taken = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = owned });
+        var created = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = fresh });
+
+        taken.AssertOk();
+        Assert.Equal(MaskSub(created), MaskSub(taken));
+        var sub = taken.Json["UserSub"]!.GetValue<string>();
+        Assert.True(Guid.TryParse(sub, out _));
+        Assert.NotEqual(ownerSub, sub);
+        // Equal work: one outbox row on either path. The owner's is the notice, with no code in it.
+        Assert.Equal((ownedBefore + 1, freshBefore + 1), (await app.QueuedMessagesAsync(owned), await app.QueuedMessagesAsync(fresh)));
+        var notice = await app.MessageAsync(owned, 2);
+        Assert.Contains("Someone tried to sign up", notice.Body, StringComparison.Ordinal);
+        Assert.Null(notice.Code);
+        Assert.DoesNotMatch(@"\d{6}", notice.Body);
+        // The owner's account is untouched: they still sign in, and the pretend sign-up cannot be confirmed.
+        Assert.NotNull((await app.SignInAsync(owned))["IdToken"]);
+        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = owned, ConfirmationCode = "123456" })).AssertError("CodeMismatchException");
+    }
+
+    [Fact]
+    public async Task Strict_SignUpOfAConfirmedEmail_OwnerToldByEmail_CognitoModeStillSaysItExists()
+    {
+        using var app = new SesameApp(Strict);
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        await app.CreateConfirmedUserAsync(email);
+
+        var taken = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = email });
+
+        taken.AssertOk();
+        Assert.Equal("EMAIL", taken.Json["CodeDeliveryDetails"]!["DeliveryMedium"]!.GetValue<string>());
+        Assert.Contains("email address", (await app.MessageAsync(email, 2)).Body, StringComparison.Ordinal);
+
+        using var cognito = new SesameApp();
+        await cognito.CreateConfirmedUserAsync(email);
+        (await cognito.CallAsync("SignUp", new { SesameApp.ClientId, Username = email })).AssertError("UsernameExistsException");
+    }
+
+    [Fact]
+    public async Task Strict_SignUpOfAConfirmedNumberAtTheSendLimit_SameRefusalAsANewNumberAndNoNotice()
+    {
+        // The notice goes through the send limits of the number like the code it replaces: a loop of sign-ups with
+        // someone's number cannot flood its owner, and meets the refusal a new number meets.
+        using var app = new SesameApp(new(Strict) { [$"Sesame:UserPools:{SesameApp.PoolId}:Limits:DestinationInterval"] = "00:01:00" });
+        var owned = SesameApp.NewPhone();
+        await app.CreateConfirmedUserAsync(owned);
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var fresh = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = owned })).AssertOk();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = fresh })).AssertOk();
+        var before = await app.QueuedMessagesAsync(owned);
+
+        var taken = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = owned });
+        var created = await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = fresh });
+
+        taken.AssertError("LimitExceededException");
+        Assert.Equal(created.Body, taken.Body);
+        Assert.Equal(created.Headers.GetValueOrDefault("retry-after"), taken.Headers.GetValueOrDefault("retry-after"));
+        Assert.Equal(before, await app.QueuedMessagesAsync(owned));
+    }
+
+    private static string MaskSub(CognitoResponse r) => SubPattern().Replace(Masked(r), "\"UserSub\":\"…\"");
+
+    [GeneratedRegex("\"UserSub\":\"[^\"]*\"")]
+    private static partial Regex SubPattern();
+
     private static string StandIn(CognitoResponse r) => r.Json["ChallengeParameters"]!["USERNAME"]!.GetValue<string>();
 
     [GeneratedRegex(@"\+\*+\d{4}")]

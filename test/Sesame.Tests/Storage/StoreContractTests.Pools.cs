@@ -76,6 +76,22 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task AddSigningKeyIfMissing_64CallersOfferingTheSameKeyOnAFreshStore_InsertOrGetNeverFails()
+    {
+        // Nodes (or a restart) holding the same key offer one kid again and again; a kid already stored under the other
+        // purpose comes in too. The primary key (pool, kid) is a conflict like (pool, purpose, generation): nothing is
+        // inserted, nothing fails, and everyone reads back the one stored key.
+        var key = SigningKey("id");
+        var results = await ConcurrentlyAsync(_ => Stores.SigningKeys.AddIfMissingAsync(key, None).AsTask(), writers: 64);
+        var underTheOtherPurpose = await Stores.SigningKeys.AddIfMissingAsync(key with { Purpose = "access" }, None);
+
+        var stored = Assert.Single(await Stores.SigningKeys.ListAsync(Pool, None));
+        Assert.Equal((key.Kid, "id"), (stored.Kid, stored.Purpose));
+        Assert.All(results, r => Assert.Equal(key.Kid, Assert.Single(r).Kid));
+        Assert.Equal(key.Kid, Assert.Single(underTheOtherPurpose).Kid);
+    }
+
+    [StoreFact]
     public async Task AddSigningKeyIfMissing_NextGeneration_KeptBesideThePreviousWithItsActivation()
     {
         var first = SigningKey("id");

@@ -1,6 +1,9 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Sesame.Tokens;
 using Sesame.Tests.Storage;
 using Sesame.Tests.TestSupport;
 
@@ -117,6 +120,52 @@ public sealed class SigningKeyRotationTests
         Assert.Equal([1, 1], signingOnB);
         Assert.Contains(Kid(token), rotated.Split(','));
         (await b.CallAsync("GetUser", new { AccessToken = token })).AssertOk();
+    }
+
+    [Fact]
+    public async Task FreshDataDir_KeyOfferedTwiceThen64ConcurrentSignUps_NoFailureTwoDistinctKeys()
+    {
+        // Two nodes (or a restart) holding the same key offer its kid twice: once for the ID key, then again for the access
+        // key. The store's insert-or-get inserts nothing the second time; a new key is drawn instead of a 500.
+        using var app = new SesameApp(services: services => services.AddSingleton<ISigningKeyGenerator>(new RepeatsItsFirstKey()));
+        var phones = Enumerable.Range(0, 64).Select(_ => SesameApp.NewPhone()).ToList();
+        using (app.CreateClient())
+        {
+            // The host starts once (start-up creates the keys), then the 64 callers arrive together.
+        }
+
+        var answers = await Task.WhenAll(phones.Select(phone => Task.Run(() => app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone }))));
+        var kids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => KidsAsync(app))));
+
+        Assert.All(answers, a => a.AssertOk());
+        Assert.Equal(2, kids[0].Distinct().Count());
+        Assert.All(kids, k => Assert.Equal(kids[0].Order(), k.Order()));
+    }
+
+    /// <summary>Hands out one key twice, then fresh ones.</summary>
+    private sealed class RepeatsItsFirstKey : ISigningKeyGenerator
+    {
+        private readonly PregeneratedSigningKeys _keys = new();
+        private readonly byte[] _first;
+        private int _calls;
+
+        public RepeatsItsFirstKey()
+        {
+            using var first = _keys.NewKey();
+            _first = first.ExportPkcs8PrivateKey();
+        }
+
+        public RSA NewKey()
+        {
+            if (Interlocked.Increment(ref _calls) > 2)
+            {
+                return _keys.NewKey();
+            }
+
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(_first, out _);
+            return rsa;
+        }
     }
 
     private static async Task<List<string>> KidsAsync(SesameApp app)

@@ -23,7 +23,8 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
     /// two nodes could both pass): when the insert meets a holder, a CONFIRMED one refuses the sign-up, UNCONFIRMED ones
     /// are removed (locked first, so concurrent sign-ups queue on them) and the insert is tried again.
     /// </summary>
-    public async ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, CancellationToken cancellationToken)
+    public async ValueTask<CreateUserOutcome> CreateAsync(
+        User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneNumber;
@@ -44,9 +45,15 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
                 var holders = await HoldersAsync(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, ct);
                 foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
                 {
-                    return holder.UsernameKey == usernameKey ? CreateUserOutcome.UsernameExists
+                    var taken = holder.UsernameKey == usernameKey ? CreateUserOutcome.UsernameExists
                         : phoneKey is not null && holder.Phone == phoneKey ? CreateUserOutcome.PhoneNumberExists
                         : CreateUserOutcome.EmailExists;
+                    if (ifTaken?.For(taken) is { } notice)
+                    {
+                        await PostgresOutboxStore.EnqueueAsync(connection, transaction, notice, ct);
+                    }
+
+                    return taken;
                 }
 
                 if (round == MaxRounds)

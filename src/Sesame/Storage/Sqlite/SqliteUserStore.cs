@@ -20,7 +20,8 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         }, cancellationToken);
     }
 
-    public async ValueTask<CreateUserOutcome> CreateAsync(User user, StoredCode? code, OutboxMessage? message, CancellationToken cancellationToken)
+    public async ValueTask<CreateUserOutcome> CreateAsync(
+        User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneNumber;
@@ -48,17 +49,15 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
             foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
             {
-                if (holder.UsernameKey == usernameKey)
+                var taken = holder.UsernameKey == usernameKey ? CreateUserOutcome.UsernameExists
+                    : phoneKey is not null && holder.Phone == phoneKey ? CreateUserOutcome.PhoneNumberExists
+                    : CreateUserOutcome.EmailExists;
+                if (ifTaken?.For(taken) is { } notice)
                 {
-                    return CreateUserOutcome.UsernameExists;
+                    SqliteOutboxStore.Enqueue(connection, transaction, notice);
                 }
 
-                if (phoneKey is not null && holder.Phone == phoneKey)
-                {
-                    return CreateUserOutcome.PhoneNumberExists;
-                }
-
-                return CreateUserOutcome.EmailExists;
+                return taken;
             }
 
             foreach (var holder in holders)
