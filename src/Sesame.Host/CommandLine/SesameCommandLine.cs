@@ -83,7 +83,8 @@ internal static partial class SesameCommandLine
         return command;
     }
 
-    [GeneratedRegex(@"^--[A-Za-z][\w.]*:[\w.:]+=", RegexOptions.CultureInvariant)]
+    // Keys may hold a pool id, which has a hyphen (--Sesame:UserPools:us-east-1_Abc:Name=…).
+    [GeneratedRegex(@"^--[A-Za-z][\w.]*:[\w.:-]+=", RegexOptions.CultureInvariant)]
     private static partial Regex SettingPattern();
 }
 
