@@ -8,19 +8,21 @@
 #
 #   bash bench/run.sh [--quick | --smoke] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
 #                     [--password-concurrency N] [--sync Full,Normal] [--server-arg --Key=Value]…
-#                     [--no-peer] [--no-build] [--keep]
+#                     [--seed N] [--no-peer] [--no-build] [--keep]
 #
 # --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --smoke (the test command's
 # step): two workers for two seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow
 # completed without a failure. The password flow runs at its own, low concurrency (default 4): a password hash is a
 # large share of a core, and one user's parallel attempts count toward its lockout. --server-arg adds a setting to
 # Sesame's command line (e.g. --server-arg --Sesame:Passwords:Algorithm=Pbkdf2). --keep leaves the temporary folder
-# (data, logs, result files) and prints where it is.
+# (data, logs, result files) and prints where it is. --seed N fills the pool with N users before the server starts,
+# through `sesame import cognito` of a file the generator writes (the fast path; its time is printed and recorded), and
+# the flows then draw their users from all N (so --seed 1000000 measures sign-in with a million users in the pool).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
 
-quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0
+quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0 seed=0
 concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4 server_args=()
 flows="signin,user-auth,signup,refresh,password,mix"
 while [ $# -gt 0 ]; do
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency=$2; shift ;;
     --password-concurrency) password_concurrency=$2; shift ;;
     --users) users=$2; shift ;;
+    --seed) seed=$2; shift ;;
     --duration) duration=$2; shift ;;
     --flows) flows=$2; shift ;;
     --sync) sync_modes=$2; shift ;;
@@ -51,6 +54,7 @@ elif [ "$quick" -eq 1 ]; then
 else
   duration=${duration:-20} warmup=3 users=${users:-10000} concurrency=${concurrency:-32} ceiling=5 overhead=3
 fi
+[ "$seed" -gt 0 ] && users=$seed
 if [ -n "$json" ]; then
   case "$json" in /*) ;; *) json="$PWD/$json" ;; esac
 fi
@@ -141,6 +145,17 @@ start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, start
     "${server_args[@]}"
   )
   mkdir -p "$work/data-$sync"
+  seed_ms=0
+  if [ "$seed" -gt 0 ]; then
+    [ -s "$work/seed.csv" ] || gen seed-csv --users "$seed" --out "$work/seed.csv"
+    local seeding
+    seeding=$(date +%s%3N)
+    # The command line takes the server's settings (not --urls), opens the same store and imports in batches.
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$host" import cognito --pool "$pool" "$work/seed.csv" "${args[@]:2}" \
+      >"$work/seed-$sync.log" 2>&1 || { tail -20 "$work/seed-$sync.log" >&2; echo "error: seeding failed" >&2; exit 1; }
+    seed_ms=$(( $(date +%s%3N) - seeding ))
+    echo "seeded $seed users (sesame import cognito) in $seed_ms ms: $(tail -1 "$work/seed-$sync.log")"
+  fi
   local started
   started=$(date +%s%3N)
   ASPNETCORE_ENVIRONMENT=Production dotnet "$host" "${args[@]}" >"$work/sesame-$sync.log" 2>&1 &
@@ -168,6 +183,7 @@ for sync in "${modes[@]}"; do
   status=0
   target=(--endpoint "http://127.0.0.1:$port" --pool "$pool" --client "$client" --admin-key "bench:$admin_secret"
     --codes http --delivery-listen "127.0.0.1:$delivery_port" --delivery-secret "$delivery_secret")
+  [ "$seed" -gt 0 ] && target+=(--seeded "$work/seed.csv")
   name="sqlite-$(tr '[:upper:]' '[:lower:]' <<<"$sync")"
   main_flows=$(tr , "\n" <<<"$flows" | { grep -vx password || true; } | paste -sd, -)
   if [ -n "$main_flows" ]; then
@@ -189,8 +205,8 @@ for sync in "${modes[@]}"; do
   fi
   [ "$status" -eq 0 ] || { failed=1; echo "warning: some flows failed (exit $status); see the table" >&2; }
   # The server's own figures go into its result file.
-  server_json=$(printf '{"startupMs": %s, "idleRssMb": %s, "rssAfterFlowsMb": %s, "sqliteSynchronous": "%s"}' \
-    "$startup_ms" "$((idle_rss_kb / 1024))" "$((peak_rss_kb / 1024))" "$sync")
+  server_json=$(printf '{"startupMs": %s, "idleRssMb": %s, "rssAfterFlowsMb": %s, "sqliteSynchronous": "%s", "seededUsers": %s, "seedMs": %s}' \
+    "$startup_ms" "$((idle_rss_kb / 1024))" "$((peak_rss_kb / 1024))" "$sync" "$seed" "$seed_ms")
   printf '%s\n' "$server_json" >"$work/server-$sync.json"
   stop_all
   runs+=(--server "$name=$work/server-$sync.json")

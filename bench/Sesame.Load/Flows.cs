@@ -269,4 +269,33 @@ internal sealed class Population(bool emails = false)
         _passwordUsers.TryDequeue(out var user) ? user : throw new FlowException("no password user is free (fewer password users than workers)");
 
     public void ReturnPasswordUser(string user) => _passwordUsers.Enqueue(user);
+
+    private const string SeedHeader = "cognito:username,phone_number,phone_number_verified";
+
+    /// <summary>Writes <paramref name="count"/> population logins (kind 8) as a Cognito user export, for <c>sesame import cognito</c>.</summary>
+    public static async Task WriteSeedCsvAsync(string path, int count, CancellationToken cancellationToken)
+    {
+        var population = new Population();
+        await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
+        await writer.WriteLineAsync(SeedHeader.AsMemory(), cancellationToken);
+        for (var i = 0; i < count; i++)
+        {
+            var phone = population.NewLogin(kind: 8);
+            await writer.WriteLineAsync($"{phone},{phone},true".AsMemory(), cancellationToken);
+        }
+    }
+
+    /// <summary><paramref name="count"/> logins of a seed file drawn at random (all of them, shuffled, when it holds fewer).</summary>
+    public static async Task<string[]> ReadSeedCsvAsync(string path, int count, CancellationToken cancellationToken)
+    {
+        var lines = await File.ReadAllLinesAsync(path, cancellationToken);
+        if (lines.Length == 0 || lines[0] != SeedHeader)
+        {
+            throw new ArgumentException($"--seeded {path}: not a file written by seed-csv");
+        }
+
+        var logins = lines.AsSpan(1).ToArray().Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToArray();
+        RandomNumberGenerator.Shuffle(logins.AsSpan());
+        return logins.Length <= count ? logins : logins[..count];
+    }
 }

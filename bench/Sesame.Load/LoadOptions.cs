@@ -23,6 +23,9 @@ internal sealed record LoadOptions
 
     public int Users { get; init; } = 1000;
 
+    /// <summary>A <c>seed-csv</c> file of users already in the store: the population is drawn from it, none created.</summary>
+    public string? SeededPath { get; init; }
+
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>When set, each flow runs this many times instead of for <see cref="Duration"/>.</summary>

@@ -20,6 +20,8 @@ internal static class LoadProgram
           --concurrency N         workers, each running one flow at a time     default 16
           --connections N         HTTP connections in the pool                 default = concurrency
           --users N               users created through the API before timing  default 1000
+          --seeded FILE           users already in the store (a seed-csv file): no user is created; the
+                                  population is --users of them, drawn at random
           --duration S            seconds per flow (at most 600)               default 10
           --count N               flows per flow name instead of a duration
           --warmup S              untimed seconds before each flow             default 1
@@ -47,6 +49,9 @@ internal static class LoadProgram
                            [--peer NAME=FILE] [--revision R] [--json FILE]
           Merges result files (files of one NAME join their flows): "flows" is the first run's, "ceiling" the
           first run's unless --ceiling, "peer" each peer's with Sesame / peer per flow; prints the markdown table.
+        Sesame.Load seed-csv --users N --out FILE
+          Writes N users as a Cognito user export (cognito:username, phone_number, phone_number_verified) for
+          `sesame import cognito`, the fast way to fill a pool before `run --seeded FILE`.
         Sesame.Load free-port
           Prints a TCP port that is free on 127.0.0.1 now.
         Sesame.Load wait-health --endpoint URL [--timeout S] [--since-unix-ms T]
@@ -91,6 +96,11 @@ internal static class LoadProgram
                     var rate = await OverheadProbe.MeasureAsync(concurrency, Seconds(options, "duration", 5), cancel.Token);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator overhead: {rate:0} requests/s (concurrency {concurrency})"));
                     await WriteJsonAsync(options, new JsonObject { ["requestsPerSecond"] = Math.Round(rate, 1), ["concurrency"] = concurrency }, cancel.Token);
+                    return 0;
+                case "seed-csv":
+                    var seeded = options.TryGetValue("users", out var su) ? LoadOptions.ParseInt(su[^1], "--users") : 1000;
+                    var csv = options.TryGetValue("out", out var so) ? so[^1] : throw new ArgumentException("seed-csv needs --out FILE");
+                    await Population.WriteSeedCsvAsync(csv, seeded, cancel.Token);
                     return 0;
                 case "free-port":
                     using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
@@ -141,6 +151,7 @@ internal static class LoadProgram
             Concurrency = One("concurrency") is { } c ? LoadOptions.ParseInt(c, "--concurrency") : defaults.Concurrency,
             Connections = One("connections") is { } n ? LoadOptions.ParseInt(n, "--connections") : null,
             Users = One("users") is { } u ? LoadOptions.ParseInt(u, "--users") : defaults.Users,
+            SeededPath = One("seeded"),
             Duration = One("duration") is { } d ? LoadOptions.ParseSeconds(d, "--duration") : defaults.Duration,
             Count = One("count") is { } k ? LoadOptions.ParseInt(k, "--count") : null,
             Warmup = One("warmup") is { } w ? LoadOptions.ParseSeconds(w, "--warmup") : defaults.Warmup,

@@ -115,6 +115,16 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
         // Flows that wait for a code hold their user alone, so there must be a user per worker.
         var users = needsUsers ? Math.Max(options.Users, options.Concurrency) : 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
+        if (options.SeededPath is not null && users > 0)
+        {
+            foreach (var login in await Population.ReadSeedCsvAsync(options.SeededPath, users, cancellationToken))
+            {
+                _population.Add(login);
+            }
+
+            users = 0;
+        }
+
         await Parallel.ForEachAsync(Enumerable.Range(0, users), parallel, async (_, ct) =>
         {
             var phone = _population.NewLogin(kind: 8);

@@ -25,23 +25,27 @@ internal sealed class StoreSql(SqlDialect dialect)
         VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
         """;
 
+    // The lookups by user below repeat "pool_id = @pool" inside each OR term: written once outside, SQLite reads every
+    // user of the pool (its primary key's prefix) instead of using one index per term (MULTI-INDEX OR), so a sign-in
+    // would cost time in proportion to the pool's size.
+
     /// <summary>A username match wins over an alias match of the same text.</summary>
     public string FindUser { get; } = $"""
         SELECT {UserColumns} FROM users
-        WHERE pool_id = @pool AND (username_key = @key OR phone_key = @login OR email_key = @key)
+        WHERE (pool_id = @pool AND username_key = @key) OR (pool_id = @pool AND phone_key = @login) OR (pool_id = @pool AND email_key = @key)
         ORDER BY username_key = @key DESC LIMIT 1
         """;
 
     /// <summary>Everyone holding the username or an alias (username_key, status, phone_key, email_key).</summary>
     public string FindHolders { get; } = $"""
         SELECT username_key, status, phone_key, email_key FROM users
-        WHERE pool_id = @pool AND (username_key = @user OR phone_key = @phone OR email_key = @email){dialect.ForUpdate}
+        WHERE (pool_id = @pool AND username_key = @user) OR (pool_id = @pool AND phone_key = @phone) OR (pool_id = @pool AND email_key = @email){dialect.ForUpdate}
         """;
 
     /// <summary>Everyone but the user holding one of its aliases (username_key, status, phone_key).</summary>
     public string FindOtherAliasHolders { get; } = $"""
         SELECT username_key, status, phone_key FROM users
-        WHERE pool_id = @pool AND username_key <> @user AND (phone_key = @phone OR email_key = @email){dialect.ForUpdate}
+        WHERE (pool_id = @pool AND phone_key = @phone AND username_key <> @user) OR (pool_id = @pool AND email_key = @email AND username_key <> @user){dialect.ForUpdate}
         """;
 
     public string InsertUser { get; } = InsertUserText;
@@ -49,7 +53,7 @@ internal sealed class StoreSql(SqlDialect dialect)
     /// <summary>Whoever holds an imported user's username, sub, phone number or email (username_key, sub, phone_key, email_key).</summary>
     public string FindImportHolders { get; } = """
         SELECT username_key, sub, phone_key, email_key FROM users
-        WHERE pool_id = @pool AND (username_key = @user OR sub = @sub OR phone_key = @phone OR email_key = @email)
+        WHERE (pool_id = @pool AND username_key = @user) OR (pool_id = @pool AND sub = @sub) OR (pool_id = @pool AND phone_key = @phone) OR (pool_id = @pool AND email_key = @email)
         """;
 
     /// <summary>

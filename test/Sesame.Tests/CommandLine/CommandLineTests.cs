@@ -38,6 +38,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Settings_KeyWithAPoolId_AppliesLikeTheServersCommandLine()
+    {
+        // A pool id has a hyphen: a pool given only as settings (as bench/run.sh gives it) is one the commands know.
+        const string pool = "us-east-1_CliOnlyPool";
+        var phone = SesameApp.NewPhone();
+        string[] settings = [$"--Sesame:UserPools:{pool}:Name=CliOnly", $"--Sesame:UserPools:{pool}:Clients:clionlyclient000000000000:Name=cli"];
+        var created = await Sesame(["users", "create", "--pool", pool, phone, .. settings, "-o", "json"]);
+
+        Assert.Equal((ExitCodes.Ok, ""), (created.Code, created.Err));
+        var listed = await Sesame(["users", "list", "--pool", pool, .. settings, "-o", "json"]);
+        Assert.Single(JsonNode.Parse(listed.Out)!["Users"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Users_EveryCommand_ChangesTheStoreAsTheAdminApiWould()
     {
         var phone = SesameApp.NewPhone();

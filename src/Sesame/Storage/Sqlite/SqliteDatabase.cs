@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
@@ -31,6 +32,10 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly Counter<long> _writes;
     private readonly Counter<long> _commits;
     private bool _writing;
+
+    // The SQLite connections (pooled ones come back) whose pragmas are set; weak, so a connection the pool closes goes.
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private static readonly object Configured = new();
 
     public SqliteDatabase(IOptions<SesameOptions> options, DataDirectory dataDirectory, IMeterFactory meters)
     {
@@ -224,10 +229,17 @@ internal sealed class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var pragma = connection.CreateCommand();
-        // Per connection: pooled connections keep them, and re-issuing costs microseconds.
-        pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
-        pragma.ExecuteNonQuery();
+        // Per SQLite connection, once: a pooled connection keeps its pragmas, and every store call opens one (three
+        // statements compiled and run per read or write otherwise).
+        var handle = connection.Handle!;
+        if (!_configured.TryGetValue(handle, out _))
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
+            pragma.ExecuteNonQuery();
+            _configured.AddOrUpdate(handle, Configured);
+        }
+
         return connection;
     }
 

@@ -8,23 +8,24 @@ internal sealed class SqliteUserImportStore(SqliteDatabase database) : IUserImpo
         await database.WriteAsync<IReadOnlyList<ImportOutcome>>((connection, transaction) =>
         {
             var outcomes = new List<ImportOutcome>(users.Count);
+            // One command per statement for the whole batch: SQLite compiles each once, not once per user.
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = SqliteDatabase.Sql.InsertUserUnlessTaken;
+            using var find = connection.CreateCommand();
+            find.Transaction = transaction;
+            find.CommandText = SqliteDatabase.Sql.FindImportHolders;
             foreach (var user in users)
             {
                 var (usernameKey, phoneKey, emailKey) = ImportHolders.Keys(user);
-                using (var insert = connection.CreateCommand())
+                insert.Parameters.Clear();
+                if (insert.WithUser(user, usernameKey, phoneKey, emailKey).ExecuteNonQuery() == 1)
                 {
-                    insert.Transaction = transaction;
-                    insert.CommandText = SqliteDatabase.Sql.InsertUserUnlessTaken;
-                    if (insert.WithUser(user, usernameKey, phoneKey, emailKey).ExecuteNonQuery() == 1)
-                    {
-                        outcomes.Add(ImportOutcome.Imported);
-                        continue;
-                    }
+                    outcomes.Add(ImportOutcome.Imported);
+                    continue;
                 }
 
-                using var find = connection.CreateCommand();
-                find.Transaction = transaction;
-                find.CommandText = SqliteDatabase.Sql.FindImportHolders;
+                find.Parameters.Clear();
                 find.Parameters.AddWithValue("@pool", user.PoolId);
                 find.Parameters.AddWithValue("@user", usernameKey);
                 find.Parameters.AddWithValue("@sub", user.Sub);
