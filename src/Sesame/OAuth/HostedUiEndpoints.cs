@@ -128,7 +128,8 @@ internal sealed partial class HostedUiEndpoints(
     /// <summary>
     /// GET /logout: Cognito's <c>client_id</c> + <c>logout_uri</c> (one of LogoutURLs), or <c>client_id</c> +
     /// <c>redirect_uri</c> + <c>response_type</c> to sign in again; OpenID Connect's <c>post_logout_redirect_uri</c> (with
-    /// <c>client_id</c>, and <c>state</c> passed back) is accepted too. The page session ends in every case.
+    /// <c>client_id</c> or <c>id_token_hint</c>, and <c>state</c> passed back) is accepted too. The page session ends in
+    /// every case, in the browser and in the store.
     /// </summary>
     public async Task<IResult> LogoutAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -141,7 +142,10 @@ internal sealed partial class HostedUiEndpoints(
 
         cookies.Delete(context.Response, HostedUiCookies.SessionCookie);
         cookies.Delete(context.Response, HostedUiCookies.PageCookie);
-        if (query["client_id"].FirstOrDefault() is not { } clientId || pools.FindClient(clientId) is not { } client)
+        // OpenID Connect RP-initiated logout may name the client by id_token_hint alone (ASP.NET Core's handler does): its
+        // aud only chooses among that client's registered sign-out URLs, so it is read, not trusted for more.
+        if ((query["client_id"].FirstOrDefault() ?? AudienceOf(query["id_token_hint"].FirstOrDefault())) is not { } clientId
+            || pools.FindClient(clientId) is not { } client)
         {
             return ErrorPage(context, null, "The client_id is missing or unknown.", lang: lang);
         }
@@ -409,6 +413,29 @@ internal sealed partial class HostedUiEndpoints(
     }
 
     private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    /// <summary>The <c>aud</c> of a JWT's payload (unverified), or null.</summary>
+    private static string? AudienceOf(string? jwt)
+    {
+        var parts = jwt?.Split('.');
+        if (parts is not { Length: 3 } || parts[1].Length > 8192)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+            return payload.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && payload.RootElement.TryGetProperty("aud", out var aud) && aud.ValueKind == System.Text.Json.JsonValueKind.String
+                ? aud.GetString()
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hosted page: a sign-in step was refused ({ErrorType}).")]
     private static partial void LogRefused(ILogger logger, string errorType);

@@ -140,4 +140,22 @@ public sealed partial class OAuthFlowTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Logout_PostLogoutRedirectWithIdTokenHintOnly_ClientFromTheHintAndStateBack()
+    {
+        using var browser = Browser();
+        var (verifier, challenge) = Pkce();
+        var callback = await SignInThroughPageAsync(browser, SesameApp.NewPhone(), challenge);
+        var idToken = (await RedeemAsync(browser, callback["code"], verifier))["id_token"]!.GetValue<string>();
+
+        var registered = await browser.GetAsync(
+            $"/logout?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString("http://localhost:3000/signed-out")}&state=s1");
+        var unregistered = await browser.GetAsync(
+            $"/logout?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString("https://evil.example/")}");
+
+        Assert.Equal("http://localhost:3000/signed-out?state=s1", registered.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, unregistered.StatusCode);
+        Assert.Null(unregistered.Headers.Location);
+    }
 }

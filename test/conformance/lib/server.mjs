@@ -3,6 +3,15 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { redactText } from './redact.mjs';
+
+/** The server build the suite tests: SESAME_DLL, else the Release build of this repository. */
+export const SESAME_DLL = process.env.SESAME_DLL
+  ? path.resolve(process.env.SESAME_DLL)
+  : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'artifacts', 'bin', 'Sesame.Host', 'release', 'Sesame.Host.dll');
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -124,4 +133,41 @@ export function tail(file, lines = 60) {
   } catch (e) {
     return [`(cannot read ${file}: ${e.message})`];
   }
+}
+
+/**
+ * A Sesame of a test's own (its own settings, data directory and log, on free loopback ports), for scenarios the shared
+ * server cannot host. `urls(httpPort)` may add listeners. Returns { server, dir, logFile, stop() }; stop() also
+ * removes the directory (unless SESAME_CONF_KEEP=1). The process is killed if the suite exits without stopping it.
+ */
+export async function startOwnSesame({ name, env = {}, urls, dir, dll = SESAME_DLL }) {
+  const home = dir ?? (await fs.promises.mkdtemp(path.join(os.tmpdir(), `sesame-${name}-`)));
+  const port = await freePort();
+  const dataDir = path.join(home, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logFile = path.join(home, 'server.log');
+  const server = startServer({ dll, port, dataDir, logFile, env, urls: urls ? urls(port) : undefined });
+  const killOnExit = () => {
+    if (!server.exitInfo) {
+      try {
+        server.child.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    await server.stop().catch(() => {});
+    process.off('exit', killOnExit);
+    if (process.env.SESAME_CONF_KEEP !== '1') fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+  };
+  try {
+    await waitForHealth(server.baseUrl, { timeoutMs: 60_000, server });
+  } catch (e) {
+    e.message += `\n${tail(logFile, 20).map(redactText).join('\n')}`;
+    await stop();
+    throw e;
+  }
+  return { server, dir: home, logFile, stop };
 }

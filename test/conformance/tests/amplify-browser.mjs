@@ -13,14 +13,9 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { shot, withPage } from '../lib/browser.mjs';
 import { CLIENT_ID, POOL_ID, check, createEnv, eq, outboxWatch, sdkConfirmedUser, show, uniquePhone } from '../lib/cognito.mjs';
-import { freePort, startServer, tail, waitForHealth } from '../lib/server.mjs';
-import { redactText } from '../lib/redact.mjs';
+import { freePort, startOwnSesame } from '../lib/server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..', '..');
-const dll = process.env.SESAME_DLL
-  ? path.resolve(process.env.SESAME_DLL)
-  : path.join(repoRoot, 'artifacts', 'bin', 'Sesame.Host', 'release', 'Sesame.Host.dll');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 let fixture = null;
 
@@ -31,8 +26,7 @@ export async function stopAmplifyBrowser() {
   fixture = null;
   if (!f) return;
   await f.sample?.close().catch(() => {});
-  await f.server?.stop().catch(() => {});
-  if (process.env.SESAME_CONF_KEEP !== '1') fs.rmSync(f.dir, { recursive: true, force: true, maxRetries: 3 });
+  await f.sesame?.stop().catch(() => {});
 }
 
 function makeCertificate(dir) {
@@ -48,18 +42,15 @@ function makeCertificate(dir) {
 
 async function startFixture() {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'sesame-amplify-'));
-  const f = { dir };
+  const f = {};
   try {
     const { cert, key } = makeCertificate(dir);
-    const [httpPort, httpsPort, samplePort] = [await freePort(), await freePort(), await freePort()];
+    const [httpsPort, samplePort] = [await freePort(), await freePort()];
     const appUrl = `http://localhost:${samplePort}/`;
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(dataDir);
     const devClient = `Sesame__UserPools__${POOL_ID}__Clients__${CLIENT_ID}`;
-    f.logFile = path.join(dir, 'server.log');
-    f.server = startServer({
-      dll, port: httpPort, dataDir, logFile: f.logFile,
-      urls: `http://127.0.0.1:${httpPort};https://127.0.0.1:${httpsPort}`,
+    f.sesame = await startOwnSesame({
+      name: 'amplify', dir,
+      urls: (httpPort) => `http://127.0.0.1:${httpPort};https://127.0.0.1:${httpsPort}`,
       env: {
         Kestrel__Certificates__Default__Path: cert,
         Kestrel__Certificates__Default__KeyPath: key,
@@ -68,38 +59,23 @@ async function startFixture() {
         [`${devClient}__LogoutURLs__90`]: appUrl,
       },
     });
-    started = f.server;
-    await waitForHealth(f.server.baseUrl, { timeoutMs: 60_000, server: f.server });
-    f.env = createEnv({ serverUrl: f.server.baseUrl, apiUrl: f.server.baseUrl });
-    const httpsOrigin = `https://127.0.0.1:${httpsPort}`;
+    f.env = createEnv({ serverUrl: f.sesame.server.baseUrl, apiUrl: f.sesame.server.baseUrl });
+    f.httpsOrigin = `https://127.0.0.1:${httpsPort}`;
     f.sample = await (await import('../../../samples/amplify-web/server.mjs')).startSample({
       esbuild,
       nodePaths: [path.join(repoRoot, 'test', 'conformance', 'node_modules')],
       port: samplePort,
-      config: { userPoolId: POOL_ID, userPoolClientId: CLIENT_ID, userPoolEndpoint: `${httpsOrigin}/`, oauthDomain: `127.0.0.1:${httpsPort}` },
+      config: { userPoolId: POOL_ID, userPoolClientId: CLIENT_ID, userPoolEndpoint: `${f.httpsOrigin}/`, oauthDomain: `127.0.0.1:${httpsPort}` },
     });
-    f.httpsOrigin = httpsOrigin;
     return f;
   } catch (e) {
-    if (f.logFile) e.message += `\n${tail(f.logFile, 20).map(redactText).join('\n')}`;
-    await f.server?.stop().catch(() => {});
+    await f.sesame?.stop();
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     throw e;
   }
 }
 
 const getFixture = () => (fixture ??= startFixture());
-
-// Last resort if the suite leaves without its cleanup: never leave this server behind.
-let started = null;
-process.on('exit', () => {
-  if (started && !started.exitInfo) {
-    try {
-      started.child.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-});
 
 /** The sample in a browser that accepts the throwaway certificate; every request must stay on loopback. */
 async function withApp(fn) {

@@ -4,7 +4,8 @@
 
 import * as oidc from 'openid-client';
 import { withPage, shot } from '../lib/browser.mjs';
-import { CLIENT_ID, check, eq, outboxWatch, show, uniquePhone } from '../lib/cognito.mjs';
+import { CLIENT_ID, POOL_ID, check, createEnv, eq, outboxWatch, sdkConfirmedUser, show, sleep, uniquePhone } from '../lib/cognito.mjs';
+import { startOwnSesame } from '../lib/server.mjs';
 
 const CALLBACK = 'http://localhost:3000/callback';
 
@@ -61,7 +62,7 @@ export function registerHostedUiBrowserTests(test, env) {
       await page.goto(url.href);
       await page.getByLabel('Phone number').waitFor();
     });
-  });
+  }, { timeoutMs: 90_000 });
 
   test('browser: a wrong code says how many attempts are left, and the page speaks French by Accept-Language', async () => {
     const { url } = await start(env);
@@ -83,5 +84,42 @@ export function registerHostedUiBrowserTests(test, env) {
       eq(await page.getByLabel('Code', { exact: true }).getAttribute('aria-invalid'), 'true', 'code field aria-invalid');
       await shot(page, 'hosted-ui-wrong-code-fr');
     });
-  });
+  }, { timeoutMs: 90_000 });
+
+  test('browser: an expired code says so, and "Send a new code" sends one that signs in', async () => {
+    // One-time codes live one minute on this server (the shortest Sesame allows): the test waits that long once.
+    const own = await startOwnSesame({ name: 'expiry', env: { [`Sesame__UserPools__${POOL_ID}__OneTimeCode__Lifetime`]: '00:01:00' } });
+    try {
+      const ownEnv = createEnv({ serverUrl: own.server.baseUrl, apiUrl: own.server.baseUrl });
+      const { url } = await start(ownEnv);
+      const phone = uniquePhone();
+      await sdkConfirmedUser(ownEnv, { phone });
+      await withPage('en-GB', async (page) => {
+        await page.goto(url.href);
+        const watch = await outboxWatch(ownEnv, phone, 'SMS');
+        await page.getByLabel('Phone number').fill(phone);
+        await page.getByRole('button', { name: 'Send code' }).click();
+        const first = await watch.next('first code');
+        await page.getByLabel('Code', { exact: true }).waitFor();
+        await sleep(61_000);
+        await page.getByLabel('Code', { exact: true }).fill(first.code);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('alert').filter({ hasText: 'This code has expired' }).waitFor();
+        await shot(page, 'hosted-ui-expired');
+
+        const again = await outboxWatch(ownEnv, phone, 'SMS');
+        await page.getByRole('button', { name: 'Send a new code' }).click();
+        await page.getByRole('status').filter({ hasText: 'We sent a new code' }).waitFor();
+        const second = await again.next('resent code');
+        await page.getByLabel('Code', { exact: true }).fill(second.code);
+        const [request] = await Promise.all([
+          page.waitForRequest((r) => r.url().startsWith(CALLBACK)),
+          page.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
+        check(new URL(request.url()).searchParams.has('code'), `the callback has an authorization code: ${show(request.url().split('?')[0])}`);
+      });
+    } finally {
+      await own.stop();
+    }
+  }, { timeoutMs: 150_000 });
 }
