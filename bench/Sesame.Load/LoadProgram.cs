@@ -47,6 +47,12 @@ internal static class LoadProgram
                            [--peer NAME=FILE] [--revision R] [--json FILE]
           Merges result files (files of one NAME join their flows): "flows" is the first run's, "ceiling" the
           first run's unless --ceiling, "peer" each peer's with Sesame / peer per flow; prints the markdown table.
+        Sesame.Load fuzz [--endpoint URL] [--requests N] [--seed S] [--concurrency N] [--server-pid PID]
+                         [--server-log FILE] [--json FILE]
+          Malformed requests (bodies up to 1 MiB, deep nesting, invalid UTF-8, wrong types, huge numbers, duplicate
+          keys, random X-Amz-Target values, paths and headers; seeded, default 10000 requests, seed 1, concurrency 8).
+          Reports 5xx answers (first 20 requests that caused one), fail/crit/unhandled-exception lines the server
+          wrote to FILE meanwhile, and its RSS (start, end, max). Exit 1 on any 5xx or such log line.
         Sesame.Load free-port
           Prints a TCP port that is free on 127.0.0.1 now.
         Sesame.Load wait-health --endpoint URL [--timeout S] [--since-unix-ms T]
@@ -92,6 +98,17 @@ internal static class LoadProgram
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator overhead: {rate:0} requests/s (concurrency {concurrency})"));
                     await WriteJsonAsync(options, new JsonObject { ["requestsPerSecond"] = Math.Round(rate, 1), ["concurrency"] = concurrency }, cancel.Token);
                     return 0;
+                case "fuzz":
+                    var fuzz = await Fuzz.RunAsync(
+                        Loopback.Require(options.TryGetValue("endpoint", out var fe) ? fe[^1] : new LoadOptions().Endpoint.ToString(), "--endpoint"),
+                        options.TryGetValue("requests", out var fr) ? LoadOptions.ParseLong(fr[^1], "--requests") : 10_000,
+                        options.TryGetValue("seed", out var fs) ? LoadOptions.ParseInt(fs[^1], "--seed") : 1,
+                        options.TryGetValue("concurrency", out var fc) ? LoadOptions.ParseInt(fc[^1], "--concurrency") : 8,
+                        options.TryGetValue("server-pid", out var fp) ? LoadOptions.ParseInt(fp[^1], "--server-pid") : null,
+                        options.TryGetValue("server-log", out var fl) ? fl[^1] : null,
+                        Console.Out, cancel.Token);
+                    await WriteJsonAsync(options, fuzz, cancel.Token);
+                    return fuzz["status5xx"]!.GetValue<long>() > 0 || (fuzz["unhandledExceptionLogLines"]?.GetValue<long>() ?? 0) > 0 ? 1 : 0;
                 case "free-port":
                     using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
                     {
