@@ -24,28 +24,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-host=artifacts/bin/Sesame.Host/release/Sesame.Host.dll
-load=artifacts/bin/Sesame.Load/release/Sesame.Load.dll
-if [ "$build" -eq 1 ]; then
-  dotnet build src/Sesame.Host -c Release -warnaserror -v quiet -nologo >/dev/null
-  dotnet build bench/Sesame.Load -c Release -warnaserror -v quiet -nologo >/dev/null
-fi
-
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  if [ "$keep" -eq 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT INT TERM
-
-port=$(dotnet "$load" free-port)
-started=$(date +%s%3N)
-ASPNETCORE_ENVIRONMENT=Development dotnet "$host" --urls "http://127.0.0.1:$port" --Sesame:DataDir="$work/data" \
-  --Logging:LogLevel:Default=Warning --Logging:Console:FormatterName=simple >"$work/sesame.log" 2>&1 &
-server_pid=$!
-dotnet "$load" wait-health --endpoint "http://127.0.0.1:$port" --timeout 60 --since-unix-ms "$started" >/dev/null \
-  || { cat "$work/sesame.log" >&2; exit 1; }
+# shellcheck source=bench/dev-host.sh
+. bench/dev-host.sh
+start_dev_host "$work/sesame.log"
 
 args=(fuzz --endpoint "http://127.0.0.1:$port" --requests "$requests" --seed "$seed" --concurrency "$concurrency"
   --server-pid "$server_pid" --server-log "$work/sesame.log")

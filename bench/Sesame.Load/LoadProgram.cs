@@ -53,6 +53,11 @@ internal static class LoadProgram
           keys, random X-Amz-Target values, paths and headers; seeded, default 10000 requests, seed 1, concurrency 8).
           Reports 5xx answers (first 20 requests that caused one), fail/crit/unhandled-exception lines the server
           wrote to FILE meanwhile, and its RSS (start, end, max). Exit 1 on any 5xx or such log line.
+        Sesame.Load enumeration [--endpoint URL] [--client ID] [--requests N] [--json FILE]
+          Known user against unknown login, N interleaved pairs each (default 5000), for InitiateAuth (CUSTOM_AUTH,
+          USER_AUTH, USER_PASSWORD_AUTH, USER_SRP_AUTH), SignUp, ResendConfirmationCode and ConfirmSignUp: medians,
+          abs(Δ median) and whether the masked bodies are identical. For a Development server in the strict
+          enumeration mode with the limits off (bench/enumeration.sh); codes read from GET /dev/outbox.
         Sesame.Load free-port
           Prints a TCP port that is free on 127.0.0.1 now.
         Sesame.Load wait-health --endpoint URL [--timeout S] [--since-unix-ms T]
@@ -109,6 +114,14 @@ internal static class LoadProgram
                         Console.Out, cancel.Token);
                     await WriteJsonAsync(options, fuzz, cancel.Token);
                     return fuzz["status5xx"]!.GetValue<long>() > 0 || (fuzz["unhandledExceptionLogLines"]?.GetValue<long>() ?? 0) > 0 ? 1 : 0;
+                case "enumeration":
+                    var enumeration = await Enumeration.RunAsync(
+                        Loopback.Require(options.TryGetValue("endpoint", out var ee) ? ee[^1] : new LoadOptions().Endpoint.ToString(), "--endpoint"),
+                        options.TryGetValue("client", out var ec) ? ec[^1] : new LoadOptions().ClientId,
+                        options.TryGetValue("requests", out var er) ? LoadOptions.ParseInt(er[^1], "--requests") : 5000,
+                        Console.Out, cancel.Token);
+                    await WriteJsonAsync(options, enumeration, cancel.Token);
+                    return 0;
                 case "free-port":
                     using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
                     {
