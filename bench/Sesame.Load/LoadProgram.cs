@@ -52,6 +52,17 @@ internal static class LoadProgram
         Sesame.Load seed-csv --users N --out FILE
           Writes N users as a Cognito user export (cognito:username, phone_number, phone_number_verified) for
           `sesame import cognito`, the fast way to fill a pool before `run --seeded FILE`.
+        Sesame.Load fuzz [--endpoint URL] [--requests N] [--seed S] [--concurrency N] [--server-pid PID]
+                         [--server-log FILE] [--json FILE]
+          Malformed requests (bodies up to 1 MiB, deep nesting, invalid UTF-8, wrong types, huge numbers, duplicate
+          keys, random X-Amz-Target values, paths and headers; seeded, default 10000 requests, seed 1, concurrency 8).
+          Reports 5xx answers (first 20 requests that caused one), fail/crit/unhandled-exception lines the server
+          wrote to FILE meanwhile, and its RSS (start, end, max). Exit 1 on any 5xx or such log line.
+        Sesame.Load enumeration [--endpoint URL] [--client ID] [--requests N] [--json FILE]
+          Known user against unknown login, N interleaved pairs each (default 5000), for InitiateAuth (CUSTOM_AUTH,
+          USER_AUTH, USER_PASSWORD_AUTH, USER_SRP_AUTH), SignUp, ResendConfirmationCode and ConfirmSignUp: medians,
+          abs(Δ median) and whether the masked bodies are identical. For a Development server in the strict
+          enumeration mode with the limits off (bench/enumeration.sh); codes read from GET /dev/outbox.
         Sesame.Load free-port
           Prints a TCP port that is free on 127.0.0.1 now.
         Sesame.Load wait-health --endpoint URL [--timeout S] [--since-unix-ms T]
@@ -101,6 +112,24 @@ internal static class LoadProgram
                     var seeded = options.TryGetValue("users", out var su) ? LoadOptions.ParseInt(su[^1], "--users") : 1000;
                     var csv = options.TryGetValue("out", out var so) ? so[^1] : throw new ArgumentException("seed-csv needs --out FILE");
                     await Population.WriteSeedCsvAsync(csv, seeded, cancel.Token);
+                case "fuzz":
+                    var fuzz = await Fuzz.RunAsync(
+                        Loopback.Require(options.TryGetValue("endpoint", out var fe) ? fe[^1] : new LoadOptions().Endpoint.ToString(), "--endpoint"),
+                        options.TryGetValue("requests", out var fr) ? LoadOptions.ParseLong(fr[^1], "--requests") : 10_000,
+                        options.TryGetValue("seed", out var fs) ? LoadOptions.ParseInt(fs[^1], "--seed") : 1,
+                        options.TryGetValue("concurrency", out var fc) ? LoadOptions.ParseInt(fc[^1], "--concurrency") : 8,
+                        options.TryGetValue("server-pid", out var fp) ? LoadOptions.ParseInt(fp[^1], "--server-pid") : null,
+                        options.TryGetValue("server-log", out var fl) ? fl[^1] : null,
+                        Console.Out, cancel.Token);
+                    await WriteJsonAsync(options, fuzz, cancel.Token);
+                    return fuzz["status5xx"]!.GetValue<long>() > 0 || (fuzz["unhandledExceptionLogLines"]?.GetValue<long>() ?? 0) > 0 ? 1 : 0;
+                case "enumeration":
+                    var enumeration = await Enumeration.RunAsync(
+                        Loopback.Require(options.TryGetValue("endpoint", out var ee) ? ee[^1] : new LoadOptions().Endpoint.ToString(), "--endpoint"),
+                        options.TryGetValue("client", out var ec) ? ec[^1] : new LoadOptions().ClientId,
+                        options.TryGetValue("requests", out var er) ? LoadOptions.ParseInt(er[^1], "--requests") : 5000,
+                        Console.Out, cancel.Token);
+                    await WriteJsonAsync(options, enumeration, cancel.Token);
                     return 0;
                 case "free-port":
                     using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))

@@ -54,7 +54,8 @@ internal static class HostedPage
     /// </summary>
     public static string Language(HttpRequest request, string? fromState = null)
     {
-        var asked = request.Query["lang"].FirstOrDefault() ?? (request.HasFormContentType ? request.Form["lang"].FirstOrDefault() : null);
+        // Only a form the endpoint has read (a malformed one is never read again here, nor read synchronously).
+        var asked = request.Query["lang"].FirstOrDefault() ?? Forms.AlreadyRead(request)?["lang"].FirstOrDefault();
         if (asked is not null && Languages.Contains(asked))
         {
             return asked;

@@ -77,12 +77,11 @@ internal sealed partial class HostedUiEndpoints(
     /// <summary>POST /login: one step of the page (send a code, answer it, resend it, start over).</summary>
     public async Task<IResult> LoginPostAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasFormContentType)
+        if (await Forms.ReadAsync(context.Request, cancellationToken) is not { } form)
         {
             return ErrorPage(context, null, HostedPage.Text(HostedPage.Language(context.Request), "Error_Forbidden"));
         }
 
-        var form = await context.Request.ReadFormAsync(cancellationToken);
         var state = Load(context);
         if (state is null || pools.FindClient(state.Request.ClientId) is not { } client)
         {

@@ -21,12 +21,11 @@ internal sealed class TokenEndpoints(
 {
     public async Task<IResult> TokenAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasFormContentType)
+        if (await Forms.ReadAsync(context.Request, cancellationToken) is not { } form)
         {
             return Error("invalid_request", "The body must be application/x-www-form-urlencoded.");
         }
 
-        var form = await context.Request.ReadFormAsync(cancellationToken);
         var (client, failure) = Authenticate(context.Request, form);
         if (failure is not null)
         {
@@ -165,12 +164,11 @@ internal sealed class TokenEndpoints(
     /// <summary>POST /oauth2/revoke (RFC 7009): revokes a refresh token and every token of its sign-in.</summary>
     public async Task<IResult> RevokeAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasFormContentType)
+        if (await Forms.ReadAsync(context.Request, cancellationToken) is not { } form)
         {
             return Error("invalid_request", "The body must be application/x-www-form-urlencoded.");
         }
 
-        var form = await context.Request.ReadFormAsync(cancellationToken);
         var (client, failure) = Authenticate(context.Request, form);
         if (failure is not null)
         {
