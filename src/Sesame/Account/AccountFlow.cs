@@ -198,14 +198,7 @@ internal sealed class AccountFlow(
         var (check, code) = await verifier.VerifyAsync(
             new CodeAnswer(pool, CodePurposes.VerifyAttribute(attribute), user.Username, user.Sub, user.Attributes.GetValueOrDefault(attribute), answer),
             cancellationToken);
-        switch (check)
-        {
-            case CodeCheck.NoCode or CodeCheck.Expired:
-                throw CognitoErrors.ExpiredSignUpCode();
-            case CodeCheck.Mismatch or CodeCheck.TooManyAttempts:
-                // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
-                throw CognitoErrors.WrongSignUpCode();
-        }
+        CodeVerifier.ThrowUnlessMatch(check);
 
         switch (await accounts.VerifyAttributeAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, attribute, code!.PendingValue, time.GetUtcNow(), cancellationToken))
         {

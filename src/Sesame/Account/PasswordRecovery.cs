@@ -88,11 +88,7 @@ internal sealed class PasswordRecovery(
                 throw CognitoErrors.UserDoesNotExist();
             }
 
-            // Counted against the per-account cap under the stand-in name, exactly like a known user's wrong answer.
-            await verifier.VerifyAsync(
-                new CodeAnswer(pool, CodePurposes.ForgotPassword, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
-                cancellationToken);
-            throw CognitoErrors.WrongSignUpCode();
+            throw await verifier.RefuseUnknownAsync(pool, CodePurposes.ForgotPassword, pseudonyms.Username(pool.Id, login), answer, cancellationToken);
         }
 
         if (!user.Enabled)
@@ -102,13 +98,7 @@ internal sealed class PasswordRecovery(
 
         var (check, _) = await verifier.VerifyAsync(
             new CodeAnswer(pool, CodePurposes.ForgotPassword, user.Username, user.Sub, Destination: null, answer), cancellationToken);
-        switch (check)
-        {
-            case CodeCheck.NoCode or CodeCheck.Expired:
-                throw CognitoErrors.ExpiredSignUpCode();
-            case CodeCheck.Mismatch or CodeCheck.TooManyAttempts:
-                throw CognitoErrors.WrongSignUpCode();
-        }
+        CodeVerifier.ThrowUnlessMatch(check);
 
         var (hash, srpVerifier) = PasswordCredentials.Create(hasher, pool.Id, user.Username, password);
         if (!await passwords.ResetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, hash, srpVerifier, time.GetUtcNow(), cancellationToken))

@@ -104,6 +104,32 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, A
         return CodeCheck.Match;
     }
 
+    /// <summary>
+    /// A stored-code answer for a login that names no user (PreventUserExistenceErrors): counted against the per-account
+    /// cap under <paramref name="standIn"/>, exactly like a known user's answer, and refused in the words of a wrong code.
+    /// </summary>
+    public async ValueTask<CognitoException> RefuseUnknownAsync(UserPool pool, string purpose, string standIn, string answer, CancellationToken cancellationToken)
+    {
+        await VerifyAsync(new CodeAnswer(pool, purpose, standIn, Sub: null, Destination: null, answer) { UserExists = false }, cancellationToken);
+        return CognitoErrors.WrongSignUpCode();
+    }
+
+    /// <summary>
+    /// Cognito's answer to a stored code that did not match (ConfirmSignUp, VerifyUserAttribute, ConfirmForgotPassword):
+    /// none or expired is <c>ExpiredCodeException</c>; wrong, or past the cap (even the right code, in the words of a wrong
+    /// one), <c>CodeMismatchException</c>.
+    /// </summary>
+    public static void ThrowUnlessMatch(CodeCheck check)
+    {
+        switch (check)
+        {
+            case CodeCheck.NoCode or CodeCheck.Expired:
+                throw CognitoErrors.ExpiredSignUpCode();
+            case CodeCheck.Mismatch or CodeCheck.TooManyAttempts:
+                throw CognitoErrors.WrongSignUpCode();
+        }
+    }
+
     /// <summary>An operator's recovery (AdminEnableUser): the account's failed answers no longer count.</summary>
     public ValueTask ForgetFailuresAsync(UserPool pool, string username, CancellationToken cancellationToken) =>
         limits.SucceededAsync(pool, username, cancellationToken);

@@ -311,10 +311,7 @@ internal sealed class SignUpFlow(
 
             // PreventUserExistenceErrors: an unknown user (and, in the strict mode, a confirmed one) looks like a wrong
             // code, and reaches the per-account cap like a known one (counted under the stand-in name of its sign-in answers).
-            await verifier.VerifyAsync(
-                new CodeAnswer(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), Sub: null, Destination: null, answer) { UserExists = false },
-                cancellationToken);
-            throw CognitoErrors.WrongSignUpCode();
+            throw await verifier.RefuseUnknownAsync(pool, CodePurposes.SignUp, pseudonyms.Username(pool.Id, login), answer, cancellationToken);
         }
 
         if (user.IsConfirmed)
@@ -325,14 +322,7 @@ internal sealed class SignUpFlow(
         // Counted before comparing, so concurrent guesses cannot exceed the cap (Kratos' order); consumed once.
         var (check, code) = await verifier.VerifyAsync(
             new CodeAnswer(pool, CodePurposes.SignUp, user.Username, user.Sub, Destination: null, answer), cancellationToken);
-        switch (check)
-        {
-            case CodeCheck.NoCode or CodeCheck.Expired:
-                throw CognitoErrors.ExpiredSignUpCode();
-            case CodeCheck.Mismatch or CodeCheck.TooManyAttempts:
-                // Past the cap the code is dead: even the right answer is refused, in the words of a wrong one.
-                throw CognitoErrors.WrongSignUpCode();
-        }
+        CodeVerifier.ThrowUnlessMatch(check);
 
         if (!await users.ConfirmAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, code!.Attribute, time.GetUtcNow(), cancellationToken))
         {

@@ -144,6 +144,47 @@ public sealed class PasswordRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfirmForgotPassword_SixteenConcurrentRightAnswers_ExactlyOneSetsItsPassword()
+    {
+        var email = await UserWithPasswordAsync();
+        (await ForgotAsync(email)).AssertOk();
+        var code = await _app.CodeAsync(email, 2);
+        var attempt = 0;
+
+        var answers = await Concurrently.RunAsync(16, async () =>
+        {
+            var password = $"concurrent password {Interlocked.Increment(ref attempt)}";
+            return (password, await ConfirmAsync(email, code, password));
+        });
+
+        var winner = Assert.Single(answers, a => a.Item2.Status == 200);
+        Assert.All(answers.Where(a => a.Item2.Status != 200), a => a.Item2.AssertError("ExpiredCodeException"));
+        Assert.NotNull((await PasswordAuthAsync(email, winner.password)).Json["AuthenticationResult"]);
+    }
+
+    [Fact]
+    public async Task ForgotPassword_SendLimits_SecondCodeWithinTheIntervalRefused_UnknownUserAlike()
+    {
+        // One limit set by the test, so the others keep their defaults (a 60-second interval per destination and kind).
+        using var app = new SesameApp(new() { [$"Sesame:UserPools:{SesameApp.PoolId}:Limits:DestinationPerDay"] = "10" });
+        var email = SesameApp.NewEmail();
+        (await app.AdminCallAsync("AdminCreateUser", new
+        {
+            UserPoolId = SesameApp.PoolId, Username = email, MessageAction = "SUPPRESS",
+            UserAttributes = new[] { new { Name = "email", Value = email }, new { Name = "email_verified", Value = "true" } },
+        })).AssertOk();
+        var unknown = SesameApp.NewEmail();
+
+        foreach (var login in new[] { email, unknown })
+        {
+            (await app.CallAsync("ForgotPassword", new { SesameApp.ClientId, Username = login })).AssertOk();
+            var again = await app.CallAsync("ForgotPassword", new { SesameApp.ClientId, Username = login });
+            again.AssertError("LimitExceededException", "Attempt limit exceeded, please try after some time.");
+            Assert.True(again.Headers.ContainsKey("retry-after"));
+        }
+    }
+
+    [Fact]
     public async Task ChangePassword_RightPrevious_Changes_KeepsRefreshToken_WrongPreviousAndPolicyRefused()
     {
         var email = await UserWithPasswordAsync();

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Sesame.Storage.Postgres;
 
 internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswordStore
@@ -33,9 +35,7 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
                 }
             }
 
-            await using var upsert = connection.Command(PostgresDatabase.Sql.UpsertVerifier, transaction)
-                .Text("@pool", poolId).Text("@user", usernameKey).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier);
-            await upsert.ExecuteNonQueryAsync(ct);
+            await UpsertVerifierAsync(connection, transaction, poolId, usernameKey, verifier, ct);
             return true;
         }, cancellationToken);
 
@@ -52,11 +52,7 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
                 }
             }
 
-            await using (var upsert = connection.Command(PostgresDatabase.Sql.UpsertVerifier, transaction)
-                .Text("@pool", poolId).Text("@user", usernameKey).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier))
-            {
-                await upsert.ExecuteNonQueryAsync(ct);
-            }
+            await UpsertVerifierAsync(connection, transaction, poolId, usernameKey, verifier, ct);
 
             await PostgresUserRows.RevokeAllAsync(connection, transaction, poolId, sub, now, ct);
             return true;
@@ -135,4 +131,13 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
             await using var command = connection.Command(PostgresDatabase.Sql.ResetPasswordAttempts, transaction).Text("@pool", poolId).Text("@user", usernameKey);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
+
+    /// <summary>Replaces the SRP verifier, in the transaction that changed the password hash.</summary>
+    private static async Task UpsertVerifierAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string poolId, string usernameKey, PasswordVerifier verifier, CancellationToken cancellationToken)
+    {
+        await using var upsert = connection.Command(PostgresDatabase.Sql.UpsertVerifier, transaction)
+            .Text("@pool", poolId).Text("@user", usernameKey).Bytes("@salt", verifier.Salt).Bytes("@verifier", verifier.Verifier);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Sesame.Storage.Sqlite;
 
 internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordStore
@@ -46,13 +48,7 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
                 return false;
             }
 
-            command.Parameters.Clear();
-            command.CommandText = SqliteDatabase.Sql.UpsertVerifier;
-            command.Parameters.AddWithValue("@pool", poolId);
-            command.Parameters.AddWithValue("@user", usernameKey);
-            command.Parameters.AddWithValue("@salt", verifier.Salt);
-            command.Parameters.AddWithValue("@verifier", verifier.Verifier);
-            command.ExecuteNonQuery();
+            UpsertVerifier(command, poolId, usernameKey, verifier);
             return true;
         }, cancellationToken);
 
@@ -73,13 +69,7 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
                 return false;
             }
 
-            command.Parameters.Clear();
-            command.CommandText = SqliteDatabase.Sql.UpsertVerifier;
-            command.Parameters.AddWithValue("@pool", poolId);
-            command.Parameters.AddWithValue("@user", usernameKey);
-            command.Parameters.AddWithValue("@salt", verifier.Salt);
-            command.Parameters.AddWithValue("@verifier", verifier.Verifier);
-            command.ExecuteNonQuery();
+            UpsertVerifier(command, poolId, usernameKey, verifier);
             SqliteUserAccountStore.RevokeAll(connection, transaction, poolId, sub, now);
             return true;
         }, cancellationToken);
@@ -181,4 +171,16 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             command.Parameters.AddWithValue("@user", usernameKey);
             return command.ExecuteNonQuery();
         }, cancellationToken);
+
+    /// <summary>Replaces the SRP verifier with <paramref name="command"/>, in the transaction that changed the password hash.</summary>
+    private static void UpsertVerifier(SqliteCommand command, string poolId, string usernameKey, PasswordVerifier verifier)
+    {
+        command.Parameters.Clear();
+        command.CommandText = SqliteDatabase.Sql.UpsertVerifier;
+        command.Parameters.AddWithValue("@pool", poolId);
+        command.Parameters.AddWithValue("@user", usernameKey);
+        command.Parameters.AddWithValue("@salt", verifier.Salt);
+        command.Parameters.AddWithValue("@verifier", verifier.Verifier);
+        command.ExecuteNonQuery();
+    }
 }
