@@ -12,6 +12,7 @@ internal static class AccountServices
         services.TryAddSingleton<AccountFlow>();
         services.TryAddSingleton<AdminUsers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, RefreshTokenRotationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, PoolAttributeSettingsValidator>());
         return services;
     }
 }

@@ -85,9 +85,15 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
         }
 
-        var (attribute, destination) = ConfirmationDestination(attributes)
-            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
-                "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
+        AttributeSchema.CheckSignUp(client, attributes);
+        // AutoVerifiedAttributes decides where the code goes (a pool that verifies email texts no one); none: no code at all.
+        var destination = AttributeSchema.ConfirmationDestination(pool, attributes);
+        if (destination is null && !AttributeSchema.SendsNoConfirmationCode(pool))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, pool.Options.AutoVerifiedAttributes is [var only]
+                ? $"The {only} attribute is required: the pool confirms sign-ups with a code sent to it."
+                : "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
+        }
 
         var credentials = string.IsNullOrEmpty(password) ? ((string Hash, PasswordVerifier Verifier)?)null
             : PasswordCredentials.Create(hasher, pool.Id, canonicalUsername, password);
@@ -154,7 +160,14 @@ internal sealed class SignUpFlow(
             return new SignUpResult(true, user.Sub, null);
         }
 
-        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination, clientMetadata), cancellationToken);
+        if (destination is not { } to)
+        {
+            ThrowIfExists(await users.CreateAsync(user, code: null, message: null, cancellationToken));
+            await SaveVerifierAsync(user, credentials, cancellationToken);
+            return new SignUpResult(false, user.Sub, null);
+        }
+
+        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, to.Attribute, to.Destination, clientMetadata), cancellationToken);
         ThrowIfExists(await users.CreateAsync(user, issued.Stored, issued.Message, cancellationToken));
         outbox.Notify();
         await SaveVerifierAsync(user, credentials, cancellationToken);
@@ -286,7 +299,7 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "User is already confirmed.");
         }
 
-        var (attribute, destination) = ConfirmationDestination(user.Attributes)
+        var (attribute, destination) = AttributeSchema.ConfirmationDestination(pool, user.Attributes)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
         return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination, clientMetadata), cancellationToken);
     }
@@ -318,10 +331,4 @@ internal sealed class SignUpFlow(
         // The pool signs users up by phone or email: the internal username is generated, as Cognito does.
         return Guid.NewGuid().ToString();
     }
-
-    /// <summary>Sign-ups are confirmed by SMS when there is a phone number, else by email.</summary>
-    private static (string Attribute, string Destination)? ConfirmationDestination(Dictionary<string, string> attributes) =>
-        attributes.TryGetValue(UserAttributes.PhoneNumber, out var phone) ? (UserAttributes.PhoneNumber, phone)
-        : attributes.TryGetValue(UserAttributes.Email, out var email) ? (UserAttributes.Email, email)
-        : null;
 }
