@@ -283,6 +283,44 @@ public sealed class PoolAttributeSettingsTests
             .AssertError("InvalidParameterException");
     }
 
+    [Fact]
+    public async Task TokenValidity_PerClient_ConfiguredAndCreatedWithUnits_HonouredInTokens()
+    {
+        using var app = new SesameApp(new() { [$"{Client}:AccessTokenValidity"] = "00:05:00", [$"{Client}:IdTokenValidity"] = "00:10:00" });
+        var phone = SesameApp.NewPhone();
+        await app.CreateConfirmedUserAsync(phone);
+        var tokens = await app.SignInAsync(phone);
+        Assert.Equal(300, tokens["ExpiresIn"]!.GetValue<int>());
+        var access = Claims(tokens["AccessToken"]!.GetValue<string>());
+        var id = Claims(tokens["IdToken"]!.GetValue<string>());
+        Assert.Equal(300, access["exp"]!.GetValue<long>() - access["iat"]!.GetValue<long>());
+        Assert.Equal(600, id["exp"]!.GetValue<long>() - id["iat"]!.GetValue<long>());
+
+        // Through the API, in Cognito's numbers and units.
+        var created = await app.AdminCallAsync("CreateUserPoolClient", new
+        {
+            UserPoolId = SesameApp.PoolId, ClientName = "units", AccessTokenValidity = 7, IdTokenValidity = 2,
+            TokenValidityUnits = new { AccessToken = "minutes", IdToken = "hours" },
+        });
+        created.AssertOk();
+        var clientId = created.Json["UserPoolClient"]!["ClientId"]!.GetValue<string>();
+        var before = app.Outbox.For(phone).Count;
+        var start = await app.CallAsync("InitiateAuth", new { ClientId = clientId, AuthFlow = "CUSTOM_AUTH", AuthParameters = new { USERNAME = phone } });
+        start.AssertOk();
+        var answer = await app.CallAsync("RespondToAuthChallenge", new
+        {
+            ClientId = clientId,
+            ChallengeName = "CUSTOM_CHALLENGE",
+            Session = start.Json["Session"]!.GetValue<string>(),
+            ChallengeResponses = new { USERNAME = start.Json["ChallengeParameters"]!["USERNAME"]!.GetValue<string>(), ANSWER = await app.CodeAsync(phone, before + 1) },
+        });
+        answer.AssertOk();
+        var result = answer.Json["AuthenticationResult"]!;
+        Assert.Equal(420, result["ExpiresIn"]!.GetValue<int>());
+        var createdId = Claims(result["IdToken"]!.GetValue<string>());
+        Assert.Equal(7200, createdId["exp"]!.GetValue<long>() - createdId["iat"]!.GetValue<long>());
+    }
+
     [Theory]
     [InlineData("Sesame:UserPools:us-east-1_X:AliasAttributes cannot be set together with UsernameAttributes", "AliasAttributes:0", "email", "UsernameAttributes:0", "email")]
     [InlineData("Sesame:UserPools:us-east-1_X:AliasAttributes may hold only", "AliasAttributes:0", "nickname")]
