@@ -26,6 +26,8 @@ import { freePort, startServer, tail, waitForHealth } from './lib/server.mjs';
 import { registerAccountTests } from './tests/account.mjs';
 import { registerAdminTests } from './tests/admin.mjs';
 import { registerAmplifyUserAuthTests } from './tests/amplify-userauth.mjs';
+import { registerAmplifyV5Tests } from './tests/amplify-v5.mjs';
+import { registerFlutterWireTests } from './tests/flutter-wire.mjs';
 import { registerDeliveryTests } from './tests/delivery.mjs';
 import { registerGroupTests } from './tests/groups.mjs';
 import { registerNewPasswordTests } from './tests/new-password.mjs';
@@ -155,7 +157,10 @@ async function main() {
   registerHostedUiBrowserTests(test, env);
   registerAmplifyBrowserTests(test);
   registerMultiNodeTests(test, out);
+  registerFlutterWireTests(test, env);
   if (seedTriggers) registerTriggerTests(test, env, seedTriggers);
+  // Seed 003's own handlers: only in the pools the suite configures when it starts the server.
+  if (seedTriggers) registerAmplifyV5Tests(test, env);
 
   const results = await run({
     filter: filters.length ? (name) => filters.some((f) => name.includes(f)) : undefined,

@@ -13,6 +13,7 @@ internal static class AccountServices
         services.TryAddSingleton<AdminUsers>();
         services.TryAddSingleton<PasswordRecovery>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, RefreshTokenRotationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, PoolAttributeSettingsValidator>());
         return services;
     }
 }

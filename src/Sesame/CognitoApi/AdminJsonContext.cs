@@ -37,6 +37,7 @@ namespace Sesame.CognitoApi;
 [JsonSerializable(typeof(ListUsersInGroupRequest))]
 [JsonSerializable(typeof(ListUsersInGroupResponse))]
 [JsonSerializable(typeof(UpdateUserPoolRequest))]
+[JsonSerializable(typeof(AddCustomAttributesRequest))]
 [JsonSerializable(typeof(DeleteUserPoolRequest))]
 [JsonSerializable(typeof(ListUserPoolClientsRequest))]
 [JsonSerializable(typeof(ListUserPoolClientsResponse))]

@@ -34,6 +34,7 @@ internal static class AdminServices
         services.AddSingleton<ICognitoOperation, AdminListGroupsForUser>();
         services.AddSingleton<ICognitoOperation, ListUsersInGroup>();
         services.AddSingleton<ICognitoOperation, UpdateUserPool>();
+        services.AddSingleton<ICognitoOperation, AddCustomAttributes>();
         services.AddSingleton<ICognitoOperation, DeleteUserPool>();
         services.AddSingleton<ICognitoOperation, UpdateUserPoolClient>();
         services.AddSingleton<ICognitoOperation, DeleteUserPoolClient>();

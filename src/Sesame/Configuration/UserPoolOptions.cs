@@ -16,6 +16,26 @@ public sealed class UserPoolOptions
     public List<string>? UsernameAttributes { get; set; }
 
     /// <summary>
+    /// Cognito's <c>AliasAttributes</c>: usernames are free-form and the attributes listed (<c>phone_number</c>,
+    /// <c>email</c>, <c>preferred_username</c>) sign a user in too once they are verified. Exclusive with a non-empty
+    /// <see cref="UsernameAttributes"/>. Unset: the behaviour before this setting (phone and email sign in, verified or not).
+    /// </summary>
+    public List<string>? AliasAttributes { get; set; }
+
+    /// <summary>
+    /// Cognito's <c>AutoVerifiedAttributes</c>: where the sign-up confirmation code goes — <c>phone_number</c> (SMS) first
+    /// when listed and the user has one, else <c>email</c>. Empty: no code is sent (an administrator confirms). Unset:
+    /// both, phone first.
+    /// </summary>
+    public List<string>? AutoVerifiedAttributes { get; set; }
+
+    /// <summary>
+    /// Cognito's <c>Schema</c>: required standard attributes and custom attributes (type, mutability, constraints). Unset:
+    /// no required attribute, and any <c>custom:</c> attribute is accepted (the behaviour before this setting).
+    /// </summary>
+    public List<SchemaAttributeOptions>? Schema { get; set; }
+
+    /// <summary>
     /// Cognito's <c>PreventUserExistenceErrors</c>. <c>true</c> (default, Cognito's <c>ENABLED</c>) answers unknown
     /// users exactly like known ones; <c>false</c> (<c>LEGACY</c>) returns <c>UserNotFoundException</c>.
     /// </summary>
@@ -189,6 +209,15 @@ public sealed class AppClientOptions
     /// </summary>
     /// <remarks>Null rather than a pre-filled list: configuration binding appends to a list's initial items.</remarks>
     public List<string>? ExplicitAuthFlows { get; set; }
+
+    /// <summary>Cognito's <c>ReadAttributes</c>: the attributes GetUser and the ID token show this client. Unset: all.</summary>
+    public List<string>? ReadAttributes { get; set; }
+
+    /// <summary>
+    /// Cognito's <c>WriteAttributes</c>: the attributes this client may set in SignUp and UpdateUserAttributes (others:
+    /// <c>NotAuthorizedException</c>). Unset: all. Must include the pool's required attributes.
+    /// </summary>
+    public List<string>? WriteAttributes { get; set; }
 
     /// <summary>How long each challenge step may take: 3 to 15 minutes (Cognito's AuthSessionValidity). Default 3.</summary>
     public TimeSpan AuthSessionValidity { get; set; } = TimeSpan.FromMinutes(3);

@@ -17,9 +17,12 @@ internal sealed class UserPool(string id, UserPoolOptions options)
 
     public static readonly IReadOnlyList<string> DefaultUsernameAttributes = ["phone_number", "email"];
 
-    public bool UsesPhoneAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("phone_number");
+    // A pool with AliasAttributes has free-form usernames (Cognito: the two settings exclude each other).
+    public bool UsesPhoneAsUsername { get; } =
+        (options.UsernameAttributes ?? (options.AliasAttributes is null ? DefaultUsernameAttributes : [])).Contains("phone_number");
 
-    public bool UsesEmailAsUsername { get; } = (options.UsernameAttributes ?? DefaultUsernameAttributes).Contains("email");
+    public bool UsesEmailAsUsername { get; } =
+        (options.UsernameAttributes ?? (options.AliasAttributes is null ? DefaultUsernameAttributes : [])).Contains("email");
 
     /// <summary>Whether unconfirmed and confirmed accounts are answered like unknown ones where Cognito tells them apart.</summary>
     public bool StrictEnumeration { get; } = options.PreventUserExistenceErrors && options.EnumerationMode == EnumerationMode.Strict;
@@ -46,6 +49,12 @@ internal sealed class AppClient(string clientId, AppClientOptions options, UserP
     public static readonly IReadOnlyList<string> DefaultAuthFlows = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
 
     public bool Allows(string explicitFlow) => (Options.ExplicitAuthFlows ?? DefaultAuthFlows).Contains(explicitFlow);
+
+    /// <summary>Whether the client may read the attribute (Cognito's <c>ReadAttributes</c>; <c>sub</c> always).</summary>
+    public bool CanRead(string attribute) => Options.ReadAttributes is not { } readable || attribute == "sub" || readable.Contains(attribute);
+
+    /// <summary>Whether the client may write the attribute (Cognito's <c>WriteAttributes</c>).</summary>
+    public bool CanWrite(string attribute) => Options.WriteAttributes is not { } writable || writable.Contains(attribute);
 
     /// <summary>When the client was created through the API; null for a configured client.</summary>
     public DateTimeOffset? CreatedAt { get; init; }

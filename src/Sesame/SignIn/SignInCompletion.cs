@@ -113,7 +113,7 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
 
     /// <summary>
     /// Cognito's NEW_PASSWORD_REQUIRED: <c>USER_ID_FOR_SRP</c>, the attributes the pool requires that the user lacks
-    /// (<c>requiredAttributes</c>, a JSON array; Sesame pools require none yet) and the user's attributes
+    /// (<c>requiredAttributes</c>, a JSON array of <c>userAttributes.&lt;name&gt;</c> from the pool's <c>Schema</c>) and the user's attributes
     /// (<c>userAttributes</c>, a JSON object of the writable ones: amazon-cognito-identity-js hands it to the app).
     /// </summary>
     private async ValueTask<SignInStep> NewPasswordRequiredAsync(AppClient client, User user, CancellationToken cancellationToken)
@@ -138,7 +138,9 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         return new SignInStep.Challenge(ChallengeNames.NewPasswordRequired, session, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["USER_ID_FOR_SRP"] = user.Username,
-            ["requiredAttributes"] = "[]",
+            ["requiredAttributes"] = new System.Text.Json.Nodes.JsonArray([.. (client.Pool.Options.Schema ?? [])
+                .Where(a => a.Required && !user.Attributes.ContainsKey(a.AttributeName))
+                .Select(a => (System.Text.Json.Nodes.JsonNode?)("userAttributes." + a.AttributeName))]).ToJsonString(),
             ["userAttributes"] = attributes.ToJsonString(),
         });
     }

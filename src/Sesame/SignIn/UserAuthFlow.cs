@@ -75,7 +75,8 @@ internal sealed class UserAuthFlow(
         }
 
         var pool = client.Pool;
-        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        // An alias that is not verified (pools with AliasAttributes) signs no one in: the user is unknown by it.
+        var user = AttributeSchema.SignInMatch(pool, await users.FindAsync(pool.Id, login, cancellationToken), login);
         if (user is { IsConfirmed: false, Enabled: true } && pool.StrictEnumeration)
         {
             // The strict mode: an unconfirmed account signs in exactly like one that does not exist (no code, no

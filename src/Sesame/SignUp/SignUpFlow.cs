@@ -87,9 +87,15 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
         }
 
-        var (attribute, destination) = ConfirmationDestination(attributes)
-            ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter,
-                "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
+        AttributeSchema.CheckSignUp(client, attributes);
+        // AutoVerifiedAttributes decides where the code goes (a pool that verifies email texts no one); none: no code at all.
+        var destination = AttributeSchema.ConfirmationDestination(pool, attributes);
+        if (destination is null && !AttributeSchema.SendsNoConfirmationCode(pool))
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, pool.Options.AutoVerifiedAttributes is [var only]
+                ? $"The {only} attribute is required: the pool confirms sign-ups with a code sent to it."
+                : "A phone_number or email attribute is required: the sign-up is confirmed with a code sent to it.");
+        }
 
         // The hash and the SRP verifier run in the bounded hashing slots that sign-in uses, so a flood of sign-ups with
         // passwords queues there (and is refused past the queue) instead of taking every core from passwordless sign-in.
@@ -164,9 +170,18 @@ internal sealed class SignUpFlow(
             return new SignUpResult(true, user.Sub, null);
         }
 
+        if (destination is not { } to)
+        {
+            // A pool that verifies nothing at sign-up (AutoVerifiedAttributes empty): no code, the same store call.
+            var quietOutcome = await users.CreateAsync(user, code: null, message: null, Notices(pool, attributes), cancellationToken);
+            await SaveVerifierAsync(user, credentials, cancellationToken);
+            TakenQuietly(pool, quietOutcome);
+            return new SignUpResult(false, user.Sub, null);
+        }
+
         // Issued (send limits counted, message composed) before the store says whether the number is taken, so a taken
         // number costs what a new one does.
-        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, attribute, destination, clientMetadata), cancellationToken);
+        var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, to.Attribute, to.Destination, clientMetadata), cancellationToken);
         var outcome = await users.CreateAsync(user, issued.Stored, issued.Message, Notices(pool, attributes), cancellationToken);
         outbox.Notify();
         // Written for a taken number too (it writes nothing there: no user has this sub), so both paths make the same calls.
@@ -363,7 +378,7 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "User is already confirmed.");
         }
 
-        var (attribute, destination) = ConfirmationDestination(user.Attributes)
+        var (attribute, destination) = AttributeSchema.ConfirmationDestination(pool, user.Attributes)
             ?? throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "The user has no phone_number or email to send a code to.");
         return await codes.SendAsync(CodeFor(client, user, MessagePurpose.ResendCode, attribute, destination, clientMetadata), cancellationToken);
     }
@@ -395,10 +410,4 @@ internal sealed class SignUpFlow(
         // The pool signs users up by phone or email: the internal username is generated, as Cognito does.
         return Guid.NewGuid().ToString();
     }
-
-    /// <summary>Sign-ups are confirmed by SMS when there is a phone number, else by email.</summary>
-    private static (string Attribute, string Destination)? ConfirmationDestination(Dictionary<string, string> attributes) =>
-        attributes.TryGetValue(UserAttributes.PhoneNumber, out var phone) ? (UserAttributes.PhoneNumber, phone)
-        : attributes.TryGetValue(UserAttributes.Email, out var email) ? (UserAttributes.Email, email)
-        : null;
 }

@@ -130,7 +130,8 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
             claims.WriteGroups(w);
             foreach (var (name, value) in user.Attributes)
             {
-                if (claims.Replaces(name))
+                // A client reads only its ReadAttributes, in the ID token as in GetUser.
+                if (claims.Replaces(name) || !client.CanRead(name))
                 {
                     continue;
                 }

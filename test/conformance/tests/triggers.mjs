@@ -3,6 +3,7 @@
 // in through them: amazon-cognito-identity-js as the React tutorial (seed 003) uses it, and the AWS SDK sending
 // exactly what Amplify Flutter sends for CUSTOM_AUTH with SRP_A (seeds 001/002).
 
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   ConfirmSignUpCommand,
@@ -75,6 +76,11 @@ export async function startSeedTriggers() {
     serverEnv[`Sesame__LambdaFunctions__${i}__Url`] = `${host.url}/${seed}/${trigger}`;
     serverEnv[`Sesame__LambdaFunctions__${i}__Secret`] = host.secret;
   });
+  // Seed 002's pool as its tutorial sets it up (Amplify CLI "sign in with Username", email verified): free-form
+  // usernames with phone and email aliases, the sign-up code by email.
+  serverEnv[`Sesame__UserPools__${SEEDS.seed002.pool}__AliasAttributes__0`] = 'phone_number';
+  serverEnv[`Sesame__UserPools__${SEEDS.seed002.pool}__AliasAttributes__1`] = 'email';
+  serverEnv[`Sesame__UserPools__${SEEDS.seed002.pool}__AutoVerifiedAttributes__0`] = 'email';
   // Seed 000's test number: declared in configuration (development only), fixed code, nothing sent.
   serverEnv[`Sesame__UserPools__${SEEDS.seed000.pool}__OneTimeCode__TestNumbers__${TEST_NUMBER}`] = '111111';
   return { host, serverEnv };
@@ -227,6 +233,29 @@ export function registerTriggerTests(test, env, seeds) {
       eq((await verifyIdToken(env, seed, result.AuthenticationResult.IdToken)).email, email, 'id token email');
     });
   }
+
+  test("triggers: seed 002 as written — signUp(username: 'myusername', email and phone), code by email, sign-in by the verified email alias", async () => {
+    const username = `myusername${randomUUID().slice(0, 8)}`;
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const ClientId = SEEDS.seed002.client;
+    const watch = await outboxWatch(env, email, 'EMAIL');
+    const signUp = await env.sdk.send(new SignUpCommand({
+      ClientId,
+      Username: username,
+      Password: 'mysupersecurepassword',
+      UserAttributes: [{ Name: 'email', Value: email }, { Name: 'phone_number', Value: phone }],
+    }));
+    eq(signUp.CodeDeliveryDetails?.DeliveryMedium, 'EMAIL', 'SignUp CodeDeliveryDetails.DeliveryMedium (AutoVerifiedAttributes: email)');
+    const code = (await watch.next('SignUp')).code;
+    eq((await readOutbox(env, phone)).length, 0, 'SMS sent for the phone attribute');
+    await env.sdk.send(new ConfirmSignUpCommand({ ClientId, Username: username, ConfirmationCode: code }));
+    const challenge = await flutterStart(env, 'seed002', email);
+    eq(challenge.ChallengeName, 'CUSTOM_CHALLENGE', 'ChallengeName after SRP_A');
+    eq(challenge.ChallengeParameters.USERNAME, username, 'ChallengeParameters.USERNAME is the username the alias belongs to');
+    const result = await flutterAnswer(env, 'seed002', challenge, await sinkCode(email));
+    eq((await verifyIdToken(env, 'seed002', result.AuthenticationResult.IdToken))['cognito:username'], username, 'cognito:username');
+  });
 
   test('triggers: seed002 handlers, a wrong email code is NotAuthorizedException', async () => {
     const email = uniqueEmail();

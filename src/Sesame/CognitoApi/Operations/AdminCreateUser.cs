@@ -68,6 +68,7 @@ internal sealed class AdminCreateUser(
 
         var (verified, rest) = SplitVerifiedFlags(request.UserAttributes);
         var attributes = UserAttributes.FromClient(rest, "userAttributes");
+        AttributeSchema.CheckAdminCreate(pool, attributes);
         var canonical = CanonicalUsername(pool, username, attributes);
 
         foreach (var (attribute, flag) in new[] { (UserAttributes.PhoneNumber, UserAttributes.PhoneNumberVerified), (UserAttributes.Email, UserAttributes.EmailVerified) })

@@ -1,5 +1,6 @@
 using Sesame.Account;
 using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Users;
 
 namespace Sesame.CognitoApi.Operations;
@@ -12,7 +13,7 @@ internal sealed record AdminUpdateUserAttributesRequest(
 /// <c>phone_number_verified</c>; setting one to true in the same call as a new value skips its verification
 /// (model doc of AdminUpdateUserAttributes).
 /// </summary>
-internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow account)
+internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow account, UserPools pools)
     : CognitoOperation<AdminUpdateUserAttributesRequest, AccountEmptyResponse>(
         AccountJsonContext.Wire.AdminUpdateUserAttributesRequest, AccountJsonContext.Wire.AccountEmptyResponse)
 {
@@ -59,6 +60,12 @@ internal sealed class AdminUpdateUserAttributes(AdminUsers admin, AccountFlow ac
 
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         var user = await admin.FindAsync(request.UserPoolId, request.Username, cancellationToken);
+        if (pools.FindPool(user.PoolId) is { } pool)
+        {
+            // An administrator writes any attribute, but not past the schema (immutable ones, constraints).
+            AttributeSchema.CheckUpdate(pool, client: null, changes);
+        }
+
         await account.AdminUpdateAttributesAsync(user, changes, request.ClientMetadata, cancellationToken);
         return new AccountEmptyResponse();
     }

@@ -11,15 +11,18 @@ internal sealed record PasswordPolicyType(int? MinimumLength, bool? RequireUpper
 
 internal sealed record UserPoolPolicyType(PasswordPolicyType? PasswordPolicy);
 
-internal sealed record CreateUserPoolRequest(string? PoolName, UserPoolPolicyType? Policies, List<string>? UsernameAttributes, LambdaConfigType? LambdaConfig);
+internal sealed record CreateUserPoolRequest(
+    string? PoolName, UserPoolPolicyType? Policies, List<string>? UsernameAttributes, LambdaConfigType? LambdaConfig,
+    List<string>? AliasAttributes = null, List<string>? AutoVerifiedAttributes = null, List<SchemaAttributeType>? Schema = null);
 
 internal sealed record CreateUserPoolResponse(UserPoolType UserPool);
 
 /// <summary>
 /// Creates a pool stored in the database, beside the configured ones, with Sesame's defaults (built-in one-time codes,
-/// PreventUserExistenceErrors on). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c>, the minimum password length,
+/// PreventUserExistenceErrors on). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c> or <c>AliasAttributes</c>,
+/// <c>AutoVerifiedAttributes</c>, <c>Schema</c> (required and custom attributes), the minimum password length,
 /// <c>LambdaConfig</c> (each ARN mapped to an HTTP trigger, <see cref="LambdaConfigShapes"/>). Other members (MFA,
-/// schema, tags, …) are accepted and ignored.
+/// tags, …) are accepted and ignored.
 /// </summary>
 internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users, LambdaFunctions lambdas)
     : CognitoOperation<CreateUserPoolRequest, CreateUserPoolResponse>(AdminJsonContext.Wire.CreateUserPoolRequest, AdminJsonContext.Wire.CreateUserPoolResponse)
@@ -52,6 +55,10 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
         }
 
         settings.PasswordMinimumLength = MinimumLength(request.Policies);
+        settings.AliasAttributes = request.AliasAttributes is { } aliases ? [.. aliases] : null;
+        settings.AutoVerifiedAttributes = request.AutoVerifiedAttributes is { } verified ? [.. verified] : null;
+        settings.Schema = SchemaShapes.FromWire(request.Schema, "schema");
+        SchemaShapes.Check(settings);
         settings.Triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
         var pool = await admin.CreatePoolAsync(call.SigningRegion ?? ResourceIds.DefaultRegion, settings, cancellationToken);
         return new CreateUserPoolResponse(DescribeUserPool.Describe(pool, await users.CountAsync(pool.Id, cancellationToken), lambdas));

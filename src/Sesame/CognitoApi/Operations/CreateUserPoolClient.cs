@@ -12,7 +12,8 @@ internal sealed record CreateUserPoolClientRequest(
     string? UserPoolId, string? ClientName, bool? GenerateSecret, int? RefreshTokenValidity, int? AccessTokenValidity, int? IdTokenValidity,
     TokenValidityUnitsType? TokenValidityUnits, List<string>? ExplicitAuthFlows, int? AuthSessionValidity,
     bool? AllowedOAuthFlowsUserPoolClient = null, List<string>? AllowedOAuthFlows = null, List<string>? AllowedOAuthScopes = null,
-    List<string>? CallbackURLs = null, List<string>? LogoutURLs = null, string? DefaultRedirectURI = null, List<string>? SupportedIdentityProviders = null)
+    List<string>? CallbackURLs = null, List<string>? LogoutURLs = null, string? DefaultRedirectURI = null, List<string>? SupportedIdentityProviders = null,
+    List<string>? ReadAttributes = null, List<string>? WriteAttributes = null)
 {
     /// <summary>UpdateUserPoolClient's: the client it changes (the request is CreateUserPoolClient's otherwise).</summary>
     public string? ClientId { get; init; }
@@ -49,6 +50,7 @@ internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)
     {
         var pool = AdminShapes.FindPool(pools, request.UserPoolId);
         var settings = Settings(request, Names.Check(request.ClientName, "clientName"), request.GenerateSecret == true ? ResourceIds.ClientSecret() : null);
+        SchemaShapes.CheckClient(pool.Options, settings, creating: true);
         var client = await admin.CreateClientAsync(pool, settings, cancellationToken);
         return new CreateUserPoolClientResponse(DescribeUserPoolClient.Describe(client));
     }
@@ -71,6 +73,8 @@ internal sealed class CreateUserPoolClient(UserPools pools, UserPoolAdmin admin)
                 TimeSpan.FromMinutes(5), TimeSpan.FromDays(1)),
             RefreshTokenValidity = Validity(request.RefreshTokenValidity, units?.RefreshToken, "days", TimeSpan.FromDays(30), "refreshToken",
                 TimeSpan.FromHours(1), TimeSpan.FromDays(3650)),
+            ReadAttributes = request.ReadAttributes is { } readable ? [.. readable.Distinct(StringComparer.Ordinal)] : null,
+            WriteAttributes = request.WriteAttributes is { } writable ? [.. writable.Distinct(StringComparer.Ordinal)] : null,
         };
 
         if (request.AuthSessionValidity is { } minutes)

@@ -10,7 +10,8 @@ internal sealed record UsernameConfigurationType(bool CaseSensitive);
 internal sealed record UserPoolType(
     string Id, string Name, string Arn, double? CreationDate, double? LastModifiedDate, UserPoolPolicyType Policies,
     List<string> UsernameAttributes, List<string> AutoVerifiedAttributes, long EstimatedNumberOfUsers, string MfaConfiguration,
-    UsernameConfigurationType UsernameConfiguration, LambdaConfigType LambdaConfig, string DeletionProtection);
+    UsernameConfigurationType UsernameConfiguration, LambdaConfigType LambdaConfig, string DeletionProtection,
+    List<string>? AliasAttributes = null, List<SchemaAttributeType>? SchemaAttributes = null);
 
 internal sealed record DescribeUserPoolRequest(string? UserPoolId);
 
@@ -55,13 +56,15 @@ internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users, L
             pool.ModifiedAt is { } modified ? AdminShapes.Epoch(modified) : null,
             new UserPoolPolicyType(new PasswordPolicyType(pool.Options.PasswordMinimumLength, false, false, false, false)),
             usernameAttributes,
-            // Sign-ups are confirmed by a code to the phone number, else the email: both are verified that way.
-            ["phone_number", "email"],
+            // Unset: sign-ups are confirmed by a code to the phone number, else the email; both are verified that way.
+            [.. pool.Options.AutoVerifiedAttributes ?? ["phone_number", "email"]],
             users,
             "OFF",
             // Usernames and emails are matched case-insensitively (Cognito's default since 2020).
             new UsernameConfigurationType(false),
             LambdaConfigShapes.FromTriggers(pool, lambdas),
-            "INACTIVE");
+            "INACTIVE",
+            pool.Options.AliasAttributes is { } aliases ? [.. aliases] : null,
+            SchemaShapes.Describe(pool.Options));
     }
 }

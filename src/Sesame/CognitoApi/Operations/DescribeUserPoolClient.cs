@@ -8,7 +8,8 @@ internal sealed record UserPoolClientType(
     long RefreshTokenValidity, long AccessTokenValidity, long IdTokenValidity, TokenValidityUnitsType TokenValidityUnits,
     List<string> ExplicitAuthFlows, int AuthSessionValidity, string PreventUserExistenceErrors, bool EnableTokenRevocation,
     bool AllowedOAuthFlowsUserPoolClient, List<string>? AllowedOAuthFlows, List<string>? AllowedOAuthScopes, List<string>? CallbackURLs,
-    List<string>? LogoutURLs, string? DefaultRedirectURI, List<string>? SupportedIdentityProviders);
+    List<string>? LogoutURLs, string? DefaultRedirectURI, List<string>? SupportedIdentityProviders,
+    List<string>? ReadAttributes = null, List<string>? WriteAttributes = null);
 
 internal sealed record DescribeUserPoolClientRequest(string? UserPoolId, string? ClientId);
 
@@ -58,7 +59,9 @@ internal sealed class DescribeUserPoolClient(UserPools pools)
             Copy(options.LogoutURLs),
             options.DefaultRedirectURI,
             // Cognito lists the identity providers a client may sign in with; Sesame's hosted page is the COGNITO one.
-            options.AllowedOAuthFlowsUserPoolClient ? ["COGNITO"] : null);
+            options.AllowedOAuthFlowsUserPoolClient ? ["COGNITO"] : null,
+            Copy(options.ReadAttributes),
+            Copy(options.WriteAttributes));
     }
 
     // Cognito leaves out a list that was never set.

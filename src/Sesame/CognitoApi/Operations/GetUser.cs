@@ -1,4 +1,5 @@
 using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Tokens;
 using Sesame.Users;
@@ -9,7 +10,7 @@ internal sealed record GetUserRequest(string? AccessToken);
 
 internal sealed record GetUserResponse(string Username, List<AttributeType> UserAttributes);
 
-internal sealed class GetUser(AccessTokenValidator validator, IUserStore users)
+internal sealed class GetUser(AccessTokenValidator validator, IUserStore users, UserPools pools)
     : CognitoOperation<GetUserRequest, GetUserResponse>(CognitoJsonContext.Wire.GetUserRequest, CognitoJsonContext.Wire.GetUserResponse)
 {
     public override string Name => "GetUser";
@@ -32,6 +33,8 @@ internal sealed class GetUser(AccessTokenValidator validator, IUserStore users)
             throw CognitoErrors.UserDisabled();
         }
 
-        return new GetUserResponse(user.Username, [.. user.AllAttributes().Select(a => new AttributeType(a.Key, a.Value))]);
+        // Only what the token's client may read (its ReadAttributes).
+        return new GetUserResponse(user.Username,
+            [.. AttributeSchema.Readable(pools.FindClient(claims.ClientId), user.AllAttributes()).Select(a => new AttributeType(a.Key, a.Value))]);
     }
 }

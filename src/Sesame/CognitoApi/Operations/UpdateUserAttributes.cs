@@ -1,5 +1,6 @@
 using Sesame.Account;
 using Sesame.Cognito;
+using Sesame.Pools;
 using Sesame.Users;
 
 namespace Sesame.CognitoApi.Operations;
@@ -12,7 +13,7 @@ internal sealed record UpdateUserAttributesResponse(List<CodeDeliveryDetails> Co
 /// The user changes their attributes. A new phone number or email gets a code (listed in <c>CodeDeliveryDetailsList</c>,
 /// which Amplify turns into a CONFIRM_ATTRIBUTE_WITH_CODE step) and replaces the old value only once verified.
 /// </summary>
-internal sealed class UpdateUserAttributes(AccountFlow account)
+internal sealed class UpdateUserAttributes(AccountFlow account, UserPools pools)
     : CognitoOperation<UpdateUserAttributesRequest, UpdateUserAttributesResponse>(
         AccountJsonContext.Wire.UpdateUserAttributesRequest, AccountJsonContext.Wire.UpdateUserAttributesResponse)
 {
@@ -37,6 +38,12 @@ internal sealed class UpdateUserAttributes(AccountFlow account)
         var changes = UserAttributes.FromClient(request.UserAttributes, "userAttributes");
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         var (user, claims) = await account.SignedInUserAsync(token, call.PublicOrigin, cancellationToken);
+        if (pools.FindPool(user.PoolId) is { } pool)
+        {
+            // The client the token was issued to: its WriteAttributes, and the pool's schema (mutability, constraints).
+            AttributeSchema.CheckUpdate(pool, pools.FindClient(claims.ClientId), changes);
+        }
+
         return new UpdateUserAttributesResponse(
             await account.UpdateAttributesAsync(user, changes, claims.ClientId, request.ClientMetadata, cancellationToken));
     }

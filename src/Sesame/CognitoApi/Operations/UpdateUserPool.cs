@@ -4,7 +4,8 @@ using Sesame.Triggers;
 
 namespace Sesame.CognitoApi.Operations;
 
-internal sealed record UpdateUserPoolRequest(string? UserPoolId, string? PoolName, UserPoolPolicyType? Policies, LambdaConfigType? LambdaConfig);
+internal sealed record UpdateUserPoolRequest(
+    string? UserPoolId, string? PoolName, UserPoolPolicyType? Policies, LambdaConfigType? LambdaConfig, List<string>? AutoVerifiedAttributes = null);
 
 /// <summary>
 /// Updates a pool created through the API. As in Cognito, a member left out goes back to its default (no
@@ -31,11 +32,15 @@ internal sealed class UpdateUserPool(UserPools pools, UserPoolAdmin admin, Lambd
         var name = request.PoolName is null ? null : Names.Check(request.PoolName, "poolName");
         var minimum = CreateUserPool.MinimumLength(request.Policies);
         var triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
+        var verified = request.AutoVerifiedAttributes is { } listed ? new List<string>(listed) : null;
+        SchemaShapes.Check(new Configuration.UserPoolOptions { AutoVerifiedAttributes = verified });
         await admin.UpdatePoolAsync(AdminShapes.Stored(pool), settings =>
         {
             settings.Name = name ?? settings.Name;
             settings.PasswordMinimumLength = minimum;
             settings.Triggers = triggers;
+            // Left out: Sesame's default (phone, else email), as a pool created without it.
+            settings.AutoVerifiedAttributes = verified;
         }, cancellationToken);
         return new AccountEmptyResponse();
     }

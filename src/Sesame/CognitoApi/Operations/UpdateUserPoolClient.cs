@@ -24,7 +24,9 @@ internal sealed class UpdateUserPoolClient(UserPools pools, UserPoolAdmin admin)
         var pool = AdminShapes.FindPool(pools, request.UserPoolId);
         var client = AdminShapes.Stored(AdminShapes.FindClient(pool, pools, request.ClientId));
         var name = request.ClientName is null ? client.Options.Name : Names.Check(request.ClientName, "clientName");
-        var updated = await admin.UpdateClientAsync(client, CreateUserPoolClient.Settings(request, name, client.Options.Secret), cancellationToken);
+        var settings = CreateUserPoolClient.Settings(request, name, client.Options.Secret);
+        SchemaShapes.CheckClient(pool.Options, settings, creating: false);
+        var updated = await admin.UpdateClientAsync(client, settings, cancellationToken);
         return new CreateUserPoolClientResponse(DescribeUserPoolClient.Describe(updated));
     }
 }

@@ -224,7 +224,8 @@ internal sealed class PasswordSignIn(
 
     private async ValueTask<User?> FindAsync(UserPool pool, string login, CancellationToken cancellationToken)
     {
-        var user = await users.FindAsync(pool.Id, login, cancellationToken);
+        // An alias that is not verified (pools with AliasAttributes) signs no one in: the user is unknown by it.
+        var user = AttributeSchema.SignInMatch(pool, await users.FindAsync(pool.Id, login, cancellationToken), login);
         return user is null && !pool.Options.PreventUserExistenceErrors ? throw CognitoErrors.UserDoesNotExist() : user;
     }
 }
