@@ -67,6 +67,8 @@ public static class SesameEndpointRouteBuilderExtensions
         endpoints.MapSesameMetrics().AddEndpointFilter(MetricsGuard.FilterAsync);
         // Delivery receipts of providers (Twilio, Plivo, HTTP gateways), each authenticated the provider's way.
         endpoints.MapPost("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);
+        // Vonage may be set to send its delivery receipts as a GET with query parameters.
+        endpoints.MapGet("/delivery/receipts/{provider}", DeliveryReceiptEndpoint.HandleAsync);
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SesameOptions>>().Value;
         if (options.DevOutbox.Enabled == true)

@@ -12,6 +12,7 @@ internal static class AbuseServices
         services.TryAddSingleton<LimitKeys>();
         services.TryAddSingleton<PrefixVelocity>();
         services.TryAddSingleton<SendLimits>();
+        services.TryAddSingleton<SmsCostBudget>();
         services.TryAddSingleton<AnswerLimits>();
         services.TryAddSingleton<AttemptLimits>();
         services.TryAddSingleton<HashingSlots>();

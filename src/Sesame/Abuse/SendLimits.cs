@@ -12,7 +12,8 @@ namespace Sesame.Abuse;
 /// stand-in destination is stable), so a limit never tells whether an account exists.
 /// </summary>
 internal sealed partial class SendLimits(
-    IRateLimitStore store, LimitKeys keys, PrefixVelocity prefixes, TimeProvider time, IMeterFactory meters, ILogger<SendLimits> logger)
+    IRateLimitStore store, LimitKeys keys, PrefixVelocity prefixes, TimeProvider time, IMeterFactory meters, ILogger<SendLimits> logger,
+    SmsCostBudget costs)
 {
     private readonly Counter<long> _checks = meters.Create("Sesame.Abuse")
         .CreateCounter<long>("sesame.limits.sends", description: "Code sends checked against the limits, by outcome and the limit that refused.");
@@ -59,6 +60,14 @@ internal sealed partial class SendLimits(
         if (ClientAddress.Current is { } address)
         {
             LimitKeys.Add(limits, "client_ip", ClientIpKey(pool, ClientAddress.Unit(address)), ClientIpWindows(pool));
+        }
+
+        // The cost budget only reads what was spent, before anything is counted: a refusal by it counts nothing.
+        if (sms && await costs.RefusalAsync(pool, cancellationToken) is { } costWait)
+        {
+            _checks.Add(1, new("outcome", "refused"), new("reason", "sms_cost"));
+            Log.CostBudgetExhausted(logger, pool.Id, Masking.Phone(destination), (long)Math.Ceiling(costWait.TotalSeconds));
+            throw new CognitoException(CognitoErrors.LimitExceeded, "Attempt limit exceeded, please try after some time.") { RetryAfter = costWait };
         }
 
         if (sms)
@@ -131,5 +140,8 @@ internal sealed partial class SendLimits(
 
         [LoggerMessage(2, LogLevel.Warning, "SMS budget of pool {PoolId} exhausted: SMS to {Destination} refused for {Seconds} s; email is still sent. Raise UserPools:{PoolId}:Limits:SmsPerHour/SmsPerDay if this is real traffic.")]
         public static partial void BudgetExhausted(ILogger logger, string poolId, string destination, long seconds);
+
+        [LoggerMessage(4, LogLevel.Warning, "SMS cost budget of pool {PoolId} spent: SMS to {Destination} refused for {Seconds} s; email is still sent. Raise UserPools:{PoolId}:Limits:SmsCostPerHour/SmsCostPerDay if this is real traffic.")]
+        public static partial void CostBudgetExhausted(ILogger logger, string poolId, string destination, long seconds);
     }
 }

@@ -102,7 +102,10 @@ public sealed class DeliveryProviderOptions
     /// <summary>AWS region of SNS or SES, e.g. <c>us-east-1</c>.</summary>
     public string? Region { get; set; }
 
-    /// <summary>AWS access key id.</summary>
+    /// <summary>
+    /// AWS access key id, with <see cref="SecretAccessKey"/>. Unset: the AWS SDKs' default chain (environment variables,
+    /// the shared credentials and config files, the container endpoint, the instance role), refreshed before expiry.
+    /// </summary>
     public string? AccessKeyId { get; set; }
 
     /// <summary>AWS secret access key.</summary>
@@ -110,6 +113,9 @@ public sealed class DeliveryProviderOptions
 
     /// <summary>AWS session token, for temporary credentials.</summary>
     public string? SessionToken { get; set; }
+
+    /// <summary>SNS/SES without <see cref="AccessKeyId"/>: the profile of the shared files to read. Default: <c>AWS_PROFILE</c>, else <c>default</c>.</summary>
+    public string? Profile { get; set; }
 
     /// <summary>SNS <c>AWS.SNS.SMS.SMSType</c>. Default <c>Transactional</c> (codes must arrive fast).</summary>
     public string SmsType { get; set; } = "Transactional";
@@ -185,10 +191,23 @@ public sealed class DeliveryProviderOptions
 
     /// <summary>
     /// The public URL of this provider's delivery receipts at Sesame, <c>https://{host}/delivery/receipts/{name}</c>:
-    /// sent with each message (Twilio <c>StatusCallback</c>, Plivo <c>url</c>), and the URL Twilio and Plivo sign.
+    /// sent with each message (Twilio <c>StatusCallback</c>, Plivo <c>url</c>, Vonage <c>callback</c>), and the URL Twilio and Plivo sign.
     /// Unset: no receipts are asked for.
     /// </summary>
     public string? ReceiptUrl { get; set; }
+
+    /// <summary>
+    /// Vonage receipts: the signature secret of the account (Vonage Dashboard, API settings), which signs its delivery
+    /// receipts as <see cref="SignatureMethod"/> says. Required with <see cref="ReceiptUrl"/> on a Vonage provider.
+    /// </summary>
+    public string? SignatureSecret { get; set; }
+
+    /// <summary>
+    /// Vonage receipts: how they are signed, as chosen in the dashboard: <c>Sha256Hmac</c> (the default), <c>Sha512Hmac</c>,
+    /// <c>Sha1Hmac</c>, <c>Md5Hmac</c>, <c>Md5Hash</c> (the <c>sig</c> parameter of signed webhooks), or <c>Jwt</c> (an
+    /// HS256 bearer token with the body's <c>payload_hash</c>).
+    /// </summary>
+    public VonageSignatureMethod SignatureMethod { get; set; } = VonageSignatureMethod.Sha256Hmac;
 
     /// <summary>HTTP provider receipts: the field with the gateway's message id. Default: <see cref="MessageIdField"/>.</summary>
     public string? ReceiptIdField { get; set; }
@@ -217,6 +236,28 @@ public enum HttpGatewayAuth
 
     /// <summary>HTTP basic authentication with <c>UserName</c> and <c>Password</c>.</summary>
     Basic,
+}
+
+/// <summary>How Vonage signs the webhooks (delivery receipts) it sends (developer.vonage.com/en/getting-started/concepts/signing-messages).</summary>
+public enum VonageSignatureMethod
+{
+    /// <summary>The <c>sig</c> parameter: upper-case hex HMAC-SHA256 of the sorted parameters.</summary>
+    Sha256Hmac,
+
+    /// <summary>The <c>sig</c> parameter: upper-case hex HMAC-SHA512 of the sorted parameters.</summary>
+    Sha512Hmac,
+
+    /// <summary>The <c>sig</c> parameter: upper-case hex HMAC-SHA1 of the sorted parameters.</summary>
+    Sha1Hmac,
+
+    /// <summary>The <c>sig</c> parameter: upper-case hex HMAC-MD5 of the sorted parameters.</summary>
+    Md5Hmac,
+
+    /// <summary>The <c>sig</c> parameter: lower-case hex MD5 of the sorted parameters followed by the secret (Vonage's legacy default).</summary>
+    Md5Hash,
+
+    /// <summary><c>Authorization: Bearer</c> an HS256 JWT signed with the secret, whose <c>payload_hash</c> is the body's SHA-256.</summary>
+    Jwt,
 }
 
 /// <summary>How an SMTP connection is secured.</summary>

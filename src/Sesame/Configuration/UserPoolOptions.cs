@@ -308,6 +308,16 @@ public sealed class SendLimitsOptions
     public int SmsPerDay { get; set; } = 10_000;
 
     /// <summary>
+    /// What the pool's SMS may cost in any hour, in the unit of its routes' <c>CostPerMessage</c>: once the messages
+    /// providers accepted in the last hour cost this much, SMS codes are refused (<c>LimitExceededException</c>). Only
+    /// accepted messages are charged. 0 (the default): off.
+    /// </summary>
+    public double SmsCostPerHour { get; set; }
+
+    /// <summary>As <see cref="SmsCostPerHour"/>, over any 24 hours. 0 (the default): off.</summary>
+    public double SmsCostPerDay { get; set; }
+
+    /// <summary>
     /// Where SMS may go: region codes (ISO 3166-1 alpha-2, e.g. <c>US</c>, <c>GB</c>, from the whole number, so
     /// <c>+1</c> tells the US from Canada) or calling codes (<c>+1</c>, <c>+44</c>). Unset or <c>*</c>: every country.
     /// </summary>

@@ -66,6 +66,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
         foreach (var (poolId, pool) in options.UserPools)
         {
             var at = $"Sesame:UserPools:{poolId}:Delivery";
+            if (pool.Limits.SmsCostPerHour is < 0 or double.NaN || pool.Limits.SmsCostPerDay is < 0 or double.NaN)
+            {
+                errors.Add($"Sesame:UserPools:{poolId}:Limits:SmsCostPerHour and SmsCostPerDay must be zero (off) or more.");
+            }
+
             CheckRoutes(errors, $"{at}:Routes", pool.Delivery.Routes, delivery);
             CheckList(errors, $"{at}:SmsProviders", pool.Delivery.SmsProviders, delivery, SmsTypes);
             CheckList(errors, $"{at}:EmailProviders", pool.Delivery.EmailProviders, delivery, EmailTypes);
@@ -315,6 +320,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
                 Require("ApiKey", p.ApiKey);
                 Require("ApiSecret", p.ApiSecret);
                 Require("From", p.From);
+                if (!string.IsNullOrEmpty(p.ReceiptUrl) && string.IsNullOrEmpty(p.SignatureSecret))
+                {
+                    errors.Add($"{at}:SignatureSecret is required with ReceiptUrl: Vonage receipts are taken only when signed.");
+                }
+
                 break;
             case "PLIVO":
                 Require("AuthId", p.AuthId);
@@ -324,8 +334,21 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<SesameOptions>
             case "SNS":
             case "SES":
                 Require("Region", p.Region);
-                Require("AccessKeyId", p.AccessKeyId);
-                Require("SecretAccessKey", p.SecretAccessKey);
+                // Without static keys, the AWS default chain finds credentials when a message is sent.
+                if (string.IsNullOrEmpty(p.AccessKeyId) != string.IsNullOrEmpty(p.SecretAccessKey))
+                {
+                    errors.Add($"{at}: set AccessKeyId and SecretAccessKey together, or neither (the AWS default credential chain).");
+                }
+
+                if (!string.IsNullOrEmpty(p.SessionToken) && string.IsNullOrEmpty(p.AccessKeyId))
+                {
+                    errors.Add($"{at}:SessionToken needs AccessKeyId and SecretAccessKey.");
+                }
+
+                if (!string.IsNullOrEmpty(p.Profile) && !string.IsNullOrEmpty(p.AccessKeyId))
+                {
+                    errors.Add($"{at}:Profile is read only without AccessKeyId: set one or the other.");
+                }
                 if (p.Type.Equals("Ses", StringComparison.OrdinalIgnoreCase))
                 {
                     Require("From", p.From);

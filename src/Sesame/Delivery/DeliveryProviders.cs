@@ -5,6 +5,7 @@ using Polly.Retry;
 using Sesame.Configuration;
 using Sesame.Delivery.AmazonSes;
 using Sesame.Delivery.AmazonSns;
+using Sesame.Delivery.Aws;
 using Sesame.Delivery.Development;
 using Sesame.Delivery.Http;
 using Sesame.Delivery.Plivo;
@@ -162,13 +163,16 @@ internal sealed partial class DeliveryProviders : IDisposable
             "TWILIO" => (new TwilioSmsSender(name, provider, _http), null),
             "VONAGE" => (new VonageSmsSender(name, provider, _http), null),
             "PLIVO" => (new PlivoSmsSender(name, provider, _http), null),
-            "SNS" => (new SnsSmsSender(name, provider, _http, _time), null),
-            "SES" => (null, new SesEmailSender(name, provider, _http, _time)),
+            "SNS" => (new SnsSmsSender(name, provider, _http, _time, Credentials(name, provider)), null),
+            "SES" => (null, new SesEmailSender(name, provider, _http, _time, Credentials(name, provider))),
             "SMTP" => (null, new SmtpEmailSender(name, provider)),
             "HTTP" => Both(new HttpGatewaySender(name, provider, _http, _time)),
             "DEVELOPMENT" => Both(services.GetRequiredService<DevOutbox>()),
             _ => throw new InvalidOperationException($"Sesame:Delivery:Providers:{name}:Type '{provider.Type}' is not a known provider type."),
         };
+
+    private AwsCredentialSource Credentials(string name, DeliveryProviderOptions provider) =>
+        new(name, provider, _http, _time, AwsEnvironment.Process, _logger);
 
     private static (ISmsSender, IEmailSender) Both<T>(T sender) where T : ISmsSender, IEmailSender => (sender, sender);
 

@@ -199,6 +199,13 @@ internal sealed partial class OutboxDispatcher(
         : string.IsNullOrWhiteSpace(payload.Dlt?.EntityId) ? "DltEntityId"
         : null;
 
+    /// <summary>
+    /// India's DLT registration goes with messages to Indian numbers only (+91: calling codes are prefix-free): a template's
+    /// registered sender id must not replace the From of a message to the US, where an alphanumeric sender is refused.
+    /// </summary>
+    private static DltRegistration? IndianDlt(MessagePayload payload) =>
+        payload.To.StartsWith("+91", StringComparison.Ordinal) ? payload.Dlt : null;
+
     private async Task<SendReceipt> SendOnceAsync(DeliveryProvider route, MessageChannel channel, MessagePayload payload, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.Source.StartActivity("send " + (channel == MessageChannel.Sms ? "sms" : "email"), System.Diagnostics.ActivityKind.Client);
@@ -208,7 +215,7 @@ internal sealed partial class OutboxDispatcher(
         try
         {
             return channel == MessageChannel.Sms
-                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code) { Dlt = payload.Dlt }, timeout.Token)
+                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code) { Dlt = IndianDlt(payload) }, timeout.Token)
                 : await route.Email!.SendAsync(new EmailMessage(payload.To, payload.Subject ?? string.Empty, payload.Body, payload.Html, payload.Code), timeout.Token);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)

@@ -17,4 +17,10 @@ internal interface IMessageStatusStore
 {
     /// <summary>Matching messages, newest first.</summary>
     ValueTask<IReadOnlyList<MessageStatus>> QueryAsync(MessageStatusQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What a pool's messages accepted by a provider since <paramref name="since"/> cost on their routes (the cost of a
+    /// message is recorded only when it is sent), and when the oldest of them was sent; (0, null) when none.
+    /// </summary>
+    ValueTask<(double Spent, DateTimeOffset? Oldest)> SpentAsync(string poolId, DateTimeOffset since, CancellationToken cancellationToken);
 }

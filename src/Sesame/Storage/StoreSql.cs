@@ -376,6 +376,12 @@ internal sealed class StoreSql(SqlDialect dialect)
         ORDER BY id DESC LIMIT @limit
         """;
 
+    /// <summary>The SMS cost budget: what the messages sent in a window cost (index outbox_pool_spend).</summary>
+    public string SpentSince { get; } = """
+        SELECT COALESCE(SUM(cost), 0), MIN(sent_at) FROM outbox
+        WHERE pool_id = @pool AND cost IS NOT NULL AND sent_at >= @since
+        """;
+
     // ---- pools, clients, signing keys -------------------------------------------------------------------------------
 
     public string LoadPools { get; } = "SELECT pool_id, settings, created_at, modified_at FROM user_pools ORDER BY created_at, pool_id";

@@ -15,6 +15,7 @@ public sealed class ReceiptTests : IAsyncLifetime
 {
     private const string TwilioReceipts = "https://auth.example.com/delivery/receipts/twilio";
     private const string PlivoReceipts = "https://auth.example.com/delivery/receipts/plivo";
+    private const string VonageReceipts = "https://auth.example.com/delivery/receipts/vonage";
 
     private LoopbackServer _provider = null!;
 
@@ -158,6 +159,73 @@ public sealed class ReceiptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vonage_SignedGetReceipt_DeliveredOnce_ForgedOrStaleRefused()
+    {
+        using var app = Vonage("Sha256Hmac");
+        await SignUpAsync(app);
+        Assert.Equal(VonageReceipts, Assert.Single(await _provider.WaitForAsync(1)).Form()["callback"]);
+        await FailoverTests.StatusAsync(app, "sent");
+        var now = app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var stale = app.Clock.GetUtcNow().AddMinutes(-10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Dictionary<string, string> Receipt(string timestamp) => new()
+        {
+            ["msisdn"] = "15551230000", ["to"] = "Acme", ["network-code"] = "310090", ["messageId"] = "0A0000001234ABCD", ["price"] = "0.00590000",
+            ["status"] = "delivered", ["scts"] = "2612030915", ["err-code"] = "0", ["api-key"] = "vonage-key",
+            ["message-timestamp"] = "2026-12-03 09:15:00", ["timestamp"] = timestamp, ["nonce"] = "a1b2=c3&d4",
+        };
+
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(app, "vonage", VonageSigned(Receipt(now), "other-secret", "sha256")));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(app, "vonage", VonageSigned(Receipt(stale), "vonage-signature-secret", "sha256")));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(app, "vonage", Receipt(now)));
+        Assert.Null((await FailoverTests.StatusAsync(app, "sent")).DeliveredAt);
+
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(app, "vonage", VonageSigned(Receipt(now), "vonage-signature-secret", "sha256")));
+        var delivered = await FailoverTests.StatusAsync(app, "delivered");
+        Assert.Equal(app.Clock.GetUtcNow(), delivered.DeliveredAt);
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(app, "vonage", VonageSigned(Receipt(now), "vonage-signature-secret", "sha256")));
+        var metrics = await app.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("sesame_delivery_receipts_total{effect=\"delivered\",provider=\"vonage\"} 1", metrics);
+        Assert.Contains("sesame_delivery_receipts_total{effect=\"unchanged\",provider=\"vonage\"} 1", metrics);
+        Assert.Contains("sesame_delivery_receipts_total{effect=\"refused\",provider=\"vonage\"} 3", metrics);
+    }
+
+    [Fact]
+    public async Task Vonage_Md5HashFormReceipt_FailedWithItsErrorCode()
+    {
+        using var app = Vonage("Md5Hash");
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+        var now = app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var fields = new Dictionary<string, string>
+        {
+            ["msisdn"] = "15551230000", ["messageId"] = "0A0000001234ABCD", ["status"] = "failed", ["err-code"] = "6", ["timestamp"] = now, ["nonce"] = "n-2",
+        };
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "vonage", VonageSigned(fields, "vonage-signature-secret", "sha256")));
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "vonage", VonageSigned(fields, "vonage-signature-secret", "md5hash")));
+
+        Assert.Equal("failed: Vonage error 6", (await FailoverTests.StatusAsync(app, "failed")).LastError);
+    }
+
+    [Fact]
+    public async Task Vonage_JwtSignedJsonReceipt_TakenOnlyWithTheBodysHash()
+    {
+        using var app = Vonage("Jwt");
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+        var body = """{"msisdn":"15551230000","messageId":"0A0000001234ABCD","status":"rejected","err-code":"4"}""";
+        var iat = app.Clock.GetUtcNow().ToUnixTimeSeconds();
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostJsonAsync(app, body, "vonage", ("Authorization", "Bearer " + VonageJwt("vonage-signature-secret", iat, "{\"other\":1}"))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostJsonAsync(app, body, "vonage", ("Authorization", "Bearer " + VonageJwt("guess", iat, body))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostJsonAsync(app, body, "vonage", ("Authorization", "Bearer " + VonageJwt("vonage-signature-secret", iat - 3600, body))));
+        Assert.Null((await FailoverTests.StatusAsync(app, "sent")).LastError);
+        Assert.Equal(HttpStatusCode.OK, await PostJsonAsync(app, body, "vonage", ("Authorization", "Bearer " + VonageJwt("vonage-signature-secret", iat, body))));
+
+        Assert.Equal("rejected: Vonage error 4", (await FailoverTests.StatusAsync(app, "failed")).LastError);
+    }
+
+    [Fact]
     public async Task Receipts_UnknownProviderOrOneWithoutReceipts_404()
     {
         using var app = Twilio(receipts: false);
@@ -183,6 +251,54 @@ public sealed class ReceiptTests : IAsyncLifetime
         }
 
         return new SesameApp(settings);
+    }
+
+    private SesameApp Vonage(string signatureMethod)
+    {
+        _provider.Handler = (c, _) => Answer(c, 200, """{"message-count":"1","messages":[{"to":"15551230000","message-id":"0A0000001234ABCD","status":"0"}]}""");
+        return new SesameApp(new Dictionary<string, string?>
+        {
+            ["Sesame:Delivery:Providers:vonage:Type"] = "Vonage",
+            ["Sesame:Delivery:Providers:vonage:Endpoint"] = _provider.Url,
+            ["Sesame:Delivery:Providers:vonage:ApiKey"] = "vonage-key",
+            ["Sesame:Delivery:Providers:vonage:ApiSecret"] = "vonage-api-secret",
+            ["Sesame:Delivery:Providers:vonage:From"] = "Acme",
+            ["Sesame:Delivery:Providers:vonage:ReceiptUrl"] = VonageReceipts,
+            ["Sesame:Delivery:Providers:vonage:SignatureSecret"] = "vonage-signature-secret",
+            ["Sesame:Delivery:Providers:vonage:SignatureMethod"] = signatureMethod,
+            ["Sesame:Delivery:SmsProviders:0"] = "vonage",
+        });
+    }
+
+    // Written from Vonage's "Signing Messages" page, independently of the server's check: the parameters sorted by
+    // name, each "&name=value" with '&' and '=' inside replaced by '_'; HMAC upper-case hex, or MD5 of it and the secret.
+    private static Dictionary<string, string> VonageSigned(Dictionary<string, string> fields, string secret, string method)
+    {
+        var query = string.Concat(fields.OrderBy(f => f.Key, StringComparer.Ordinal)
+            .Select(f => "&" + f.Key.Replace('&', '_').Replace('=', '_') + "=" + f.Value.Replace('&', '_').Replace('=', '_')));
+        var key = Encoding.UTF8.GetBytes(secret);
+#pragma warning disable CA5351 // Vonage's own legacy scheme.
+        var sig = method == "md5hash"
+            ? Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(query + secret)))
+            : Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(query)));
+#pragma warning restore CA5351
+        return new Dictionary<string, string>(fields) { ["sig"] = sig };
+    }
+
+    private static string VonageJwt(string secret, long issuedAt, string body)
+    {
+        static string Part(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = Part(Encoding.UTF8.GetBytes("""{"alg":"HS256","typ":"JWT"}"""));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        var claims = Part(Encoding.UTF8.GetBytes($$"""{"iat":{{issuedAt}},"jti":"c0ffee","iss":"Vonage","payload_hash":"{{hash}}","api_key":"vonage-key"}"""));
+        return $"{header}.{claims}.{Part(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(header + "." + claims)))}";
+    }
+
+    private static async Task<HttpStatusCode> GetAsync(SesameApp app, string provider, Dictionary<string, string> fields)
+    {
+        var query = string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
+        using var response = await app.CreateClient().GetAsync($"/delivery/receipts/{provider}?{query}");
+        return response.StatusCode;
     }
 
     private static async Task SignUpAsync(SesameApp app) =>
@@ -215,9 +331,12 @@ public sealed class ReceiptTests : IAsyncLifetime
         return response.StatusCode;
     }
 
-    private static async Task<HttpStatusCode> PostJsonAsync(SesameApp app, string body, params (string Name, string Value)[] headers)
+    private static Task<HttpStatusCode> PostJsonAsync(SesameApp app, string body, params (string Name, string Value)[] headers) =>
+        PostJsonAsync(app, body, "gateway", headers);
+
+    private static async Task<HttpStatusCode> PostJsonAsync(SesameApp app, string body, string provider, params (string Name, string Value)[] headers)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/delivery/receipts/gateway") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/delivery/receipts/{provider}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

@@ -119,6 +119,42 @@ public sealed partial class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CostBudget_ChargesOnlyWhatProvidersAccepted_AndRefusesOnceSpent()
+    {
+        // The us route costs 0.0079: an hour's budget of 0.015 holds two accepted messages.
+        _twilio.Handler = (c, _) => Answer(c, 401, """{"code":20003,"message":"Authenticate","status":401}""");
+        _backup.Handler = (c, _) => Answer(c, 403, """{"error":"forbidden"}""");
+        using var app = App(extra: new() { ["Sesame:UserPools:us-east-1_SesameDev:Limits:SmsCostPerHour"] = "0.015" });
+        var store = app.Services.GetRequiredService<IMessageStatusStore>();
+        var since = app.Clock.GetUtcNow().AddHours(-1);
+
+        // A route whose whole chain fails records its failure and charges nothing.
+        await SignUpAsync(app, "+12015550124");
+        await WaitAsync(() => LatestAsync(app), m => m is { Status: "queued", Attempts: 2 });
+        Assert.Equal((0.0, (DateTimeOffset?)null), await store.SpentAsync(SesameApp.PoolId, since, default));
+
+        _twilio.Handler = (c, _) => Answer(c, 201, """{"sid":"SMcost","status":"queued"}""");
+        await SignUpAsync(app, "+12015550125");
+        await WaitAsync(() => store.SpentAsync(SesameApp.PoolId, since, default).AsTask(), s => s.Spent > 0);
+        await SignUpAsync(app, "+12015550126");
+        await WaitAsync(() => store.SpentAsync(SesameApp.PoolId, since, default).AsTask(), s => s.Spent > 0.01);
+        Assert.Equal(0.0158, (await store.SpentAsync(SesameApp.PoolId, since, default)).Spent, 6);
+
+        // Spent: the next SMS code is refused before a code is drawn; nothing more is sent.
+        var refused = await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = "+12015550127" });
+        refused.AssertError("LimitExceededException");
+        // Twilio was asked three times: the refused first message, then the two it accepted.
+        Assert.Equal(3, _twilio.Requests.Count);
+        var metrics = await app.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("sesame_delivery_route_cost_total{route=\"us\"} 0.0158", metrics);
+        Assert.Contains("sesame_limits_sends_total{outcome=\"refused\",reason=\"sms_cost\"} 1", metrics);
+
+        // An hour on, the charged messages have left the window.
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        await SignUpAsync(app, "+12015550128");
+    }
+
+    [Fact]
     public async Task AdminMessages_RouteFilter_ShowsWhichRouteEachMessageTook()
     {
         using var app = App();
@@ -187,6 +223,17 @@ public sealed partial class RoutingTests : IAsyncLifetime
 
         Assert.Single(await _twilio.WaitForAsync(1));
         Assert.Equal("us", (await FailoverTests.StatusAsync(app, "sent")).Route);
+    }
+
+    [Fact]
+    public async Task Dlt_RegisteredTemplateToAUsNumber_KeepsTheProvidersFromAndSendsNoIds()
+    {
+        using var app = App(extra: Dlt(templateId: "1107161234567890123"));
+
+        await SignUpAsync(app, Us);
+
+        var form = Assert.Single(await _twilio.WaitForAsync(1)).Form();
+        Assert.Equal(("+15005550006", Us), (form["From"], form["To"]));
     }
 
     /// <summary>The india route requires DLT; the gateway sends the ids; the sign-up template is registered (or not).</summary>

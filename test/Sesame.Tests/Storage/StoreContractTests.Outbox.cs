@@ -178,4 +178,24 @@ public abstract partial class StoreContractTests
         Assert.Equal(("delivered", (DateTimeOffset?)Now, (string?)null), (statuses["SM1"].Status, statuses["SM1"].DeliveredAt, statuses["SM1"].LastError));
         Assert.Equal(("failed", (DateTimeOffset?)null, "undelivered: 30003"), (statuses["SM2"].Status, statuses["SM2"].DeliveredAt, statuses["SM2"].LastError));
     }
+
+    [StoreFact]
+    public async Task Spent_SumsTheCostOfWhatWasSentInTheWindow_OnlyThePoolsAndOnlySent()
+    {
+        await QueueAsync(5);
+        await QueueAsync(1, pool: OtherPool);
+        var m = await ClaimAsync();
+        await Stores.Outbox.MarkSentAsync(m[0].Id, "twilio", "SM0", 1, Now.AddHours(-2), "us", 1.0, None);
+        await Stores.Outbox.MarkSentAsync(m[1].Id, "twilio", "SM1", 1, Now.AddMinutes(-30), "us", 0.25, None);
+        await Stores.Outbox.MarkSentAsync(m[2].Id, "twilio", "SM2", 1, Now, "us", 0.5, None);
+        await Stores.Outbox.MarkSentAsync(m[3].Id, "gateway", "gw", 1, Now, "default", null, None);
+        await Stores.Outbox.MarkFailedAsync(m[4].Id, "twilio", "every provider failed", 2, null, "us", None);
+        await Stores.Outbox.MarkSentAsync(m[5].Id, "twilio", "SM5", 1, Now, "us", 9.0, None);
+        // A provider that accepted a message charged it, whatever its receipt says later.
+        Assert.True(await Stores.Outbox.RecordReceiptAsync("twilio", "SM2", false, "undelivered", Now, None));
+
+        Assert.Equal((0.75, (DateTimeOffset?)Now.AddMinutes(-30)), await Stores.MessageStatus.SpentAsync(Pool, Now.AddHours(-1), None));
+        Assert.Equal((1.75, (DateTimeOffset?)Now.AddHours(-2)), await Stores.MessageStatus.SpentAsync(Pool, Now.AddDays(-1), None));
+        Assert.Equal((0.0, (DateTimeOffset?)null), await Stores.MessageStatus.SpentAsync("us-east-1_Nothing", Now.AddDays(-1), None));
+    }
 }

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import sha256js from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CLIENT_ID, POOL_ID, check, eq, newSdkClient, show, uniqueEmail, uniquePhone } from '../lib/cognito.mjs';
@@ -87,7 +87,188 @@ async function startMaildev() {
   };
 }
 
+/** A provider stand-in on loopback: records every request (method, path, headers, raw body) and answers with answer(). */
+async function standIn(answer) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const recorded = { method: req.method, url: req.url, headers: req.headers, body };
+      requests.push(recorded);
+      const [status, type, text] = answer(recorded);
+      res.writeHead(status, { 'content-type': type });
+      res.end(text);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => server.close(r)) };
+}
+
+const form = (body) => Object.fromEntries(new URLSearchParams(body));
+const sixDigits = (text) => /\b(\d{6})\b/.exec(text ?? '')?.[1];
+
+/** GET /admin/messages signed by the AWS SDK's own SigV4 signer. */
+async function adminMessages(baseUrl, query) {
+  const url = new URL(`${baseUrl}/admin/messages`);
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'sesame-dev', secretAccessKey: 'sesame-dev-secret' }, region: 'us-east-1', service: 'cognito-idp', sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers: { host: url.host },
+  });
+  const res = await fetch(`${url}?${new URLSearchParams(query)}`, { headers: signed.headers, signal: AbortSignal.timeout(5000) });
+  eq(res.status, 200, `GET /admin/messages (${await res.clone().text()})`);
+  return (await res.json()).Messages;
+}
+
 export function registerDeliveryTests(test, env) {
+  test('delivery: routes by country through the real server: India to a DLT gateway, US to Twilio, Jamaica (+1) not to the US route, Germany to Vonage, the rest to SNS signed with the instance role', async () => {
+    const india = '+918123456789';
+    const us = '+12015550123';
+    const jamaica = '+18765230123';
+    const germany = '+4915123456789';
+    const gateway = await standIn(() => [200, 'application/json', JSON.stringify({ type: 'success', request_id: `gw-${gateway.requests.length}` })]);
+    const twilio = await standIn(() => [201, 'application/json', JSON.stringify({ sid: `SM${twilio.requests.length}`, status: 'queued' })]);
+    const vonage = await standIn(() => [200, 'application/json', JSON.stringify({ 'message-count': '1', messages: [{ status: '0', 'message-id': 'vonage-1' }] })]);
+    const sns = await standIn(() => [200, 'text/xml', '<PublishResponse><PublishResult><MessageId>sns-1</MessageId></PublishResult></PublishResponse>']);
+    const role = { AccessKeyId: 'ASIACONFORMANCEROLE', SecretAccessKey: 'role-secret-for-the-instance', Token: 'IQoJb3JpZ2luX2VjEConformance//token==' };
+    // IMDSv2 on loopback: a session token for a PUT with a TTL; the role and its credentials only with that token.
+    const imds = await standIn((r) => {
+      if (r.method === 'PUT' && r.url === '/latest/api/token') {
+        return r.headers['x-aws-ec2-metadata-token-ttl-seconds'] ? [200, 'text/plain', 'imds-token'] : [400, 'text/plain', 'no TTL'];
+      }
+      if (r.method !== 'GET' || r.headers['x-aws-ec2-metadata-token'] !== 'imds-token') return [401, 'text/plain', 'Unauthorized'];
+      if (r.url === '/latest/meta-data/iam/security-credentials/') return [200, 'text/plain', 'sesame-sms'];
+      if (r.url === '/latest/meta-data/iam/security-credentials/sesame-sms') {
+        return [200, 'application/json', JSON.stringify({ Code: 'Success', Type: 'AWS-HMAC', ...role, Expiration: new Date(Date.now() + 6 * 3600_000).toISOString() })];
+      }
+      return [404, 'text/plain', 'Not Found'];
+    });
+    const routes = `${POOL_ENV}__Routes`;
+    const provider = 'Sesame__Delivery__Providers';
+    let server;
+    try {
+      server = await ownServer({
+        [`${provider}__gateway__Type`]: 'Http',
+        [`${provider}__gateway__Url`]: `${gateway.url}/api/v2/send`,
+        [`${provider}__gateway__Auth`]: 'Header',
+        [`${provider}__gateway__AuthHeader`]: 'authkey',
+        [`${provider}__gateway__ApiKey`]: 'gateway-key',
+        [`${provider}__gateway__ContentType`]: 'application/x-www-form-urlencoded',
+        [`${provider}__gateway__MessageIdField`]: 'request_id',
+        [`${provider}__gateway__Fields__mobiles`]: '{to_digits}',
+        [`${provider}__gateway__Fields__message`]: '{body}',
+        [`${provider}__gateway__Fields__sender`]: '{from}',
+        [`${provider}__gateway__Fields__DLT_TE_ID`]: '{dlt_template_id}',
+        [`${provider}__gateway__Fields__PE_ID`]: '{dlt_entity_id}',
+        [`${provider}__twilio__Type`]: 'Twilio',
+        [`${provider}__twilio__Endpoint`]: twilio.url,
+        [`${provider}__twilio__AccountSid`]: 'ACconformance',
+        [`${provider}__twilio__AuthToken`]: 'twilio-token',
+        [`${provider}__twilio__From`]: '+15005550006',
+        [`${provider}__vonage__Type`]: 'Vonage',
+        [`${provider}__vonage__Endpoint`]: vonage.url,
+        [`${provider}__vonage__ApiKey`]: 'vonage-key',
+        [`${provider}__vonage__ApiSecret`]: 'vonage-secret',
+        [`${provider}__vonage__From`]: 'Sesame',
+        [`${provider}__sns__Type`]: 'Sns',
+        [`${provider}__sns__Endpoint`]: sns.url,
+        [`${provider}__sns__Region`]: 'us-east-1',
+        // No keys: the default chain, which here ends at the instance endpoint (a loopback stand-in).
+        AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_PROFILE: '',
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '', AWS_CONTAINER_CREDENTIALS_FULL_URI: '', AWS_EC2_METADATA_DISABLED: '',
+        AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'sesame-no-such-credentials'), AWS_CONFIG_FILE: path.join(os.tmpdir(), 'sesame-no-such-config'),
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url,
+        [`${routes}__0__Name`]: 'india', [`${routes}__0__CountryCodes__0`]: '91', [`${routes}__0__Providers__0`]: 'gateway',
+        [`${routes}__0__RequireDlt`]: 'true', [`${routes}__0__CostPerMessage`]: '0.0018',
+        [`${routes}__1__Name`]: 'us-ca', [`${routes}__1__Regions__0`]: 'US', [`${routes}__1__Regions__1`]: 'CA', [`${routes}__1__Providers__0`]: 'twilio',
+        [`${routes}__1__CostPerMessage`]: '0.0083',
+        [`${routes}__2__Name`]: 'europe', [`${routes}__2__Regions__0`]: 'DE', [`${routes}__2__Regions__1`]: 'FR', [`${routes}__2__Providers__0`]: 'vonage',
+        [`${routes}__3__Name`]: 'rest', [`${routes}__3__Channel`]: 'Sms', [`${routes}__3__Providers__0`]: 'sns',
+        [`${POOL_ENV}__Templates__default__SignUp__DltEntityId`]: '1101234567890123456',
+        [`${POOL_ENV}__Templates__default__SignUp__DltTemplateId`]: '1107160000000000002',
+        [`${POOL_ENV}__Templates__default__SignUp__DltSenderId`]: 'SESAME',
+      });
+      for (const phone of [india, us, jamaica, germany]) await server.sdk.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: phone }));
+      await until('every stand-in to get its message', async () => [gateway, twilio, vonage, sns].every((s) => s.requests.length >= 1));
+
+      // India: the gateway's documented form, its API-key header, and the template's DLT ids and sender id.
+      const [g] = gateway.requests;
+      eq(`${g.method} ${g.url}`, 'POST /api/v2/send', 'gateway request line');
+      eq(g.headers.authkey, 'gateway-key', 'gateway authkey header');
+      check(g.headers['content-type'].startsWith('application/x-www-form-urlencoded'), `gateway content-type ${g.headers['content-type']}`);
+      const gf = form(g.body);
+      eq(Object.keys(gf).sort().join(','), 'DLT_TE_ID,PE_ID,message,mobiles,sender', 'gateway fields');
+      eq([gf.mobiles, gf.sender, gf.DLT_TE_ID, gf.PE_ID].join(' '), '918123456789 SESAME 1107160000000000002 1101234567890123456', 'gateway values');
+      const indiaCode = sixDigits(gf.message);
+      check(indiaCode, `no code in ${show(gf.message)}`);
+      await server.sdk.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: india, ConfirmationCode: indiaCode }));
+
+      // The US: Twilio's Messages API with basic auth; Jamaica is +1 too, but not the US by the whole number.
+      eq(twilio.requests.length, 1, 'Twilio requests (the US number only)');
+      const [t] = twilio.requests;
+      eq(`${t.method} ${t.url}`, 'POST /2010-04-01/Accounts/ACconformance/Messages.json', 'Twilio request line');
+      eq(t.headers.authorization, `Basic ${Buffer.from('ACconformance:twilio-token').toString('base64')}`, 'Twilio basic auth');
+      const tf = form(t.body);
+      eq(Object.keys(tf).sort().join(','), 'Body,From,To', 'Twilio fields');
+      eq([tf.To, tf.From].join(' '), `${us} +15005550006`, 'Twilio To/From');
+      await server.sdk.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: us, ConfirmationCode: sixDigits(tf.Body) }));
+
+      // Germany: Vonage's SMS API, the number as digits.
+      const vf = form(vonage.requests[0].body);
+      eq(`${vonage.requests[0].method} ${vonage.requests[0].url}`, 'POST /sms/json', 'Vonage request line');
+      eq(Object.keys(vf).sort().join(','), 'api_key,api_secret,from,text,to', 'Vonage fields');
+      eq([vf.api_key, vf.from, vf.to].join(' '), 'vonage-key Sesame 4915123456789', 'Vonage values');
+
+      // Jamaica, the rest: SNS Publish signed with the instance role's keys and session token, as the SDK signer signs it.
+      eq(imds.requests.map((r) => `${r.method} ${r.url}`).join(', '),
+        'PUT /latest/api/token, GET /latest/meta-data/iam/security-credentials/, GET /latest/meta-data/iam/security-credentials/sesame-sms', 'IMDSv2 requests');
+      const [p] = sns.requests;
+      const pf = form(p.body);
+      eq([pf.Action, pf.PhoneNumber, pf['MessageAttributes.entry.1.Value.StringValue']].join(' '), `Publish ${jamaica} Transactional`, 'SNS Publish');
+      eq(p.headers['x-amz-security-token'], role.Token, 'X-Amz-Security-Token');
+      const amzDate = p.headers['x-amz-date'];
+      const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+      const snsUrl = new URL(sns.url);
+      const expected = await new SignatureV4({
+        credentials: { accessKeyId: role.AccessKeyId, secretAccessKey: role.SecretAccessKey, sessionToken: role.Token },
+        region: 'us-east-1', service: 'sns', sha256: Sha256, applyChecksum: false,
+      }).sign({
+        method: 'POST', protocol: 'http:', hostname: snsUrl.hostname, port: Number(snsUrl.port), path: '/',
+        headers: { host: snsUrl.host, 'content-type': p.headers['content-type'] }, body: p.body,
+      }, { signingDate });
+      eq(p.headers.authorization, expected.headers.authorization, 'SNS Authorization (SigV4 with the role credentials)');
+
+      // A sign-in code of the US user takes the same route.
+      const started = await server.sdk.send(new InitiateAuthCommand({ ClientId: CLIENT_ID, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: us } }));
+      eq(started.ChallengeName, 'CUSTOM_CHALLENGE', 'InitiateAuth challenge');
+      await until('the sign-in code at Twilio', async () => twilio.requests.length >= 2);
+      eq(form(twilio.requests[1].body).To, us, 'sign-in code To');
+      eq(gateway.requests.length + vonage.requests.length + sns.requests.length, 3, 'no other provider got a second message');
+
+      // Which route each message took, and what it cost there.
+      const sent = await until('all five messages sent', async () => {
+        const list = await adminMessages(server.baseUrl, { limit: '10', pool: POOL_ID });
+        return list.length === 5 && list.every((m) => m.Status === 'sent') && list;
+      });
+      const taken = sent.map((m) => `${m.Route} ${m.Provider} ${m.Cost ?? '-'}`).sort().join(', ');
+      const expectedRoutes = 'europe vonage -, india gateway 0.0018, rest sns -, us-ca twilio 0.0083, us-ca twilio 0.0083';
+      check(taken === expectedRoutes, `route, provider and cost per message: expected ${expectedRoutes}, got ${taken}`);
+      eq(sent.find((m) => m.Route === 'india').Destination, `+${'*'.repeat(india.length - 5)}${india.slice(-4)}`, 'masked destination on the india route');
+      const metrics = await (await fetch(`${server.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      check(metrics.includes('sesame_delivery_route_messages_total{channel="sms",outcome="sent",route="us-ca"} 2'), `us-ca count in ${show(metrics.slice(0, 300))}`);
+      check(metrics.includes('sesame_delivery_route_cost_total{route="us-ca"} 0.0166'), 'us-ca spend');
+      check(metrics.includes('sesame_delivery_route_cost_total{route="india"} 0.0018'), 'india spend');
+    } finally {
+      if (server) {
+        await server.stop();
+        await removeDir(server.dir);
+      }
+      for (const s of [gateway, twilio, vonage, sns, imds]) await s.close();
+    }
+  }, { timeoutMs: 120_000 });
+
   test('delivery: SMTP sign-up code arrives in a real SMTP server with subject, text and HTML, and confirms', async () => {
     const maildev = await startMaildev();
     let server;

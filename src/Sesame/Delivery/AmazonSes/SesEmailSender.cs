@@ -11,12 +11,13 @@ namespace Sesame.Delivery.AmazonSes;
 /// signed with SigV4 for service <c>ses</c> (docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html).
 /// Success is 200 <c>{"MessageId"}</c>; errors name themselves in <c>x-amzn-ErrorType</c>.
 /// </summary>
-internal sealed class SesEmailSender(string name, DeliveryProviderOptions options, HttpClient http, TimeProvider time) : IEmailSender
+internal sealed class SesEmailSender(string name, DeliveryProviderOptions options, HttpClient http, TimeProvider time, AwsCredentialSource? credentials = null) : IEmailSender
 {
     private const string ContentType = "application/json";
 
     private readonly Uri _endpoint = new((options.Endpoint ?? $"https://email.{options.Region}.amazonaws.com").TrimEnd('/') + "/v2/email/outbound-emails");
-    private readonly AwsSigner _signer = new(options.AccessKeyId!, options.SecretAccessKey!, options.SessionToken, options.Region!, "ses", time);
+    private readonly AwsSigner _signer = new(options.Region!, "ses", time);
+    private readonly AwsCredentialSource _credentials = credentials ?? new AwsCredentialSource(name, options, http, time);
 
     public async ValueTask<SendReceipt> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
@@ -54,7 +55,7 @@ internal sealed class SesEmailSender(string name, DeliveryProviderOptions option
         var body = buffer.ToArray();
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
-        _signer.Sign(request, body, ContentType);
+        _signer.Sign(request, body, ContentType, await _credentials.GetAsync(cancellationToken));
 
         var response = await ProviderHttp.SendAsync(http, request, name, cancellationToken);
         JsonElement? json = null;

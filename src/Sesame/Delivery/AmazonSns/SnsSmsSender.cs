@@ -13,12 +13,13 @@ namespace Sesame.Delivery.AmazonSns;
 /// (docs.aws.amazon.com/sns/latest/api/API_Publish.html). Answers are XML: <c>PublishResult/MessageId</c>, or
 /// <c>ErrorResponse/Error/Code</c>.
 /// </summary>
-internal sealed class SnsSmsSender(string name, DeliveryProviderOptions options, HttpClient http, TimeProvider time) : ISmsSender
+internal sealed class SnsSmsSender(string name, DeliveryProviderOptions options, HttpClient http, TimeProvider time, AwsCredentialSource? credentials = null) : ISmsSender
 {
     private const string ContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
     private readonly Uri _endpoint = new((options.Endpoint ?? $"https://sns.{options.Region}.amazonaws.com").TrimEnd('/') + "/");
-    private readonly AwsSigner _signer = new(options.AccessKeyId!, options.SecretAccessKey!, options.SessionToken, options.Region!, "sns", time);
+    private readonly AwsSigner _signer = new(options.Region!, "sns", time);
+    private readonly AwsCredentialSource _credentials = credentials ?? new AwsCredentialSource(name, options, http, time);
 
     public async ValueTask<SendReceipt> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
@@ -53,7 +54,7 @@ internal sealed class SnsSmsSender(string name, DeliveryProviderOptions options,
         var body = Encoding.UTF8.GetBytes(FormEncode(fields));
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
-        _signer.Sign(request, body, ContentType);
+        _signer.Sign(request, body, ContentType, await _credentials.GetAsync(cancellationToken));
 
         var response = await ProviderHttp.SendAsync(http, request, name, cancellationToken);
         XElement? root = null;

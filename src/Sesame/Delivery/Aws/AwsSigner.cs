@@ -10,12 +10,23 @@ namespace Sesame.Delivery.Aws;
 /// the canonical request over method, path, query, the <c>host</c>, <c>content-type</c>, <c>x-amz-date</c> (and session
 /// token) headers and the SHA-256 of the body; the key derived from the secret, date, region and service.
 /// </summary>
-internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, string? sessionToken, string region, string service, TimeProvider time)
+internal sealed class AwsSigner(string region, string service, TimeProvider time)
 {
+    private readonly AwsCredentials? _keys;
+
+    /// <summary>A signer with fixed keys (the admin API's callers, tests).</summary>
+    public AwsSigner(string accessKeyId, string secretAccessKey, string? sessionToken, string region, string service, TimeProvider time)
+        : this(region, service, time) => _keys = new AwsCredentials(accessKeyId, secretAccessKey, sessionToken, null);
+
+    /// <summary>Signs with the keys this signer was made with.</summary>
+    public void Sign(HttpRequestMessage request, byte[] body, string? contentType) =>
+        Sign(request, body, contentType, _keys ?? throw new InvalidOperationException("This signer was made without keys: pass the credentials."));
 
     /// <param name="contentType">The body's content type, signed with it; null for a request without a body.</param>
-    public void Sign(HttpRequestMessage request, byte[] body, string? contentType)
+    /// <param name="credentials">What to sign with: a session token, when there is one, is signed and sent as <c>X-Amz-Security-Token</c>.</param>
+    public void Sign(HttpRequestMessage request, byte[] body, string? contentType, AwsCredentials credentials)
     {
+        var sessionToken = credentials.SessionToken;
         var now = time.GetUtcNow().UtcDateTime;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var date = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
@@ -52,7 +63,7 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
 
         var scope = SigV4Math.Scope(date, region, service);
-        var signature = SigV4Math.Signature(secretAccessKey, amzDate, date, region, service, canonical.ToString());
+        var signature = SigV4Math.Signature(credentials.SecretAccessKey, amzDate, date, region, service, canonical.ToString());
 
         request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
         if (!string.IsNullOrEmpty(sessionToken))
@@ -61,7 +72,7 @@ internal sealed class AwsSigner(string accessKeyId, string secretAccessKey, stri
         }
 
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"{SigV4Math.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
+            $"{SigV4Math.Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
     }
 
     private static IEnumerable<(string Key, string Value)> QueryPairs(string query) =>

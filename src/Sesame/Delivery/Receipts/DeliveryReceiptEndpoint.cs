@@ -16,7 +16,7 @@ internal sealed record DeliveryReceipt(string MessageId, bool? Delivered, string
 
 /// <summary>
 /// <c>POST /delivery/receipts/{provider}</c>: a provider's delivery receipt (Twilio status callback, Plivo message
-/// callback, an HTTP gateway's callback). Each is authenticated the provider's way before it is read; one that fails is
+/// callback, Vonage DLR, which may also come as a GET, an HTTP gateway's callback). Each is authenticated the provider's way before it is read; one that fails is
 /// answered 403 and changes nothing. A receipt moves a <c>sent</c> message to <c>delivered</c> or <c>failed</c> once:
 /// providers retry and repeat receipts, and a repeat changes nothing.
 /// </summary>
@@ -41,6 +41,15 @@ internal static partial class DeliveryReceiptEndpoint
         }
 
         var fields = Fields(context.Request, body);
+        if (settings.Type.Equals("Vonage", StringComparison.OrdinalIgnoreCase))
+        {
+            // Vonage sends receipts as GET (query), POST (form) or POST-JSON, as its dashboard says.
+            foreach (var (key, value) in context.Request.Query)
+            {
+                fields.TryAdd(key, value.ToString());
+            }
+        }
+
         var now = time.GetUtcNow();
         if (!Authentic(settings, context.Request, body, fields, now))
         {
@@ -63,6 +72,7 @@ internal static partial class DeliveryReceiptEndpoint
     private static bool Accepts(DeliveryProviderOptions settings) => settings.Type.ToUpperInvariant() switch
     {
         "TWILIO" or "PLIVO" => !string.IsNullOrEmpty(settings.ReceiptUrl),
+        "VONAGE" => !string.IsNullOrEmpty(settings.ReceiptUrl) && !string.IsNullOrEmpty(settings.SignatureSecret),
         "HTTP" => true,
         _ => false,
     };
@@ -132,6 +142,8 @@ internal static partial class DeliveryReceiptEndpoint
                 var url = settings.ReceiptUrl!.Split('?')[0];
                 return nonce.Length > 0 && Equal(request.Headers["X-Plivo-Signature-V2"].ToString(),
                     Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.AuthToken!), Encoding.UTF8.GetBytes(url + nonce))));
+            case "VONAGE":
+                return VonageReceipts.Authentic(settings.SignatureSecret!, settings.SignatureMethod, request, body, fields, now, MaxClockSkew);
             default:
                 return HttpGateway(settings, request, body, now);
         }
@@ -174,6 +186,9 @@ internal static partial class DeliveryReceiptEndpoint
             "TWILIO" => (Field("MessageSid"), Field("MessageStatus"), Field("ErrorCode") is { } code ? $"Twilio error {code}" : null),
             // www.plivo.com/docs/messaging/api/message#the-message-object (Status, ErrorCode)
             "PLIVO" => (Field("MessageUUID"), Field("Status"), Field("ErrorCode") is { } code ? $"Plivo error {code}" : null),
+            // developer.vonage.com/en/messaging/sms/guides/delivery-receipts: status delivered, expired, failed, rejected
+            // (final) or accepted, buffered, unknown; err-code 0 when delivered.
+            "VONAGE" => (Field("messageId"), Field("status"), Field("err-code") is { } code && code != "0" ? $"Vonage error {code}" : null),
             _ => (Field(settings.ReceiptIdField ?? settings.MessageIdField), Field(settings.ReceiptStatusField), Field(settings.ReceiptReasonField)),
         };
         if (id is null || status is null)

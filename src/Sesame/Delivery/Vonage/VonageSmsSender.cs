@@ -36,6 +36,12 @@ internal sealed class VonageSmsSender(string name, DeliveryProviderOptions optio
             fields.Add(new("content-id", content));
         }
 
+        // Delivery receipts for this message go to Sesame (developer.vonage.com/en/messaging/sms/guides/delivery-receipts).
+        if (options.ReceiptUrl is { Length: > 0 } receipts)
+        {
+            fields.Add(new("callback", receipts));
+        }
+
         if (!message.Body.All(c => c < 128))
         {
             fields.Add(new("type", "unicode"));

@@ -21,4 +21,13 @@ internal sealed class PostgresMessageStatusStore(PostgresDatabase database) : IM
 
             return list;
         }, cancellationToken);
+
+    public async ValueTask<(double Spent, DateTimeOffset? Oldest)> SpentAsync(string poolId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        await database.ReadAsync<(double, DateTimeOffset?)>(async (connection, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.SpentSince).Text("@pool", poolId).Time("@since", since);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetDouble(0), reader.GetTimeOrNull(1));
+        }, cancellationToken);
 }

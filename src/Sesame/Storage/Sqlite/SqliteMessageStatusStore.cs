@@ -32,4 +32,16 @@ internal sealed class SqliteMessageStatusStore(SqliteDatabase database) : IMessa
 
             return list;
         }, cancellationToken);
+
+    public async ValueTask<(double Spent, DateTimeOffset? Oldest)> SpentAsync(string poolId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        await database.ReadAsync<(double, DateTimeOffset?)>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteDatabase.Sql.SpentSince;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@since", since.ToUnixTimeMilliseconds());
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetDouble(0), reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+        }, cancellationToken);
 }
