@@ -8,7 +8,7 @@
 #
 #   bash bench/run.sh [--quick | --smoke] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
 #                     [--password-concurrency N] [--sync Full,Normal] [--server-arg --Key=Value]…
-#                     [--seed N] [--no-peer] [--no-build] [--keep]
+#                     [--seed N] [--no-peer] [--no-build] [--keep] [--postgres] [--nodes N]
 #
 # --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --smoke (the test command's
 # step): two workers for two seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow
@@ -18,11 +18,15 @@
 # (data, logs, result files) and prints where it is. --seed N fills the pool with N users before the server starts,
 # through `sesame import cognito` of a file the generator writes (the fast path; its time is printed and recorded), and
 # the flows then draw their users from all N (so --seed 1000000 measures sign-in with a million users in the pool).
+# (data, logs, result files) and prints where it is. --postgres: Sesame on PostgreSQL instead of SQLite, on a
+# throwaway cluster of its own (scripts/postgres.sh, stopped at the end); --nodes N (with --postgres): N Sesame
+# processes on that one database, the generator spreading requests round-robin over them (every step of a sign-in
+# may land on another node); CPU and RSS figures are the first node's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
 
-quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0 seed=0
+quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0 seed=0 postgres=0 nodes=1 pg_dir="" pg_cs=""
 concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4 server_args=()
 flows="signin,user-auth,signup,refresh,password,mix"
 while [ $# -gt 0 ]; do
@@ -41,6 +45,8 @@ while [ $# -gt 0 ]; do
     --no-peer) peer=0 ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
+    --postgres) postgres=1 ;;
+    --nodes) nodes=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (--help)" >&2; exit 2 ;;
   esac
@@ -55,6 +61,11 @@ else
   duration=${duration:-20} warmup=3 users=${users:-10000} concurrency=${concurrency:-32} ceiling=5 overhead=3
 fi
 [ "$seed" -gt 0 ] && users=$seed
+if [ "$nodes" -gt 1 ] && [ "$postgres" -eq 0 ]; then
+  echo "error: --nodes N needs --postgres (nodes share one PostgreSQL database; SQLite is one node's file)" >&2
+  exit 2
+fi
+[ "$postgres" -eq 1 ] && sync_modes=Postgres
 if [ -n "$json" ]; then
   case "$json" in /*) ;; *) json="$PWD/$json" ;; esac
 fi
@@ -83,6 +94,7 @@ stop_all() {
 }
 cleanup() {
   stop_all
+  if [ -n "$pg_dir" ]; then bash scripts/postgres.sh stop "$pg_dir" || true; fi
   if [ "$keep" -eq 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -98,6 +110,13 @@ if [ "$build" -eq 1 ]; then
     || { cat "$work/build.log"; echo "error: the build failed" >&2; exit 1; }
 fi
 gen() { dotnet "$load" "$@"; }
+if [ "$postgres" -eq 1 ]; then
+  # Outside $work (mode 0700, root's when run as root): the cluster belongs to the 'postgres' user then.
+  pg_dir=$(mktemp -u "${TMPDIR:-/tmp}/sesame-bench-pg.XXXXXX")
+  echo "== PostgreSQL (throwaway cluster)"
+  bash scripts/postgres.sh start "$pg_dir" >/dev/null
+  pg_cs=$(cat "$pg_dir/connection-string")
+fi
 
 pool=us-east-1_SesameBench
 client=sesamebenchclient00000000
@@ -112,13 +131,15 @@ start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, start
   local sync=$1
   port=$(gen free-port)
   delivery_port=$(gen free-port)
+  local storage_args=(--Sesame:Storage:SqliteSynchronous="$sync")
+  [ "$sync" = Postgres ] && storage_args=(--Sesame:Storage:Provider=Postgres --Sesame:Storage:ConnectionString="$pg_cs")
   local p="--Sesame:UserPools:$pool"
   local args=(
     --urls "http://127.0.0.1:$port"
     --Sesame:PublicOrigin="http://127.0.0.1:$port"
     --Sesame:DataDir="$work/data-$sync"
     --Sesame:Secrets:MasterKey="$master_key"
-    --Sesame:Storage:SqliteSynchronous="$sync"
+    "${storage_args[@]}"
     --Logging:LogLevel:Default=Warning
     --Logging:LogLevel:Microsoft.AspNetCore=Warning
     --Sesame:AdminAccessKeys:bench="$admin_secret"
@@ -167,6 +188,21 @@ start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, start
     exit 1
   fi
   idle_rss_kb=$(ps -o rss= -p "$sesame_pid" | tr -d ' ')
+  # More nodes on the same database, each on a port of its own (the first node has applied the schema).
+  also_endpoints=()
+  local n node_port
+  for n in $(seq 2 "$nodes"); do
+    node_port=$(gen free-port)
+    args[1]="http://127.0.0.1:$node_port"
+    args[2]="--Sesame:PublicOrigin=http://127.0.0.1:$node_port"
+    args[3]="--Sesame:DataDir=$work/data-$sync-$n"
+    mkdir -p "$work/data-$sync-$n"
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$host" "${args[@]}" >"$work/sesame-$sync-$n.log" 2>&1 &
+    pids+=("$!")
+    gen wait-health --endpoint "http://127.0.0.1:$node_port" --timeout 60 >/dev/null \
+      || { cat "$work/sesame-$sync-$n.log" >&2; echo "error: Sesame node $n did not become healthy" >&2; exit 1; }
+    also_endpoints+=(--also-endpoint "http://127.0.0.1:$node_port")
+  done
 }
 
 run_args=(--concurrency "$concurrency" --users "$users" --duration "$duration" --warmup "$warmup")
@@ -174,7 +210,7 @@ runs=()
 first=1
 IFS=',' read -r -a modes <<<"$sync_modes"
 for sync in "${modes[@]}"; do
-  echo "== Sesame, SQLite synchronous=$sync"
+  if [ "$sync" = Postgres ]; then echo "== Sesame on PostgreSQL, $nodes node(s)"; else echo "== Sesame, SQLite synchronous=$sync"; fi
   start_sesame "$sync"
   echo "started: /health 200 after $startup_ms ms; idle RSS $((idle_rss_kb / 1024)) MB"
   extra=(--overhead 0 --ceiling 0)
@@ -182,9 +218,10 @@ for sync in "${modes[@]}"; do
   [ "$first" -eq 1 ] && extra=(--overhead "$overhead" --ceiling "$ceiling")
   status=0
   target=(--endpoint "http://127.0.0.1:$port" --pool "$pool" --client "$client" --admin-key "bench:$admin_secret"
-    --codes http --delivery-listen "127.0.0.1:$delivery_port" --delivery-secret "$delivery_secret")
+    --codes http --delivery-listen "127.0.0.1:$delivery_port" --delivery-secret "$delivery_secret" "${also_endpoints[@]}")
   [ "$seed" -gt 0 ] && target+=(--seeded "$work/seed.csv")
   name="sqlite-$(tr '[:upper:]' '[:lower:]' <<<"$sync")"
+  [ "$sync" = Postgres ] && name="postgres-${nodes}node"
   main_flows=$(tr , "\n" <<<"$flows" | { grep -vx password || true; } | paste -sd, -)
   if [ -n "$main_flows" ]; then
     gen run "${target[@]}" --server-pid "$sesame_pid" --flow "$main_flows" "${run_args[@]}" "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?

@@ -7,11 +7,13 @@
 #   bash scripts/postgres.sh start "$dir"                       # or: use this (empty) directory
 #   export SESAME_TEST_POSTGRES="$(cat "$dir/connection-string")"
 #   bash scripts/postgres.sh stop "$dir"                        # stops it and deletes the directory
+#   bash scripts/postgres.sh halt "$dir"                        # stops the server only (pg_ctl stop -m fast), data kept
+#   bash scripts/postgres.sh resume "$dir"                      # starts a halted cluster again, on the same port
 #
 # The server refuses to run as root, so as root (CI, containers) the cluster belongs to the 'postgres' OS user.
 set -euo pipefail
 
-usage() { echo "usage: $0 start [<dir>] | stop <dir>" >&2; exit 2; }
+usage() { echo "usage: $0 start [<dir>] | stop <dir> | halt <dir> | resume <dir>" >&2; exit 2; }
 
 pg_bindir() {
   local bindir
@@ -39,6 +41,13 @@ as_owner() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Durability off: a test cluster is thrown away, and fsync on a shared 2-core machine only slows the tests.
+pg_start() {
+  as_owner "$1/pg_ctl" -D "$2/data" -l "$2/postgres.log" -w -t 30 \
+    -o "-k $2 -p $3 -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start > /dev/null
+}
+
 start() {
   local dir=${1:-} bindir password port
   bindir=$(pg_bindir)
@@ -58,10 +67,7 @@ start() {
   for _ in 1 2 3 4 5; do
     port=$((20000 + RANDOM % 40000))
     port_in_use "$port" && continue
-    # Durability off: a test cluster is thrown away, and fsync on a shared 2-core machine only slows the tests.
-    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-        -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-        start > /dev/null; then
+    if pg_start "$bindir" "$dir" "$port"; then
       (umask 077 && printf 'Host=127.0.0.1;Port=%s;Username=postgres;Password=%s;Database=postgres\n' \
         "$port" "$password" > "$dir/connection-string")
       echo "$dir"
@@ -83,8 +89,22 @@ stop() {
   rm -rf "$dir"
 }
 
+# A PostgreSQL restart under a running Sesame (test/Sesame.Tests/Storage/PostgresRestartTests.cs): the server stops,
+# the directory and its connection string stay, and resume starts it on the same port.
+halt() {
+  as_owner "$(pg_config --bindir)/pg_ctl" -D "$1/data" -m fast -w -t 30 stop > /dev/null
+}
+
+resume() {
+  local port
+  port=$(sed -n 's/.*Port=\([0-9]*\);.*/\1/p' "$1/connection-string")
+  pg_start "$(pg_config --bindir)" "$1" "$port" || { cat "$1/postgres.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
   start) start "${2:-}" ;;
   stop) [ -n "${2:-}" ] || usage; stop "$2" ;;
+  halt) [ -n "${2:-}" ] || usage; halt "$2" ;;
+  resume) [ -n "${2:-}" ] || usage; resume "$2" ;;
   *) usage ;;
 esac

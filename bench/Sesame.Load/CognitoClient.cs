@@ -31,9 +31,14 @@ internal sealed class CognitoClient : IDisposable
     private readonly HttpClient _http;
     private readonly SigV4? _admin;
 
-    public CognitoClient(Uri endpoint, int connections, SigV4? admin = null)
+    private readonly Uri[] _endpoints;
+    private uint _next;
+
+    /// <param name="more">Other nodes of the same deployment: calls go round-robin over <paramref name="endpoint"/> and these.</param>
+    public CognitoClient(Uri endpoint, int connections, SigV4? admin = null, IReadOnlyList<Uri>? more = null)
     {
         Endpoint = endpoint;
+        _endpoints = [endpoint, .. more ?? []];
         _admin = admin;
         _http = CreateHttpClient(connections);
         _http.BaseAddress = endpoint;
@@ -72,7 +77,8 @@ internal sealed class CognitoClient : IDisposable
     private async Task<CognitoAnswer> SendAsync(string operation, string label, JsonObject body, bool signed, Recorder? recorder, CancellationToken cancellationToken)
     {
         var payload = Json.Utf8(body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(payload) };
+        var node = _endpoints.Length == 1 ? Endpoint : _endpoints[Interlocked.Increment(ref _next) % (uint)_endpoints.Length];
+        using var request = new HttpRequestMessage(HttpMethod.Post, node) { Content = new ByteArrayContent(payload) };
         request.Content.Headers.ContentType = AmzJson;
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "AWSCognitoIdentityProviderService." + operation);
         if (signed)

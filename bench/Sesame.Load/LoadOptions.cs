@@ -10,6 +10,9 @@ internal sealed record LoadOptions
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:9229/");
 
+    /// <summary>More nodes of the same deployment (<c>--also-endpoint</c>): requests go round-robin over all, every step of a flow to the next one.</summary>
+    public IReadOnlyList<Uri> MoreEndpoints { get; init; } = [];
+
     public string PoolId { get; init; } = "us-east-1_SesameDev";
 
     public string ClientId { get; init; } = "sesamedevclient0000000000";

@@ -14,6 +14,7 @@ internal static class LoadProgram
 
         Sesame.Load [run] [options]
           --endpoint URL          the server (loopback only)                  default http://127.0.0.1:9229
+          --also-endpoint URL     another node of it (repeatable): requests go round-robin over every node
           --pool ID               user pool id                                 default us-east-1_SesameDev
           --client ID             app client id (no secret)                    default sesamedevclient0000000000
           --flow LIST             signin,user-auth,signup,refresh,password,mix default signin
@@ -174,6 +175,7 @@ internal static class LoadProgram
         return new LoadOptions
         {
             Endpoint = Loopback.Require(One("endpoint") ?? defaults.Endpoint.ToString(), "--endpoint"),
+            MoreEndpoints = o.TryGetValue("also-endpoint", out var more) ? [.. more.Select(m => Loopback.Require(m, "--also-endpoint"))] : [],
             PoolId = One("pool") ?? defaults.PoolId,
             ClientId = One("client") ?? defaults.ClientId,
             Flows = (One("flow") ?? One("flows"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults.Flows,

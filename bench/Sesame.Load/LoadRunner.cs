@@ -20,7 +20,7 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
         options = options.Validated();
         var connections = options.Connections ?? options.Concurrency;
         var admin = options.AdminKey is null ? null : SigV4.Parse(options.AdminKey, options.Region);
-        using var client = new CognitoClient(options.Endpoint, connections, admin);
+        using var client = new CognitoClient(options.Endpoint, connections, admin, options.MoreEndpoints);
         double? overhead = null;
         if (options.Overhead > TimeSpan.Zero)
         {

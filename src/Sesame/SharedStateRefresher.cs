@@ -7,9 +7,9 @@ using Sesame.Tokens;
 namespace Sesame;
 
 /// <summary>
-/// On a shared database (PostgreSQL), what a node holds in memory is re-read every <c>Sesame:Storage:RefreshInterval</c>:
-/// pools and app clients other nodes created, and signing keys other nodes rotated (and the scheduled rotation, when
-/// configured). A lookup that misses re-reads the pools at once (<see cref="UserPools.ReloadOnMissAsync"/>); this bounds
+/// What a node holds in memory is re-read every <c>Sesame:Storage:RefreshInterval</c>: on a shared database (PostgreSQL)
+/// pools and app clients other nodes created; on either engine signing keys another node or <c>sesame keys rotate</c>
+/// rotated (one query), and the scheduled rotation, when configured. A lookup that misses re-reads the pools at once (<see cref="UserPools.ReloadOnMissAsync"/>); this bounds
 /// the rest. An unreachable database only delays the next refresh.
 /// </summary>
 internal sealed partial class SharedStateRefresher(UserPools pools, SigningKeys keys, IOptions<SesameOptions> options, ILogger<SharedStateRefresher> logger)
@@ -17,11 +17,6 @@ internal sealed partial class SharedStateRefresher(UserPools pools, SigningKeys 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!pools.Shared && options.Value.SigningKeys.RotationInterval is null)
-        {
-            return;
-        }
-
         // Real time, not the TimeProvider: how often to look is not part of what the server decides.
         using var timer = new PeriodicTimer(options.Value.Storage.RefreshInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))

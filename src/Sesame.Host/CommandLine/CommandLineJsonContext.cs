@@ -14,9 +14,13 @@ internal sealed record ClientList(IReadOnlyList<UserPoolClientType> UserPoolClie
 /// <summary><c>sesame config check</c>: the effective settings (secrets masked) and what is wrong with them.</summary>
 internal sealed record ConfigReport(string Environment, bool Valid, IReadOnlyList<string> Errors, bool? StorageReachable, SortedDictionary<string, string?> Settings);
 
+/// <summary><c>sesame storage copy</c>: rows written and rows already there, per table.</summary>
+internal sealed record StorageCopyReport(long Copied, long Skipped, IReadOnlyList<Sesame.Storage.StorageCopyTableResult> Tables);
+
 /// <summary>Source-generated JSON for the command line's own outputs (Cognito's shapes use the API's contexts).</summary>
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SigningKeyList))]
 [JsonSerializable(typeof(ClientList))]
 [JsonSerializable(typeof(ConfigReport))]
+[JsonSerializable(typeof(StorageCopyReport))]
 internal sealed partial class CommandLineJsonContext : JsonSerializerContext;

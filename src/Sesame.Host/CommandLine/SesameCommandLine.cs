@@ -37,14 +37,13 @@ internal static partial class SesameCommandLine
         root.Add(UserCommands.Create(run));
         root.Add(PoolCommands.Create(run));
         root.Add(ClientCommands.Create(run));
-        // `keys rotate` joins `keys list` in KeyCommands once signing-key rotation lands.
         root.Add(KeyCommands.Create(run));
         root.Add(OutboxCommands.Create(run));
         root.Add(ConfigCommands.Create(run));
         root.Add(ImportCommands.Import(run));
         root.Add(ImportCommands.Export(run));
         root.Add(LimitCommands.Create(run));
-        // More groups go here, one file each: `storage copy` (StorageCommands).
+        root.Add(StorageCommands.Create(run));
 
         var parsed = root.Parse(rest);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -64,7 +63,8 @@ internal static partial class SesameCommandLine
         args.Length == 0 || (args[0].StartsWith('-') && !args.Any(a => Help.Contains(a)) && !args.Any(IsCommandName));
 
     private static bool IsCommandName(string token) =>
-        token is "serve" or "users" or "pools" or "clients" or "keys" or "outbox" or "config" or "import" or "export" or "limits";
+        token is "serve" or "users" or "pools" or "clients" or "keys" or "outbox" or "config" or "import" or "export" or "limits"
+            or "storage";
 
     private static Command ServeCommand(string[] settings)
     {

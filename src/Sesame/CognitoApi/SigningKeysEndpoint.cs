@@ -55,13 +55,17 @@ internal static class SigningKeysEndpoint
             return Error(400, CognitoErrors.ResourceNotFound, $"User pool {userPoolId} does not exist.");
         }
 
-        var poolKeys = await act(pool);
-        var now = time.GetUtcNow();
+        var list = View(pool.Id, await act(pool), time.GetUtcNow());
+        return Results.Json(list, SigningKeyJsonContext.Default.SigningKeyList);
+    }
+
+    /// <summary>A pool's keys as the admin endpoints (and <c>sesame keys rotate</c>) show them: which one signs, which are published.</summary>
+    public static SigningKeyList View(string poolId, PoolKeys poolKeys, DateTimeOffset now)
+    {
         var published = poolKeys.Published(now).Select(k => k.Kid).ToHashSet(StringComparer.Ordinal);
         var signing = new[] { SigningKeys.IdPurpose, SigningKeys.AccessPurpose }.Select(p => poolKeys.Signer(p, now).Kid).ToHashSet(StringComparer.Ordinal);
-        var list = new SigningKeyList(pool.Id, poolKeys.All.Select(k => new SigningKeyView(
+        return new SigningKeyList(poolId, poolKeys.All.Select(k => new SigningKeyView(
             k.Kid, k.Purpose, k.Generation, k.CreatedAt.ToUnixTimeSeconds(), k.ActivatesAt.ToUnixTimeSeconds(), signing.Contains(k.Kid), published.Contains(k.Kid))).ToList());
-        return Results.Json(list, SigningKeyJsonContext.Default.SigningKeyList);
     }
 
     private static IResult Error(int status, string type, string message) =>

@@ -29,6 +29,18 @@ internal abstract class SqlDialect
     /// <summary>Ends the outbox claim's SELECT: PostgreSQL skips rows another dispatcher holds (<c>FOR UPDATE SKIP LOCKED</c>).</summary>
     public abstract string ForUpdateSkipLocked { get; }
 
+    /// <summary>
+    /// What an INSERT that gives an identity column its value says after its column list (PostgreSQL's
+    /// <c>OVERRIDING SYSTEM VALUE</c> for <c>GENERATED ALWAYS</c>; SQLite takes the value as it is).
+    /// </summary>
+    public virtual string OverridingIdentity => string.Empty;
+
+    /// <summary>
+    /// The statement that moves the identity of <paramref name="column"/> past the largest value copied in, or null when
+    /// the engine does so itself (SQLite's AUTOINCREMENT follows explicit values).
+    /// </summary>
+    public virtual string? ResetIdentity(string table, string column) => null;
+
     /// <summary>Whether <paramref name="exception"/> reports a UNIQUE (or primary key) violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 

@@ -226,6 +226,9 @@ internal sealed partial class PostgresDatabase : IStorageHealth, IAsyncDisposabl
         return builder.ConnectionString;
     }
 
+    /// <summary>An open connection of the pool, for work that runs its own transactions (<see cref="StorageCopier"/>).</summary>
+    internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     private async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try

@@ -31,6 +31,11 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string OverridingIdentity => " OVERRIDING SYSTEM VALUE";
+
+    public override string? ResetIdentity(string table, string column) =>
+        $"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), (SELECT max({column}) FROM {table})) WHERE EXISTS (SELECT 1 FROM {table})";
+
     /// <summary>
     /// Only a clash on a user's username, phone number or email: the race the caller can settle by running its write
     /// again. Any other unique violation (a duplicate sub or token hash) is a fault and surfaces as one.

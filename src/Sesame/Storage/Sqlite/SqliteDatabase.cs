@@ -225,6 +225,9 @@ internal sealed class SqliteDatabase : IDisposable
         SqliteConnection.ClearPool(connection);
     }
 
+    /// <summary>An open connection of this database's pool, for work outside the write queue (<see cref="StorageCopier"/> reads).</summary>
+    internal SqliteConnection OpenConnection() => Open();
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
