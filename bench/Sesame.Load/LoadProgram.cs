@@ -113,6 +113,7 @@ internal static class LoadProgram
                     var seeded = options.TryGetValue("users", out var su) ? LoadOptions.ParseInt(su[^1], "--users") : 1000;
                     var csv = options.TryGetValue("out", out var so) ? so[^1] : throw new ArgumentException("seed-csv needs --out FILE");
                     await Population.WriteSeedCsvAsync(csv, seeded, cancel.Token);
+                    return 0;
                 case "fuzz":
                     var fuzz = await Fuzz.RunAsync(
                         Loopback.Require(options.TryGetValue("endpoint", out var fe) ? fe[^1] : new LoadOptions().Endpoint.ToString(), "--endpoint"),
