@@ -50,6 +50,7 @@ internal sealed class StorageCopier(DbConnection source, DbTransaction sourceSna
         new("auth_sessions", ["id_hash"]),
         new("refresh_tokens", ["token_hash"]),
         new("oauth_grants", ["code_hash"]),
+        new("hosted_ui_sessions", ["session_hash"]),
         new("outbox", ["id"], Identity: "id"),
         new("rate_limit_keys", ["key"], Child: new("rate_limit_events", "key", "key")),
     ];
