@@ -107,8 +107,15 @@ internal sealed partial class SendLimits(
         return (await store.CountAsync(key, TimeSpan.FromHours(1), now, cancellationToken), await store.CountAsync(key, TimeSpan.FromDays(1), now, cancellationToken));
     }
 
-    /// <summary>The kinds of code whose sends to one destination are spaced apart each (the <c>gap</c> keys).</summary>
-    public static readonly string[] Kinds = ["signup", "signin", "attribute"];
+    /// <summary>The kind of every attribute-verification code, whichever attribute it verifies.</summary>
+    public const string AttributeKind = "attribute";
+
+    /// <summary>
+    /// The kinds of code whose sends to one destination are spaced apart each (the <c>gap</c> keys): the code purposes
+    /// <c>signup</c>, <c>signin</c> and <c>forgot-password</c>, and <see cref="AttributeKind"/>. The operator's view and
+    /// unblock of a destination walk this list, so a kind missing here is a spacing they cannot see or clear.
+    /// </summary>
+    public static readonly string[] Kinds = ["signup", "signin", "forgot-password", AttributeKind];
 
     /// <summary>The spacing between two codes of one kind to one destination (a phone number, or an email in any case).</summary>
     public string GapKey(UserPool pool, string kind, string destination) => keys.Key("gap:" + kind, pool.Id, To(destination));

@@ -62,7 +62,7 @@ internal sealed partial class CodeIssuer(
         {
             // Before a code is drawn; an unknown user (a stable stand-in destination per login) is counted exactly as a
             // known one, so the limits tell no one whether an account exists.
-            var kind = request.Purpose is CodePurposes.SignIn or CodePurposes.SignUp or CodePurposes.ForgotPassword ? request.Purpose : "attribute";
+            var kind = CodePurposes.IsAttribute(request.Purpose) ? SendLimits.AttributeKind : request.Purpose;
             await limits.CheckAsync(pool, kind, Medium(request.Attribute), request.Destination, request.UserExists ? request.Username : null, cancellationToken);
         }
 

@@ -64,6 +64,26 @@ public sealed class LimitsAdminTests
     }
 
     [Fact]
+    public async Task AdminLimits_PasswordResetSpacing_ShownAndForgottenByTheDestinationUnblock()
+    {
+        using var app = new SesameApp(new() { [$"{Limits}:DestinationInterval"] = "00:01:00" });
+        var email = SesameApp.NewEmail();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = email, Password = "a password 1234" })).AssertOk();
+        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = email, ConfirmationCode = await app.CodeAsync(email) })).AssertOk();
+        (await app.CallAsync("ForgotPassword", new { SesameApp.ClientId, Username = email })).AssertOk();
+        (await app.CallAsync("ForgotPassword", new { SesameApp.ClientId, Username = email })).AssertError("LimitExceededException");
+
+        var escaped = Uri.EscapeDataString(email);
+        using var listed = await app.SendAsync(HttpMethod.Get, $"/admin/limits?pool={SesameApp.PoolId}&destination={escaped}");
+        var counters = JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["Destination"]!["Counters"]!.AsArray();
+        using var unblocked = await app.SendAsync(HttpMethod.Delete, $"/admin/limits/destinations?pool={SesameApp.PoolId}&destination={escaped}");
+
+        Assert.True(counters.Single(c => (string)c!["Limit"]! == "spacing:forgot-password")!["Full"]!.GetValue<bool>());
+        Assert.True(JsonNode.Parse(await unblocked.Content.ReadAsStringAsync())!["Unblocked"]!.GetValue<bool>());
+        (await app.CallAsync("ForgotPassword", new { SesameApp.ClientId, Username = email })).AssertOk();
+    }
+
+    [Fact]
     public async Task AdminLimits_Unsigned_Refused()
     {
         using var app = new SesameApp();
