@@ -21,6 +21,19 @@ public sealed class StorageCopyTests : IDisposable
 
     private static JsonNode Payload(string jwt) => JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1]))!;
 
+    /// <summary>The first column of every row the schema query returns: the table names.</summary>
+    private static async Task<List<string>> NamesAsync(System.Data.Common.DbCommand command)
+    {
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     [Fact]
     public async Task Tables_EveryTableOfTheSqliteSchema_IsCopied()
     {
@@ -30,16 +43,7 @@ public sealed class StorageCopyTests : IDisposable
         await connection.OpenAsync();
         await using var command = new SqliteCommand(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'", connection);
-        var tables = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        Assert.Equal(CopiedNames().Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
+        Assert.Equal(CopiedNames().Order(StringComparer.Ordinal), (await NamesAsync(command)).Order(StringComparer.Ordinal));
     }
 
     [PostgresFact]
@@ -54,16 +58,7 @@ public sealed class StorageCopyTests : IDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_version'", connection);
-        var tables = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        Assert.Equal(CopiedNames().Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
+        Assert.Equal(CopiedNames().Order(StringComparer.Ordinal), (await NamesAsync(command)).Order(StringComparer.Ordinal));
     }
 
     [PostgresFact]
