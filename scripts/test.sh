@@ -55,6 +55,16 @@ dotnet_failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
 dotnet_passed=${dotnet_passed:-0}
 dotnet_failed=${dotnet_failed:-0}
 if [ "$dotnet_status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then dotnet_failed=1; fi
+# The names and first message lines of failed tests, printed again just above the totals, where a CI log's tail shows them.
+dotnet_failures=$(awk 'BEGIN { RS = "<UnitTestResult " }
+  /outcome="Failed"/ {
+    name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name); msg = ""
+    if (index($0, "<Message>") > 0) {
+      msg = substr($0, index($0, "<Message>") + 9); sub(/<\/Message>.*$/, "", msg); gsub(/[ \t\r\n]+/, " ", msg)
+      msg = ": " substr(msg, 1, 400)
+    }
+    print "  " name msg
+  }' "$results"/dotnet.trx 2>/dev/null)
 
 echo "== Chromium for the browser tests (Debian's package, installed when missing, as PostgreSQL is)"
 if ! command -v chromium >/dev/null 2>&1; then
@@ -81,6 +91,8 @@ echo "== load smoke (bench/Sesame.Load against a production-like server, a few s
 # Figures are not judged here (docs/benchmarks.md has them): the generator must complete every flow, none failing.
 if step bash bench/run.sh --smoke --no-build; then load_passed=1 load_failed=0; else load_passed=0 load_failed=1; fi
 
+if [ -n "$dotnet_failures" ]; then echo "failed .NET tests:"; echo "$dotnet_failures"; fi
+if [ "$conf_failed" -ne 0 ]; then echo "failed conformance tests:"; grep '^not ok' "$results/conformance.txt" | sed 's/^/  /'; fi
 passed=$((dotnet_passed + conf_passed + load_passed))
 failed=$((dotnet_failed + conf_failed + load_failed))
 echo ".NET: $dotnet_passed passed, $dotnet_failed failed; conformance: $conf_passed passed, $conf_failed failed; load smoke: $load_passed passed, $load_failed failed"
