@@ -57,7 +57,7 @@ dotnet_failed=${dotnet_failed:-0}
 if [ "$dotnet_status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then dotnet_failed=1; fi
 # The names and first message lines of failed tests, printed again just above the totals, where a CI log's tail shows them.
 dotnet_failures=$(awk 'BEGIN { RS = "<UnitTestResult " }
-  /outcome="Failed"/ {
+  substr($0, 1, index($0, ">")) ~ /outcome="Failed"/ {
     name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name); msg = ""
     if (index($0, "<Message>") > 0) {
       msg = substr($0, index($0, "<Message>") + 9); sub(/<\/Message>.*$/, "", msg); gsub(/[ \t\r\n]+/, " ", msg)

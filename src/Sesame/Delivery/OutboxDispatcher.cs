@@ -147,7 +147,7 @@ internal sealed partial class OutboxDispatcher(
                 var receipt = await provider.Pipeline.ExecuteAsync(async token =>
                 {
                     Interlocked.Increment(ref calls);
-                    return await SendOnceAsync(provider, message.Channel, payload, token);
+                    return await SendOnceAsync(provider, message, payload, token);
                 }, stoppingToken);
                 metrics.Attempt(provider.Name, "ok");
                 await SafelyAsync(() => store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, calls, time.GetUtcNow(), route.Name, route.Cost, CancellationToken.None));
@@ -206,17 +206,17 @@ internal sealed partial class OutboxDispatcher(
     private static DltRegistration? IndianDlt(MessagePayload payload) =>
         payload.To.StartsWith("+91", StringComparison.Ordinal) ? payload.Dlt : null;
 
-    private async Task<SendReceipt> SendOnceAsync(DeliveryProvider route, MessageChannel channel, MessagePayload payload, CancellationToken cancellationToken)
+    private async Task<SendReceipt> SendOnceAsync(DeliveryProvider route, ClaimedMessage message, MessagePayload payload, CancellationToken cancellationToken)
     {
-        using var activity = Telemetry.Source.StartActivity("send " + (channel == MessageChannel.Sms ? "sms" : "email"), System.Diagnostics.ActivityKind.Client);
+        using var activity = Telemetry.Source.StartActivity("send " + (message.Channel == MessageChannel.Sms ? "sms" : "email"), System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("sesame.provider", route.Name);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.SendTimeout);
         try
         {
-            return channel == MessageChannel.Sms
-                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code) { Dlt = IndianDlt(payload) }, timeout.Token)
-                : await route.Email!.SendAsync(new EmailMessage(payload.To, payload.Subject ?? string.Empty, payload.Body, payload.Html, payload.Code), timeout.Token);
+            return message.Channel == MessageChannel.Sms
+                ? await route.Sms!.SendAsync(new SmsMessage(payload.To, payload.Body, payload.Code) { Dlt = IndianDlt(payload), OutboxId = message.Id }, timeout.Token)
+                : await route.Email!.SendAsync(new EmailMessage(payload.To, payload.Subject ?? string.Empty, payload.Body, payload.Html, payload.Code) { OutboxId = message.Id }, timeout.Token);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

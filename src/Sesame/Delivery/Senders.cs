@@ -6,6 +6,9 @@ namespace Sesame.Delivery;
 /// <param name="Code">The code the body carries, for senders that need it apart (the development outbox). Never log it.</param>
 public sealed record SmsMessage(string PhoneNumber, string Body, string? Code = null)
 {
+    /// <summary>The outbox row's id: it grows in the order messages were queued (0 for a message sent without the outbox).</summary>
+    public long OutboxId { get; init; }
+
     /// <summary>India's DLT registration of the message's template, for providers that pass it on; null when the template has none.</summary>
     public DltRegistration? Dlt { get; init; }
 }
@@ -18,7 +21,11 @@ public sealed record DltRegistration(string? EntityId, string? TemplateId, strin
 
 /// <summary>An email to send.</summary>
 /// <param name="Code">The code the body carries, for senders that need it apart. Never log it.</param>
-public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, string? Code = null);
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, string? Code = null)
+{
+    /// <summary>The outbox row's id: it grows in the order messages were queued (0 for a message sent without the outbox).</summary>
+    public long OutboxId { get; init; }
+}
 
 /// <summary>What a provider said when it accepted a message.</summary>
 /// <param name="Provider">The provider's name, e.g. <c>twilio</c>.</param>

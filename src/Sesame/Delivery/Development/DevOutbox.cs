@@ -9,7 +9,12 @@ internal sealed record DevOutboxEntry(
     [property: JsonPropertyName("channel")] string Channel,
     [property: JsonPropertyName("body")] string Body,
     [property: JsonPropertyName("code")] string? Code,
-    [property: JsonPropertyName("sentAt")] DateTimeOffset SentAt);
+    [property: JsonPropertyName("sentAt")] DateTimeOffset SentAt)
+{
+    /// <summary>The outbox row's id, which orders messages as they were queued (the dispatcher sends several at once).</summary>
+    [JsonIgnore]
+    public long OutboxId { get; init; }
+}
 
 [JsonSerializable(typeof(IReadOnlyList<DevOutboxEntry>))]
 internal sealed partial class DevOutboxJsonContext : JsonSerializerContext
@@ -32,17 +37,20 @@ internal sealed class DevOutbox(int capacity, TimeProvider time) : ISmsSender, I
 
     public ValueTask<SendReceipt> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
-        Add(new DevOutboxEntry(message.PhoneNumber, DeliveryMedium.Sms, message.Body, message.Code, time.GetUtcNow()));
+        Add(new DevOutboxEntry(message.PhoneNumber, DeliveryMedium.Sms, message.Body, message.Code, time.GetUtcNow()) { OutboxId = message.OutboxId });
         return ValueTask.FromResult(new SendReceipt("development", null));
     }
 
     public ValueTask<SendReceipt> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        Add(new DevOutboxEntry(message.To, DeliveryMedium.Email, message.TextBody, message.Code, time.GetUtcNow()));
+        Add(new DevOutboxEntry(message.To, DeliveryMedium.Email, message.TextBody, message.Code, time.GetUtcNow()) { OutboxId = message.OutboxId });
         return ValueTask.FromResult(new SendReceipt("development", null));
     }
 
-    /// <summary>Messages to one phone number or email (case-insensitive for email), oldest first.</summary>
+    /// <summary>
+    /// Messages to one phone number or email (case-insensitive for email), oldest first: in the order they were queued,
+    /// not the order in which parallel sends finished, so "the second code" is the second one the server issued.
+    /// </summary>
     public IReadOnlyList<DevOutboxEntry> For(string to)
     {
         lock (_lock)
@@ -55,7 +63,21 @@ internal sealed class DevOutbox(int capacity, TimeProvider time) : ISmsSender, I
     {
         lock (_lock)
         {
-            _entries.AddLast(entry);
+            // Sends run in parallel, so a message can finish before one queued earlier: keep queue order.
+            var later = _entries.Last;
+            while (entry.OutboxId != 0 && later is not null && later.Value.OutboxId > entry.OutboxId)
+            {
+                later = later.Previous;
+            }
+
+            if (later is null)
+            {
+                _entries.AddFirst(entry);
+            }
+            else
+            {
+                _entries.AddAfter(later, entry);
+            }
             while (_entries.Count > capacity)
             {
                 _entries.RemoveFirst();
