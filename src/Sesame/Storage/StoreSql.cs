@@ -42,9 +42,9 @@ internal sealed class StoreSql(SqlDialect dialect)
         WHERE (pool_id = @pool AND username_key = @user) OR (pool_id = @pool AND phone_key = @phone) OR (pool_id = @pool AND email_key = @email){dialect.ForUpdate}
         """;
 
-    /// <summary>Everyone but the user holding one of its aliases (username_key, status, phone_key).</summary>
+    /// <summary>Everyone but the user holding one of its aliases (username_key, status, phone_key, email_key).</summary>
     public string FindOtherAliasHolders { get; } = $"""
-        SELECT username_key, status, phone_key FROM users
+        SELECT username_key, status, phone_key, email_key FROM users
         WHERE (pool_id = @pool AND phone_key = @phone AND username_key <> @user) OR (pool_id = @pool AND email_key = @email AND username_key <> @user){dialect.ForUpdate}
         """;
 
@@ -73,6 +73,22 @@ internal sealed class StoreSql(SqlDialect dialect)
             attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}
         WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
         """;
+
+    /// <summary>
+    /// ConfirmSignUp in a pool with <c>AliasAttributes</c>: confirmed, the attribute the code proved verified, and the
+    /// aliases the user now has set (the caller made way for them first).
+    /// </summary>
+    public string ConfirmUserWithAliases { get; } = $"""
+        UPDATE users SET status = 'CONFIRMED', modified_at = @now, version = version + 1,
+            attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}, phone_key = @phone, email_key = @email
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
+        """;
+
+    /// <summary>Takes the phone number alias from a user (ForceAliasCreation): the number stays, unverified.</summary>
+    public string DropPhoneAlias { get; } = DropAlias(dialect, "phone_key", UserAttributes.PhoneNumberVerified);
+
+    /// <summary>Takes the email alias from a user (ForceAliasCreation): the email stays, unverified.</summary>
+    public string DropEmailAlias { get; } = DropAlias(dialect, "email_key", UserAttributes.EmailVerified);
 
     /// <summary>AdminConfirmSignUp: confirmed without marking any attribute verified (no code proved one).</summary>
     public string ConfirmUserWithoutVerifying { get; } = """
@@ -542,6 +558,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     /// <summary>The highest applied schema version (0 for none).</summary>
     public string SchemaVersion { get; } = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+
+    private static string DropAlias(SqlDialect dialect, string keyColumn, string flag) => $"""
+        UPDATE users SET {keyColumn} = NULL, attributes = {dialect.JsonSet("attributes", $"'{flag}'", "'false'")},
+            modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user
+        """;
 
     private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""
         UPDATE users SET attributes = {dialect.JsonSet(dialect.JsonSet("attributes", "@attribute", "@value"), "@verified", "'true'")},

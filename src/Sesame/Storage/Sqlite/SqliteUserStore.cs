@@ -21,11 +21,11 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
     }
 
     public async ValueTask<CreateUserOutcome> CreateAsync(
-        User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, CancellationToken cancellationToken)
+        User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, bool moveAliases, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
-        var phoneKey = user.PhoneNumber;
-        var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
+        var phoneKey = user.PhoneKey;
+        var emailKey = user.EmailKey;
 
         return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync((connection, transaction) =>
         {
@@ -47,8 +47,16 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
                 }
             }
 
-            foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
+            // The username's holder first: a taken username refuses the creation before any alias is moved.
+            foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed).OrderByDescending(h => h.UsernameKey == usernameKey))
             {
+                if (moveAliases && holder.UsernameKey != usernameKey)
+                {
+                    SqliteUserAccountStore.DropAliases(connection, transaction, user.PoolId, holder.UsernameKey,
+                        phoneKey is not null && holder.Phone == phoneKey, emailKey is not null && holder.Email == emailKey, user.CreatedAt);
+                    continue;
+                }
+
                 var taken = holder.UsernameKey == usernameKey ? CreateUserOutcome.UsernameExists
                     : phoneKey is not null && holder.Phone == phoneKey ? CreateUserOutcome.PhoneNumberExists
                     : CreateUserOutcome.EmailExists;
@@ -60,7 +68,7 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
                 return taken;
             }
 
-            foreach (var holder in holders)
+            foreach (var holder in holders.Where(h => h.Status == UserStatus.Unconfirmed))
             {
                 SqliteUserRows.Delete(connection, transaction, user.PoolId, holder.UsernameKey, user.CreatedAt);
             }
@@ -87,6 +95,42 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             return CreateUserOutcome.Created;
         }, cancellationToken));
     }
+
+    public async ValueTask<AttributeWriteOutcome> ConfirmWithAliasesAsync(
+        string poolId, string usernameKey, string sub, string attribute, string? phoneKey, string? emailKey, bool force, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync((connection, transaction) =>
+            {
+                var clash = SqliteUserAccountStore.ClearAliases(connection, transaction, poolId, usernameKey, phoneKey, emailKey, force, now);
+                if (clash is not AttributeWriteOutcome.Written)
+                {
+                    return clash;
+                }
+
+                using var update = connection.CreateCommand();
+                update.Transaction = transaction;
+                update.CommandText = SqliteDatabase.Sql.ConfirmUserWithAliases;
+                update.Parameters.AddWithValue("@pool", poolId);
+                update.Parameters.AddWithValue("@user", usernameKey);
+                update.Parameters.AddWithValue("@sub", sub);
+                update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
+                update.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+                // Not that user any more: undo the moves made for it.
+                return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : throw new UserChangedException();
+            }, cancellationToken));
+        }
+        catch (UserChangedException)
+        {
+            return AttributeWriteOutcome.UserChanged;
+        }
+    }
+
+    private sealed class UserChangedException : Exception;
 
     public async ValueTask<bool> ConfirmAsync(string poolId, string usernameKey, string sub, string? attribute, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>

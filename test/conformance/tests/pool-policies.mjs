@@ -1,0 +1,73 @@
+// Pool rules Cognito enforces beyond the happy path, through the AWS SDK v3 and amazon-cognito-identity-js, in pools
+// created here with CreateUserPool: alias conflicts in a pool with AliasAttributes (AliasExistsException,
+// ForceAliasCreation).
+//
+// Admin calls talk to Sesame directly (SigV4 signs the Host the recording proxy would rewrite).
+
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import cognito from 'amazon-cognito-identity-js';
+import { TestStorage } from '../lib/test-storage.mjs';
+import { REGION, attrMap, eq, expectError, outboxWatch, uniqueEmail } from '../lib/cognito.mjs';
+
+const { CognitoUser, CognitoUserPool } = cognito;
+
+function adminClient(env) {
+  return new CognitoIdentityProviderClient({
+    region: REGION, endpoint: env.serverUrl, credentials: { accessKeyId: 'sesame-dev', secretAccessKey: 'sesame-dev-secret' }, maxAttempts: 1,
+  });
+}
+
+/** A pool made through CreateUserPool with `settings`, and one public client of it. */
+async function poolWith(env, settings) {
+  const admin = adminClient(env);
+  const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'policies', ...settings }));
+  const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'app' }));
+  return { admin, poolId: UserPool.Id, clientId: UserPoolClient.ClientId };
+}
+
+export function registerPoolPolicyTests(test, env) {
+  test('policies: alias pool — ConfirmSignUp of an email another user holds is AliasExistsException; identity-js confirmRegistration(code, true) moves the alias', async () => {
+    const { admin, poolId, clientId } = await poolWith(env, { AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] });
+    const email = uniqueEmail();
+    const signUp = async (Username) => {
+      const watch = await outboxWatch(env, email, 'EMAIL');
+      await env.sdk.send(new SignUpCommand({ ClientId: clientId, Username, UserAttributes: [{ Name: 'email', Value: email }] }));
+      return (await watch.next(`SignUp of ${Username}`)).code;
+    };
+    // The holder is made verified by an administrator: one code per destination a minute is the send limit.
+    const holder = `holder${Date.now()}`;
+    await admin.send(new AdminCreateUserCommand({
+      UserPoolId: poolId, Username: holder, MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }],
+    }));
+
+    // Cognito lets the second sign-up through and refuses at confirmation.
+    const newcomer = `newcomer${Date.now()}`;
+    const code = await signUp(newcomer);
+    const refused = await expectError(
+      env.sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: newcomer, ConfirmationCode: code })),
+      'AliasExistsException', 'ConfirmSignUp without ForceAliasCreation');
+    eq(refused.message, 'An account with the given email already exists.', 'AliasExistsException message');
+
+    // The right code stays usable: the app asks the user, then confirms again with forceAliasCreation.
+    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${env.apiUrl}/`, Storage: new TestStorage() });
+    const user = new CognitoUser({ Username: newcomer, Pool: pool, Storage: new TestStorage() });
+    const confirmed = await new Promise((resolve, reject) =>
+      user.confirmRegistration(code, true, (err, result) => (err ? reject(err) : resolve(result))));
+    eq(confirmed, 'SUCCESS', 'confirmRegistration(code, forceAliasCreation: true)');
+
+    const old = attrMap((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: holder }))).UserAttributes);
+    eq(old.email, email, 'the old holder keeps the email');
+    eq(old.email_verified, 'false', 'the old holder\'s email is unverified');
+    const now = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }));
+    eq(now.Username, newcomer, 'AdminGetUser by the email alias finds the newcomer');
+  });
+}
