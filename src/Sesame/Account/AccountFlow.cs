@@ -222,6 +222,8 @@ internal sealed class AccountFlow(
         {
             case AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists:
                 throw AliasExists(attribute);
+            case AttributeWriteOutcome.PreferredUsernameExists:
+                throw AliasExists(UserAttributes.PreferredUsername);
             case AttributeWriteOutcome.UserChanged:
                 throw CognitoErrors.UserDoesNotExist();
         }
@@ -305,6 +307,8 @@ internal sealed class AccountFlow(
                 throw AliasExists(UserAttributes.PhoneNumber);
             case AttributeWriteOutcome.EmailExists:
                 throw AliasExists(UserAttributes.Email);
+            case AttributeWriteOutcome.PreferredUsernameExists:
+                throw AliasExists(UserAttributes.PreferredUsername);
         }
 
         // Someone else changed the user since we read it: read again and redo the change on the fresh copy.

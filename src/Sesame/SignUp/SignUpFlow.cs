@@ -258,6 +258,9 @@ internal sealed class SignUpFlow(
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
             case CreateUserOutcome.EmailExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given email already exists.");
+            case CreateUserOutcome.PreferredUsernameExists:
+                // An auto-confirmed sign-up's preferred username (SignUp's model declares no AliasExistsException).
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given preferred_username already exists.");
         }
     }
 
@@ -359,8 +362,9 @@ internal sealed class SignUpFlow(
             // The aliases the user has once confirmed: the attribute the code proved is verified now.
             var verified = new Dictionary<string, string>(user.Attributes, StringComparer.Ordinal) { [proved + "_verified"] = "true" };
             var outcome = await users.ConfirmWithAliasesAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, proved,
-                User.PhoneKeyOf(aliases, verified), User.EmailKeyOf(aliases, verified), forceAliasCreation, time.GetUtcNow(), cancellationToken);
-            if (outcome is AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists)
+                User.PhoneKeyOf(aliases, verified), User.EmailKeyOf(aliases, verified), User.PreferredUsernameKeyOf(aliases, UserStatus.Confirmed, verified),
+                forceAliasCreation, time.GetUtcNow(), cancellationToken);
+            if (outcome is AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists or AttributeWriteOutcome.PreferredUsernameExists)
             {
                 // The code was right: it is put back (its answers counted), so the client can confirm again with
                 // ForceAliasCreation and the same code, as identity-js's confirmRegistration(code, true) after asking the user.
@@ -373,6 +377,8 @@ internal sealed class SignUpFlow(
                     throw AliasExists(UserAttributes.PhoneNumber);
                 case AttributeWriteOutcome.EmailExists:
                     throw AliasExists(UserAttributes.Email);
+                case AttributeWriteOutcome.PreferredUsernameExists:
+                    throw AliasExists(UserAttributes.PreferredUsername);
                 case AttributeWriteOutcome.UserChanged:
                     throw CognitoErrors.ExpiredSignUpCode();
             }

@@ -15,6 +15,9 @@ internal enum AttributeWriteOutcome
 
     /// <summary>A confirmed user of the pool already holds the email; nothing was written.</summary>
     EmailExists,
+
+    /// <summary>Another user of the pool holds the preferred username as an alias; nothing was written.</summary>
+    PreferredUsernameExists,
 }
 
 /// <summary>

@@ -42,12 +42,13 @@ internal interface IUserStore
 
     /// <summary>
     /// ConfirmSignUp in a pool with <c>AliasAttributes</c>: as <see cref="ConfirmAsync"/>, and in the same transaction the
-    /// user takes the aliases it has once confirmed (<paramref name="phoneKey"/>, <paramref name="emailKey"/>). A CONFIRMED
+    /// user takes the aliases it has once confirmed (<paramref name="phoneKey"/>, <paramref name="emailKey"/>,
+    /// <paramref name="preferredUsernameKey"/>; a preferred username is never moved). A CONFIRMED
     /// holder of one keeps it and nothing is written (<c>PhoneNumberExists</c> / <c>EmailExists</c>), unless
     /// <paramref name="force"/> (<c>ForceAliasCreation</c>) moves it; an UNCONFIRMED holder is removed.
     /// <c>UserChanged</c> when the user is no longer that UNCONFIRMED user.
     /// </summary>
     ValueTask<AttributeWriteOutcome> ConfirmWithAliasesAsync(
-        string poolId, string usernameKey, string sub, string attribute, string? phoneKey, string? emailKey, bool force, DateTimeOffset now,
-        CancellationToken cancellationToken);
+        string poolId, string usernameKey, string sub, string attribute, string? phoneKey, string? emailKey, string? preferredUsernameKey, bool force,
+        DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -56,6 +56,20 @@ internal sealed class User
     /// <summary>The email as the store indexes it (lower case, unique in the pool), or null when it is no alias.</summary>
     public string? EmailKey => EmailKeyOf(AliasAttributes, Attributes);
 
+    /// <summary>
+    /// The preferred username as the store indexes it (lower case, unique in the pool): only in a pool whose
+    /// <c>AliasAttributes</c> lists it, and only once the user is confirmed (Cognito: a preferred-username alias signs in
+    /// after confirmation). Null otherwise.
+    /// </summary>
+    public string? PreferredUsernameKey => PreferredUsernameKeyOf(AliasAttributes, Status, Attributes);
+
+    /// <summary>The key <see cref="PreferredUsernameKey"/> would be for this status and these attributes.</summary>
+    public static string? PreferredUsernameKeyOf(IReadOnlyList<string>? aliasAttributes, string status, IReadOnlyDictionary<string, string> attributes) =>
+        aliasAttributes is not null && aliasAttributes.Contains(UserAttributes.PreferredUsername) && status != UserStatus.Unconfirmed
+        && attributes.GetValueOrDefault(UserAttributes.PreferredUsername) is { Length: > 0 } value
+            ? Logins.Key(value)
+            : null;
+
     /// <summary>The key <see cref="PhoneKey"/> would be for these attributes.</summary>
     public static string? PhoneKeyOf(IReadOnlyList<string>? aliasAttributes, IReadOnlyDictionary<string, string> attributes) =>
         AliasValue(aliasAttributes, attributes, UserAttributes.PhoneNumber, UserAttributes.PhoneNumberVerified);

@@ -111,4 +111,39 @@ public sealed class AliasConflictTests
             .AssertOk();
         Assert.Equal("false", (await AttributesAsync(app, "other"))["email_verified"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task PreferredUsername_AliasOfAConfirmedUser_SignsInInAnyCaseAndIsUniqueAliasExists()
+    {
+        var settings = AliasPool();
+        settings[$"Sesame:UserPools:{AliasPoolId}:AliasAttributes:2"] = "preferred_username";
+        using var app = new SesameApp(settings);
+        var (email, other) = (SesameApp.NewEmail(), SesameApp.NewEmail());
+        var preferred = "Ada" + Guid.NewGuid().ToString("N")[..6];
+        var username = "user" + Guid.NewGuid().ToString("N")[..8];
+        (await app.CallAsync("SignUp", new
+        {
+            ClientId = AliasClientId, Username = username, UserAttributes = new NameValue[] { new("email", email), new("preferred_username", preferred) },
+        })).AssertOk();
+
+        // Unconfirmed, the preferred username is no alias yet: a sign-in by it sends nothing.
+        var queued = await app.QueuedMessagesAsync(email);
+        (await StartAliasAsync(app, preferred)).AssertOk();
+        Assert.Equal(queued, await app.QueuedMessagesAsync(email));
+
+        (await ConfirmAsync(app, username, await app.CodeAsync(email))).AssertOk();
+        var tokens = await SignInAliasAsync(app, preferred.ToUpperInvariant(), email);
+        Assert.Equal(username, Claims(tokens["IdToken"]!.GetValue<string>())["cognito:username"]!.GetValue<string>());
+
+        // A second user cannot take it, in any case; another name is theirs at once (it needs no verification).
+        var second = await ConfirmedHolderAsync(app, other);
+        var secondTokens = await SignInAliasAsync(app, second, other);
+        var access = secondTokens["AccessToken"]!.GetValue<string>();
+        (await app.CallAsync("UpdateUserAttributes", new { AccessToken = access, UserAttributes = new NameValue[] { new("preferred_username", preferred.ToLowerInvariant()) } }))
+            .AssertError("AliasExistsException", "An account with the given preferred_username already exists.");
+        (await app.CallAsync("UpdateUserAttributes", new { AccessToken = access, UserAttributes = new NameValue[] { new("preferred_username", "Bob" + preferred) } }))
+            .AssertOk();
+        await SignInAliasAsync(app, "bob" + preferred, other);
+        Assert.Equal(username, Claims((await SignInAliasAsync(app, preferred, email))["IdToken"]!.GetValue<string>())["cognito:username"]!.GetValue<string>());
+    }
 }

@@ -28,7 +28,7 @@ public abstract partial class StoreContractTests
     }
 
     private Task<AttributeWriteOutcome> ConfirmByEmailAsync(User user, bool force) =>
-        Stores.Users.ConfirmWithAliasesAsync(Pool, Key(user), user.Sub, UserAttributes.Email, null, Logins.EmailKey(user.Email!), force, Now, None).AsTask();
+        Stores.Users.ConfirmWithAliasesAsync(Pool, Key(user), user.Sub, UserAttributes.Email, null, Logins.EmailKey(user.Email!), null, force, Now, None).AsTask();
 
     [StoreFact]
     public async Task AliasPool_UnverifiedEmailOfAnAliasHolder_SignsUpAndIsNoAlias()
@@ -127,5 +127,35 @@ public abstract partial class StoreContractTests
             await Stores.Accounts.VerifyAliasAsync(Pool, Key(other), other.Sub, UserAttributes.Email, email, aliasKey: null, Now, None));
         Assert.Equal("true", (await Stores.Users.FindAsync(Pool, other.Username, None))!.Attributes[UserAttributes.EmailVerified]);
         Assert.NotEqual(other.Sub, (await Stores.Users.FindAsync(Pool, email, None))!.Sub);
+    }
+
+    private static readonly string[] PreferredAlias = [UserAttributes.PreferredUsername];
+
+    [StoreFact]
+    public async Task AliasPool_PreferredUsernameOfConfirmedUsers_FoundInAnyCaseAndUnique()
+    {
+        var first = NewUser(status: UserStatus.Confirmed);
+        first.AliasAttributes = PreferredAlias;
+        first.Attributes[UserAttributes.PreferredUsername] = "Grace";
+        Assert.Equal(CreateUserOutcome.Created, await Stores.Users.CreateAsync(first, null, null, None));
+        Assert.Equal(first.Sub, (await Stores.Users.FindAsync(Pool, "GRACE", None))!.Sub);
+
+        var second = NewUser(status: UserStatus.Confirmed);
+        second.AliasAttributes = PreferredAlias;
+        second.Attributes[UserAttributes.PreferredUsername] = "grace";
+        Assert.Equal(CreateUserOutcome.PreferredUsernameExists, await Stores.Users.CreateAsync(second, null, null, ifTaken: null, moveAliases: true, None));
+
+        // Unconfirmed users hold no preferred-username alias: created, and the name still finds the first user.
+        var pending = NewUser();
+        pending.AliasAttributes = PreferredAlias;
+        pending.Attributes[UserAttributes.PreferredUsername] = "grace";
+        Assert.Equal(CreateUserOutcome.Created, await Stores.Users.CreateAsync(pending, null, null, None));
+        Assert.Equal(first.Sub, (await Stores.Users.FindAsync(Pool, "grace", None))!.Sub);
+
+        second.Attributes[UserAttributes.PreferredUsername] = "Hopper";
+        Assert.Equal(CreateUserOutcome.Created, await Stores.Users.CreateAsync(second, null, null, None));
+        second.Attributes[UserAttributes.PreferredUsername] = "GRACE";
+        Assert.Equal(AttributeWriteOutcome.PreferredUsernameExists, await Stores.Accounts.WriteAttributesAsync(second, [], [], Now, None));
+        Assert.Equal(second.Sub, (await Stores.Users.FindAsync(Pool, "hopper", None))!.Sub);
     }
 }

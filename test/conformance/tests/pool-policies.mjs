@@ -1,17 +1,20 @@
 // Pool rules Cognito enforces beyond the happy path, through the AWS SDK v3 and amazon-cognito-identity-js, in pools
 // created here with CreateUserPool: alias conflicts in a pool with AliasAttributes (AliasExistsException,
-// ForceAliasCreation).
+// ForceAliasCreation), preferred_username as an alias.
 //
 // Admin calls talk to Sesame directly (SigV4 signs the Host the recording proxy would rewrite).
 
 import {
   AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
+  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import cognito from 'amazon-cognito-identity-js';
 import { TestStorage } from '../lib/test-storage.mjs';
@@ -26,10 +29,10 @@ function adminClient(env) {
 }
 
 /** A pool made through CreateUserPool with `settings`, and one public client of it. */
-async function poolWith(env, settings) {
+async function poolWith(env, settings, clientSettings = {}) {
   const admin = adminClient(env);
   const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'policies', ...settings }));
-  const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'app' }));
+  const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'app', ...clientSettings }));
   return { admin, poolId: UserPool.Id, clientId: UserPoolClient.ClientId };
 }
 
@@ -69,5 +72,36 @@ export function registerPoolPolicyTests(test, env) {
     eq(old.email_verified, 'false', 'the old holder\'s email is unverified');
     const now = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }));
     eq(now.Username, newcomer, 'AdminGetUser by the email alias finds the newcomer');
+  });
+
+  test('policies: preferred_username alias — signs in in any case once confirmed, a taken one is AliasExistsException (SDK v3)', async () => {
+    const { admin, poolId, clientId } = await poolWith(env, { AliasAttributes: ['email', 'preferred_username'] },
+      { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    const stamp = Date.now();
+    const passwordUser = async (Username, preferred) => {
+      await admin.send(new AdminCreateUserCommand({
+        UserPoolId: poolId, Username, MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: uniqueEmail() }, { Name: 'preferred_username', Value: preferred }],
+      }));
+      await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username, Password: 'Correct-Horse-9', Permanent: true }));
+    };
+    const signIn = async (USERNAME) => (await env.sdk.send(new InitiateAuthCommand({
+      ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: 'Correct-Horse-9' },
+    }))).AuthenticationResult;
+    await passwordUser(`alice${stamp}`, `Alice${stamp}`);
+    await passwordUser(`bob${stamp}`, `Bob${stamp}`);
+
+    const alice = await signIn(`ALICE${stamp}`);
+    const claims = JSON.parse(Buffer.from(alice.IdToken.split('.')[1], 'base64url').toString());
+    eq(claims['cognito:username'], `alice${stamp}`, 'cognito:username after a sign-in by the preferred username');
+
+    const bob = await signIn(`bob${stamp}`);
+    const taken = await expectError(
+      env.sdk.send(new UpdateUserAttributesCommand({ AccessToken: bob.AccessToken, UserAttributes: [{ Name: 'preferred_username', Value: `alice${stamp}` }] })),
+      'AliasExistsException', 'UpdateUserAttributes with a taken preferred_username');
+    eq(taken.message, 'An account with the given preferred_username already exists.', 'AliasExistsException message');
+    await env.sdk.send(new UpdateUserAttributesCommand({ AccessToken: bob.AccessToken, UserAttributes: [{ Name: 'preferred_username', Value: `Robert${stamp}` }] }));
+    eq(JSON.parse(Buffer.from((await signIn(`robert${stamp}`)).IdToken.split('.')[1], 'base64url').toString())['cognito:username'],
+      `bob${stamp}`, 'the new preferred username signs bob in');
   });
 }

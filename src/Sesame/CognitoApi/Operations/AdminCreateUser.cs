@@ -141,6 +141,8 @@ internal sealed class AdminCreateUser(
                 throw SignUpFlow.AliasExists(UserAttributes.PhoneNumber);
             case CreateUserOutcome.EmailExists when aliasPool:
                 throw SignUpFlow.AliasExists(UserAttributes.Email);
+            case CreateUserOutcome.PreferredUsernameExists:
+                throw SignUpFlow.AliasExists(UserAttributes.PreferredUsername);
             case CreateUserOutcome.PhoneNumberExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
             case CreateUserOutcome.EmailExists:

@@ -88,7 +88,8 @@ internal sealed class PostgresUserAccountStore(PostgresDatabase database) : IUse
         else
         {
             // The value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it.
-            var clash = await ClearAliasesAsync(connection, transaction, poolId, usernameKey, phone ? key : null, phone ? null : key, force: false, now, cancellationToken);
+            var clash = await ClearAliasesAsync(
+                connection, transaction, poolId, usernameKey, phone ? key : null, phone ? null : key, preferredKey: null, force: false, now, cancellationToken);
             if (clash is not AttributeWriteOutcome.Written)
             {
                 return clash;
@@ -111,7 +112,8 @@ internal sealed class PostgresUserAccountStore(PostgresDatabase database) : IUse
         string usernameKey, string? phoneKey, string? emailKey, IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var clash = await ClearAliasesAsync(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, force: false, now, cancellationToken);
+        var clash = await ClearAliasesAsync(
+            connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, user.PreferredUsernameKey, force: false, now, cancellationToken);
         if (clash is not AttributeWriteOutcome.Written)
         {
             return clash;
@@ -119,7 +121,7 @@ internal sealed class PostgresUserAccountStore(PostgresDatabase database) : IUse
 
         await using (var update = connection.Command(PostgresDatabase.Sql.UpdateUserAttributes, transaction)
             .Text("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString))
-            .Text("@phone", phoneKey).Text("@email", emailKey).Time("@now", now).Text("@pool", user.PoolId).Text("@user", usernameKey)
+            .Text("@phone", phoneKey).Text("@email", emailKey).Text("@preferred", user.PreferredUsernameKey).Time("@now", now).Text("@pool", user.PoolId).Text("@user", usernameKey)
             .Long("@version", user.Version))
         {
             if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
@@ -143,26 +145,33 @@ internal sealed class PostgresUserAccountStore(PostgresDatabase database) : IUse
     /// Makes way for <paramref name="usernameKey"/> to hold the given aliases: unconfirmed holders are removed (abandoned
     /// sign-ups never block anyone), a confirmed one is reported, or with <paramref name="force"/> (Cognito's
     /// <c>ForceAliasCreation</c>) loses the alias, its value staying unverified. The holders are locked (<c>FOR UPDATE</c>)
-    /// until the end.
+    /// until the end. A preferred username is never moved.
     /// </summary>
     internal static async Task<AttributeWriteOutcome> ClearAliasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string poolId, string usernameKey, string? phoneKey, string? emailKey, bool force, DateTimeOffset now, CancellationToken cancellationToken)
+        string poolId, string usernameKey, string? phoneKey, string? emailKey, string? preferredKey, bool force, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        if (phoneKey is null && emailKey is null)
+        if (phoneKey is null && emailKey is null && preferredKey is null)
         {
             return AttributeWriteOutcome.Written;
         }
 
-        var holders = new List<(string UsernameKey, string Status, bool Phone, bool Email)>();
+        var holders = new List<(string UsernameKey, string Status, bool Phone, bool Email, bool Preferred)>();
         await using (var find = connection.Command(PostgresDatabase.Sql.FindOtherAliasHolders, transaction)
-            .Text("@pool", poolId).Text("@user", usernameKey).Text("@phone", phoneKey).Text("@email", emailKey))
+            .Text("@pool", poolId).Text("@user", usernameKey).Text("@phone", phoneKey).Text("@email", emailKey).Text("@preferred", preferredKey))
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                holders.Add((reader.GetString(0), reader.GetString(1),
-                    reader.GetStringOrNull(2) is { } phone && phone == phoneKey, reader.GetStringOrNull(3) is { } email && email == emailKey));
+                holders.Add((reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2) is { } phone && phone == phoneKey,
+                    reader.GetStringOrNull(3) is { } email && email == emailKey, reader.GetStringOrNull(4) is { } preferred && preferred == preferredKey));
             }
+        }
+
+        // Only confirmed users hold a preferred username: its holder always keeps it.
+        if (holders.Any(h => h.Preferred))
+        {
+            return AttributeWriteOutcome.PreferredUsernameExists;
         }
 
         foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))

@@ -29,6 +29,7 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
         var usernameKey = Logins.UsernameKey(user.Username);
         var phoneKey = user.PhoneKey;
         var emailKey = user.EmailKey;
+        var preferredKey = user.PreferredUsernameKey;
 
         return await database.WriteAsync(async (connection, transaction, ct) =>
         {
@@ -42,11 +43,13 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
                     }
                 }
 
-                var holders = await HoldersAsync(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, ct);
-                // The username's holder first: a taken username refuses the creation before any alias is moved.
-                foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed).OrderByDescending(h => h.UsernameKey == usernameKey))
+                var holders = await HoldersAsync(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, preferredKey, ct);
+                // The username's holder first, then a preferred username's (never moved): they refuse the creation
+                // before any alias is moved.
+                foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed)
+                    .OrderByDescending(h => h.UsernameKey == usernameKey).ThenByDescending(h => preferredKey is not null && h.Preferred == preferredKey))
                 {
-                    if (moveAliases && holder.UsernameKey != usernameKey)
+                    if (moveAliases && holder.UsernameKey != usernameKey && !(preferredKey is not null && holder.Preferred == preferredKey))
                     {
                         await PostgresUserAccountStore.DropAliasesAsync(connection, transaction, user.PoolId, holder.UsernameKey,
                             phoneKey is not null && holder.Phone == phoneKey, emailKey is not null && holder.Email == emailKey, user.CreatedAt, ct);
@@ -54,6 +57,7 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
                     }
 
                     var taken = holder.UsernameKey == usernameKey ? CreateUserOutcome.UsernameExists
+                        : preferredKey is not null && holder.Preferred == preferredKey ? CreateUserOutcome.PreferredUsernameExists
                         : phoneKey is not null && holder.Phone == phoneKey ? CreateUserOutcome.PhoneNumberExists
                         : CreateUserOutcome.EmailExists;
                     if (ifTaken?.For(taken) is { } notice)
@@ -102,14 +106,15 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
         }, cancellationToken);
 
     public async ValueTask<AttributeWriteOutcome> ConfirmWithAliasesAsync(
-        string poolId, string usernameKey, string sub, string attribute, string? phoneKey, string? emailKey, bool force, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        string poolId, string usernameKey, string sub, string attribute, string? phoneKey, string? emailKey, string? preferredUsernameKey, bool force,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             return await PostgresDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(async (connection, transaction, ct) =>
             {
-                var clash = await PostgresUserAccountStore.ClearAliasesAsync(connection, transaction, poolId, usernameKey, phoneKey, emailKey, force, now, ct);
+                var clash = await PostgresUserAccountStore.ClearAliasesAsync(
+                    connection, transaction, poolId, usernameKey, phoneKey, emailKey, preferredUsernameKey, force, now, ct);
                 if (clash is not AttributeWriteOutcome.Written)
                 {
                     return clash;
@@ -117,7 +122,7 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
 
                 await using var update = connection.Command(PostgresDatabase.Sql.ConfirmUserWithAliases, transaction)
                     .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Time("@now", now).Text("@verified", $"{attribute}_verified")
-                    .Text("@phone", phoneKey).Text("@email", emailKey);
+                    .Text("@phone", phoneKey).Text("@email", emailKey).Text("@preferred", preferredUsernameKey);
                 // Not that user any more: undo the moves made for it.
                 return await update.ExecuteNonQueryAsync(ct) == 1 ? AttributeWriteOutcome.Written : throw new UserChangedException();
             }, cancellationToken));
@@ -130,17 +135,17 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
 
     private sealed class UserChangedException : Exception;
 
-    private static async Task<List<(string UsernameKey, string Status, string? Phone, string? Email)>> HoldersAsync(
+    private static async Task<List<(string UsernameKey, string Status, string? Phone, string? Email, string? Preferred)>> HoldersAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string poolId, string usernameKey, string? phoneKey, string? emailKey,
-        CancellationToken cancellationToken)
+        string? preferredKey, CancellationToken cancellationToken)
     {
         await using var find = connection.Command(PostgresDatabase.Sql.FindHolders, transaction)
-            .Text("@pool", poolId).Text("@user", usernameKey).Text("@phone", phoneKey).Text("@email", emailKey);
+            .Text("@pool", poolId).Text("@user", usernameKey).Text("@phone", phoneKey).Text("@email", emailKey).Text("@preferred", preferredKey);
         await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-        var holders = new List<(string, string, string?, string?)>();
+        var holders = new List<(string, string, string?, string?, string?)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            holders.Add((reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3)));
+            holders.Add((reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4)));
         }
 
         return holders;

@@ -97,7 +97,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         string value, string? key, DateTimeOffset now)
     {
         var phone = attribute == UserAttributes.PhoneNumber;
-        var clash = ClearAliases(connection, transaction, poolId, usernameKey, phone ? key : null, phone ? null : key, force: false, now);
+        var clash = ClearAliases(connection, transaction, poolId, usernameKey, phone ? key : null, phone ? null : key, preferredKey: null, force: false, now);
         if (clash is not AttributeWriteOutcome.Written)
         {
             return clash;
@@ -121,7 +121,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
         IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
     {
-            var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, force: false, now);
+            var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, user.PreferredUsernameKey, force: false, now);
             if (clash is not AttributeWriteOutcome.Written)
             {
                 return clash;
@@ -134,6 +134,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
                 update.Parameters.AddWithValue("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
                 update.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
                 update.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("@preferred", (object?)user.PreferredUsernameKey ?? DBNull.Value);
                 update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
                 update.Parameters.AddWithValue("@pool", user.PoolId);
                 update.Parameters.AddWithValue("@user", usernameKey);
@@ -162,18 +163,18 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
     /// <summary>
     /// Makes way for <paramref name="usernameKey"/> to hold the given aliases: unconfirmed holders are removed (abandoned
     /// sign-ups never block anyone), a confirmed one is reported, or with <paramref name="force"/> (Cognito's
-    /// <c>ForceAliasCreation</c>) loses the alias: its value stays, unverified.
+    /// <c>ForceAliasCreation</c>) loses the alias: its value stays, unverified. A preferred username is never moved.
     /// </summary>
     internal static AttributeWriteOutcome ClearAliases(
         SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string? phoneKey, string? emailKey,
-        bool force, DateTimeOffset now)
+        string? preferredKey, bool force, DateTimeOffset now)
     {
-        if (phoneKey is null && emailKey is null)
+        if (phoneKey is null && emailKey is null && preferredKey is null)
         {
             return AttributeWriteOutcome.Written;
         }
 
-        var holders = new List<(string UsernameKey, string Status, bool Phone, bool Email)>();
+        var holders = new List<(string UsernameKey, string Status, bool Phone, bool Email, bool Preferred)>();
         using (var find = connection.CreateCommand())
         {
             find.Transaction = transaction;
@@ -182,12 +183,19 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
             find.Parameters.AddWithValue("@user", usernameKey);
             find.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
             find.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+            find.Parameters.AddWithValue("@preferred", (object?)preferredKey ?? DBNull.Value);
             using var reader = find.ExecuteReader();
             while (reader.Read())
             {
-                holders.Add((reader.GetString(0), reader.GetString(1),
-                    !reader.IsDBNull(2) && reader.GetString(2) == phoneKey, !reader.IsDBNull(3) && reader.GetString(3) == emailKey));
+                holders.Add((reader.GetString(0), reader.GetString(1), !reader.IsDBNull(2) && reader.GetString(2) == phoneKey,
+                    !reader.IsDBNull(3) && reader.GetString(3) == emailKey, !reader.IsDBNull(4) && reader.GetString(4) == preferredKey));
             }
+        }
+
+        // Only confirmed users hold a preferred username: its holder always keeps it.
+        if (holders.Any(h => h.Preferred))
+        {
+            return AttributeWriteOutcome.PreferredUsernameExists;
         }
 
         foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
