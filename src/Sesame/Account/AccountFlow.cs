@@ -247,6 +247,8 @@ internal sealed class AccountFlow(
                     throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Cannot modify the non-mutable attribute sub");
                 }
 
+                AttributeSchema.CheckRemovable(pool, name);
+
                 user.Attributes.Remove(name);
                 if (name is UserAttributes.PhoneNumber or UserAttributes.Email)
                 {

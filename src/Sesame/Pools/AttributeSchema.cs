@@ -50,6 +50,18 @@ internal static class AttributeSchema
         }
     }
 
+    /// <summary>
+    /// DeleteUserAttributes / AdminDeleteUserAttributes: an attribute the pool's schema requires cannot go, in the words
+    /// SignUp uses for a missing one.
+    /// </summary>
+    public static void CheckRemovable(UserPool pool, string name)
+    {
+        if (Declared(pool, name) is { Required: true })
+        {
+            throw NotConforming($"{name}: The attribute is required");
+        }
+    }
+
     /// <summary>The values an Admin* call creates a user with: declared and within constraints (required ones may be missing, as in Cognito).</summary>
     public static void CheckAdminCreate(UserPool pool, IReadOnlyDictionary<string, string> attributes) => CheckValues(pool, attributes);
 

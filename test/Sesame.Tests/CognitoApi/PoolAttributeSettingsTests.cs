@@ -120,6 +120,29 @@ public sealed class PoolAttributeSettingsTests
     }
 
     [Fact]
+    public async Task Schema_DeleteRequiredAttribute_InvalidParameterExceptionAndNothingDeleted()
+    {
+        using var app = new SesameApp(new() { [$"{Pool}:Schema:0:Name"] = "given_name", [$"{Pool}:Schema:0:Required"] = "true" });
+        var email = SesameApp.NewEmail();
+        (await app.AdminCallAsync("AdminCreateUser", new
+        {
+            UserPoolId = SesameApp.PoolId, Username = email, MessageAction = "SUPPRESS",
+            UserAttributes = Attributes(("email", email), ("given_name", "Ada"), ("nickname", "ada")),
+        })).AssertOk();
+
+        // All or none: the nickname named beside the required attribute stays too.
+        (await app.AdminCallAsync("AdminDeleteUserAttributes", new { UserPoolId = SesameApp.PoolId, Username = email, UserAttributeNames = new List<string> { "nickname", "given_name" } }))
+            .AssertError("InvalidParameterException", "Attributes did not conform to the schema: given_name: The attribute is required");
+        var user = await app.AdminCallAsync("AdminGetUser", new { UserPoolId = SesameApp.PoolId, Username = email });
+        var names = user.Json["UserAttributes"]!.AsArray().Select(a => a!["Name"]!.GetValue<string>()).ToList();
+        Assert.Contains("given_name", names);
+        Assert.Contains("nickname", names);
+
+        (await app.AdminCallAsync("AdminDeleteUserAttributes", new { UserPoolId = SesameApp.PoolId, Username = email, UserAttributeNames = new List<string> { "nickname" } }))
+            .AssertOk();
+    }
+
+    [Fact]
     public async Task Schema_RequiredAttributeAnAdminLeftOut_ListedInNewPasswordRequired()
     {
         using var app = new SesameApp(new() { [$"{Pool}:Schema:0:Name"] = "given_name", [$"{Pool}:Schema:0:Required"] = "true" });

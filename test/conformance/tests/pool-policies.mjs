@@ -1,11 +1,12 @@
 // Pool rules Cognito enforces beyond the happy path, through the AWS SDK v3 and amazon-cognito-identity-js, in pools
 // created here with CreateUserPool: alias conflicts in a pool with AliasAttributes (AliasExistsException,
-// ForceAliasCreation), preferred_username as an alias.
+// ForceAliasCreation), preferred_username as an alias, schema-required attributes that cannot be deleted.
 //
 // Admin calls talk to Sesame directly (SigV4 signs the Host the recording proxy would rewrite).
 
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
   AdminSetUserPasswordCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
@@ -103,5 +104,22 @@ export function registerPoolPolicyTests(test, env) {
     await env.sdk.send(new UpdateUserAttributesCommand({ AccessToken: bob.AccessToken, UserAttributes: [{ Name: 'preferred_username', Value: `Robert${stamp}` }] }));
     eq(JSON.parse(Buffer.from((await signIn(`robert${stamp}`)).IdToken.split('.')[1], 'base64url').toString())['cognito:username'],
       `bob${stamp}`, 'the new preferred username signs bob in');
+  });
+
+  test('policies: AdminDeleteUserAttributes of a schema-required attribute is InvalidParameterException (SDK v3)', async () => {
+    const { admin, poolId } = await poolWith(env, {
+      UsernameAttributes: ['email'],
+      Schema: [{ Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true }],
+    });
+    const email = uniqueEmail();
+    await admin.send(new AdminCreateUserCommand({
+      UserPoolId: poolId, Username: email, MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: email }, { Name: 'given_name', Value: 'Ada' }],
+    }));
+    const refused = await expectError(
+      admin.send(new AdminDeleteUserAttributesCommand({ UserPoolId: poolId, Username: email, UserAttributeNames: ['given_name'] })),
+      'InvalidParameterException', 'AdminDeleteUserAttributes given_name');
+    eq(refused.message, 'Attributes did not conform to the schema: given_name: The attribute is required', 'InvalidParameterException message');
+    eq(attrMap((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }))).UserAttributes).given_name, 'Ada', 'given_name kept');
   });
 }
