@@ -83,9 +83,9 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Validation("password", "Member must not be null");
         }
 
-        if (!string.IsNullOrEmpty(password) && password.Length < pool.Options.PasswordMinimumLength)
+        if (!string.IsNullOrEmpty(password))
         {
-            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+            PasswordSignIn.CheckPolicy(pool, password);
         }
 
         AttributeSchema.CheckSignUp(client, attributes);

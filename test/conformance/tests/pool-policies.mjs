@@ -1,6 +1,6 @@
 // Pool rules Cognito enforces beyond the happy path, through the AWS SDK v3 and amazon-cognito-identity-js, in pools
 // created here with CreateUserPool: alias conflicts in a pool with AliasAttributes (AliasExistsException,
-// ForceAliasCreation), preferred_username as an alias, schema-required attributes that cannot be deleted.
+// ForceAliasCreation), preferred_username as an alias, schema-required attributes that cannot be deleted, the full PasswordPolicy.
 //
 // Admin calls talk to Sesame directly (SigV4 signs the Host the recording proxy would rewrite).
 
@@ -13,6 +13,7 @@ import {
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
   InitiateAuthCommand,
@@ -121,5 +122,25 @@ export function registerPoolPolicyTests(test, env) {
       'InvalidParameterException', 'AdminDeleteUserAttributes given_name');
     eq(refused.message, 'Attributes did not conform to the schema: given_name: The attribute is required', 'InvalidParameterException message');
     eq(attrMap((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }))).UserAttributes).given_name, 'Ada', 'given_name kept');
+  });
+
+  test('policies: PasswordPolicy from CreateUserPool — identity-js signUp and the SDK\'s AdminSetUserPassword get Cognito\'s InvalidPasswordException messages', async () => {
+    const { admin, poolId, clientId } = await poolWith(env, {
+      UsernameAttributes: ['email'],
+      Policies: { PasswordPolicy: { MinimumLength: 10, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true } },
+    });
+    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${env.apiUrl}/`, Storage: new TestStorage() });
+    const email = uniqueEmail();
+    const refused = await expectError(() => new Promise((resolve, reject) =>
+      pool.signUp(email, 'NoSymbols12345', [], null, (err, result) => (err ? reject(err) : resolve(result)))),
+    'InvalidPasswordException', 'identity-js signUp');
+    eq(refused.message, 'Password did not conform with policy: Password must have symbol characters', 'signUp message');
+    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    const weak = await expectError(
+      admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: 'lowercase-only-1', Permanent: true })),
+      'InvalidPasswordException', 'AdminSetUserPassword');
+    eq(weak.message, 'Password did not conform with policy: Password must have uppercase characters', 'AdminSetUserPassword message');
+    const policy = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool.Policies.PasswordPolicy;
+    eq([policy.MinimumLength, policy.RequireUppercase, policy.RequireLowercase, policy.RequireNumbers, policy.RequireSymbols].join(','), '10,true,true,true,true', 'DescribeUserPool PasswordPolicy');
   });
 }

@@ -92,9 +92,9 @@ internal sealed class AdminCreateUser(
                 "A passwordless user needs a phone_number or email attribute: sign-in codes are sent to it.");
         }
 
-        if (password is not null && password.Length < pool.Options.PasswordMinimumLength)
+        if (password is not null)
         {
-            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+            PasswordSignIn.CheckPolicy(pool, password);
         }
 
         var now = time.GetUtcNow();
