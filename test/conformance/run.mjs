@@ -38,6 +38,7 @@ import { registerAmplifyBrowserTests, stopAmplifyBrowser } from './tests/amplify
 import { registerMultiNodeTests, stopMultiNode } from './tests/multinode.mjs';
 import { registerPasswordTests } from './tests/passwords.mjs';
 import { registerPasswordRecoveryTests } from './tests/password-recovery.mjs';
+import { registerPoolPolicyTests } from './tests/pool-policies.mjs';
 import { registerSdkTests } from './tests/sdk.mjs';
 import { registerTriggerTests, startSeedTriggers } from './tests/triggers.mjs';
 import { registerWireTests } from './tests/wire.mjs';
@@ -153,6 +154,7 @@ async function main() {
   registerGroupTests(test, env);
   registerNewPasswordTests(test, env);
   registerPasswordRecoveryTests(test, env);
+  registerPoolPolicyTests(test, env);
   registerOidcTests(test, env);
   registerHostedUiBrowserTests(test, env);
   registerAmplifyBrowserTests(test);

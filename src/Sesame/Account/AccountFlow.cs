@@ -58,6 +58,7 @@ internal sealed class AccountFlow(
         for (var attempt = 1; ; attempt++)
         {
             var pool = Pool(user);
+            user.AliasAttributes = pool.Options.AliasAttributes;
             var now = time.GetUtcNow();
             var pending = new List<StoredCode>();
             var messages = new List<OutboxMessage>();
@@ -71,7 +72,11 @@ internal sealed class AccountFlow(
                         continue;
                     }
 
-                    await EnsureAliasFreeAsync(user, name, value, cancellationToken);
+                    if (BecomesAlias(pool, name))
+                    {
+                        await EnsureAliasFreeAsync(user, name, value, cancellationToken);
+                    }
+
                     var issued = await codes.IssueAsync(
                         CodeFor(pool, MessagePurpose.UpdateUserAttribute, user, name, value, clientId, clientMetadata) with { PendingValue = value },
                         cancellationToken);
@@ -114,6 +119,7 @@ internal sealed class AccountFlow(
         for (var attempt = 1; ; attempt++)
         {
             var pool = Pool(user);
+            user.AliasAttributes = pool.Options.AliasAttributes;
             var now = time.GetUtcNow();
             var pending = new List<StoredCode>();
             var messages = new List<OutboxMessage>();
@@ -138,7 +144,12 @@ internal sealed class AccountFlow(
 
                 if (name is UserAttributes.PhoneNumber or UserAttributes.Email && user.Attributes.GetValueOrDefault(name) != value)
                 {
-                    await EnsureAliasFreeAsync(user, name, value, cancellationToken);
+                    // In a pool with AliasAttributes an unverified value is no alias, and may be anyone's.
+                    if (pool.Options.AliasAttributes is null || (BecomesAlias(pool, name) && changes.GetValueOrDefault(verifiedFlag) == "true"))
+                    {
+                        await EnsureAliasFreeAsync(user, name, value, cancellationToken);
+                    }
+
                     user.Attributes[name] = value;
                     user.Attributes[verifiedFlag] = "false";
                     if (changes.GetValueOrDefault(verifiedFlag) != "true")
@@ -200,10 +211,19 @@ internal sealed class AccountFlow(
             cancellationToken);
         CodeVerifier.ThrowUnlessMatch(check);
 
-        switch (await accounts.VerifyAttributeAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, attribute, code!.PendingValue, time.GetUtcNow(), cancellationToken))
+        var usernameKey = Logins.UsernameKey(user.Username);
+        var proved = code!.PendingValue ?? user.Attributes.GetValueOrDefault(attribute);
+        var written = pool.Options.AliasAttributes is not null && proved is not null
+            // The verified value becomes an alias now, when the pool lists it (Cognito creates aliases at verification).
+            ? accounts.VerifyAliasAsync(pool.Id, usernameKey, user.Sub, attribute, proved,
+                !BecomesAlias(pool, attribute) ? null : attribute == UserAttributes.PhoneNumber ? proved : Logins.EmailKey(proved), time.GetUtcNow(), cancellationToken)
+            : accounts.VerifyAttributeAsync(pool.Id, usernameKey, user.Sub, attribute, code.PendingValue, time.GetUtcNow(), cancellationToken);
+        switch (await written)
         {
             case AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists:
                 throw AliasExists(attribute);
+            case AttributeWriteOutcome.PreferredUsernameExists:
+                throw AliasExists(UserAttributes.PreferredUsername);
             case AttributeWriteOutcome.UserChanged:
                 throw CognitoErrors.UserDoesNotExist();
         }
@@ -219,12 +239,15 @@ internal sealed class AccountFlow(
         for (var attempt = 1; ; attempt++)
         {
             var pool = Pool(user);
+            user.AliasAttributes = pool.Options.AliasAttributes;
             foreach (var name in names)
             {
                 if (name == UserAttributes.Sub)
                 {
                     throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Cannot modify the non-mutable attribute sub");
                 }
+
+                AttributeSchema.CheckRemovable(pool, name);
 
                 user.Attributes.Remove(name);
                 if (name is UserAttributes.PhoneNumber or UserAttributes.Email)
@@ -286,6 +309,8 @@ internal sealed class AccountFlow(
                 throw AliasExists(UserAttributes.PhoneNumber);
             case AttributeWriteOutcome.EmailExists:
                 throw AliasExists(UserAttributes.Email);
+            case AttributeWriteOutcome.PreferredUsernameExists:
+                throw AliasExists(UserAttributes.PreferredUsername);
         }
 
         // Someone else changed the user since we read it: read again and redo the change on the fresh copy.
@@ -311,6 +336,9 @@ internal sealed class AccountFlow(
         }
     }
 
+    /// <summary>Whether a verified value of the attribute is an alias in the pool (pools without AliasAttributes: phone and email always are).</summary>
+    private static bool BecomesAlias(UserPool pool, string attribute) => pool.Options.AliasAttributes?.Contains(attribute) ?? true;
+
     private static CodeRequest CodeFor(
         UserPool pool, MessagePurpose purpose, User user, string attribute, string destination, string clientId, Dictionary<string, string>? clientMetadata) =>
         new(pool, CodePurposes.VerifyAttribute(attribute), purpose, user.Username, user.Sub, attribute, destination, User.EventAttributes(user),
@@ -321,6 +349,5 @@ internal sealed class AccountFlow(
 
     private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
 
-    private static CognitoException AliasExists(string attribute) =>
-        CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
+    private static CognitoException AliasExists(string attribute) => SignUpFlow.AliasExists(attribute);
 }

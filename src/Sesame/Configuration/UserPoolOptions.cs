@@ -81,6 +81,21 @@ public sealed class UserPoolOptions
     /// <summary>Minimum length of a password, when one is given. Default 8 (Cognito's default policy).</summary>
     public int PasswordMinimumLength { get; set; } = 8;
 
+    /// <summary>Cognito's <c>PasswordPolicy.RequireUppercase</c>: a password needs a letter A–Z. Default false.</summary>
+    public bool PasswordRequireUppercase { get; set; }
+
+    /// <summary>Cognito's <c>PasswordPolicy.RequireLowercase</c>: a password needs a letter a–z. Default false.</summary>
+    public bool PasswordRequireLowercase { get; set; }
+
+    /// <summary>Cognito's <c>PasswordPolicy.RequireNumbers</c>: a password needs a digit 0–9. Default false.</summary>
+    public bool PasswordRequireNumbers { get; set; }
+
+    /// <summary>
+    /// Cognito's <c>PasswordPolicy.RequireSymbols</c>: a password needs one of Cognito's special characters
+    /// (<c>^ $ * . [ ] { } ( ) ? - " ! @ # % &amp; / \ , &gt; &lt; ' : ; | _ ~ ` + =</c>, or a space that is neither first nor last). Default false.
+    /// </summary>
+    public bool PasswordRequireSymbols { get; set; }
+
     /// <summary>The built-in one-time-code sign-in flow.</summary>
     public OneTimeCodeOptions OneTimeCode { get; set; } = new();
 

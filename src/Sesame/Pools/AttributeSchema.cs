@@ -50,6 +50,18 @@ internal static class AttributeSchema
         }
     }
 
+    /// <summary>
+    /// DeleteUserAttributes / AdminDeleteUserAttributes: an attribute the pool's schema requires cannot go, in the words
+    /// SignUp uses for a missing one.
+    /// </summary>
+    public static void CheckRemovable(UserPool pool, string name)
+    {
+        if (Declared(pool, name) is { Required: true })
+        {
+            throw NotConforming($"{name}: The attribute is required");
+        }
+    }
+
     /// <summary>The values an Admin* call creates a user with: declared and within constraints (required ones may be missing, as in Cognito).</summary>
     public static void CheckAdminCreate(UserPool pool, IReadOnlyDictionary<string, string> attributes) => CheckValues(pool, attributes);
 
@@ -81,13 +93,20 @@ internal static class AttributeSchema
     /// <summary>
     /// Whether <paramref name="login"/> may sign <paramref name="user"/> in. Always by username; in a pool with
     /// <c>AliasAttributes</c>, by a phone number or email only when it is listed there and verified (Cognito: "an alias
-    /// is created once the attribute is verified"). Pools without the setting accept either, as before it.
+    /// is created once the attribute is verified"), and by a listed <c>preferred_username</c> once the user is confirmed.
+    /// Pools without the setting accept either, as before it.
     /// </summary>
     public static bool AcceptsLogin(UserPool pool, User user, string login)
     {
         if (pool.Options.AliasAttributes is not { } aliases || Logins.UsernameKey(user.Username) == Logins.Key(login)
             || pool.UsesPhoneAsUsername || pool.UsesEmailAsUsername)
         {
+            return true;
+        }
+
+        if (User.PreferredUsernameKeyOf(aliases, user.Status, user.Attributes) is { } preferred && preferred == Logins.Key(login))
+        {
+            // A preferred-username alias (listed, user confirmed): it needs no verification.
             return true;
         }
 

@@ -81,7 +81,7 @@ internal sealed class SignInOrSignUp(IUserStore users, UserAuthFlow userAuth, Si
         SignInStep step;
         if (state.Kind == CodeSignInState.SignUpKind)
         {
-            var session = await signUp.ConfirmAsync(client, state.Login, code, clientMetadata: null, cancellationToken);
+            var session = await signUp.ConfirmAsync(client, state.Login, code, forceAliasCreation: false, clientMetadata: null, cancellationToken);
             step = await userAuth.SignInAfterConfirmationAsync(client, state.Login, session, issuerOrigin: null, cancellationToken);
         }
         else

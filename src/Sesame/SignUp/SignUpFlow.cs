@@ -24,6 +24,7 @@ internal sealed class SignUpFlow(
     SendLimits limits,
     IUserStore users,
     IPasswordStore passwords,
+    IOneTimeCodeStore storedCodes,
     SignInSessions sessions,
     CodeIssuer codes,
     CodeVerifier verifier,
@@ -82,9 +83,9 @@ internal sealed class SignUpFlow(
             throw CognitoErrors.Validation("password", "Member must not be null");
         }
 
-        if (!string.IsNullOrEmpty(password) && password.Length < pool.Options.PasswordMinimumLength)
+        if (!string.IsNullOrEmpty(password))
         {
-            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+            PasswordSignIn.CheckPolicy(pool, password);
         }
 
         AttributeSchema.CheckSignUp(client, attributes);
@@ -131,10 +132,14 @@ internal sealed class SignUpFlow(
             Sub = Guid.NewGuid().ToString(),
             Status = UserStatus.Unconfirmed,
             Attributes = attributes,
+            AliasAttributes = pool.Options.AliasAttributes,
             PasswordHash = credentials?.Hash,
             CreatedAt = now,
             ModifiedAt = now,
         };
+        // Pools with AliasAttributes: an alias exists once verified, so a sign-up holds one only when PreSignUp verified
+        // it, and then takes it from its holder (the pre sign-up guide: "the alias moves to the new user").
+        var moveAliases = pool.Options.AliasAttributes is not null;
         if (user.PhoneNumber is not null)
         {
             attributes[UserAttributes.PhoneNumberVerified] = "false";
@@ -158,7 +163,7 @@ internal sealed class SignUpFlow(
         if (decision.AutoConfirmUser)
         {
             user.Status = UserStatus.Confirmed;
-            var confirmedOutcome = await users.CreateAsync(user, code: null, message: null, Notices(pool, attributes), cancellationToken);
+            var confirmedOutcome = await users.CreateAsync(user, code: null, message: null, Notices(pool, attributes), moveAliases, cancellationToken);
             await SaveVerifierAsync(user, credentials, cancellationToken);
             if (TakenQuietly(pool, confirmedOutcome))
             {
@@ -173,7 +178,7 @@ internal sealed class SignUpFlow(
         if (destination is not { } to)
         {
             // A pool that verifies nothing at sign-up (AutoVerifiedAttributes empty): no code, the same store call.
-            var quietOutcome = await users.CreateAsync(user, code: null, message: null, Notices(pool, attributes), cancellationToken);
+            var quietOutcome = await users.CreateAsync(user, code: null, message: null, Notices(pool, attributes), moveAliases, cancellationToken);
             await SaveVerifierAsync(user, credentials, cancellationToken);
             TakenQuietly(pool, quietOutcome);
             return new SignUpResult(false, user.Sub, null);
@@ -182,7 +187,7 @@ internal sealed class SignUpFlow(
         // Issued (send limits counted, message composed) before the store says whether the number is taken, so a taken
         // number costs what a new one does.
         var issued = await codes.IssueAsync(CodeFor(client, user, MessagePurpose.SignUp, to.Attribute, to.Destination, clientMetadata), cancellationToken);
-        var outcome = await users.CreateAsync(user, issued.Stored, issued.Message, Notices(pool, attributes), cancellationToken);
+        var outcome = await users.CreateAsync(user, issued.Stored, issued.Message, Notices(pool, attributes), moveAliases, cancellationToken);
         outbox.Notify();
         // Written for a taken number too (it writes nothing there: no user has this sub), so both paths make the same calls.
         await SaveVerifierAsync(user, credentials, cancellationToken);
@@ -239,6 +244,10 @@ internal sealed class SignUpFlow(
         }
     }
 
+    /// <summary>Cognito's answer to an alias another user holds (ConfirmSignUp, AdminCreateUser, attribute updates).</summary>
+    public static CognitoException AliasExists(string attribute) =>
+        CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
+
     private static void ThrowIfExists(CreateUserOutcome outcome)
     {
         switch (outcome)
@@ -249,6 +258,9 @@ internal sealed class SignUpFlow(
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
             case CreateUserOutcome.EmailExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given email already exists.");
+            case CreateUserOutcome.PreferredUsernameExists:
+                // An auto-confirmed sign-up's preferred username (SignUp's model declares no AliasExistsException).
+                throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given preferred_username already exists.");
         }
     }
 
@@ -312,8 +324,14 @@ internal sealed class SignUpFlow(
     /// Checks the code; on success the user is CONFIRMED and gets a Session that can sign them in (USER_AUTH).
     /// PostConfirmation runs after the user is confirmed (a failing one fails the call, the user stays confirmed, as in Cognito).
     /// </summary>
+    /// <param name="forceAliasCreation">
+    /// Cognito's <c>ForceAliasCreation</c>: in a pool with <c>AliasAttributes</c>, the phone number or email the code
+    /// proved becomes this user's alias even when another user holds it (who keeps the value, unverified); without it
+    /// that answers <c>AliasExistsException</c> and the user stays unconfirmed.
+    /// </param>
     public async ValueTask<string> ConfirmAsync(
-        AppClient client, string login, string answer, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+        AppClient client, string login, string answer, bool forceAliasCreation, Dictionary<string, string>? clientMetadata,
+        CancellationToken cancellationToken)
     {
         var pool = client.Pool;
         var user = await users.FindAsync(pool.Id, login, cancellationToken);
@@ -339,7 +357,33 @@ internal sealed class SignUpFlow(
             new CodeAnswer(pool, CodePurposes.SignUp, user.Username, user.Sub, Destination: null, answer), cancellationToken);
         CodeVerifier.ThrowUnlessMatch(check);
 
-        if (!await users.ConfirmAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, code!.Attribute, time.GetUtcNow(), cancellationToken))
+        if (pool.Options.AliasAttributes is { } aliases && code!.Attribute is { } proved)
+        {
+            // The aliases the user has once confirmed: the attribute the code proved is verified now.
+            var verified = new Dictionary<string, string>(user.Attributes, StringComparer.Ordinal) { [proved + "_verified"] = "true" };
+            var outcome = await users.ConfirmWithAliasesAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, proved,
+                User.PhoneKeyOf(aliases, verified), User.EmailKeyOf(aliases, verified), User.PreferredUsernameKeyOf(aliases, UserStatus.Confirmed, verified),
+                forceAliasCreation, time.GetUtcNow(), cancellationToken);
+            if (outcome is AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists or AttributeWriteOutcome.PreferredUsernameExists)
+            {
+                // The code was right: it is put back (its answers counted), so the client can confirm again with
+                // ForceAliasCreation and the same code, as identity-js's confirmRegistration(code, true) after asking the user.
+                await storedCodes.SaveAsync(code, message: null, cancellationToken);
+            }
+
+            switch (outcome)
+            {
+                case AttributeWriteOutcome.PhoneNumberExists:
+                    throw AliasExists(UserAttributes.PhoneNumber);
+                case AttributeWriteOutcome.EmailExists:
+                    throw AliasExists(UserAttributes.Email);
+                case AttributeWriteOutcome.PreferredUsernameExists:
+                    throw AliasExists(UserAttributes.PreferredUsername);
+                case AttributeWriteOutcome.UserChanged:
+                    throw CognitoErrors.ExpiredSignUpCode();
+            }
+        }
+        else if (!await users.ConfirmAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, code!.Attribute, time.GetUtcNow(), cancellationToken))
         {
             // Confirmed by another request meanwhile, or replaced by a new sign-up.
             throw CognitoErrors.ExpiredSignUpCode();

@@ -15,6 +15,9 @@ internal enum AttributeWriteOutcome
 
     /// <summary>A confirmed user of the pool already holds the email; nothing was written.</summary>
     EmailExists,
+
+    /// <summary>Another user of the pool holds the preferred username as an alias; nothing was written.</summary>
+    PreferredUsernameExists,
 }
 
 /// <summary>
@@ -24,7 +27,8 @@ internal enum AttributeWriteOutcome
 internal interface IUserAccountStore
 {
     /// <summary>
-    /// Writes <paramref name="user"/>'s attributes (the phone and email aliases follow them) if its
+    /// Writes <paramref name="user"/>'s attributes (the phone and email aliases follow them: <see cref="User.PhoneKey"/>,
+    /// <see cref="User.EmailKey"/>) if its
     /// <see cref="User.Version"/> is still current, saves <paramref name="codes"/> (replacing earlier ones for the same
     /// attribute) and queues <paramref name="messages"/>. An UNCONFIRMED user holding a new alias is removed; a
     /// CONFIRMED one makes the write fail.
@@ -38,6 +42,14 @@ internal interface IUserAccountStore
     /// </summary>
     ValueTask<AttributeWriteOutcome> VerifyAttributeAsync(
         string poolId, string usernameKey, string sub, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In a pool with <c>AliasAttributes</c>: sets <paramref name="value"/> (the one the code proved) as the attribute's
+    /// verified value and <paramref name="aliasKey"/> as its alias (null: the attribute is no alias there). An UNCONFIRMED
+    /// holder of the alias is removed; a CONFIRMED one keeps it and the write fails.
+    /// </summary>
+    ValueTask<AttributeWriteOutcome> VerifyAliasAsync(
+        string poolId, string usernameKey, string sub, string attribute, string value, string? aliasKey, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Enables or disables the user; disabling revokes every refresh token of the user. False if there is no such user.</summary>
     ValueTask<bool> SetEnabledAsync(string poolId, string usernameKey, bool enabled, DateTimeOffset now, CancellationToken cancellationToken);

@@ -22,5 +22,5 @@ internal static class ImportHolders
     }
 
     public static (string UsernameKey, string? PhoneKey, string? EmailKey) Keys(User user) =>
-        (Logins.UsernameKey(user.Username), user.PhoneNumber, user.Email is { } email ? Logins.EmailKey(email) : null);
+        (Logins.UsernameKey(user.Username), user.PhoneKey, user.EmailKey);
 }

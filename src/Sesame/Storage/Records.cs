@@ -55,4 +55,7 @@ internal enum CreateUserOutcome
     UsernameExists,
     PhoneNumberExists,
     EmailExists,
+
+    /// <summary>A confirmed user holds the preferred username as an alias (pools with AliasAttributes listing it).</summary>
+    PreferredUsernameExists,
 }

@@ -21,8 +21,8 @@ internal sealed class StoreSql(SqlDialect dialect)
         "u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, u.created_at, u.modified_at, u.version";
 
     private const string InsertUserText = $"""
-        INSERT INTO users (username_key, phone_key, email_key, {UserColumns})
-        VALUES (@user, @phone, @email, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
+        INSERT INTO users (username_key, phone_key, email_key, preferred_username_key, {UserColumns})
+        VALUES (@user, @phone, @email, @preferred, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
         """;
 
     // The lookups by user below repeat "pool_id = @pool" inside each OR term: written once outside, SQLite reads every
@@ -33,19 +33,22 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string FindUser { get; } = $"""
         SELECT {UserColumns} FROM users
         WHERE (pool_id = @pool AND username_key = @key) OR (pool_id = @pool AND phone_key = @login) OR (pool_id = @pool AND email_key = @key)
+            OR (pool_id = @pool AND preferred_username_key = @key)
         ORDER BY username_key = @key DESC LIMIT 1
         """;
 
-    /// <summary>Everyone holding the username or an alias (username_key, status, phone_key, email_key).</summary>
+    /// <summary>Everyone holding the username or an alias (username_key, status, phone_key, email_key, preferred_username_key).</summary>
     public string FindHolders { get; } = $"""
-        SELECT username_key, status, phone_key, email_key FROM users
-        WHERE (pool_id = @pool AND username_key = @user) OR (pool_id = @pool AND phone_key = @phone) OR (pool_id = @pool AND email_key = @email){dialect.ForUpdate}
+        SELECT username_key, status, phone_key, email_key, preferred_username_key FROM users
+        WHERE (pool_id = @pool AND username_key = @user) OR (pool_id = @pool AND phone_key = @phone) OR (pool_id = @pool AND email_key = @email)
+            OR (pool_id = @pool AND preferred_username_key = @preferred){dialect.ForUpdate}
         """;
 
-    /// <summary>Everyone but the user holding one of its aliases (username_key, status, phone_key).</summary>
+    /// <summary>Everyone but the user holding one of its aliases (username_key, status, phone_key, email_key, preferred_username_key).</summary>
     public string FindOtherAliasHolders { get; } = $"""
-        SELECT username_key, status, phone_key FROM users
-        WHERE (pool_id = @pool AND phone_key = @phone AND username_key <> @user) OR (pool_id = @pool AND email_key = @email AND username_key <> @user){dialect.ForUpdate}
+        SELECT username_key, status, phone_key, email_key, preferred_username_key FROM users
+        WHERE (pool_id = @pool AND phone_key = @phone AND username_key <> @user) OR (pool_id = @pool AND email_key = @email AND username_key <> @user)
+            OR (pool_id = @pool AND preferred_username_key = @preferred AND username_key <> @user){dialect.ForUpdate}
         """;
 
     public string InsertUser { get; } = InsertUserText;
@@ -64,7 +67,8 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     /// <summary>Only at the version that was read (optimistic concurrency).</summary>
     public string UpdateUserAttributes { get; } = """
-        UPDATE users SET attributes = @attributes, phone_key = @phone, email_key = @email, modified_at = @now, version = version + 1
+        UPDATE users SET attributes = @attributes, phone_key = @phone, email_key = @email, preferred_username_key = @preferred,
+            modified_at = @now, version = version + 1
         WHERE pool_id = @pool AND username_key = @user AND version = @version
         """;
 
@@ -73,6 +77,23 @@ internal sealed class StoreSql(SqlDialect dialect)
             attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}
         WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
         """;
+
+    /// <summary>
+    /// ConfirmSignUp in a pool with <c>AliasAttributes</c>: confirmed, the attribute the code proved verified, and the
+    /// aliases the user now has set (the caller made way for them first).
+    /// </summary>
+    public string ConfirmUserWithAliases { get; } = $"""
+        UPDATE users SET status = 'CONFIRMED', modified_at = @now, version = version + 1,
+            attributes = {dialect.JsonSet("attributes", "@verified", "'true'")}, phone_key = @phone, email_key = @email,
+            preferred_username_key = @preferred
+        WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status = 'UNCONFIRMED'
+        """;
+
+    /// <summary>Takes the phone number alias from a user (ForceAliasCreation): the number stays, unverified.</summary>
+    public string DropPhoneAlias { get; } = DropAlias(dialect, "phone_key", UserAttributes.PhoneNumberVerified);
+
+    /// <summary>Takes the email alias from a user (ForceAliasCreation): the email stays, unverified.</summary>
+    public string DropEmailAlias { get; } = DropAlias(dialect, "email_key", UserAttributes.EmailVerified);
 
     /// <summary>AdminConfirmSignUp: confirmed without marking any attribute verified (no code proved one).</summary>
     public string ConfirmUserWithoutVerifying { get; } = """
@@ -542,6 +563,12 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     /// <summary>The highest applied schema version (0 for none).</summary>
     public string SchemaVersion { get; } = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+
+    private static string DropAlias(SqlDialect dialect, string keyColumn, string flag) => $"""
+        UPDATE users SET {keyColumn} = NULL, attributes = {dialect.JsonSet("attributes", $"'{flag}'", "'false'")},
+            modified_at = @now, version = version + 1
+        WHERE pool_id = @pool AND username_key = @user
+        """;
 
     private static string SetVerified(SqlDialect dialect, string keyColumn) => $"""
         UPDATE users SET attributes = {dialect.JsonSet(dialect.JsonSet("attributes", "@attribute", "@value"), "@verified", "'true'")},

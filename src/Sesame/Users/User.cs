@@ -43,6 +43,47 @@ internal sealed class User
 
     public string? Email => Attributes.GetValueOrDefault(UserAttributes.Email);
 
+    /// <summary>
+    /// The pool's <c>AliasAttributes</c>, for a user of a pool that has them: there a phone number or email is an alias
+    /// (unique, a sign-in name) only while it is listed and verified, as in Cognito. Null for pools without the setting,
+    /// where every phone number and email is one. Set it before the user is written; the store derives the keys from it.
+    /// </summary>
+    public IReadOnlyList<string>? AliasAttributes { get; set; }
+
+    /// <summary>The phone number as the store indexes it (unique in the pool), or null when it is no alias.</summary>
+    public string? PhoneKey => PhoneKeyOf(AliasAttributes, Attributes);
+
+    /// <summary>The email as the store indexes it (lower case, unique in the pool), or null when it is no alias.</summary>
+    public string? EmailKey => EmailKeyOf(AliasAttributes, Attributes);
+
+    /// <summary>
+    /// The preferred username as the store indexes it (lower case, unique in the pool): only in a pool whose
+    /// <c>AliasAttributes</c> lists it, and only once the user is confirmed (Cognito: a preferred-username alias signs in
+    /// after confirmation). Null otherwise.
+    /// </summary>
+    public string? PreferredUsernameKey => PreferredUsernameKeyOf(AliasAttributes, Status, Attributes);
+
+    /// <summary>The key <see cref="PreferredUsernameKey"/> would be for this status and these attributes.</summary>
+    public static string? PreferredUsernameKeyOf(IReadOnlyList<string>? aliasAttributes, string status, IReadOnlyDictionary<string, string> attributes) =>
+        aliasAttributes is not null && aliasAttributes.Contains(UserAttributes.PreferredUsername) && status != UserStatus.Unconfirmed
+        && attributes.GetValueOrDefault(UserAttributes.PreferredUsername) is { Length: > 0 } value
+            ? Logins.Key(value)
+            : null;
+
+    /// <summary>The key <see cref="PhoneKey"/> would be for these attributes.</summary>
+    public static string? PhoneKeyOf(IReadOnlyList<string>? aliasAttributes, IReadOnlyDictionary<string, string> attributes) =>
+        AliasValue(aliasAttributes, attributes, UserAttributes.PhoneNumber, UserAttributes.PhoneNumberVerified);
+
+    /// <summary>The key <see cref="EmailKey"/> would be for these attributes.</summary>
+    public static string? EmailKeyOf(IReadOnlyList<string>? aliasAttributes, IReadOnlyDictionary<string, string> attributes) =>
+        AliasValue(aliasAttributes, attributes, UserAttributes.Email, UserAttributes.EmailVerified) is { } email ? Logins.EmailKey(email) : null;
+
+    private static string? AliasValue(IReadOnlyList<string>? aliasAttributes, IReadOnlyDictionary<string, string> attributes, string name, string flag) =>
+        attributes.GetValueOrDefault(name) is { } value
+        && (aliasAttributes is null || (aliasAttributes.Contains(name) && attributes.GetValueOrDefault(flag) == "true"))
+            ? value
+            : null;
+
     public bool IsConfirmed => Status == UserStatus.Confirmed;
 
     /// <summary>All attributes as Cognito returns them (GetUser, trigger events): <c>sub</c> first.</summary>

@@ -11,6 +11,7 @@ internal static partial class UserAttributes
     public const string PhoneNumberVerified = "phone_number_verified";
     public const string Email = "email";
     public const string EmailVerified = "email_verified";
+    public const string PreferredUsername = "preferred_username";
 
     // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html (standard attributes)
     private static readonly HashSet<string> Writable = new(StringComparer.Ordinal)

@@ -15,7 +15,7 @@ public sealed class PoolAttributeSettingsTests
     private const string Pool = $"Sesame:UserPools:{SesameApp.PoolId}";
     private const string Client = $"{Pool}:Clients:{SesameApp.ClientId}";
 
-    private static JsonNode Claims(string jwt) => JsonNode.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[1]))!;
+    internal static JsonNode Claims(string jwt) => JsonNode.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[1]))!;
 
     private static readonly string[] Email = ["email"];
     private static readonly string[] EmailAndPhone = ["email", "phone_number"];
@@ -28,10 +28,10 @@ public sealed class PoolAttributeSettingsTests
 
     // A second configured pool: the development pool signs users up by phone or email (UsernameAttributes), which
     // AliasAttributes excludes. Its limits are off, as SesameApp turns them off for the development pool.
-    private const string AliasPoolId = "us-east-1_Seed002";
-    private const string AliasClientId = "seed002client";
+    internal const string AliasPoolId = "us-east-1_Seed002";
+    internal const string AliasClientId = "seed002client";
 
-    private static Dictionary<string, string?> AliasPool()
+    internal static Dictionary<string, string?> AliasPool()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -51,10 +51,10 @@ public sealed class PoolAttributeSettingsTests
         return settings;
     }
 
-    private static Task<CognitoResponse> StartAliasAsync(SesameApp app, string login) =>
+    internal static Task<CognitoResponse> StartAliasAsync(SesameApp app, string login) =>
         app.CallAsync("InitiateAuth", new { ClientId = AliasClientId, AuthFlow = "CUSTOM_AUTH", AuthParameters = new { USERNAME = login } });
 
-    private static async Task<JsonNode> SignInAliasAsync(SesameApp app, string login, string codeTo)
+    internal static async Task<JsonNode> SignInAliasAsync(SesameApp app, string login, string codeTo)
     {
         var before = app.Outbox.For(codeTo).Count;
         var start = await StartAliasAsync(app, login);
@@ -117,6 +117,29 @@ public sealed class PoolAttributeSettingsTests
         Assert.Empty(app.Outbox.For(phone));
 
         (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = phone, UserAttributes = Attributes(("email", SesameApp.NewEmail())) })).AssertOk();
+    }
+
+    [Fact]
+    public async Task Schema_DeleteRequiredAttribute_InvalidParameterExceptionAndNothingDeleted()
+    {
+        using var app = new SesameApp(new() { [$"{Pool}:Schema:0:Name"] = "given_name", [$"{Pool}:Schema:0:Required"] = "true" });
+        var email = SesameApp.NewEmail();
+        (await app.AdminCallAsync("AdminCreateUser", new
+        {
+            UserPoolId = SesameApp.PoolId, Username = email, MessageAction = "SUPPRESS",
+            UserAttributes = Attributes(("email", email), ("given_name", "Ada"), ("nickname", "ada")),
+        })).AssertOk();
+
+        // All or none: the nickname named beside the required attribute stays too.
+        (await app.AdminCallAsync("AdminDeleteUserAttributes", new { UserPoolId = SesameApp.PoolId, Username = email, UserAttributeNames = new List<string> { "nickname", "given_name" } }))
+            .AssertError("InvalidParameterException", "Attributes did not conform to the schema: given_name: The attribute is required");
+        var user = await app.AdminCallAsync("AdminGetUser", new { UserPoolId = SesameApp.PoolId, Username = email });
+        var names = user.Json["UserAttributes"]!.AsArray().Select(a => a!["Name"]!.GetValue<string>()).ToList();
+        Assert.Contains("given_name", names);
+        Assert.Contains("nickname", names);
+
+        (await app.AdminCallAsync("AdminDeleteUserAttributes", new { UserPoolId = SesameApp.PoolId, Username = email, UserAttributeNames = new List<string> { "nickname" } }))
+            .AssertOk();
     }
 
     [Fact]

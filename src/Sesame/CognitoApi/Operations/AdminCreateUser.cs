@@ -3,6 +3,7 @@ using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
 using Sesame.SignIn.Passwords;
+using Sesame.SignUp;
 using Sesame.Storage;
 using Sesame.Triggers;
 using Sesame.Users;
@@ -11,7 +12,7 @@ namespace Sesame.CognitoApi.Operations;
 
 internal sealed record AdminCreateUserRequest(
     string? UserPoolId, string? Username, List<AttributeType>? UserAttributes, string? TemporaryPassword, string? MessageAction,
-    List<string>? DesiredDeliveryMediums, Dictionary<string, string>? ClientMetadata);
+    List<string>? DesiredDeliveryMediums, Dictionary<string, string>? ClientMetadata, bool? ForceAliasCreation = null);
 
 internal sealed record AdminCreateUserResponse(UserType User);
 
@@ -36,6 +37,8 @@ internal sealed class AdminCreateUser(
 
     protected override IEnumerable<string> DeclaredErrors =>
     [
+        // The model's list lacks it, but its ForceAliasCreation documentation says the call "throws an AliasExistsException".
+        CognitoErrors.AliasExists,
         CognitoErrors.CodeDeliveryFailure, CognitoErrors.InvalidLambdaResponse, CognitoErrors.InvalidPassword,
         "InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException", "PreconditionNotMetException",
         CognitoErrors.UnexpectedLambda, "UnsupportedUserStateException", CognitoErrors.UserLambdaValidation,
@@ -89,9 +92,9 @@ internal sealed class AdminCreateUser(
                 "A passwordless user needs a phone_number or email attribute: sign-in codes are sent to it.");
         }
 
-        if (password is not null && password.Length < pool.Options.PasswordMinimumLength)
+        if (password is not null)
         {
-            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+            PasswordSignIn.CheckPolicy(pool, password);
         }
 
         var now = time.GetUtcNow();
@@ -104,6 +107,7 @@ internal sealed class AdminCreateUser(
             Sub = Guid.NewGuid().ToString(),
             Status = password is null ? UserStatus.Confirmed : ForceChangePassword,
             Attributes = attributes,
+            AliasAttributes = pool.Options.AliasAttributes,
             PasswordHash = credentials?.Hash,
             CreatedAt = now,
             ModifiedAt = now,
@@ -125,11 +129,20 @@ internal sealed class AdminCreateUser(
         };
         await triggers.InvokeAsync("PreSignUp", preSignUp, cancellationToken);
         var messages = action == "SUPPRESS" ? [] : await InvitationsAsync(pool, user, mediums, password, request.ClientMetadata, cancellationToken);
-        var outcome = await users.CreateAsync(user, null, messages.FirstOrDefault(), cancellationToken);
+        // A pool with AliasAttributes: a verified phone number or email another user holds as an alias answers
+        // AliasExistsException, or with ForceAliasCreation moves to this user (the model doc of AdminCreateUser).
+        var aliasPool = pool.Options.AliasAttributes is not null;
+        var outcome = await users.CreateAsync(user, null, messages.FirstOrDefault(), ifTaken: null, moveAliases: aliasPool && request.ForceAliasCreation == true, cancellationToken);
         switch (outcome)
         {
             case CreateUserOutcome.UsernameExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "User account already exists");
+            case CreateUserOutcome.PhoneNumberExists when aliasPool:
+                throw SignUpFlow.AliasExists(UserAttributes.PhoneNumber);
+            case CreateUserOutcome.EmailExists when aliasPool:
+                throw SignUpFlow.AliasExists(UserAttributes.Email);
+            case CreateUserOutcome.PreferredUsernameExists:
+                throw SignUpFlow.AliasExists(UserAttributes.PreferredUsername);
             case CreateUserOutcome.PhoneNumberExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
             case CreateUserOutcome.EmailExists:

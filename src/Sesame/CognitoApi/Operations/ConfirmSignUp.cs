@@ -31,6 +31,6 @@ internal sealed class ConfirmSignUp(UserPools pools, SignUpFlow flow)
         ClientCheck.SecretHash(client, username, request.SecretHash);
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         // Always a Session, even when the request had none: Amplify's autoSignIn depends on it (§2.3).
-        return new ConfirmSignUpResponse(await flow.ConfirmAsync(client, username, code, request.ClientMetadata, cancellationToken));
+        return new ConfirmSignUpResponse(await flow.ConfirmAsync(client, username, code, request.ForceAliasCreation == true, request.ClientMetadata, cancellationToken));
     }
 }

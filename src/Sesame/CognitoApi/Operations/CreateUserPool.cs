@@ -54,7 +54,7 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
             }
         }
 
-        settings.PasswordMinimumLength = MinimumLength(request.Policies);
+        SetPasswordPolicy(settings, request.Policies);
         settings.AliasAttributes = request.AliasAttributes is { } aliases ? [.. aliases] : null;
         settings.AutoVerifiedAttributes = request.AutoVerifiedAttributes is { } verified ? [.. verified] : null;
         settings.Schema = SchemaShapes.FromWire(request.Schema, "schema");
@@ -62,6 +62,17 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
         settings.Triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
         var pool = await admin.CreatePoolAsync(call.SigningRegion ?? ResourceIds.DefaultRegion, settings, cancellationToken);
         return new CreateUserPoolResponse(DescribeUserPool.Describe(pool, await users.CountAsync(pool.Id, cancellationToken), lambdas));
+    }
+
+    /// <summary>The pool's password policy from Create/UpdateUserPool's <c>Policies</c>; what is left out is the default.</summary>
+    internal static void SetPasswordPolicy(UserPoolOptions settings, UserPoolPolicyType? policies)
+    {
+        settings.PasswordMinimumLength = MinimumLength(policies);
+        var policy = policies?.PasswordPolicy;
+        settings.PasswordRequireUppercase = policy?.RequireUppercase ?? false;
+        settings.PasswordRequireLowercase = policy?.RequireLowercase ?? false;
+        settings.PasswordRequireNumbers = policy?.RequireNumbers ?? false;
+        settings.PasswordRequireSymbols = policy?.RequireSymbols ?? false;
     }
 
     /// <summary>The policy's minimum password length, Cognito's default 8 when it is left out.</summary>

@@ -30,14 +30,15 @@ internal sealed class UpdateUserPool(UserPools pools, UserPoolAdmin admin, Lambd
     {
         var pool = AdminShapes.FindPool(pools, request.UserPoolId);
         var name = request.PoolName is null ? null : Names.Check(request.PoolName, "poolName");
-        var minimum = CreateUserPool.MinimumLength(request.Policies);
+        // Checked before anything is written (an out-of-range MinimumLength is refused whole).
+        CreateUserPool.MinimumLength(request.Policies);
         var triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
         var verified = request.AutoVerifiedAttributes is { } listed ? new List<string>(listed) : null;
         SchemaShapes.Check(new Configuration.UserPoolOptions { AutoVerifiedAttributes = verified });
         await admin.UpdatePoolAsync(AdminShapes.Stored(pool), settings =>
         {
             settings.Name = name ?? settings.Name;
-            settings.PasswordMinimumLength = minimum;
+            CreateUserPool.SetPasswordPolicy(settings, request.Policies);
             settings.Triggers = triggers;
             // Left out: Sesame's default (phone, else email), as a pool created without it.
             settings.AutoVerifiedAttributes = verified;

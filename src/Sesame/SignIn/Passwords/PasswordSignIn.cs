@@ -201,14 +201,30 @@ internal sealed class PasswordSignIn(
         return await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
-    /// <summary>The pool's password policy (its minimum length), with Cognito's message.</summary>
+    /// <summary>
+    /// The pool's password policy (minimum length, then uppercase, lowercase, numeric and symbol characters), answered
+    /// with Cognito's message for the first rule the password breaks. Every operation that sets a password comes here.
+    /// </summary>
     public static void CheckPolicy(UserPool pool, string password)
     {
-        if (password.Length < pool.Options.PasswordMinimumLength)
+        var policy = pool.Options;
+        var broken = password.Length < policy.PasswordMinimumLength ? "Password not long enough"
+            : policy.PasswordRequireUppercase && !password.Any(char.IsAsciiLetterUpper) ? "Password must have uppercase characters"
+            : policy.PasswordRequireLowercase && !password.Any(char.IsAsciiLetterLower) ? "Password must have lowercase characters"
+            : policy.PasswordRequireNumbers && !password.Any(char.IsAsciiDigit) ? "Password must have numeric characters"
+            : policy.PasswordRequireSymbols && !HasSymbol(password) ? "Password must have symbol characters"
+            : null;
+        if (broken is not null)
         {
-            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, "Password did not conform with policy: Password not long enough");
+            throw CognitoErrors.Error(CognitoErrors.InvalidPassword, $"Password did not conform with policy: {broken}");
         }
     }
+
+    // Cognito's special characters (developer guide, "Password requirements"); a space counts unless it is first or last.
+    private static bool HasSymbol(string password) =>
+        password.AsSpan().IndexOfAny(Symbols) >= 0 || password.Trim(' ').Contains(' ', StringComparison.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<char> Symbols = System.Buffers.SearchValues.Create("^$*.[]{}()?-\"!@#%&/\\,><':;|_~`+=");
 
     private async ValueTask<SignInStep> RespondInCustomAuthAsync(
         AppClient client, SignInSessionState state, SrpChallengeState challenge, string username, IReadOnlyDictionary<string, string> responses,

@@ -26,6 +26,7 @@ internal static class PostgresUserRows
         .Text("@user", usernameKey)
         .Text("@phone", phoneKey)
         .Text("@email", emailKey)
+        .Text("@preferred", user.PreferredUsernameKey)
         .Text("@pool", user.PoolId)
         .Text("@username", user.Username)
         .Text("@sub", user.Sub)

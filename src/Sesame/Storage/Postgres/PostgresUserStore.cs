@@ -24,11 +24,12 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
     /// are removed (locked first, so concurrent sign-ups queue on them) and the insert is tried again.
     /// </summary>
     public async ValueTask<CreateUserOutcome> CreateAsync(
-        User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, CancellationToken cancellationToken)
+        User user, StoredCode? code, OutboxMessage? message, TakenNotices? ifTaken, bool moveAliases, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
-        var phoneKey = user.PhoneNumber;
-        var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
+        var phoneKey = user.PhoneKey;
+        var emailKey = user.EmailKey;
+        var preferredKey = user.PreferredUsernameKey;
 
         return await database.WriteAsync(async (connection, transaction, ct) =>
         {
@@ -42,10 +43,21 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
                     }
                 }
 
-                var holders = await HoldersAsync(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, ct);
-                foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
+                var holders = await HoldersAsync(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, preferredKey, ct);
+                // The username's holder first, then a preferred username's (never moved): they refuse the creation
+                // before any alias is moved.
+                foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed)
+                    .OrderByDescending(h => h.UsernameKey == usernameKey).ThenByDescending(h => preferredKey is not null && h.Preferred == preferredKey))
                 {
+                    if (moveAliases && holder.UsernameKey != usernameKey && !(preferredKey is not null && holder.Preferred == preferredKey))
+                    {
+                        await PostgresUserAccountStore.DropAliasesAsync(connection, transaction, user.PoolId, holder.UsernameKey,
+                            phoneKey is not null && holder.Phone == phoneKey, emailKey is not null && holder.Email == emailKey, user.CreatedAt, ct);
+                        continue;
+                    }
+
                     var taken = holder.UsernameKey == usernameKey ? CreateUserOutcome.UsernameExists
+                        : preferredKey is not null && holder.Preferred == preferredKey ? CreateUserOutcome.PreferredUsernameExists
                         : phoneKey is not null && holder.Phone == phoneKey ? CreateUserOutcome.PhoneNumberExists
                         : CreateUserOutcome.EmailExists;
                     if (ifTaken?.For(taken) is { } notice)
@@ -61,7 +73,7 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
                     throw new InvalidOperationException($"A user of pool {user.PoolId} could not be created: its username, phone or email stayed contended.");
                 }
 
-                foreach (var holder in holders)
+                foreach (var holder in holders.Where(h => h.Status == UserStatus.Unconfirmed))
                 {
                     await PostgresUserRows.DeleteAsync(connection, transaction, user.PoolId, holder.UsernameKey, user.CreatedAt, ct);
                 }
@@ -93,17 +105,47 @@ internal sealed class PostgresUserStore(PostgresDatabase database) : IUserStore
             return await update.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 
-    private static async Task<List<(string UsernameKey, string Status, string? Phone)>> HoldersAsync(
+    public async ValueTask<AttributeWriteOutcome> ConfirmWithAliasesAsync(
+        string poolId, string usernameKey, string sub, string attribute, string? phoneKey, string? emailKey, string? preferredUsernameKey, bool force,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgresDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(async (connection, transaction, ct) =>
+            {
+                var clash = await PostgresUserAccountStore.ClearAliasesAsync(
+                    connection, transaction, poolId, usernameKey, phoneKey, emailKey, preferredUsernameKey, force, now, ct);
+                if (clash is not AttributeWriteOutcome.Written)
+                {
+                    return clash;
+                }
+
+                await using var update = connection.Command(PostgresDatabase.Sql.ConfirmUserWithAliases, transaction)
+                    .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Time("@now", now).Text("@verified", $"{attribute}_verified")
+                    .Text("@phone", phoneKey).Text("@email", emailKey).Text("@preferred", preferredUsernameKey);
+                // Not that user any more: undo the moves made for it.
+                return await update.ExecuteNonQueryAsync(ct) == 1 ? AttributeWriteOutcome.Written : throw new UserChangedException();
+            }, cancellationToken));
+        }
+        catch (UserChangedException)
+        {
+            return AttributeWriteOutcome.UserChanged;
+        }
+    }
+
+    private sealed class UserChangedException : Exception;
+
+    private static async Task<List<(string UsernameKey, string Status, string? Phone, string? Email, string? Preferred)>> HoldersAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string poolId, string usernameKey, string? phoneKey, string? emailKey,
-        CancellationToken cancellationToken)
+        string? preferredKey, CancellationToken cancellationToken)
     {
         await using var find = connection.Command(PostgresDatabase.Sql.FindHolders, transaction)
-            .Text("@pool", poolId).Text("@user", usernameKey).Text("@phone", phoneKey).Text("@email", emailKey);
+            .Text("@pool", poolId).Text("@user", usernameKey).Text("@phone", phoneKey).Text("@email", emailKey).Text("@preferred", preferredKey);
         await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-        var holders = new List<(string, string, string?)>();
+        var holders = new List<(string, string, string?, string?, string?)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            holders.Add((reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2)));
+            holders.Add((reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4)));
         }
 
         return holders;

@@ -10,8 +10,8 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         User user, IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var usernameKey = Logins.UsernameKey(user.Username);
-        var phoneKey = user.PhoneNumber;
-        var emailKey = user.Email is { } email ? Logins.EmailKey(email) : null;
+        var phoneKey = user.PhoneKey;
+        var emailKey = user.EmailKey;
         try
         {
             return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
@@ -27,7 +27,16 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
     public async ValueTask<AttributeWriteOutcome> VerifyAttributeAsync(
         string poolId, string usernameKey, string sub, string attribute, string? pendingValue, DateTimeOffset now, CancellationToken cancellationToken) =>
         await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
-            (connection, transaction) => VerifyAttribute(connection, transaction, poolId, usernameKey, sub, attribute, pendingValue, now), cancellationToken));
+            (connection, transaction) => pendingValue is null
+                ? MarkVerified(connection, transaction, poolId, usernameKey, sub, attribute, now)
+                : VerifyAttribute(connection, transaction, poolId, usernameKey, sub, attribute, pendingValue,
+                    attribute == UserAttributes.PhoneNumber ? pendingValue : Logins.EmailKey(pendingValue), now),
+            cancellationToken));
+
+    public async ValueTask<AttributeWriteOutcome> VerifyAliasAsync(
+        string poolId, string usernameKey, string sub, string attribute, string value, string? aliasKey, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(
+            (connection, transaction) => VerifyAttribute(connection, transaction, poolId, usernameKey, sub, attribute, value, aliasKey, now), cancellationToken));
 
     public async ValueTask<bool> SetEnabledAsync(string poolId, string usernameKey, bool enabled, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
@@ -68,37 +77,43 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         }, cancellationToken);
 
     // The code was consumed before this runs (IOneTimeCodeStore.ConsumeAsync); only the user with this sub is changed.
-    private static AttributeWriteOutcome VerifyAttribute(
-        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string sub, string attribute,
-        string? pending, DateTimeOffset now)
+    private static AttributeWriteOutcome MarkVerified(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string sub, string attribute, DateTimeOffset now)
     {
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
+        update.CommandText = SqliteDatabase.Sql.MarkVerified;
         update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
         update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
         update.Parameters.AddWithValue("@pool", poolId);
         update.Parameters.AddWithValue("@user", usernameKey);
         update.Parameters.AddWithValue("@sub", sub);
-        if (pending is null)
-        {
-            update.CommandText = SqliteDatabase.Sql.MarkVerified;
-        }
-        else
-        {
-            // A pending value becomes an alias only now; a confirmed holder that appeared meanwhile keeps it.
-            var phone = attribute == UserAttributes.PhoneNumber;
-            var clash = ClearAliases(connection, transaction, poolId, usernameKey, phone ? pending : null, phone ? null : Logins.EmailKey(pending), now);
-            if (clash is not AttributeWriteOutcome.Written)
-            {
-                return clash;
-            }
+        return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
+    }
 
-            update.CommandText = phone ? SqliteDatabase.Sql.SetVerifiedPhone : SqliteDatabase.Sql.SetVerifiedEmail;
-            update.Parameters.AddWithValue("@attribute", attribute);
-            update.Parameters.AddWithValue("@value", pending);
-            update.Parameters.AddWithValue("@key", phone ? pending : Logins.EmailKey(pending));
+    // Sets the proven value verified, and its alias key (null: the value is no alias); a confirmed holder of the key keeps it.
+    private static AttributeWriteOutcome VerifyAttribute(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string sub, string attribute,
+        string value, string? key, DateTimeOffset now)
+    {
+        var phone = attribute == UserAttributes.PhoneNumber;
+        var clash = ClearAliases(connection, transaction, poolId, usernameKey, phone ? key : null, phone ? null : key, preferredKey: null, force: false, now);
+        if (clash is not AttributeWriteOutcome.Written)
+        {
+            return clash;
         }
 
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = phone ? SqliteDatabase.Sql.SetVerifiedPhone : SqliteDatabase.Sql.SetVerifiedEmail;
+        update.Parameters.AddWithValue("@verified", $"{attribute}_verified");
+        update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        update.Parameters.AddWithValue("@pool", poolId);
+        update.Parameters.AddWithValue("@user", usernameKey);
+        update.Parameters.AddWithValue("@sub", sub);
+        update.Parameters.AddWithValue("@attribute", attribute);
+        update.Parameters.AddWithValue("@value", value);
+        update.Parameters.AddWithValue("@key", (object?)key ?? DBNull.Value);
         return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
     }
 
@@ -106,7 +121,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
         IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
     {
-            var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, now);
+            var clash = ClearAliases(connection, transaction, user.PoolId, usernameKey, phoneKey, emailKey, user.PreferredUsernameKey, force: false, now);
             if (clash is not AttributeWriteOutcome.Written)
             {
                 return clash;
@@ -119,6 +134,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
                 update.Parameters.AddWithValue("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString));
                 update.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
                 update.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+                update.Parameters.AddWithValue("@preferred", (object?)user.PreferredUsernameKey ?? DBNull.Value);
                 update.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
                 update.Parameters.AddWithValue("@pool", user.PoolId);
                 update.Parameters.AddWithValue("@user", usernameKey);
@@ -146,17 +162,19 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
 
     /// <summary>
     /// Makes way for <paramref name="usernameKey"/> to hold the given aliases: unconfirmed holders are removed (abandoned
-    /// sign-ups never block anyone), a confirmed one is reported.
+    /// sign-ups never block anyone), a confirmed one is reported, or with <paramref name="force"/> (Cognito's
+    /// <c>ForceAliasCreation</c>) loses the alias: its value stays, unverified. A preferred username is never moved.
     /// </summary>
-    private static AttributeWriteOutcome ClearAliases(
-        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string? phoneKey, string? emailKey, DateTimeOffset now)
+    internal static AttributeWriteOutcome ClearAliases(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, string? phoneKey, string? emailKey,
+        string? preferredKey, bool force, DateTimeOffset now)
     {
-        if (phoneKey is null && emailKey is null)
+        if (phoneKey is null && emailKey is null && preferredKey is null)
         {
             return AttributeWriteOutcome.Written;
         }
 
-        var holders = new List<(string UsernameKey, string Status, bool Phone)>();
+        var holders = new List<(string UsernameKey, string Status, bool Phone, bool Email, bool Preferred)>();
         using (var find = connection.CreateCommand())
         {
             find.Transaction = transaction;
@@ -165,24 +183,58 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
             find.Parameters.AddWithValue("@user", usernameKey);
             find.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
             find.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+            find.Parameters.AddWithValue("@preferred", (object?)preferredKey ?? DBNull.Value);
             using var reader = find.ExecuteReader();
             while (reader.Read())
             {
-                holders.Add((reader.GetString(0), reader.GetString(1), !reader.IsDBNull(2) && reader.GetString(2) == phoneKey));
+                holders.Add((reader.GetString(0), reader.GetString(1), !reader.IsDBNull(2) && reader.GetString(2) == phoneKey,
+                    !reader.IsDBNull(3) && reader.GetString(3) == emailKey, !reader.IsDBNull(4) && reader.GetString(4) == preferredKey));
             }
+        }
+
+        // Only confirmed users hold a preferred username: its holder always keeps it.
+        if (holders.Any(h => h.Preferred))
+        {
+            return AttributeWriteOutcome.PreferredUsernameExists;
         }
 
         foreach (var holder in holders.Where(h => h.Status != UserStatus.Unconfirmed))
         {
-            return holder.Phone ? AttributeWriteOutcome.PhoneNumberExists : AttributeWriteOutcome.EmailExists;
+            if (!force)
+            {
+                return holder.Phone ? AttributeWriteOutcome.PhoneNumberExists : AttributeWriteOutcome.EmailExists;
+            }
+
+            DropAliases(connection, transaction, poolId, holder.UsernameKey, holder.Phone, holder.Email, now);
         }
 
-        foreach (var holder in holders)
+        foreach (var holder in holders.Where(h => h.Status == UserStatus.Unconfirmed))
         {
             SqliteUserRows.Delete(connection, transaction, poolId, holder.UsernameKey, now);
         }
 
         return AttributeWriteOutcome.Written;
+    }
+
+    /// <summary>Takes the phone and/or email alias from a user, whose values stay, unverified (ForceAliasCreation).</summary>
+    internal static void DropAliases(
+        SqliteConnection connection, SqliteTransaction transaction, string poolId, string usernameKey, bool phone, bool email, DateTimeOffset now)
+    {
+        foreach (var sql in new[] { phone ? SqliteDatabase.Sql.DropPhoneAlias : null, email ? SqliteDatabase.Sql.DropEmailAlias : null })
+        {
+            if (sql is null)
+            {
+                continue;
+            }
+
+            using var drop = connection.CreateCommand();
+            drop.Transaction = transaction;
+            drop.CommandText = sql;
+            drop.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            drop.Parameters.AddWithValue("@pool", poolId);
+            drop.Parameters.AddWithValue("@user", usernameKey);
+            drop.ExecuteNonQuery();
+        }
     }
 
     internal static void RevokeAll(SqliteConnection connection, SqliteTransaction transaction, string poolId, string sub, DateTimeOffset now)

@@ -27,6 +27,7 @@ internal static class SqliteUserRows
         insert.Parameters.AddWithValue("@user", usernameKey);
         insert.Parameters.AddWithValue("@phone", (object?)phoneKey ?? DBNull.Value);
         insert.Parameters.AddWithValue("@email", (object?)emailKey ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@preferred", (object?)user.PreferredUsernameKey ?? DBNull.Value);
         insert.Parameters.AddWithValue("@pool", user.PoolId);
         insert.Parameters.AddWithValue("@username", user.Username);
         insert.Parameters.AddWithValue("@sub", user.Sub);
