@@ -218,14 +218,15 @@ internal sealed class AccountFlow(
             ? accounts.VerifyAliasAsync(pool.Id, usernameKey, user.Sub, attribute, proved,
                 !BecomesAlias(pool, attribute) ? null : attribute == UserAttributes.PhoneNumber ? proved : Logins.EmailKey(proved), time.GetUtcNow(), cancellationToken)
             : accounts.VerifyAttributeAsync(pool.Id, usernameKey, user.Sub, attribute, code.PendingValue, time.GetUtcNow(), cancellationToken);
-        switch (await written)
+        var outcome = await written;
+        if (SignUpFlow.AliasConflict(outcome) is { } conflict)
         {
-            case AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists:
-                throw AliasExists(attribute);
-            case AttributeWriteOutcome.PreferredUsernameExists:
-                throw AliasExists(UserAttributes.PreferredUsername);
-            case AttributeWriteOutcome.UserChanged:
-                throw CognitoErrors.UserDoesNotExist();
+            throw conflict;
+        }
+
+        if (outcome == AttributeWriteOutcome.UserChanged)
+        {
+            throw CognitoErrors.UserDoesNotExist();
         }
     }
 
@@ -303,14 +304,9 @@ internal sealed class AccountFlow(
 
     private async ValueTask<User> RetryOrThrowAsync(AttributeWriteOutcome outcome, User user, int attempt, CancellationToken cancellationToken)
     {
-        switch (outcome)
+        if (SignUpFlow.AliasConflict(outcome) is { } conflict)
         {
-            case AttributeWriteOutcome.PhoneNumberExists:
-                throw AliasExists(UserAttributes.PhoneNumber);
-            case AttributeWriteOutcome.EmailExists:
-                throw AliasExists(UserAttributes.Email);
-            case AttributeWriteOutcome.PreferredUsernameExists:
-                throw AliasExists(UserAttributes.PreferredUsername);
+            throw conflict;
         }
 
         // Someone else changed the user since we read it: read again and redo the change on the fresh copy.
@@ -332,7 +328,7 @@ internal sealed class AccountFlow(
         if (holder is not null && holder.Sub != user.Sub && holder.IsConfirmed
             && (attribute == UserAttributes.PhoneNumber ? holder.PhoneNumber == value : string.Equals(holder.Email, value, StringComparison.OrdinalIgnoreCase)))
         {
-            throw AliasExists(attribute);
+            throw SignUpFlow.AliasExists(attribute);
         }
     }
 
@@ -348,6 +344,4 @@ internal sealed class AccountFlow(
     private const string AdminClientId = SignUpFlow.AdminClientId;
 
     private UserPool Pool(User user) => pools.FindPool(user.PoolId) ?? throw CognitoErrors.UserDoesNotExist();
-
-    private static CognitoException AliasExists(string attribute) => SignUpFlow.AliasExists(attribute);
 }

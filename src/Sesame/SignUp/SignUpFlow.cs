@@ -248,6 +248,15 @@ internal sealed class SignUpFlow(
     public static CognitoException AliasExists(string attribute) =>
         CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
 
+    /// <summary>The AliasExistsException of a write the store refused because another user holds an alias; null for any other outcome.</summary>
+    public static CognitoException? AliasConflict(AttributeWriteOutcome outcome) => outcome switch
+    {
+        AttributeWriteOutcome.PhoneNumberExists => AliasExists(UserAttributes.PhoneNumber),
+        AttributeWriteOutcome.EmailExists => AliasExists(UserAttributes.Email),
+        AttributeWriteOutcome.PreferredUsernameExists => AliasExists(UserAttributes.PreferredUsername),
+        _ => null,
+    };
+
     private static void ThrowIfExists(CreateUserOutcome outcome)
     {
         switch (outcome)
@@ -364,23 +373,17 @@ internal sealed class SignUpFlow(
             var outcome = await users.ConfirmWithAliasesAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, proved,
                 User.PhoneKeyOf(aliases, verified), User.EmailKeyOf(aliases, verified), User.PreferredUsernameKeyOf(aliases, UserStatus.Confirmed, verified),
                 forceAliasCreation, time.GetUtcNow(), cancellationToken);
-            if (outcome is AttributeWriteOutcome.PhoneNumberExists or AttributeWriteOutcome.EmailExists or AttributeWriteOutcome.PreferredUsernameExists)
+            if (AliasConflict(outcome) is { } conflict)
             {
                 // The code was right: it is put back (its answers counted), so the client can confirm again with
                 // ForceAliasCreation and the same code, as identity-js's confirmRegistration(code, true) after asking the user.
                 await storedCodes.SaveAsync(code, message: null, cancellationToken);
+                throw conflict;
             }
 
-            switch (outcome)
+            if (outcome == AttributeWriteOutcome.UserChanged)
             {
-                case AttributeWriteOutcome.PhoneNumberExists:
-                    throw AliasExists(UserAttributes.PhoneNumber);
-                case AttributeWriteOutcome.EmailExists:
-                    throw AliasExists(UserAttributes.Email);
-                case AttributeWriteOutcome.PreferredUsernameExists:
-                    throw AliasExists(UserAttributes.PreferredUsername);
-                case AttributeWriteOutcome.UserChanged:
-                    throw CognitoErrors.ExpiredSignUpCode();
+                throw CognitoErrors.ExpiredSignUpCode();
             }
         }
         else if (!await users.ConfirmAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, code!.Attribute, time.GetUtcNow(), cancellationToken))
