@@ -150,9 +150,10 @@ internal sealed partial class OutboxDispatcher(
                     return await SendOnceAsync(provider, message, payload, token);
                 }, stoppingToken);
                 metrics.Attempt(provider.Name, "ok");
-                await SafelyAsync(() => store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, calls, time.GetUtcNow(), route.Name, route.Cost, CancellationToken.None));
+                // Counted before the status is written (as failures are), so whoever sees "sent" also sees it counted.
                 metrics.Message(message.Channel, receipt.Provider, "sent");
                 metrics.Route(route.Name, message.Channel, "sent", route.Cost);
+                await SafelyAsync(() => store.MarkSentAsync(message.Id, receipt.Provider, receipt.MessageId, calls, time.GetUtcNow(), route.Name, route.Cost, CancellationToken.None));
                 Log.Sent(logger, message.Id, message.Channel, message.DestinationHint, receipt.Provider, route.Name, calls);
                 return;
             }

@@ -121,6 +121,32 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         throw new TimeoutException($"No message #{count} for {to} within 10 s.");
     }
 
+    /// <summary>
+    /// The /metrics text once it holds every expected line (real time, bounded). Delivery counters move after the provider
+    /// has answered, so a test that has just seen the provider's request must wait for them rather than read at once.
+    /// </summary>
+    public async Task<string> MetricsAsync(params string[] expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        using var client = CreateClient();
+        while (true)
+        {
+            var text = await client.GetStringAsync("/metrics");
+            var missing = expected.Where(line => !text.Contains(line, StringComparison.Ordinal)).ToList();
+            if (missing.Count == 0)
+            {
+                return text;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"/metrics lacks, after 10 s: {string.Join("; ", missing)}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public async Task<string> CodeAsync(string to, int count = 1) => (await MessageAsync(to, count)).Code!;
 
     /// <summary>
