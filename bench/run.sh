@@ -18,7 +18,7 @@
 # (data, logs, result files) and prints where it is. --seed N fills the pool with N users before the server starts,
 # through `sesame import cognito` of a file the generator writes (the fast path; its time is printed and recorded), and
 # the flows then draw their users from all N (so --seed 1000000 measures sign-in with a million users in the pool).
-# (data, logs, result files) and prints where it is. --postgres: Sesame on PostgreSQL instead of SQLite, on a
+# --postgres: Sesame on PostgreSQL instead of SQLite, on a
 # throwaway cluster of its own (scripts/postgres.sh, stopped at the end); --nodes N (with --postgres): N Sesame
 # processes on that one database, the generator spreading requests round-robin over them (every step of a sign-in
 # may land on another node); CPU and RSS figures are the first node's.
