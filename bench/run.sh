@@ -8,7 +8,7 @@
 #
 #   bash bench/run.sh [--quick | --smoke] [--json FILE] [--concurrency N] [--users N] [--duration S] [--flows LIST]
 #                     [--password-concurrency N] [--sync Full,Normal] [--server-arg --Key=Value]…
-#                     [--seed N] [--no-peer] [--no-build] [--keep] [--postgres] [--nodes N]
+#                     [--seed N] [--rate R] [--no-peer] [--no-build] [--keep] [--postgres] [--nodes N]
 #
 # --quick: a few seconds per flow (the whole script in under 5 minutes on two cores). --smoke (the test command's
 # step): two workers for two seconds per passwordless flow, SQLite Normal, no peer; exits 1 unless every flow
@@ -18,6 +18,8 @@
 # (data, logs, result files) and prints where it is. --seed N fills the pool with N users before the server starts,
 # through `sesame import cognito` of a file the generator writes (the fast path; its time is printed and recorded), and
 # the flows then draw their users from all N (so --seed 1000000 measures sign-in with a million users in the pool).
+# --rate R: the passwordless flows start at R per second in all (the generator's --rate), for latency at a chosen
+# rate: the performance issue's p99 "at half of that rate" is a second run with R = half the closed-loop flows/s.
 # --postgres: Sesame on PostgreSQL instead of SQLite, on a
 # throwaway cluster of its own (scripts/postgres.sh, stopped at the end); --nodes N (with --postgres): N Sesame
 # processes on that one database, the generator spreading requests round-robin over them (every step of a sign-in
@@ -26,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NUGET_CERT_REVOCATION_MODE=offline
 
-quick=0 smoke=0 failed=0 json="" build=1 peer=1 keep=0 seed=0 postgres=0 nodes=1 pg_dir="" pg_cs=""
+quick=0 smoke=0 failed=0 json="" rate="" build=1 peer=1 keep=0 seed=0 postgres=0 nodes=1 pg_dir="" pg_cs=""
 concurrency="" users="" duration="" sync_modes="Full,Normal" password_concurrency=4 server_args=()
 flows="signin,user-auth,signup,refresh,password,mix"
 while [ $# -gt 0 ]; do
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --password-concurrency) password_concurrency=$2; shift ;;
     --users) users=$2; shift ;;
     --seed) seed=$2; shift ;;
+    --rate) rate=$2; shift ;;
     --duration) duration=$2; shift ;;
     --flows) flows=$2; shift ;;
     --sync) sync_modes=$2; shift ;;
@@ -224,7 +227,7 @@ for sync in "${modes[@]}"; do
   [ "$sync" = Postgres ] && name="postgres-${nodes}node"
   main_flows=$(tr , "\n" <<<"$flows" | { grep -vx password || true; } | paste -sd, -)
   if [ -n "$main_flows" ]; then
-    gen run "${target[@]}" --server-pid "$sesame_pid" --flow "$main_flows" "${run_args[@]}" "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?
+    gen run "${target[@]}" --server-pid "$sesame_pid" --flow "$main_flows" "${run_args[@]}" ${rate:+--rate "$rate"} "${extra[@]}" --json "$work/sesame-$sync.json" || status=$?
     runs+=(--run "$name=$work/sesame-$sync.json")
   fi
   if tr ',' '\n' <<<"$flows" | grep -qx password; then

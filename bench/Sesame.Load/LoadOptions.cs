@@ -34,6 +34,13 @@ internal sealed record LoadOptions
     /// <summary>When set, each flow runs this many times instead of for <see cref="Duration"/>.</summary>
     public long? Count { get; init; }
 
+    /// <summary>
+    /// When set, flows start at this many per second in all (<c>--rate</c>), each worker taking the next start time of one
+    /// shared schedule, so latency can be read at a chosen fraction of the peak rate; <see cref="Concurrency"/> still
+    /// bounds how many run at once, and the rate reached is reported (a server that cannot keep up falls behind it).
+    /// </summary>
+    public double? Rate { get; init; }
+
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
 
     public string? JsonPath { get; init; }
@@ -99,6 +106,11 @@ internal sealed record LoadOptions
             throw new ArgumentException("--count must be at least 1.");
         }
 
+        if (Rate is not null and (<= 0 or > 100_000))
+        {
+            throw new ArgumentException("--rate must be above 0 and at most 100000 flows per second.");
+        }
+
         if (Users < 1)
         {
             throw new ArgumentException("--users must be at least 1.");
@@ -138,6 +150,11 @@ internal sealed record LoadOptions
 
     public static long ParseLong(string value, string setting) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{setting}: '{value}' is not a whole number.");
+
+    public static double ParseRate(string value, string setting) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r)
+            ? r
+            : throw new ArgumentException($"{setting}: '{value}' is not a number of flows per second.");
 
     public static TimeSpan ParseSeconds(string value, string setting) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 0

@@ -25,6 +25,8 @@ internal static class LoadProgram
                                   population is --users of them, drawn at random
           --duration S            seconds per flow (at most 600)               default 10
           --count N               flows per flow name instead of a duration
+          --rate R                start R flows per second in all (one shared schedule), to read latency
+                                  at a chosen rate; --concurrency still bounds flows in flight
           --warmup S              untimed seconds before each flow             default 1
           --admin-key ID:SECRET   create users with AdminCreateUser (or env SESAME_LOAD_ADMIN_KEY);
                                   without it users sign up and confirm
@@ -186,6 +188,7 @@ internal static class LoadProgram
             SeededPath = One("seeded"),
             Duration = One("duration") is { } d ? LoadOptions.ParseSeconds(d, "--duration") : defaults.Duration,
             Count = One("count") is { } k ? LoadOptions.ParseInt(k, "--count") : null,
+            Rate = One("rate") is { } r ? LoadOptions.ParseRate(r, "--rate") : null,
             Warmup = One("warmup") is { } w ? LoadOptions.ParseSeconds(w, "--warmup") : defaults.Warmup,
             AdminKey = One("admin-key") ?? (Environment.GetEnvironmentVariable("SESAME_LOAD_ADMIN_KEY") is { Length: > 0 } key ? key : null),
             Codes = One("codes") ?? defaults.Codes,

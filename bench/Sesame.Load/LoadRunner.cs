@@ -9,7 +9,8 @@ internal sealed record RunResult(LoadOptions Options, double? OverheadRequestsPe
 
 /// <summary>
 /// Creates the population through the API (untimed), then runs each requested flow with <c>Concurrency</c> workers
-/// for the duration or count, each worker starting its next flow when the last one ends (a closed loop).
+/// for the duration or count, each worker starting its next flow when the last one ends (a closed loop), or at the next
+/// start time of a shared schedule when a rate is set.
 /// </summary>
 internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, CognitoClient client, TextWriter log)
 {
@@ -190,6 +191,7 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
     private async Task<TimeSpan> DriveAsync(Flows flows, string flow, Recorder recorder, TimeSpan duration, long? count, CancellationToken cancellationToken)
     {
         var remaining = count ?? long.MaxValue;
+        var scheduled = -1L;
         var clock = Timer.Start();
         var workers = Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
         {
@@ -198,6 +200,22 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
                 if (count is not null ? Interlocked.Decrement(ref remaining) < 0 : clock.Elapsed >= duration)
                 {
                     return;
+                }
+
+                if (options.Rate is { } rate)
+                {
+                    // The next start of one schedule shared by every worker: flow n starts n / rate seconds in. A
+                    // worker that is late starts at once; one that is early waits, so the run holds the rate it can.
+                    var start = TimeSpan.FromSeconds(Interlocked.Increment(ref scheduled) / rate);
+                    if (count is null && start >= duration)
+                    {
+                        return;
+                    }
+
+                    if (start - clock.Elapsed is { Ticks: > 0 } wait)
+                    {
+                        await Task.Delay(wait, cancellationToken);
+                    }
                 }
 
                 var name = flow == FlowNames.Mix ? PickFromMix() : flow;
