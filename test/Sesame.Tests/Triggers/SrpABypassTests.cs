@@ -21,20 +21,7 @@ public sealed class SrpABypassTests
         switch (trigger)
         {
             case "DefineAuthChallenge":
-                var session = e["request"]!["session"]!.AsArray();
-                if (session.Count == 0)
-                {
-                    response["challengeName"] = "CUSTOM_CHALLENGE";
-                }
-                else if (session.Count == 1 && session[0]!["challengeResult"]!.GetValue<bool>())
-                {
-                    response["issueTokens"] = true;
-                }
-                else
-                {
-                    response["failAuthentication"] = true;
-                }
-
+                TutorialDefine.Answer(e);
                 break;
             case "CreateAuthChallenge":
                 response["privateChallengeParameters"] = new JsonObject { ["answer"] = "123456" };
