@@ -33,7 +33,30 @@ internal sealed partial class AnswerLimits(IRateLimitStore store, LimitKeys keys
     /// Counts one answer of <paramref name="username"/>'s before it is compared. When the account has reached a cap
     /// nothing is counted and the answer must be refused, whether it is right or not.
     /// </summary>
-    public async ValueTask<AnswerDecision> CountAsync(UserPool pool, string username, CancellationToken cancellationToken)
+    public ValueTask<AnswerDecision> CountAsync(UserPool pool, string username, CancellationToken cancellationToken) =>
+        DecideAsync(pool, username, compare: null, cancellationToken);
+
+    /// <summary>
+    /// Counts one answer and compares it in one write (<see cref="IRateLimitStore.TryAcquireOrResetAsync"/>): within the
+    /// cap, <paramref name="compare"/> runs with the account's count held, and a right answer (true) clears the failures
+    /// at once, which <see cref="SucceededAsync"/> would do in a second write. Past the cap it is never called and the
+    /// answer must be refused. <paramref name="compare"/> must be pure and quick (a MAC check): it runs inside the write.
+    /// </summary>
+    public async ValueTask<AnswerDecision> CountAndCompareAsync(UserPool pool, string username, Func<bool> compare, CancellationToken cancellationToken)
+    {
+        var decision = await DecideAsync(pool, username, compare, cancellationToken);
+        if (decision.Allowed && !Limited(pool) && compare())
+        {
+            // No cap to count against: only the clearing of failures counted before the caps were turned off remains.
+            await SucceededAsync(pool, username, cancellationToken);
+        }
+
+        return decision;
+    }
+
+    private static bool Limited(UserPool pool) => pool.Options.Limits is { CodeFailuresPerDay: > 0 } or { ConsecutiveCodeFailures: > 0 };
+
+    private async ValueTask<AnswerDecision> DecideAsync(UserPool pool, string username, Func<bool>? compare, CancellationToken cancellationToken)
     {
         var options = pool.Options.Limits;
         var windows = new List<RateWindow>(2);
@@ -56,7 +79,10 @@ internal sealed partial class AnswerLimits(IRateLimitStore store, LimitKeys keys
         }
 
         var now = time.GetUtcNow();
-        var decision = await store.TryAcquireAsync([new RateLimit(Key(pool, username), windows)], now, cancellationToken);
+        var limit = new RateLimit(Key(pool, username), windows);
+        var decision = compare is null
+            ? await store.TryAcquireAsync([limit], now, cancellationToken)
+            : await store.TryAcquireOrResetAsync(limit, now, compare, cancellationToken);
         if (decision.Allowed)
         {
             _checks.Add(1, new("outcome", "allowed"), new("reason", "none"));

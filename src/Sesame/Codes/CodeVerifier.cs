@@ -91,14 +91,19 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, A
     /// <exception cref="CognitoException"><c>NotAuthorizedException</c> once the account has reached its cap.</exception>
     public async ValueTask<CodeCheck> VerifyTravellingAsync(CodeAnswer answer, OneTimeCode? code, CancellationToken cancellationToken)
     {
-        await CountAsync(answer, cancellationToken);
-        var check = code is null ? CodeCheck.NoCode : Check(answer, code, answer.Destination);
+        // Counted and compared in one write: nothing but the MAC check runs between the two, and a right answer clears
+        // the account's failures in the same transaction.
+        var check = CodeCheck.NoCode;
+        Refuse(answer, await limits.CountAndCompareAsync(answer.Pool, answer.Username, () =>
+        {
+            check = code is null ? CodeCheck.NoCode : Check(answer, code, answer.Destination);
+            return check == CodeCheck.Match && answer.UserExists;
+        }, cancellationToken));
         if (check != CodeCheck.Match || !answer.UserExists)
         {
             return check == CodeCheck.Match ? CodeCheck.Mismatch : check;
         }
 
-        await limits.SucceededAsync(answer.Pool, answer.Username, cancellationToken);
         // A sign-in code's send was counted in its prefix like a sign-up code's: its verification converts it the same way.
         await prefixes.VerifiedAsync(answer.Pool, answer.Username, cancellationToken);
         return CodeCheck.Match;
@@ -139,9 +144,12 @@ internal sealed class CodeVerifier(OneTimeCodes macs, IOneTimeCodeStore store, A
     /// (RespondToAuthChallenge, whose model has no LimitExceededException) get <c>NotAuthorizedException</c>, as
     /// Cognito's own lockout does; ConfirmSignUp and VerifyUserAttribute get <c>LimitExceededException</c>.
     /// </summary>
-    private async ValueTask CountAsync(CodeAnswer answer, CancellationToken cancellationToken)
+    private async ValueTask CountAsync(CodeAnswer answer, CancellationToken cancellationToken) =>
+        Refuse(answer, await limits.CountAsync(answer.Pool, answer.Username, cancellationToken));
+
+    /// <summary>The refusal of <see cref="CountAsync"/>, when the account's cap is reached.</summary>
+    private static void Refuse(CodeAnswer answer, AnswerDecision decision)
     {
-        var decision = await limits.CountAsync(answer.Pool, answer.Username, cancellationToken);
         if (!decision.Allowed)
         {
             var type = answer.Purpose == CodePurposes.SignIn ? CognitoErrors.NotAuthorized : CognitoErrors.LimitExceeded;

@@ -31,6 +31,17 @@ internal interface IRateLimitStore
     /// </summary>
     ValueTask<RateDecision> TryAcquireAsync(IReadOnlyList<RateLimit> limits, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="TryAcquireAsync"/> for one limit that a success clears: when the limit has room, <paramref name="succeeded"/>
+    /// runs inside the same transaction, with the key still locked, and decides: false counts the event, true forgets every
+    /// event of the key instead (as <see cref="ResetAsync"/> after the count would). So an answer is counted before it is
+    /// compared, concurrent answers are compared one after another (of them, exactly as many as the windows have room for
+    /// are compared), and a right answer costs one write, not two. A refused call counts nothing and does not call
+    /// <paramref name="succeeded"/>; when it throws, nothing is written. It must be quick and touch no store (it runs
+    /// inside the write).
+    /// </summary>
+    ValueTask<RateDecision> TryAcquireOrResetAsync(RateLimit limit, DateTimeOffset now, Func<bool> succeeded, CancellationToken cancellationToken);
+
     /// <summary>Forgets every event of a key (a correct code answer clears the failures before it).</summary>
     ValueTask ResetAsync(string key, CancellationToken cancellationToken);
 

@@ -9,8 +9,12 @@ namespace Sesame.Storage;
 /// </summary>
 internal static class RateLimitCommands
 {
+    /// <param name="resetWhen">
+    /// Asked once every window has room (<see cref="IRateLimitStore.TryAcquireOrResetAsync"/>): true forgets every event
+    /// of the keys instead of counting one; null counts.
+    /// </param>
     public static async Task<RateDecision> TryAcquireAsync(DbConnection connection, DbTransaction transaction, StoreSql sql, IReadOnlyList<RateLimit> limits,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken, Func<bool>? resetWhen = null)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var order = Enumerable.Range(0, limits.Count).OrderBy(i => limits[i].Key, StringComparer.Ordinal).ToArray();
@@ -47,6 +51,17 @@ internal static class RateLimitCommands
         if (retryAt is { } at)
         {
             return new RateDecision(false, refusedBy, DateTimeOffset.FromUnixTimeMilliseconds(at));
+        }
+
+        if (resetWhen?.Invoke() == true)
+        {
+            // Counted, then cleared by the success, in one statement: what count-then-reset leaves, without the count.
+            foreach (var i in order)
+            {
+                await ExecuteAsync(connection, transaction, sql.ResetRateKey, cancellationToken, ("@key", limits[i].Key));
+            }
+
+            return RateDecision.Allow;
         }
 
         foreach (var i in order)

@@ -149,6 +149,63 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task TryAcquireOrReset_WrongThenRight_CountedThenForgottenInOneCall()
+    {
+        var limit = new RateLimit("answers:i", AnswerWindows);
+        Assert.True((await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => false, None)).Allowed);
+        Assert.True((await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => false, None)).Allowed);
+        Assert.Equal(2, await Stores.RateLimits.CountAsync("answers:i", TimeSpan.FromDays(1), Now, None));
+
+        Assert.True((await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => true, None)).Allowed);
+
+        Assert.Equal(0, await Stores.RateLimits.CountAsync("answers:i", TimeSpan.FromDays(3650), Now, None));
+    }
+
+    [StoreFact]
+    public async Task TryAcquireOrReset_CapReached_NeverComparedAndNothingCleared()
+    {
+        var limit = new RateLimit("answers:j", [new RateWindow(TimeSpan.FromDays(1), 2)]);
+        await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => false, None);
+        await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => false, None);
+        var compared = false;
+
+        var refused = await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => compared = true, None);
+
+        Assert.Equal((false, 0, Now.AddDays(1)), (refused.Allowed, refused.RefusedBy, refused.RetryAt));
+        Assert.False(compared);
+        Assert.Equal(2, await Stores.RateLimits.CountAsync("answers:j", TimeSpan.FromDays(1), Now, None));
+    }
+
+    [StoreFact]
+    public async Task TryAcquireOrReset_DecisionThrows_NothingCounted()
+    {
+        var limit = new RateLimit("answers:k", AnswerWindows);
+        await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => false, None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () => throw new InvalidOperationException("no"), None));
+
+        Assert.Equal(1, await Stores.RateLimits.CountAsync("answers:k", TimeSpan.FromDays(1), Now, None));
+    }
+
+    [StoreFact]
+    public async Task TryAcquireOrReset_64ConcurrentWrongAnswers_ExactlyTwentyCompared()
+    {
+        var limit = new RateLimit("answers:l", AnswerWindows);
+        var compared = 0;
+
+        var decisions = await ConcurrentlyAsync(_ => Stores.RateLimits.TryAcquireOrResetAsync(limit, Now, () =>
+        {
+            Interlocked.Increment(ref compared);
+            return false;
+        }, None).AsTask(), writers: 64);
+
+        Assert.Equal(20, decisions.Count(d => d.Allowed));
+        Assert.Equal(20, Volatile.Read(ref compared));
+        Assert.Equal(20, await Stores.RateLimits.CountAsync("answers:l", TimeSpan.FromDays(1), Now, None));
+    }
+
+    [StoreFact]
     public async Task List_KeysWithAPrefix_OnlyThoseWithLiveEventsInKeyOrder()
     {
         var start = Now;

@@ -10,6 +10,10 @@ internal sealed class PostgresRateLimitStore(PostgresDatabase database) : IRateL
         await database.WriteAsync((connection, transaction, ct) =>
             RateLimitCommands.TryAcquireAsync(connection, transaction, PostgresDatabase.Sql, limits, now, ct), cancellationToken);
 
+    public async ValueTask<RateDecision> TryAcquireOrResetAsync(RateLimit limit, DateTimeOffset now, Func<bool> succeeded, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction, ct) =>
+            RateLimitCommands.TryAcquireAsync(connection, transaction, PostgresDatabase.Sql, [limit], now, ct, succeeded), cancellationToken);
+
     public async ValueTask ResetAsync(string key, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction, ct) =>
             RateLimitCommands.ExecuteAsync(connection, transaction, PostgresDatabase.Sql.ResetRateKey, ct, ("@key", key)), cancellationToken);

@@ -11,6 +11,11 @@ internal sealed class SqliteRateLimitStore(SqliteDatabase database) : IRateLimit
             RateLimitCommands.TryAcquireAsync(connection, transaction, SqliteDatabase.Sql, limits, now, CancellationToken.None).GetAwaiter().GetResult(),
             cancellationToken);
 
+    public async ValueTask<RateDecision> TryAcquireOrResetAsync(RateLimit limit, DateTimeOffset now, Func<bool> succeeded, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+            RateLimitCommands.TryAcquireAsync(connection, transaction, SqliteDatabase.Sql, [limit], now, CancellationToken.None, succeeded).GetAwaiter().GetResult(),
+            cancellationToken);
+
     public async ValueTask ResetAsync(string key, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
             RateLimitCommands.ExecuteAsync(connection, transaction, SqliteDatabase.Sql.ResetRateKey, CancellationToken.None, ("@key", key))
