@@ -44,6 +44,7 @@ internal static partial class SesameCommandLine
         root.Add(ImportCommands.Export(run));
         root.Add(LimitCommands.Create(run));
         root.Add(StorageCommands.Create(run));
+        root.Add(HealthCommands.Create(run));
 
         var parsed = root.Parse(rest);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -64,7 +65,7 @@ internal static partial class SesameCommandLine
 
     private static bool IsCommandName(string token) =>
         token is "serve" or "users" or "pools" or "clients" or "keys" or "outbox" or "config" or "import" or "export" or "limits"
-            or "storage";
+            or "storage" or "health";
 
     private static Command ServeCommand(string[] settings)
     {
