@@ -1,4 +1,3 @@
-using Sesame.Abuse;
 using Sesame.Codes;
 using Sesame.Cognito;
 using Sesame.Configuration;
@@ -27,7 +26,6 @@ internal sealed class PasswordRecovery(
     IPasswordStore passwords,
     CodeIssuer codes,
     CodeVerifier verifier,
-    SendLimits limits,
     Pseudonyms pseudonyms,
     PasswordSignIn passwordSignIn,
     PasswordHasher hasher,
@@ -40,7 +38,7 @@ internal sealed class PasswordRecovery(
     /// <summary>
     /// ForgotPassword: a code to the user's verified phone number or email. An unknown user (with
     /// PreventUserExistenceErrors) gets the same answer shape, to the destination a real user with that login would
-    /// have, counted by the same send limits, and nothing is sent.
+    /// have, counted by the same send limits, and only a decoy is written (never sent).
     /// </summary>
     public async ValueTask<CodeDeliveryDetails> ForgotAsync(
         AppClient client, string login, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
@@ -55,9 +53,16 @@ internal sealed class PasswordRecovery(
                 throw CognitoErrors.UserDoesNotExist();
             }
 
+            // Counted under the login and a decoy written, like a real send (CodeIssuer).
             var (medium, masked) = pseudonyms.Destination(pool.Id, login);
-            await limits.CheckAsync(pool, CodePurposes.ForgotPassword, medium, login, username: null, cancellationToken);
-            return new CodeDeliveryDetails(masked, medium, CodeIssuer.Attribute(medium));
+            return await codes.SendAsync(
+                new CodeRequest(pool, CodePurposes.ForgotPassword, MessagePurpose.ForgotPassword, pseudonyms.Username(pool.Id, login), Sub: null,
+                    CodeIssuer.Attribute(medium), masked, User.EventAttributes(null), client.ClientId)
+                {
+                    UserExists = false,
+                    Login = login,
+                },
+                cancellationToken);
         }
 
         if (Refusal(user, login) is { } refusal)

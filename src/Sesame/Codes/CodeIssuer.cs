@@ -28,9 +28,18 @@ internal sealed record CodeRequest(
     /// is already a masked stand-in (<c>Pseudonyms</c>).
     /// </summary>
     public bool UserExists { get; init; } = true;
+
+    /// <summary>
+    /// The login an unknown user was asked for: the send limits count it (and classify it, when it is a phone number)
+    /// where a known user's real destination is counted, so a limit answers both alike.
+    /// </summary>
+    public string? Login { get; init; }
 }
 
-/// <summary>An issued code, with the message that carries it (none for a test number or an unknown user) and what the client is told.</summary>
+/// <summary>
+/// An issued code, with the message that carries it (none for a test number; for an unknown user a decoy, written like a
+/// real message and never sent) and what the client is told.
+/// </summary>
 /// <param name="Stored">The code and its key; a use case writes it in the transaction of its own change, or <see cref="CodeIssuer.SendAsync"/> does.</param>
 internal sealed record IssuedCode(StoredCode Stored, OutboxMessage? Message, CodeDeliveryDetails Delivery)
 {
@@ -45,7 +54,7 @@ internal sealed record IssuedCode(StoredCode Stored, OutboxMessage? Message, Cod
 /// trigger, and says where it went (<see cref="CodeDeliveryDetails"/>). Limits on sending belong here.
 /// </summary>
 internal sealed partial class CodeIssuer(
-    OneTimeCodes macs, MessageComposer composer, SendLimits limits, IOneTimeCodeStore store, Outbox outbox, TimeProvider time,
+    OneTimeCodes macs, MessageComposer composer, SendLimits limits, IOneTimeCodeStore store, IUserAdminStore messages, Outbox outbox, TimeProvider time,
     IHostEnvironment environment, IMeterFactory meters, ILogger<CodeIssuer> logger)
 {
     private readonly Counter<long> _testNumbers = meters.Create("Sesame.Codes")
@@ -63,7 +72,8 @@ internal sealed partial class CodeIssuer(
             // Before a code is drawn; an unknown user (a stable stand-in destination per login) is counted exactly as a
             // known one, so the limits tell no one whether an account exists.
             var kind = CodePurposes.IsAttribute(request.Purpose) ? SendLimits.AttributeKind : request.Purpose;
-            await limits.CheckAsync(pool, kind, Medium(request.Attribute), request.Destination, request.UserExists ? request.Username : null, cancellationToken);
+            var counted = request.UserExists ? request.Destination : request.Login ?? request.Destination;
+            await limits.CheckAsync(pool, kind, Medium(request.Attribute), counted, request.UserExists ? request.Username : null, cancellationToken);
         }
 
         var code = testCode ?? OneTimeCodes.Generate(length);
@@ -80,7 +90,13 @@ internal sealed partial class CodeIssuer(
         var delivery = Delivery(request.Attribute, request.Destination, request.UserExists);
         if (!request.UserExists)
         {
-            return new IssuedCode(stored, null, delivery);
+            // The same work as a known user's message (templates, encryption, one outbox row), to the masked stand-in; a
+            // decoy is never claimed, listed, charged or counted, and the dispatcher sweeps it (OutboxMessage.Decoy).
+            var decoy = await composer.ComposeAsync(
+                new CodeMessageRequest(pool, request.Message, delivery.DeliveryMedium, request.Destination, code, lifetime, request.Username,
+                    request.UserAttributes, request.ClientId) { Decoy = true },
+                cancellationToken);
+            return new IssuedCode(stored, decoy, delivery);
         }
 
         if (testCode is not null)
@@ -109,13 +125,23 @@ internal sealed partial class CodeIssuer(
     }
 
     /// <summary>
-    /// Issues a stored code on its own (ResendConfirmationCode, GetUserAttributeVerificationCode): it replaces the
-    /// user's earlier code of the purpose, and its message is queued in the same transaction.
+    /// Issues a stored code on its own (ResendConfirmationCode, ForgotPassword, GetUserAttributeVerificationCode): it
+    /// replaces the user's earlier code of the purpose, and its message is queued in the same transaction. For an
+    /// unknown user (<see cref="CodeRequest.UserExists"/> false) only the decoy message is queued.
     /// </summary>
     public async ValueTask<CodeDeliveryDetails> SendAsync(CodeRequest request, CancellationToken cancellationToken)
     {
         var issued = await IssueAsync(request, cancellationToken);
-        await store.SaveAsync(issued.Stored, issued.Message, cancellationToken);
+        if (!request.UserExists)
+        {
+            // An unknown login has no code to keep (its answers are refused like wrong ones): only the decoy is written.
+            await messages.QueueAsync([issued.Message!], cancellationToken);
+        }
+        else
+        {
+            await store.SaveAsync(issued.Stored, issued.Message, cancellationToken);
+        }
+
         if (issued.Message is not null)
         {
             outbox.Notify();

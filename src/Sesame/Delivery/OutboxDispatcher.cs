@@ -68,6 +68,8 @@ internal sealed partial class OutboxDispatcher(
                 if (batch.Count < free)
                 {
                     slots.Release(free - batch.Count);
+                    // The queue is drained: the decoys written meanwhile (unknown users' stand-in messages) go now.
+                    await SafelyAsync(async () => await store.SweepDecoysAsync(time.GetUtcNow(), CancellationToken.None));
                 }
 
                 if (batch.Count == 0)

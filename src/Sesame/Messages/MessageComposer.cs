@@ -38,7 +38,11 @@ internal enum MessagePurpose
 /// <param name="Medium"><c>SMS</c> or <c>EMAIL</c>.</param>
 internal sealed record CodeMessageRequest(
     UserPool Pool, MessagePurpose Purpose, string Medium, string Destination, string Code, TimeSpan Lifetime, string UserName,
-    IReadOnlyDictionary<string, string> UserAttributes, string? ClientId = null, Dictionary<string, string>? ClientMetadata = null);
+    IReadOnlyDictionary<string, string> UserAttributes, string? ClientId = null, Dictionary<string, string>? ClientMetadata = null)
+{
+    /// <summary>An unknown user's stand-in message (<see cref="OutboxMessage.Decoy"/>): the templates only, no trigger, never sent.</summary>
+    public bool Decoy { get; init; }
+}
 
 /// <summary>One AdminCreateUser invitation to compose.</summary>
 /// <param name="SignInName">What <c>{username}</c> becomes: the name the user signs in with.</param>
@@ -88,7 +92,12 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
                 ClientMetadata = request.ClientMetadata,
             },
         };
-        await triggers.InvokeAsync("CustomMessage", triggerEvent, cancellationToken);
+        // A decoy (an unknown user's stand-in message, never sent) runs no trigger: the app would see a user that does not exist.
+        if (!request.Decoy)
+        {
+            await triggers.InvokeAsync("CustomMessage", triggerEvent, cancellationToken);
+        }
+
         var response = triggerEvent.Response;
         if (request.Medium == DeliveryMedium.Sms && Usable(response.SmsMessage, MaxSmsLength, "smsMessage", triggerEvent.TriggerSource))
         {
@@ -111,14 +120,14 @@ internal sealed partial class MessageComposer(Outbox outbox, TriggerInvoker trig
         {
             var body = MessageTemplate.Fill(sms, request.Code, name, request.Lifetime) + WebOtpLine(pool.Options.Delivery, request.Code);
             var locale = request.UserAttributes.GetValueOrDefault("locale");
-            return outbox.Sms(pool.Id, request.Destination, body, request.Code, Label(request.Purpose, locale), Dlt(templates));
+            return outbox.Sms(pool.Id, request.Destination, body, request.Code, Label(request.Purpose, locale), Dlt(templates)) with { Decoy = request.Decoy };
         }
 
         return outbox.Email(pool.Id, request.Destination,
             MessageTemplate.Fill(subject, request.Code, name, request.Lifetime),
             MessageTemplate.Fill(text, request.Code, name, request.Lifetime),
             request.Code,
-            html is null ? null : MessageTemplate.Fill(html, request.Code, name, request.Lifetime));
+            html is null ? null : MessageTemplate.Fill(html, request.Code, name, request.Lifetime)) with { Decoy = request.Decoy };
     }
 
     /// <summary>

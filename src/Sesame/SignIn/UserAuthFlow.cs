@@ -207,6 +207,7 @@ internal sealed class UserAuthFlow(
                 User.EventAttributes(user), client.ClientId)
             {
                 UserExists = user is not null,
+                Login = state.Login,
             },
             cancellationToken);
 

@@ -21,7 +21,6 @@ internal sealed record SignUpResult(bool UserConfirmed, string UserSub, CodeDeli
 /// the same phone number or email: a new sign-up replaces it.
 /// </summary>
 internal sealed class SignUpFlow(
-    SendLimits limits,
     IUserStore users,
     IPasswordStore passwords,
     IOneTimeCodeStore storedCodes,
@@ -413,11 +412,17 @@ internal sealed class SignUpFlow(
                 throw CognitoErrors.UserDoesNotExist();
             }
 
-            // Pretend a code went out, to where a real user with this login would have it sent.
+            // Pretend a code went out, to where a real user with this login would have it sent: counted by the send limits
+            // under the login and a decoy message written, like a real send (CodeIssuer), so neither answer nor work differs.
             var (medium, masked) = pseudonyms.Destination(pool.Id, login);
-            // Counted like a real send to that login, so the limit answers an unknown number exactly as a known one.
-            await limits.CheckAsync(pool, CodePurposes.SignUp, medium, login, username: null, cancellationToken);
-            return new CodeDeliveryDetails(masked, medium, CodeIssuer.Attribute(medium));
+            return await codes.SendAsync(
+                new CodeRequest(pool, CodePurposes.SignUp, MessagePurpose.ResendCode, pseudonyms.Username(pool.Id, login), Sub: null,
+                    CodeIssuer.Attribute(medium), masked, User.EventAttributes(null), client.ClientId)
+                {
+                    UserExists = false,
+                    Login = login,
+                },
+                cancellationToken);
         }
 
         if (user.IsConfirmed)

@@ -31,4 +31,10 @@ internal interface IOutboxStore
     /// the code, is gone). Returns how many were made due.
     /// </summary>
     ValueTask<int> RetryNowAsync(long? id, string? poolId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the decoy rows (<see cref="OutboxMessage.Decoy"/>) written up to <paramref name="now"/>: they are never
+    /// claimed, listed or counted, and go like a sent message's payload does, soon after they were written. Returns how many.
+    /// </summary>
+    ValueTask<int> SweepDecoysAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -20,7 +20,18 @@ internal enum MessageChannel
 /// <summary>A message to send, written in the same transaction as the state that needs it.</summary>
 /// <param name="Payload">The encrypted message (it carries a code); scrubbed once sent.</param>
 /// <param name="DestinationHint">The masked destination, for status queries and logs.</param>
-internal sealed record OutboxMessage(MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, DateTimeOffset CreatedAt);
+internal sealed record OutboxMessage(MessageChannel Channel, string PoolId, string DestinationHint, byte[] Payload, DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// A stand-in for the message an unknown user would have been sent (PreventUserExistenceErrors): written like a real
+    /// one so both paths do the same store work, but with status <c>decoy</c>, which no claim, listing, budget or metric
+    /// reads; the dispatcher deletes it once the queue is drained (<see cref="IOutboxStore.SweepDecoysAsync"/>).
+    /// </summary>
+    public bool Decoy { get; init; }
+
+    /// <summary>The status the row is written with.</summary>
+    public string Status => Decoy ? "decoy" : "queued";
+}
 
 /// <summary>A queued message claimed by a dispatcher, with the lease that keeps other dispatchers off it.</summary>
 /// <param name="Attempts">Provider calls made for it so far.</param>

@@ -344,8 +344,11 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     public string Enqueue { get; } = """
         INSERT INTO outbox (pool_id, channel, destination_hint, payload, status, attempts, next_attempt_at, created_at)
-        VALUES (@pool, @channel, @hint, @payload, 'queued', 0, @now, @now)
+        VALUES (@pool, @channel, @hint, @payload, @status, 0, @now, @now)
         """;
+
+    /// <summary>Decoy rows (an unknown user's stand-in message, never sent) go once the dispatcher has drained the queue (index outbox_decoys).</summary>
+    public string SweepDecoys { get; } = "DELETE FROM outbox WHERE status = 'decoy' AND created_at <= @now";
 
     /// <summary>Leases due messages, oldest first; concurrent claimers never get the same one.</summary>
     public string ClaimOutbox { get; } = $"""
@@ -392,7 +395,7 @@ internal sealed class StoreSql(SqlDialect dialect)
         SELECT id, pool_id, channel, destination_hint, status, attempts, provider, provider_message_id, last_error,
                created_at, sent_at, next_attempt_at, route, cost, delivered_at
         FROM outbox
-        WHERE (@pool IS NULL OR pool_id = @pool) AND (@status IS NULL OR status = @status)
+        WHERE status <> 'decoy' AND (@pool IS NULL OR pool_id = @pool) AND (@status IS NULL OR status = @status)
           AND (@hint IS NULL OR destination_hint = @hint) AND (@route IS NULL OR route = @route)
         ORDER BY id DESC LIMIT @limit
         """;

@@ -32,6 +32,33 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task Decoy_WrittenLikeAMessage_NeverClaimedOrListed_SweptUpToNow()
+    {
+        // An unknown user's stand-in message (PreventUserExistenceErrors) is one outbox row like a real one, in every
+        // transaction that queues messages (here the plain queue; the session and code writes use the same insert).
+        await Stores.Admin.QueueAsync([Message() with { Decoy = true }, Message("a@***.com")], None);
+        await Stores.Codes.SaveAsync(Code("ada", "signup"), Message() with { Decoy = true }, None);
+
+        var claimed = Assert.Single(await ClaimAsync());
+        Assert.Equal("a@***.com", claimed.DestinationHint);
+        Clock.Advance(Lease * 2);
+        Assert.Equal(claimed.Id, Assert.Single(await ClaimAsync()).Id);
+        foreach (var status in new string?[] { null, "decoy", "queued" })
+        {
+            var listed = await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, status, null, 10), None);
+            Assert.All(listed, m => Assert.Equal("a@***.com", m.DestinationHint));
+        }
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Stores.Admin.QueueAsync([Message() with { Decoy = true, CreatedAt = Now + TimeSpan.FromSeconds(1) }], None);
+        Assert.Equal(2, await Stores.Outbox.SweepDecoysAsync(Now, None));
+        Assert.Equal(0, await Stores.Outbox.SweepDecoysAsync(Now, None));
+        Assert.Equal(1, await Stores.Outbox.SweepDecoysAsync(Now + TimeSpan.FromSeconds(1), None));
+        // The real message is untouched by the sweep.
+        Assert.Single(await Stores.MessageStatus.QueryAsync(new MessageStatusQuery(Pool, null, null, 10), None));
+    }
+
+    [StoreFact]
     public async Task ClaimOutbox_TwoClaimers_NeverSameMessage()
     {
         await QueueAsync(40);

@@ -161,7 +161,8 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
         return Services.GetRequiredService<SqliteDatabase>().ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM outbox WHERE destination_hint = $hint";
+            // A decoy (an unknown user's stand-in message) is never sent: not counted here.
+            command.CommandText = "SELECT COUNT(*) FROM outbox WHERE destination_hint = $hint AND status <> 'decoy'";
             command.Parameters.AddWithValue("$hint", hint);
             return (long)command.ExecuteScalar()!;
         }, CancellationToken.None);

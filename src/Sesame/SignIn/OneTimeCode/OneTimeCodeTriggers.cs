@@ -88,6 +88,7 @@ internal sealed class CreateOneTimeCodeChallenge(UserPools pools, CodeIssuer cod
                     request.UserAttributes, triggerEvent.CallerContext.ClientId, request.ClientMetadata)
                 {
                     UserExists = !request.UserNotFound,
+                    Login = login,
                 },
                 cancellationToken);
             if (issued.Message is not null)

@@ -12,6 +12,7 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             .Text("@channel", message.Channel == MessageChannel.Sms ? "SMS" : "EMAIL")
             .Text("@hint", message.DestinationHint)
             .Bytes("@payload", message.Payload)
+            .Text("@status", message.Status)
             .Time("@now", message.CreatedAt);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -97,6 +98,13 @@ internal sealed class PostgresOutboxStore(PostgresDatabase database) : IOutboxSt
             await using var command = connection.Command(PostgresDatabase.Sql.RetryMessagesNow, transaction)
                 .Text("@pool", poolId).Time("@now", now);
             command.Parameters.Add(new Npgsql.NpgsqlParameter("@id", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)id ?? DBNull.Value });
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    public async ValueTask<int> SweepDecoysAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.Command(PostgresDatabase.Sql.SweepDecoys, transaction).Time("@now", now);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 }

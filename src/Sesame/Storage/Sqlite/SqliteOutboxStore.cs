@@ -15,6 +15,7 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         command.Parameters.AddWithValue("@channel", message.Channel == MessageChannel.Sms ? DeliveryMedium.Sms : DeliveryMedium.Email);
         command.Parameters.AddWithValue("@hint", message.DestinationHint);
         command.Parameters.AddWithValue("@payload", message.Payload);
+        command.Parameters.AddWithValue("@status", message.Status);
         command.Parameters.AddWithValue("@now", message.CreatedAt.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
     }
@@ -110,6 +111,16 @@ internal sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             command.CommandText = SqliteDatabase.Sql.RetryMessagesNow;
             command.Parameters.AddWithValue("@id", (object?)id ?? DBNull.Value);
             command.Parameters.AddWithValue("@pool", (object?)poolId ?? DBNull.Value);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async ValueTask<int> SweepDecoysAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteDatabase.Sql.SweepDecoys;
             command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             return command.ExecuteNonQuery();
         }, cancellationToken);
