@@ -20,6 +20,16 @@ async function start(env) {
   return { config, verifier, state, url };
 }
 
+/** The phone step (typed, then Send code), up to the code field; returns the SMS from the dev outbox. */
+async function sendCode(env, page, url, phone, what) {
+  await page.goto(url.href);
+  const watch = await outboxWatch(env, phone, 'SMS');
+  await page.getByLabel('Phone number').fill(phone);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('Code', { exact: true }).waitFor();
+  return watch.next(what);
+}
+
 export function registerHostedUiBrowserTests(test, env) {
   test('browser: phone → code from the outbox → signed in → userinfo → signed out, by keyboard only', async () => {
     const { config, verifier, state, url } = await start(env);
@@ -144,11 +154,7 @@ export function registerHostedUiBrowserTests(test, env) {
     const { url } = await start(env);
     const phone = uniquePhone();
     await withPage('en-GB', async (page) => {
-      await page.goto(url.href);
-      const watch = await outboxWatch(env, phone, 'SMS');
-      await page.getByLabel('Phone number').fill(phone);
-      await page.getByRole('button', { name: 'Send code' }).click();
-      const message = await watch.next('no-JavaScript sign-in');
+      const message = await sendCode(env, page, url, phone, 'no-JavaScript sign-in');
       await page.getByLabel('Code', { exact: true }).fill(message.code);
       const [request] = await Promise.all([
         page.waitForRequest((r) => r.url().startsWith(CALLBACK)),
@@ -162,13 +168,8 @@ export function registerHostedUiBrowserTests(test, env) {
     const { url } = await start(env);
     const phone = uniquePhone();
     await withPage('en-GB', async (page) => {
-      await page.goto(url.href);
-      const watch = await outboxWatch(env, phone, 'SMS');
-      await page.getByLabel('Phone number').fill(phone);
-      await page.keyboard.press('Enter');
+      const message = await sendCode(env, page, url, phone, 'paste sign-in');
       const code = page.getByLabel('Code', { exact: true });
-      await code.waitFor();
-      const message = await watch.next('paste sign-in');
       const description = await code.evaluate((e) => e.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent).join(' '));
       check(/6 digits/.test(description) && /Attempts left: \d/.test(description), `the code field's description gives the digits and attempts: ${show(description)}`);
 
@@ -272,12 +273,7 @@ export function registerHostedUiBrowserTests(test, env) {
           value: { get: (options) => { window.otpRequest = JSON.parse(JSON.stringify({ otp: options.otp })); return new Promise((resolve) => { window.deliverOtp = resolve; }); } },
         });
       });
-      await page.goto(url.href);
-      const watch = await outboxWatch(env, phone, 'SMS');
-      await page.getByLabel('Phone number').fill(phone);
-      await page.keyboard.press('Enter');
-      await page.getByLabel('Code', { exact: true }).waitFor();
-      const message = await watch.next('Web OTP sign-in');
+      const message = await sendCode(env, page, url, phone, 'Web OTP sign-in');
       await page.waitForFunction(() => typeof window.deliverOtp === 'function');
       eq(JSON.stringify(await page.evaluate(() => window.otpRequest)), '{"otp":{"transport":["sms"]}}', 'the page asks for an SMS one-time code');
       const [request] = await Promise.all([
