@@ -7,8 +7,11 @@ namespace Sesame.OAuth;
 /// <summary>The outcome of checking an authorization request (RFC 6749 §4.1.1, §4.1.2.1; OpenID Connect Core §3.1.2).</summary>
 internal abstract record AuthorizeCheck
 {
-    /// <summary>No trustworthy redirect URI (unknown client, unregistered redirect_uri): an error page, never a redirect.</summary>
-    public sealed record Refused(string Message) : AuthorizeCheck;
+    /// <summary>
+    /// No trustworthy redirect URI (unknown client, unregistered redirect_uri): an error page, never a redirect. The
+    /// message is the page's string <paramref name="Key"/> (PageStrings_*.resx), with <paramref name="Argument"/> if any.
+    /// </summary>
+    public sealed record Refused(string Key, string? Argument = null) : AuthorizeCheck;
 
     /// <summary>A request error told to the client at its redirect URI.</summary>
     public sealed record RedirectError(string Location) : AuthorizeCheck;
@@ -33,13 +36,13 @@ internal static class AuthorizeRequest
         {
             if (query[name].Count > 1)
             {
-                return new AuthorizeCheck.Refused($"The parameter {name} appears more than once.");
+                return new AuthorizeCheck.Refused("Error_DuplicateParameter", name);
             }
         }
 
         if (One("client_id") is not { Length: > 0 and <= 128 } clientId || pools.FindClient(clientId) is not { } client)
         {
-            return new AuthorizeCheck.Refused("The client_id is missing or unknown.");
+            return new AuthorizeCheck.Refused("Error_UnknownClient");
         }
 
         var options = client.Options;
@@ -47,7 +50,7 @@ internal static class AuthorizeRequest
         if (redirectUri is null || !(options.CallbackURLs ?? []).Contains(redirectUri, StringComparer.Ordinal))
         {
             // Cognito answers redirect_mismatch on its own error page: never send the browser to an unregistered address.
-            return new AuthorizeCheck.Refused("redirect_mismatch: the redirect_uri is not one of this app client's callback URLs.");
+            return new AuthorizeCheck.Refused("Error_RedirectMismatch");
         }
 
         var state = One("state");

@@ -33,7 +33,7 @@ internal sealed record PageModel(PageView View, string Lang, AppClient? Client)
 
 /// <summary>
 /// The hosted sign-in page, rendered on the server: plain HTML forms that work without JavaScript, a few lines of
-/// script that only improve them (a resend countdown, digits-only paste), strings from resource files (English and
+/// script that only improve them (a resend countdown, digits-only paste, Web OTP), strings from resource files (English and
 /// French, by <c>lang</c> or <c>Accept-Language</c>), the app client's branding, and headers that keep it from being
 /// framed, cached or sniffed.
 /// </summary>
@@ -273,6 +273,14 @@ internal static class HostedPage
           var code=document.getElementById('code');
           if(code){code.addEventListener('paste',function(e){var t=(e.clipboardData||window.clipboardData).getData('text');
             var d=t.replace(/\D/g,'');if(d&&d!==t){e.preventDefault();code.value=d.slice(0,code.maxLength);}});}
+          // Web OTP (Chrome on Android): the SMS's last line "@host #code" lets the browser offer the code, then sign in.
+          if(code&&'OTPCredential' in window&&navigator.credentials){
+            var form=code.form,submit=form.querySelector('button[value=answer]'),stop=new AbortController();
+            form.addEventListener('submit',function(){stop.abort();});
+            navigator.credentials.get({otp:{transport:['sms']},signal:stop.signal}).then(function(otp){
+              if(otp&&otp.code&&!code.value){code.value=otp.code;if(form.requestSubmit){form.requestSubmit(submit);}else{submit.click();}}
+            }).catch(function(){});
+          }
         })();
         """;
 }

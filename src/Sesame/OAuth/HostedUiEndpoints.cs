@@ -24,7 +24,7 @@ internal sealed partial class HostedUiEndpoints(
         switch (AuthorizeRequest.Check(context.Request.Query, pools))
         {
             case AuthorizeCheck.Refused refused:
-                return ErrorPage(context, null, refused.Message);
+                return ErrorPage(context, null, Refusal(HostedPage.Language(context.Request), refused));
             case AuthorizeCheck.RedirectError redirect:
                 return Results.Redirect(redirect.Location);
             case AuthorizeCheck.Valid { Client: var client, Parameters: var request }:
@@ -42,7 +42,35 @@ internal sealed partial class HostedUiEndpoints(
                 return Results.Redirect("/login" + context.Request.QueryString.Value);
         }
 
-        return ErrorPage(context, null, "The request could not be understood.");
+        return ErrorPage(context, null, HostedPage.Text(HostedPage.Language(context.Request), "Error_BadRequest"));
+    }
+
+    /// <summary>
+    /// Around every page endpoint: a failure (the store down, a bug) shows the plain error page with a 500, never a stack
+    /// trace (in Development ASP.NET Core would show its exception page); the exception goes to the log, without the request.
+    /// </summary>
+    public async ValueTask<object?> PageErrorsAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        try
+        {
+            return await next(invocation);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            if (e is not StorageUnavailableException)
+            {
+                // The store logs its own outage once; anything else is logged here, by type and stack, never with the request.
+                LogFailed(logger, e);
+            }
+
+            var lang = HostedPage.Language(context.Request);
+            return ErrorPage(context, null, HostedPage.Text(lang, "Error_Generic"), StatusCodes.Status500InternalServerError, lang);
+        }
     }
 
     /// <summary>GET /login: a new authorization request (Cognito's classic hosted UI path), or the current page again (a language change).</summary>
@@ -56,7 +84,7 @@ internal sealed partial class HostedUiEndpoints(
         switch (AuthorizeRequest.Check(context.Request.Query, pools))
         {
             case AuthorizeCheck.Refused refused:
-                return ErrorPage(context, null, refused.Message);
+                return ErrorPage(context, null, Refusal(HostedPage.Language(context.Request), refused));
             case AuthorizeCheck.RedirectError redirect:
                 return Results.Redirect(redirect.Location);
             case AuthorizeCheck.Valid { Client: var client, Parameters: var request }:
@@ -71,7 +99,7 @@ internal sealed partial class HostedUiEndpoints(
                 return Page(context, client, state, PageView.Login);
         }
 
-        return ErrorPage(context, null, "The request could not be understood.");
+        return ErrorPage(context, null, HostedPage.Text(HostedPage.Language(context.Request), "Error_BadRequest"));
     }
 
     /// <summary>POST /login: one step of the page (send a code, answer it, resend it, start over).</summary>
@@ -146,7 +174,7 @@ internal sealed partial class HostedUiEndpoints(
         if ((query["client_id"].FirstOrDefault() ?? AudienceOf(query["id_token_hint"].FirstOrDefault())) is not { } clientId
             || pools.FindClient(clientId) is not { } client)
         {
-            return ErrorPage(context, null, "The client_id is missing or unknown.", lang: lang);
+            return ErrorPage(context, null, HostedPage.Text(lang, "Error_UnknownClient"), lang: lang);
         }
 
         var logoutUris = client.Options.LogoutURLs ?? [];
@@ -154,14 +182,14 @@ internal sealed partial class HostedUiEndpoints(
         {
             return logoutUris.Contains(logoutUri, StringComparer.Ordinal)
                 ? Results.Redirect(logoutUri)
-                : ErrorPage(context, client, "The logout_uri is not one of this app client's sign-out URLs.", lang: lang);
+                : ErrorPage(context, client, HostedPage.Text(lang, "Error_LogoutUri", "logout_uri"), lang: lang);
         }
 
         if (query["post_logout_redirect_uri"].FirstOrDefault() is { } postLogout)
         {
             return logoutUris.Contains(postLogout, StringComparer.Ordinal)
                 ? Results.Redirect(query["state"].FirstOrDefault() is { } state ? QueryHelpers.AddQueryString(postLogout, "state", state) : postLogout)
-                : ErrorPage(context, client, "The post_logout_redirect_uri is not one of this app client's sign-out URLs.", lang: lang);
+                : ErrorPage(context, client, HostedPage.Text(lang, "Error_LogoutUri", "post_logout_redirect_uri"), lang: lang);
         }
 
         if (query.ContainsKey("redirect_uri") && query.ContainsKey("response_type"))
@@ -380,6 +408,9 @@ internal sealed partial class HostedUiEndpoints(
             StatusCode = error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
         });
 
+    private static string Refusal(string lang, AuthorizeCheck.Refused refused) =>
+        refused.Argument is null ? HostedPage.Text(lang, refused.Key) : HostedPage.Text(lang, refused.Key, refused.Argument);
+
     private IResult ErrorPage(HttpContext context, AppClient? client, string message, int status = StatusCodes.Status400BadRequest, string? lang = null) =>
         HostedPage.Render(context, new PageModel(PageView.Error, lang ?? HostedPage.Language(context.Request), client)
         {
@@ -435,6 +466,9 @@ internal sealed partial class HostedUiEndpoints(
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hosted page: the request failed; the error page was shown.")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hosted page: a sign-in step was refused ({ErrorType}).")]
     private static partial void LogRefused(ILogger logger, string errorType);

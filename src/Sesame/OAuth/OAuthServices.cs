@@ -19,10 +19,11 @@ internal static class OAuthServices
     {
         var hosted = endpoints.ServiceProvider.GetRequiredService<HostedUiEndpoints>();
         var tokens = endpoints.ServiceProvider.GetRequiredService<TokenEndpoints>();
-        endpoints.MapGet("/oauth2/authorize", hosted.AuthorizeAsync);
-        endpoints.MapGet("/login", hosted.LoginPageAsync);
-        endpoints.MapPost("/login", hosted.LoginPostAsync).DisableAntiforgery();
-        endpoints.MapGet("/logout", hosted.LogoutAsync);
+        // The pages a browser sees answer a failure with the plain error page (never the developer exception page).
+        endpoints.MapGet("/oauth2/authorize", hosted.AuthorizeAsync).AddEndpointFilter(hosted.PageErrorsAsync);
+        endpoints.MapGet("/login", hosted.LoginPageAsync).AddEndpointFilter(hosted.PageErrorsAsync);
+        endpoints.MapPost("/login", hosted.LoginPostAsync).DisableAntiforgery().AddEndpointFilter(hosted.PageErrorsAsync);
+        endpoints.MapGet("/logout", hosted.LogoutAsync).AddEndpointFilter(hosted.PageErrorsAsync);
         endpoints.MapPost("/oauth2/token", tokens.TokenAsync).RequireCors(corsPolicy).DisableAntiforgery();
         endpoints.MapMethods("/oauth2/userInfo", ["GET", "POST"], tokens.UserInfoAsync).RequireCors(corsPolicy).DisableAntiforgery();
         endpoints.MapPost("/oauth2/revoke", tokens.RevokeAsync).RequireCors(corsPolicy).DisableAntiforgery();

@@ -87,7 +87,7 @@ internal static class JwksEndpoint
             Strings(writer, "revocation_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post", "none");
             Strings(writer, "scopes_supported", "openid", "email", "phone", "profile", TokenIssuer.AdminScope);
             Strings(writer, "prompt_values_supported", "none", "login", "select_account", "consent");
-            Strings(writer, "ui_locales_supported", "en", "fr");
+            Strings(writer, "ui_locales_supported", Sesame.OAuth.HostedPage.Languages);
             writer.WriteBoolean("request_parameter_supported", false);
             writer.WriteBoolean("claims_parameter_supported", false);
             writer.WriteStartArray("claims_supported");

@@ -20,6 +20,16 @@ async function start(env) {
   return { config, verifier, state, url };
 }
 
+/** The phone step (typed, then Send code), up to the code field; returns the SMS from the dev outbox. */
+async function sendCode(env, page, url, phone, what) {
+  await page.goto(url.href);
+  const watch = await outboxWatch(env, phone, 'SMS');
+  await page.getByLabel('Phone number').fill(phone);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('Code', { exact: true }).waitFor();
+  return watch.next(what);
+}
+
 export function registerHostedUiBrowserTests(test, env) {
   test('browser: phone → code from the outbox → signed in → userinfo → signed out, by keyboard only', async () => {
     const { config, verifier, state, url } = await start(env);
@@ -88,7 +98,14 @@ export function registerHostedUiBrowserTests(test, env) {
 
   test('browser: an expired code says so, and "Send a new code" sends one that signs in', async () => {
     // One-time codes live one minute on this server (the shortest Sesame allows): the test waits that long once.
-    const own = await startOwnSesame({ name: 'expiry', env: { [`Sesame__UserPools__${POOL_ID}__OneTimeCode__Lifetime`]: '00:01:00' } });
+    // A new code may be sent 30 seconds after the last (Limits:DestinationInterval): the page counts down to it.
+    const own = await startOwnSesame({
+      name: 'expiry',
+      env: {
+        [`Sesame__UserPools__${POOL_ID}__OneTimeCode__Lifetime`]: '00:01:00',
+        [`Sesame__UserPools__${POOL_ID}__Limits__DestinationInterval`]: '00:00:30',
+      },
+    });
     try {
       const ownEnv = createEnv({ serverUrl: own.server.baseUrl, apiUrl: own.server.baseUrl });
       const { url } = await start(ownEnv);
@@ -101,7 +118,17 @@ export function registerHostedUiBrowserTests(test, env) {
         await page.getByRole('button', { name: 'Send code' }).click();
         const first = await watch.next('first code');
         await page.getByLabel('Code', { exact: true }).waitFor();
+        const resend = page.getByRole('button', { name: 'Send a new code' });
+        check(await resend.isDisabled(), '"Send a new code" is disabled until the send limits allow it');
+        const countdown = page.locator('#resend-hint');
+        const before = Number(/(\d+) seconds/.exec(await countdown.textContent())?.[1]);
+        check(before > 20 && before <= 30, `the page says when a new code can be sent: ${show(await countdown.textContent())}`);
+        await sleep(2_500);
+        const later = Number(/(\d+) seconds/.exec(await countdown.textContent())?.[1]);
+        check(later < before, `the countdown moves (${before} → ${later})`);
         await sleep(61_000);
+        check(await resend.isEnabled(), '"Send a new code" is enabled once the interval has passed');
+        check(await countdown.isHidden(), 'the countdown is gone once a new code can be sent');
         await page.getByLabel('Code', { exact: true }).fill(first.code);
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('alert').filter({ hasText: 'This code has expired' }).waitFor();
@@ -122,4 +149,138 @@ export function registerHostedUiBrowserTests(test, env) {
       await own.stop();
     }
   }, { timeoutMs: 150_000 });
+
+  test('browser: without JavaScript the page still signs in (phone → code → callback)', async () => {
+    const { url } = await start(env);
+    const phone = uniquePhone();
+    await withPage('en-GB', async (page) => {
+      const message = await sendCode(env, page, url, phone, 'no-JavaScript sign-in');
+      await page.getByLabel('Code', { exact: true }).fill(message.code);
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().startsWith(CALLBACK)),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      check(new URL(request.url()).searchParams.has('code'), 'the callback has an authorization code');
+    }, { javaScriptEnabled: false });
+  }, { timeoutMs: 90_000 });
+
+  test('browser: pasting a whole message keeps its digits, errors are tied to the field, Tab order follows the screen', async () => {
+    const { url } = await start(env);
+    const phone = uniquePhone();
+    await withPage('en-GB', async (page) => {
+      const message = await sendCode(env, page, url, phone, 'paste sign-in');
+      const code = page.getByLabel('Code', { exact: true });
+      const description = await code.evaluate((e) => e.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent).join(' '));
+      check(/6 digits/.test(description) && /Attempts left: \d/.test(description), `the code field's description gives the digits and attempts: ${show(description)}`);
+
+      // Keyboard order: code → Sign in → (Send a new code, when enabled) → Use a different number → the languages.
+      const order = [];
+      await code.focus();
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press('Tab');
+        order.push(await page.evaluate(() => document.activeElement.textContent.trim() || document.activeElement.id));
+      }
+      eq(JSON.stringify(order), JSON.stringify(['Sign in', 'Send a new code', 'Use another number or email', 'English']), 'Tab order');
+
+      const wrong = message.code === '000000' ? '111111' : '000000';
+      await code.fill(wrong);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      const tied = await page.getByLabel('Code', { exact: true }).evaluate((e) => {
+        const alert = document.querySelector('[role=alert]');
+        return e.getAttribute('aria-invalid') === 'true' && e.getAttribute('aria-describedby').split(' ').includes(alert.id) && e === document.activeElement;
+      });
+      check(tied, 'after a wrong code the field is aria-invalid, described by the error, and focused');
+
+      // A whole SMS pasted into the field: the page keeps the code's digits only.
+      await page.getByLabel('Code', { exact: true }).evaluate((e, text) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        e.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, `Your code: ${message.code.slice(0, 3)} ${message.code.slice(3)}`);
+      eq(await page.getByLabel('Code', { exact: true }).inputValue(), message.code, 'the pasted code');
+      const [request] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(CALLBACK)), page.keyboard.press('Enter')]);
+      check(new URL(request.url()).searchParams.has('code'), 'signed in with the pasted code');
+    });
+  }, { timeoutMs: 90_000 });
+
+  test('browser: every text on the page meets WCAG AA contrast (4.5:1, 3:1 for large text)', async () => {
+    const { url } = await start(env);
+    const phone = uniquePhone();
+    const failures = [];
+    const measure = async (page, screen) => {
+      const found = await page.evaluate(() => {
+        const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const background = (e) => {
+          for (; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const out = [];
+        for (const e of document.querySelectorAll('body *')) {
+          const text = [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join('');
+          if (!text || e.disabled || e.closest('[hidden]') || e.offsetParent === null) continue;
+          const style = getComputedStyle(e);
+          const [a, b] = [lum(rgb(style.color)), lum(background(e))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          const size = parseFloat(style.fontSize);
+          const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+          out.push({ text: text.slice(0, 40), ratio: Math.round(ratio * 100) / 100, needed: large ? 3 : 4.5 });
+        }
+        return out;
+      });
+      check(found.length >= 3, `${screen}: texts measured (${found.length})`);
+      failures.push(...found.filter((f) => f.ratio < f.needed).map((f) => `${screen}: ${show(f.text)} ${f.ratio}:1`));
+    };
+    await withPage('en-GB', async (page) => {
+      await page.goto(url.href);
+      await measure(page, 'phone');
+      await page.getByLabel('Phone number').fill('12');
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').waitFor();
+      await measure(page, 'phone error');
+      const watch = await outboxWatch(env, phone, 'SMS');
+      await page.getByLabel('Phone number').fill(phone);
+      await page.keyboard.press('Enter');
+      const message = await watch.next('contrast sign-in');
+      await page.getByLabel('Code', { exact: true }).fill(message.code === '000000' ? '111111' : '000000');
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').waitFor();
+      await measure(page, 'wrong code');
+      await page.getByRole('button', { name: 'Send a new code' }).click();
+      await page.getByRole('status').waitFor();
+      await measure(page, 'code resent');
+      await page.goto(`${env.serverUrl}/logout?client_id=${CLIENT_ID}`);
+      await measure(page, 'signed out');
+      await page.goto(`${env.serverUrl}/oauth2/authorize?client_id=${CLIENT_ID}&response_type=code&redirect_uri=https%3A%2F%2Fevil.example%2F`);
+      await measure(page, 'error');
+    });
+    check(failures.length === 0, `texts below WCAG AA contrast:\n${failures.join('\n')}`);
+  }, { timeoutMs: 90_000 });
+
+  test('browser: with the Web OTP API (Chrome on Android), the code the browser reads from the SMS signs in by itself', async () => {
+    const { url } = await start(env);
+    const phone = uniquePhone();
+    await withPage('en-GB', async (page) => {
+      // Desktop Chromium has no SMS to read: the platform's side of the API answers with the code the test gives it.
+      await page.addInitScript(() => {
+        window.OTPCredential = window.OTPCredential ?? function OTPCredential() {};
+        Object.defineProperty(navigator, 'credentials', {
+          value: { get: (options) => { window.otpRequest = JSON.parse(JSON.stringify({ otp: options.otp })); return new Promise((resolve) => { window.deliverOtp = resolve; }); } },
+        });
+      });
+      const message = await sendCode(env, page, url, phone, 'Web OTP sign-in');
+      await page.waitForFunction(() => typeof window.deliverOtp === 'function');
+      eq(JSON.stringify(await page.evaluate(() => window.otpRequest)), '{"otp":{"transport":["sms"]}}', 'the page asks for an SMS one-time code');
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().startsWith(CALLBACK)),
+        page.evaluate((code) => window.deliverOtp({ type: 'otp', code }), message.code),
+      ]);
+      check(new URL(request.url()).searchParams.has('code'), 'signed in with the code the browser read');
+    });
+  }, { timeoutMs: 90_000 });
 }
