@@ -219,7 +219,7 @@ internal sealed class AccountFlow(
                 !BecomesAlias(pool, attribute) ? null : attribute == UserAttributes.PhoneNumber ? proved : Logins.EmailKey(proved), time.GetUtcNow(), cancellationToken)
             : accounts.VerifyAttributeAsync(pool.Id, usernameKey, user.Sub, attribute, code.PendingValue, time.GetUtcNow(), cancellationToken);
         var outcome = await written;
-        if (SignUpFlow.AliasConflict(outcome) is { } conflict)
+        if (AttributeSchema.AliasConflict(outcome) is { } conflict)
         {
             throw conflict;
         }
@@ -304,7 +304,7 @@ internal sealed class AccountFlow(
 
     private async ValueTask<User> RetryOrThrowAsync(AttributeWriteOutcome outcome, User user, int attempt, CancellationToken cancellationToken)
     {
-        if (SignUpFlow.AliasConflict(outcome) is { } conflict)
+        if (AttributeSchema.AliasConflict(outcome) is { } conflict)
         {
             throw conflict;
         }
@@ -328,7 +328,7 @@ internal sealed class AccountFlow(
         if (holder is not null && holder.Sub != user.Sub && holder.IsConfirmed
             && (attribute == UserAttributes.PhoneNumber ? holder.PhoneNumber == value : string.Equals(holder.Email, value, StringComparison.OrdinalIgnoreCase)))
         {
-            throw SignUpFlow.AliasExists(attribute);
+            throw AttributeSchema.AliasExists(attribute);
         }
     }
 

@@ -28,7 +28,8 @@ internal sealed class PasswordRecovery(
     CodeVerifier verifier,
     Pseudonyms pseudonyms,
     PasswordSignIn passwordSignIn,
-    PasswordHasher hasher,
+    PasswordHistory history,
+    IOneTimeCodeStore storedCodes,
     SignUpFlow signUp,
     Outbox outbox,
     TimeProvider time)
@@ -101,12 +102,24 @@ internal sealed class PasswordRecovery(
             throw CognitoErrors.UserDisabled();
         }
 
-        var (check, _) = await verifier.VerifyAsync(
+        var (check, code) = await verifier.VerifyAsync(
             new CodeAnswer(pool, CodePurposes.ForgotPassword, user.Username, user.Sub, Destination: null, answer), cancellationToken);
         CodeVerifier.ThrowUnlessMatch(check);
 
-        var (hash, srpVerifier) = PasswordCredentials.Create(hasher, pool.Id, user.Username, password);
-        if (!await passwords.ResetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, hash, srpVerifier, time.GetUtcNow(), cancellationToken))
+        try
+        {
+            // Only once the code is proven: before, the answer would tell anyone whether a password was once the user's.
+            await history.EnsureNotReusedAsync(pool, user, password, cancellationToken);
+        }
+        catch (CognitoException e) when (e.Type == CognitoErrors.PasswordHistoryPolicyViolation)
+        {
+            // The code was right: it is put back (its answers counted), so the user can choose another password with it.
+            await storedCodes.SaveAsync(code!, message: null, cancellationToken);
+            throw;
+        }
+
+        var change = history.Change(pool, user, password, status: null);
+        if (!await passwords.ResetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, change, time.GetUtcNow(), cancellationToken))
         {
             // Deleted, replaced or disabled-and-changed meanwhile: the code no longer belongs to anyone who can use it.
             throw CognitoErrors.ExpiredSignUpCode();
@@ -161,8 +174,9 @@ internal sealed class PasswordRecovery(
             throw CognitoErrors.IncorrectUsernameOrPassword();
         }
 
-        var (hash, srpVerifier) = PasswordCredentials.Create(hasher, pool.Id, user.Username, proposed);
-        if (!await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), hash, srpVerifier, status: null, time.GetUtcNow(), cancellationToken))
+        await history.EnsureNotReusedAsync(pool, user, proposed, cancellationToken);
+        if (await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), history.Change(pool, user, proposed, status: null), time.GetUtcNow(),
+            cancellationToken) != AttributeWriteOutcome.Written)
         {
             throw CognitoErrors.UserDoesNotExist();
         }

@@ -138,6 +138,7 @@ internal sealed class UserImport(UserPools pools, IUserImportStore importStore, 
             Attributes = values,
             AliasAttributes = pool.Options.AliasAttributes,
             PasswordHash = passwordHash,
+            PasswordSetAt = passwordHash is null ? null : now,
             CreatedAt = now,
             ModifiedAt = now,
         };

@@ -25,6 +25,7 @@ internal static class CognitoErrors
     public const string UnexpectedLambda = "UnexpectedLambdaException";
     public const string InvalidLambdaResponse = "InvalidLambdaResponseException";
     public const string PasswordResetRequired = "PasswordResetRequiredException";
+    public const string PasswordHistoryPolicyViolation = "PasswordHistoryPolicyViolationException";
 
     // Refresh, revocation and account operations.
     public const string AliasExists = "AliasExistsException";

@@ -116,6 +116,16 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
                 errors.Add($"{at}:PasswordMinimumLength must be between 6 and 99.");
             }
 
+            if (pool.PasswordTemporaryValidityDays is < 0 or > 365)
+            {
+                errors.Add($"{at}:PasswordTemporaryValidityDays must be between 0 and 365.");
+            }
+
+            if (pool.PasswordHistorySize is < 0 or > 24)
+            {
+                errors.Add($"{at}:PasswordHistorySize must be between 0 and 24.");
+            }
+
             foreach (var country in pool.Limits.SmsCountries ?? [])
             {
                 if (!SmsCountryPattern().IsMatch(country))

@@ -96,6 +96,21 @@ public sealed class UserPoolOptions
     /// </summary>
     public bool PasswordRequireSymbols { get; set; }
 
+    /// <summary>
+    /// Cognito's <c>PasswordPolicy.TemporaryPasswordValidityDays</c>: days a temporary password (AdminCreateUser,
+    /// AdminSetUserPassword with <c>Permanent: false</c>) signs in; after that every sign-in of the user answers
+    /// <c>NotAuthorizedException</c> until an administrator sets a new one (AdminCreateUser <c>MessageAction: RESEND</c>,
+    /// AdminSetUserPassword). 0–365, default 7 (Cognito's).
+    /// </summary>
+    public int PasswordTemporaryValidityDays { get; set; } = 7;
+
+    /// <summary>
+    /// Cognito's <c>PasswordPolicy.PasswordHistorySize</c>: how many of a user's passwords (the current one included) a
+    /// new one may not repeat (ChangePassword, ConfirmForgotPassword, AdminSetUserPassword with <c>Permanent: true</c>,
+    /// the NEW_PASSWORD_REQUIRED answer). 0–24, default 0 (no history kept).
+    /// </summary>
+    public int PasswordHistorySize { get; set; }
+
     /// <summary>The built-in one-time-code sign-in flow.</summary>
     public OneTimeCodeOptions OneTimeCode { get; set; } = new();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sesame.Cognito;
 using Sesame.Configuration;
+using Sesame.Storage;
 using Sesame.Users;
 
 namespace Sesame.Pools;
@@ -62,6 +63,46 @@ internal static class AttributeSchema
         }
     }
 
+    /// <summary>
+    /// The <c>userAttributes.&lt;name&gt;</c> of a NEW_PASSWORD_REQUIRED answer (already read by
+    /// <see cref="UserAttributes.FromClient"/>): writable by the client, declared and within constraints; an immutable
+    /// attribute only when the user lacks it (that is what the challenge asks for); a phone number or email the user
+    /// already has is Cognito's <c>NotAuthorizedException: Cannot modify an already provided email</c>. Every required
+    /// attribute the user lacks must be among them, else Cognito's <c>Invalid attributes given, &lt;name&gt; is missing</c>.
+    /// </summary>
+    public static void CheckNewPasswordAnswer(AppClient client, User user, IReadOnlyDictionary<string, string> changes)
+    {
+        foreach (var name in changes.Keys)
+        {
+            if (name is UserAttributes.PhoneNumber or UserAttributes.Email && user.Attributes.ContainsKey(name))
+            {
+                throw CognitoErrors.Error(CognitoErrors.NotAuthorized, $"Cannot modify an already provided {name}");
+            }
+        }
+
+        CheckWritable(client, changes.Keys);
+        CheckValues(client.Pool, changes);
+        foreach (var name in changes.Keys)
+        {
+            if (Declared(client.Pool, name) is { Mutable: false } && user.Attributes.ContainsKey(name))
+            {
+                throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"user.{name}: Attribute cannot be updated.");
+            }
+        }
+
+        var missing = MissingRequired(client.Pool, user)
+            .Where(name => changes.GetValueOrDefault(name) is not { Length: > 0 })
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"Invalid attributes given, {string.Join(" and ", missing)} is missing");
+        }
+    }
+
+    /// <summary>The attributes the pool's schema requires that the user lacks (NEW_PASSWORD_REQUIRED's <c>requiredAttributes</c>).</summary>
+    public static IEnumerable<string> MissingRequired(UserPool pool, User user) =>
+        (pool.Options.Schema ?? []).Where(a => a.Required && user.Attributes.GetValueOrDefault(a.AttributeName) is not { Length: > 0 }).Select(a => a.AttributeName);
+
     /// <summary>The values an Admin* call creates a user with: declared and within constraints (required ones may be missing, as in Cognito).</summary>
     public static void CheckAdminCreate(UserPool pool, IReadOnlyDictionary<string, string> attributes) => CheckValues(pool, attributes);
 
@@ -119,6 +160,19 @@ internal static class AttributeSchema
     /// <summary><see cref="AcceptsLogin"/> applied to a lookup: the user, or null when the login is not one of theirs yet.</summary>
     public static User? SignInMatch(UserPool pool, User? user, string login) =>
         user is not null && AcceptsLogin(pool, user, login) ? user : null;
+
+    /// <summary>Cognito's answer to an alias another user holds (ConfirmSignUp, AdminCreateUser, attribute updates, NEW_PASSWORD_REQUIRED).</summary>
+    public static CognitoException AliasExists(string attribute) =>
+        CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
+
+    /// <summary>The AliasExistsException of a write the store refused because another user holds an alias; null for any other outcome.</summary>
+    public static CognitoException? AliasConflict(AttributeWriteOutcome outcome) => outcome switch
+    {
+        AttributeWriteOutcome.PhoneNumberExists => AliasExists(UserAttributes.PhoneNumber),
+        AttributeWriteOutcome.EmailExists => AliasExists(UserAttributes.Email),
+        AttributeWriteOutcome.PreferredUsernameExists => AliasExists(UserAttributes.PreferredUsername),
+        _ => null,
+    };
 
     private static void CheckWritable(AppClient client, IEnumerable<string> names)
     {

@@ -15,7 +15,8 @@ namespace Sesame.SignIn;
 /// sign-in (AWS developer guide, "Post authentication Lambda trigger"). Refreshes do not come here: Cognito runs only
 /// PreTokenGeneration for them (<c>TokenGeneration_RefreshTokens</c>).
 /// </summary>
-internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers, TokenIssuer tokens, SignInSessions sessions)
+internal sealed class SignInCompletion(
+    IUserStore users, TriggerInvoker triggers, TokenIssuer tokens, SignInSessions sessions, Passwords.PasswordHistory passwordHistory)
 {
     /// <summary>
     /// The user behind a session, re-read at each step (they may have been deleted or disabled meanwhile) and admitted,
@@ -75,6 +76,8 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         Admit(user);
         if (user.Status == UserStatus.ForceChangePassword)
         {
+            // Every flow, code sign-ins too (UNCONFIRMED): an account nobody claimed in time waits for its administrator.
+            passwordHistory.EnsureTemporaryPasswordValid(client.Pool, user);
             return await NewPasswordRequiredAsync(client, user, cancellationToken);
         }
 
@@ -138,9 +141,8 @@ internal sealed class SignInCompletion(IUserStore users, TriggerInvoker triggers
         return new SignInStep.Challenge(ChallengeNames.NewPasswordRequired, session, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["USER_ID_FOR_SRP"] = user.Username,
-            ["requiredAttributes"] = new System.Text.Json.Nodes.JsonArray([.. (client.Pool.Options.Schema ?? [])
-                .Where(a => a.Required && !user.Attributes.ContainsKey(a.AttributeName))
-                .Select(a => (System.Text.Json.Nodes.JsonNode?)("userAttributes." + a.AttributeName))]).ToJsonString(),
+            ["requiredAttributes"] = new System.Text.Json.Nodes.JsonArray([.. AttributeSchema.MissingRequired(client.Pool, user)
+                .Select(name => (System.Text.Json.Nodes.JsonNode?)("userAttributes." + name))]).ToJsonString(),
             ["userAttributes"] = attributes.ToJsonString(),
         });
     }

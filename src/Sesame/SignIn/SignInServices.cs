@@ -20,6 +20,7 @@ internal static class SignInServices
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SesameOptions>, PasswordOptionsValidator>());
         services.TryAddSingleton<PasswordLockout>();
+        services.TryAddSingleton<PasswordHistory>();
         services.TryAddSingleton<SrpChallenges>();
         services.TryAddSingleton<PasswordSignIn>();
         // The built-in one-time-code flow; an app's own ITrigger<T> registered later wins.

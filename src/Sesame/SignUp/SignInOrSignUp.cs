@@ -115,7 +115,7 @@ internal sealed class SignInOrSignUp(IUserStore users, UserAuthFlow userAuth, Si
             throw CognitoErrors.InvalidSession();
         }
 
-        var step = await passwords.RespondToNewPasswordAsync(client, state.Session!, state.Username!, newPassword, clientMetadata: null, issuerOrigin: null,
+        var step = await passwords.RespondToNewPasswordAsync(client, state.Session!, state.Username!, newPassword, new Dictionary<string, string>(), clientMetadata: null, issuerOrigin: null,
             cancellationToken);
         return step is SignInStep.Authenticated authenticated ? authenticated.User : throw CognitoErrors.InvalidSession();
     }

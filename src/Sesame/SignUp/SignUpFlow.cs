@@ -133,6 +133,7 @@ internal sealed class SignUpFlow(
             Attributes = attributes,
             AliasAttributes = pool.Options.AliasAttributes,
             PasswordHash = credentials?.Hash,
+            PasswordSetAt = credentials is null ? null : now,
             CreatedAt = now,
             ModifiedAt = now,
         };
@@ -242,19 +243,6 @@ internal sealed class SignUpFlow(
             await passwords.SaveVerifierAsync(user.PoolId, Logins.UsernameKey(user.Username), user.Sub, set.Verifier, cancellationToken);
         }
     }
-
-    /// <summary>Cognito's answer to an alias another user holds (ConfirmSignUp, AdminCreateUser, attribute updates).</summary>
-    public static CognitoException AliasExists(string attribute) =>
-        CognitoErrors.Error(CognitoErrors.AliasExists, $"An account with the given {attribute} already exists.");
-
-    /// <summary>The AliasExistsException of a write the store refused because another user holds an alias; null for any other outcome.</summary>
-    public static CognitoException? AliasConflict(AttributeWriteOutcome outcome) => outcome switch
-    {
-        AttributeWriteOutcome.PhoneNumberExists => AliasExists(UserAttributes.PhoneNumber),
-        AttributeWriteOutcome.EmailExists => AliasExists(UserAttributes.Email),
-        AttributeWriteOutcome.PreferredUsernameExists => AliasExists(UserAttributes.PreferredUsername),
-        _ => null,
-    };
 
     private static void ThrowIfExists(CreateUserOutcome outcome)
     {
@@ -372,7 +360,7 @@ internal sealed class SignUpFlow(
             var outcome = await users.ConfirmWithAliasesAsync(pool.Id, Logins.UsernameKey(user.Username), user.Sub, proved,
                 User.PhoneKeyOf(aliases, verified), User.EmailKeyOf(aliases, verified), User.PreferredUsernameKeyOf(aliases, UserStatus.Confirmed, verified),
                 forceAliasCreation, time.GetUtcNow(), cancellationToken);
-            if (AliasConflict(outcome) is { } conflict)
+            if (AttributeSchema.AliasConflict(outcome) is { } conflict)
             {
                 // The code was right: it is put back (its answers counted), so the client can confirm again with
                 // ForceAliasCreation and the same code, as identity-js's confirmRegistration(code, true) after asking the user.

@@ -43,6 +43,7 @@ internal sealed class StorageCopier(DbConnection source, DbTransaction sourceSna
         new("signing_keys", ["pool_id", "kid"]),
         new("users", ["pool_id", "username_key"]),
         new("password_verifiers", ["pool_id", "username_key"]),
+        new("password_history", ["pool_id", "username_key", "password_hash"]),
         new("password_attempts", ["pool_id", "username_key"]),
         new("user_groups", ["pool_id", "group_key"]),
         new("user_group_members", ["pool_id", "group_key", "sub"]),

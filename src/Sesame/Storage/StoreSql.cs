@@ -14,15 +14,15 @@ internal sealed class StoreSql(SqlDialect dialect)
     // ---- users ------------------------------------------------------------------------------------------------------
 
     /// <summary>The columns a user is read from, in order.</summary>
-    public const string UserColumns = "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version";
+    public const string UserColumns = "pool_id, username, sub, status, enabled, attributes, password_hash, created_at, modified_at, version, password_set_at";
 
     /// <summary><see cref="UserColumns"/> of the <c>users</c> table aliased <c>u</c>, for joins.</summary>
     public const string PrefixedUserColumns =
-        "u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, u.created_at, u.modified_at, u.version";
+        "u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, u.created_at, u.modified_at, u.version, u.password_set_at";
 
     private const string InsertUserText = $"""
         INSERT INTO users (username_key, phone_key, email_key, preferred_username_key, {UserColumns})
-        VALUES (@user, @phone, @email, @preferred, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1)
+        VALUES (@user, @phone, @email, @preferred, @pool, @username, @sub, @status, @enabled, @attributes, @password, @created, @modified, 1, @passwordSet)
         """;
 
     // The lookups by user below repeat "pool_id = @pool" inside each OR term: written once outside, SQLite reads every
@@ -198,14 +198,36 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     /// <summary>A null @status keeps the user's status (a permanent password never unconfirms anyone).</summary>
     public string SetPasswordHash { get; } = """
-        UPDATE users SET password_hash = @hash, status = COALESCE(@status, status), modified_at = @now, version = version + 1
+        UPDATE users SET password_hash = @hash, status = COALESCE(@status, status), password_set_at = @now, modified_at = @now,
+            version = version + 1
         WHERE pool_id = @pool AND username_key = @user
         """;
 
     /// <summary>ConfirmForgotPassword: only this very user, and only from a status a reset may end.</summary>
     public string ResetPasswordHash { get; } = """
-        UPDATE users SET password_hash = @hash, status = 'CONFIRMED', modified_at = @now, version = version + 1
+        UPDATE users SET password_hash = @hash, status = 'CONFIRMED', password_set_at = @now, modified_at = @now, version = version + 1
         WHERE pool_id = @pool AND username_key = @user AND sub = @sub AND status IN ('CONFIRMED', 'RESET_REQUIRED')
+        """;
+
+    /// <summary>The hash a new password is about to replace, locked until the transaction ends.</summary>
+    public string FindPasswordHashForUpdate { get; } =
+        $"SELECT password_hash FROM users WHERE pool_id = @pool AND username_key = @user{dialect.ForUpdate}";
+
+    /// <summary>The hashes a new password is compared with: the newest @limit replaced ones.</summary>
+    public string FindPasswordHistory { get; } = """
+        SELECT password_hash FROM password_history WHERE pool_id = @pool AND username_key = @user ORDER BY replaced_at DESC LIMIT @limit
+        """;
+
+    /// <summary>Keeps a replaced hash (the same hash twice is one row).</summary>
+    public string AddPasswordHistory { get; } = """
+        INSERT INTO password_history (pool_id, username_key, password_hash, replaced_at) VALUES (@pool, @user, @hash, @now)
+        ON CONFLICT (pool_id, username_key, password_hash) DO NOTHING
+        """;
+
+    /// <summary>Forgets all but the newest @keep replaced hashes of the user (all of them with @keep 0).</summary>
+    public string PrunePasswordHistory { get; } = """
+        DELETE FROM password_history WHERE pool_id = @pool AND username_key = @user AND password_hash NOT IN (
+            SELECT password_hash FROM password_history WHERE pool_id = @pool AND username_key = @user ORDER BY replaced_at DESC LIMIT @keep)
         """;
 
     /// <summary>AdminResetUserPassword: the password stops working until a code sets a new one.</summary>

@@ -32,6 +32,9 @@ internal sealed class User
 
     public string? PasswordHash { get; set; }
 
+    /// <summary>When the current password was set (a temporary one expires from then); null without a password.</summary>
+    public DateTimeOffset? PasswordSetAt { get; set; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset ModifiedAt { get; set; }

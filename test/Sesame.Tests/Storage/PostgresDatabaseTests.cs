@@ -13,7 +13,7 @@ public sealed class PostgresDatabaseTests
 
     private static readonly string[] Tables =
     [
-        "auth_sessions", "hosted_ui_sessions", "oauth_grants", "one_time_codes", "outbox", "password_attempts", "password_verifiers", "rate_limit_events", "rate_limit_keys", "refresh_tokens",
+        "auth_sessions", "hosted_ui_sessions", "oauth_grants", "one_time_codes", "outbox", "password_attempts", "password_history", "password_verifiers", "rate_limit_events", "rate_limit_keys", "refresh_tokens",
         "schema_version", "server_secrets", "signing_keys", "user_group_members", "user_groups", "user_pool_clients", "user_pools", "users",
     ];
 

@@ -9,6 +9,30 @@ public abstract partial class StoreContractTests
     private static readonly PasswordVerifier Verifier = new([1, 2, 3], [4, 5, 6]);
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(15);
 
+    private static PasswordChange Change(string hash, string? status, int keep = 0) => new(hash, Verifier, status, keep);
+
+    [StoreFact]
+    public async Task SetPassword_WithAttributesAtAnOldVersion_NothingWritten()
+    {
+        var user = await CreatedAsync(status: UserStatus.ForceChangePassword);
+        user.Attributes["name"] = "Jo";
+        var stale = user.Version - 1;
+        user.Version = stale;
+
+        Assert.Equal(AttributeWriteOutcome.UserChanged,
+            await Stores.Passwords.SetPasswordAsync(Pool, Key(user), Change("new", UserStatus.Confirmed) with { Attributes = user }, Now, None));
+
+        var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(UserStatus.ForceChangePassword, stored!.Status);
+        Assert.False(stored.Attributes.ContainsKey("name"));
+
+        user.Version = stored.Version;
+        Assert.Equal(AttributeWriteOutcome.Written,
+            await Stores.Passwords.SetPasswordAsync(Pool, Key(user), Change("new", UserStatus.Confirmed) with { Attributes = user }, Now, None));
+        stored = await Stores.Users.FindAsync(Pool, user.Username, None);
+        Assert.Equal(("new", UserStatus.Confirmed, "Jo"), (stored!.PasswordHash, stored.Status, stored.Attributes["name"]));
+    }
+
     [StoreFact]
     public async Task SaveVerifier_SubOfAnotherAccount_NotWritten()
     {
@@ -26,13 +50,39 @@ public abstract partial class StoreContractTests
         Assert.Equal([8], (await Stores.Passwords.FindVerifierAsync(Pool, Key(user), None))!.Verifier);
     }
 
+    // The store's password write without history, attributes or messages: true when written.
+    private async Task<bool> SetPasswordAsync(string usernameKey, string hash, string? status, int keepHistory = 0) =>
+        await Stores.Passwords.SetPasswordAsync(Pool, usernameKey, new PasswordChange(hash, Verifier, status, keepHistory), Now, None)
+        == AttributeWriteOutcome.Written;
+
+    [StoreFact]
+    public async Task SetPassword_KeepHistory_ReplacedHashesKeptNewestFirstAndPruned_SetTimeRecorded()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+        Assert.True(await SetPasswordAsync(Key(user), "first", null, keepHistory: 2));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await SetPasswordAsync(Key(user), "second", null, keepHistory: 2));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await SetPasswordAsync(Key(user), "third", null, keepHistory: 2));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await SetPasswordAsync(Key(user), "fourth", null, keepHistory: 2));
+
+        var history = await Stores.Passwords.FindPasswordHistoryAsync(Pool, Key(user), 24, None);
+        Assert.Equal(2, history.Count);
+        Assert.Equal(["second", "third"], history.Order(StringComparer.Ordinal));
+        Assert.Equal(Now, (await Stores.Users.FindAsync(Pool, user.Username, None))!.PasswordSetAt);
+
+        Assert.True(await SetPasswordAsync(Key(user), "fifth", null, keepHistory: 0));
+        Assert.Empty(await Stores.Passwords.FindPasswordHistoryAsync(Pool, Key(user), 24, None));
+    }
+
     [StoreFact]
     public async Task SetPassword_ExistingUser_HashAndVerifierReplacedTogether()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
 
-        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "hash-2", Verifier, null, Now, None));
-        Assert.False(await Stores.Passwords.SetPasswordAsync(Pool, "no-such-user", "hash-3", Verifier, null, Now, None));
+        Assert.True(await SetPasswordAsync(Key(user), "hash-2", null));
+        Assert.False(await SetPasswordAsync("no-such-user", "hash-3", null));
 
         var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
         Assert.Equal(("hash-2", 2L), (stored!.PasswordHash, stored.Version));
@@ -44,7 +94,7 @@ public abstract partial class StoreContractTests
     public async Task UpgradePasswordHash_OnlyWhileTheHashIsTheOneRead_VersionAndVerifierKept()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
-        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "old-hash", Verifier, null, Now, None));
+        Assert.True(await SetPasswordAsync(Key(user), "old-hash", null));
 
         Assert.False(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "some-other-hash", "new-hash", None));
         Assert.True(await Stores.Passwords.UpgradePasswordHashAsync(Pool, Key(user), "old-hash", "new-hash", None));
@@ -61,11 +111,11 @@ public abstract partial class StoreContractTests
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);
 
-        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "temporary", Verifier, UserStatus.ForceChangePassword, Now, None));
+        Assert.True(await SetPasswordAsync(Key(user), "temporary", UserStatus.ForceChangePassword));
         Assert.Equal(UserStatus.ForceChangePassword, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
-        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "again", Verifier, null, Now, None));
+        Assert.True(await SetPasswordAsync(Key(user), "again", null));
         Assert.Equal(UserStatus.ForceChangePassword, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
-        Assert.True(await Stores.Passwords.SetPasswordAsync(Pool, Key(user), "chosen", Verifier, UserStatus.Confirmed, Now, None));
+        Assert.True(await SetPasswordAsync(Key(user), "chosen", UserStatus.Confirmed));
         Assert.Equal(UserStatus.Confirmed, (await Stores.Users.FindAsync(Pool, user.Username, None))!.Status);
     }
 
@@ -78,10 +128,10 @@ public abstract partial class StoreContractTests
         await Stores.RefreshTokens.SaveAsync(others, None);
         var temporary = await CreatedAsync(status: UserStatus.ForceChangePassword);
 
-        Assert.False(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), Guid.NewGuid().ToString(), "hash", Verifier, Now, None));
-        Assert.False(await Stores.Passwords.ResetPasswordAsync(Pool, Key(temporary), temporary.Sub, "hash", Verifier, Now, None));
+        Assert.False(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), Guid.NewGuid().ToString(), new PasswordChange("hash", Verifier, null, 0), Now, None));
+        Assert.False(await Stores.Passwords.ResetPasswordAsync(Pool, Key(temporary), temporary.Sub, new PasswordChange("hash", Verifier, null, 0), Now, None));
         Assert.False(await Stores.RefreshTokens.IsRevokedAsync(token.OriginJti, None));
-        Assert.True(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), user.Sub, "reset-hash", Verifier, Now, None));
+        Assert.True(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), user.Sub, new PasswordChange("reset-hash", Verifier, null, 0), Now, None));
 
         var stored = await Stores.Users.FindAsync(Pool, user.Username, None);
         Assert.Equal(("reset-hash", UserStatus.Confirmed), (stored!.PasswordHash, stored.Status));

@@ -3,7 +3,6 @@ using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
 using Sesame.SignIn.Passwords;
-using Sesame.SignUp;
 using Sesame.Storage;
 using Sesame.Triggers;
 using Sesame.Users;
@@ -26,7 +25,7 @@ internal sealed record AdminCreateUserResponse(UserType User);
 /// </summary>
 internal sealed class AdminCreateUser(
     UserPools pools, IUserStore users, IUserAdminStore adminStore, IPasswordStore passwords, Outbox outbox, MessageComposer composer, TriggerInvoker triggers,
-    PasswordHasher hasher, TimeProvider time)
+    PasswordHasher hasher, PasswordHistory history, TimeProvider time)
     : CognitoOperation<AdminCreateUserRequest, AdminCreateUserResponse>(AdminJsonContext.Wire.AdminCreateUserRequest, AdminJsonContext.Wire.AdminCreateUserResponse)
 {
     public const string ForceChangePassword = UserStatus.ForceChangePassword;
@@ -61,12 +60,10 @@ internal sealed class AdminCreateUser(
 
         if (action == "RESEND")
         {
-            // Cognito: re-send the invitation to a user that already exists.
             var existing = await users.FindAsync(pool.Id, username, cancellationToken) ?? throw CognitoErrors.UserDoesNotExist();
-            var again = await InvitationsAsync(pool, existing, mediums, password, request.ClientMetadata, cancellationToken);
-            await adminStore.QueueAsync(again, cancellationToken);
-            outbox.Notify();
-            return new AdminCreateUserResponse(AdminShapes.ToUserType(existing));
+            await ResendAsync(pool, existing, mediums, password, request.ClientMetadata, cancellationToken);
+            return new AdminCreateUserResponse(AdminShapes.ToUserType(
+                await users.FindAsync(pool.Id, existing.Username, cancellationToken) ?? existing));
         }
 
         var (verified, rest) = SplitVerifiedFlags(request.UserAttributes);
@@ -109,6 +106,7 @@ internal sealed class AdminCreateUser(
             Attributes = attributes,
             AliasAttributes = pool.Options.AliasAttributes,
             PasswordHash = credentials?.Hash,
+            PasswordSetAt = credentials is null ? null : now,
             CreatedAt = now,
             ModifiedAt = now,
         };
@@ -138,11 +136,11 @@ internal sealed class AdminCreateUser(
             case CreateUserOutcome.UsernameExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "User account already exists");
             case CreateUserOutcome.PhoneNumberExists when aliasPool:
-                throw SignUpFlow.AliasExists(UserAttributes.PhoneNumber);
+                throw AttributeSchema.AliasExists(UserAttributes.PhoneNumber);
             case CreateUserOutcome.EmailExists when aliasPool:
-                throw SignUpFlow.AliasExists(UserAttributes.Email);
+                throw AttributeSchema.AliasExists(UserAttributes.Email);
             case CreateUserOutcome.PreferredUsernameExists:
-                throw SignUpFlow.AliasExists(UserAttributes.PreferredUsername);
+                throw AttributeSchema.AliasExists(UserAttributes.PreferredUsername);
             case CreateUserOutcome.PhoneNumberExists:
                 throw CognitoErrors.Error(CognitoErrors.UsernameExists, "An account with the given phone_number already exists.");
             case CreateUserOutcome.EmailExists:
@@ -161,6 +159,61 @@ internal sealed class AdminCreateUser(
 
         outbox.Notify();
         return new AdminCreateUserResponse(AdminShapes.ToUserType(user));
+    }
+
+    /// <summary>
+    /// <c>MessageAction: RESEND</c>. A user with a temporary password (<c>FORCE_CHANGE_PASSWORD</c>) gets a new one (the
+    /// call's <c>TemporaryPassword</c>, else one generated to the pool's policy) and the invitation that carries it, in one
+    /// transaction: its <c>TemporaryPasswordValidityDays</c> start again (Cognito: RESEND "resets the expiration limit
+    /// on the user's account"). A passwordless user gets its invitation again. Any other user:
+    /// <c>UnsupportedUserStateException</c>, nothing sent.
+    /// </summary>
+    private async ValueTask ResendAsync(
+        UserPool pool, User user, List<string> mediums, string? password, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
+        if (user.Status == ForceChangePassword)
+        {
+            var temporary = password ?? GeneratedPassword(pool);
+            PasswordSignIn.CheckPolicy(pool, temporary);
+            var invitations = await InvitationsAsync(pool, user, mediums, temporary, clientMetadata, cancellationToken);
+            var change = history.Change(pool, user, temporary, ForceChangePassword) with { Messages = invitations };
+            if (await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), change, time.GetUtcNow(), cancellationToken)
+                != AttributeWriteOutcome.Written)
+            {
+                throw CognitoErrors.UserDoesNotExist();
+            }
+        }
+        else if (user.PasswordHash is null && user.IsConfirmed && password is null)
+        {
+            await adminStore.QueueAsync(await InvitationsAsync(pool, user, mediums, null, clientMetadata, cancellationToken), cancellationToken);
+        }
+        else
+        {
+            // Cognito's words are UNCONFIRMED: an invitation is only for a user who has not signed in yet.
+            throw CognitoErrors.Error("UnsupportedUserStateException", $"Resend not possible. {user.Username} status is not FORCE_CHANGE_PASSWORD");
+        }
+
+        outbox.Notify();
+    }
+
+    /// <summary>
+    /// A temporary password that meets <paramref name="pool"/>'s policy: at least 12 characters (more if the pool asks),
+    /// one of each character class, from <see cref="System.Security.Cryptography.RandomNumberGenerator"/>.
+    /// </summary>
+    internal static string GeneratedPassword(UserPool pool)
+    {
+        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", lower = "abcdefghijkmnopqrstuvwxyz", digits = "23456789", symbols = "^$*.[]{}()?-!@#%&/,><:;|_~+=";
+        var classes = new[] { upper, lower, digits, symbols };
+        var length = Math.Max(12, pool.Options.PasswordMinimumLength);
+        var characters = new char[length];
+        for (var i = 0; i < length; i++)
+        {
+            var set = i < classes.Length ? classes[i] : classes[System.Security.Cryptography.RandomNumberGenerator.GetInt32(classes.Length)];
+            characters[i] = set[System.Security.Cryptography.RandomNumberGenerator.GetInt32(set.Length)];
+        }
+
+        System.Security.Cryptography.RandomNumberGenerator.Shuffle(characters.AsSpan());
+        return new string(characters);
     }
 
     // email_verified and phone_number_verified are the admin's to set (model doc of AdminCreateUser), not a client's.

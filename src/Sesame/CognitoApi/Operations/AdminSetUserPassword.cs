@@ -13,9 +13,11 @@ internal sealed record AdminSetUserPasswordRequest(string? UserPoolId, string? U
 /// Sets a user's password as an administrator: the PBKDF2 hash and the SRP verifier together. A temporary password
 /// (<c>Permanent</c> false, the default) puts the user in <c>FORCE_CHANGE_PASSWORD</c>, so the next sign-in answers
 /// <c>NEW_PASSWORD_REQUIRED</c>; a permanent one takes a <c>FORCE_CHANGE_PASSWORD</c> user to <c>CONFIRMED</c> and
-/// leaves any other status as it is (an unconfirmed sign-up stays unconfirmed).
+/// leaves any other status as it is (an unconfirmed sign-up stays unconfirmed). A permanent one is held to the pool's
+/// <c>PasswordHistorySize</c>; a temporary one is not (Cognito's API reference lists the history error for the call,
+/// and an administrator handing out a temporary password is no reuse by the user).
 /// </summary>
-internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IPasswordStore passwords, PasswordHasher hasher, TimeProvider time)
+internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IPasswordStore passwords, PasswordHistory history, TimeProvider time)
     : CognitoOperation<AdminSetUserPasswordRequest, AccountEmptyResponse>(
         AdminJsonContext.Wire.AdminSetUserPasswordRequest, AccountJsonContext.Wire.AccountEmptyResponse)
 {
@@ -23,7 +25,7 @@ internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IP
 
     public override bool RequiresIam => true;
 
-    protected override IEnumerable<string> DeclaredErrors => [CognitoErrors.UserNotFound, CognitoErrors.InvalidPassword, "PasswordHistoryPolicyViolationException"];
+    protected override IEnumerable<string> DeclaredErrors => [CognitoErrors.UserNotFound, CognitoErrors.InvalidPassword, CognitoErrors.PasswordHistoryPolicyViolation];
 
     public override async ValueTask<AccountEmptyResponse> ExecuteAsync(AdminSetUserPasswordRequest request, CognitoCall call, CancellationToken cancellationToken)
     {
@@ -35,8 +37,13 @@ internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IP
         var status = request.Permanent == true
             ? user.Status == UserStatus.ForceChangePassword ? UserStatus.Confirmed : null
             : UserStatus.ForceChangePassword;
-        var (hash, verifier) = PasswordCredentials.Create(hasher, pool.Id, user.Username, password);
-        return await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), hash, verifier, status, time.GetUtcNow(), cancellationToken)
+        if (request.Permanent == true)
+        {
+            await history.EnsureNotReusedAsync(pool, user, password, cancellationToken);
+        }
+
+        var change = history.Change(pool, user, password, status);
+        return await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), change, time.GetUtcNow(), cancellationToken) == AttributeWriteOutcome.Written
             ? new AccountEmptyResponse()
             : throw CognitoErrors.UserDoesNotExist();
     }

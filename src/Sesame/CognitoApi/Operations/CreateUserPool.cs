@@ -7,7 +7,8 @@ using Sesame.Triggers;
 
 namespace Sesame.CognitoApi.Operations;
 
-internal sealed record PasswordPolicyType(int? MinimumLength, bool? RequireUppercase, bool? RequireLowercase, bool? RequireNumbers, bool? RequireSymbols);
+internal sealed record PasswordPolicyType(int? MinimumLength, bool? RequireUppercase, bool? RequireLowercase, bool? RequireNumbers, bool? RequireSymbols,
+    int? TemporaryPasswordValidityDays = null, int? PasswordHistorySize = null);
 
 internal sealed record UserPoolPolicyType(PasswordPolicyType? PasswordPolicy);
 
@@ -73,7 +74,18 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
         settings.PasswordRequireLowercase = policy?.RequireLowercase ?? false;
         settings.PasswordRequireNumbers = policy?.RequireNumbers ?? false;
         settings.PasswordRequireSymbols = policy?.RequireSymbols ?? false;
+        settings.PasswordTemporaryValidityDays = Bounded(policy?.TemporaryPasswordValidityDays, "temporaryPasswordValidityDays", 0, 365)
+            ?? new UserPoolOptions().PasswordTemporaryValidityDays;
+        settings.PasswordHistorySize = Bounded(policy?.PasswordHistorySize, "passwordHistorySize", 0, 24) ?? 0;
     }
+
+    // The model's range of a PasswordPolicy member, in its validation words.
+    private static int? Bounded(int? value, string member, int min, int max) =>
+        value < min || value > max
+            ? throw CognitoErrors.Validation("policies.passwordPolicy." + member, value < min
+                ? $"Member must have value greater than or equal to {min}"
+                : $"Member must have value less than or equal to {max}", value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : value;
 
     /// <summary>The policy's minimum password length, Cognito's default 8 when it is left out.</summary>
     internal static int MinimumLength(UserPoolPolicyType? policies)

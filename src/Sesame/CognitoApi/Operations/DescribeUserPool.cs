@@ -55,7 +55,8 @@ internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users, L
             pool.CreatedAt is { } created ? AdminShapes.Epoch(created) : null,
             pool.ModifiedAt is { } modified ? AdminShapes.Epoch(modified) : null,
             new UserPoolPolicyType(new PasswordPolicyType(pool.Options.PasswordMinimumLength,
-                pool.Options.PasswordRequireUppercase, pool.Options.PasswordRequireLowercase, pool.Options.PasswordRequireNumbers, pool.Options.PasswordRequireSymbols)),
+                pool.Options.PasswordRequireUppercase, pool.Options.PasswordRequireLowercase, pool.Options.PasswordRequireNumbers, pool.Options.PasswordRequireSymbols,
+                pool.Options.PasswordTemporaryValidityDays, pool.Options.PasswordHistorySize)),
             usernameAttributes,
             // Unset: sign-ups are confirmed by a code to the phone number, else the email; both are verified that way.
             [.. pool.Options.AutoVerifiedAttributes ?? ["phone_number", "email"]],

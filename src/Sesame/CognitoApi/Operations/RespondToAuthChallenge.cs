@@ -30,6 +30,7 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
     [
         "AliasExistsException", CognitoErrors.CodeMismatch, CognitoErrors.ExpiredCode, "ForbiddenException", CognitoErrors.InvalidPassword,
         "InvalidUserPoolConfigurationException", "MFAMethodNotFoundException", "PasswordResetRequiredException",
+        CognitoErrors.PasswordHistoryPolicyViolation,
         CognitoErrors.UserNotConfirmed, CognitoErrors.UserNotFound,
         CognitoErrors.InvalidLambdaResponse, CognitoErrors.UnexpectedLambda, CognitoErrors.UserLambdaValidation,
     ];
@@ -62,7 +63,7 @@ internal sealed class RespondToAuthChallenge(UserPools pools, CustomAuthFlow cus
             ChallengeNames.CustomChallenge => await customAuth.RespondAsync(client, challengeName, session, username,
                 InitiateAuth.Required(responses, "ANSWER"), request.ClientMetadata, call.PublicOrigin, cancellationToken),
             ChallengeNames.NewPasswordRequired => await passwordSignIn.RespondToNewPasswordAsync(client, session, username,
-                InitiateAuth.Required(responses, "NEW_PASSWORD"), request.ClientMetadata,
+                InitiateAuth.Required(responses, "NEW_PASSWORD"), responses, request.ClientMetadata,
                 call.PublicOrigin, cancellationToken),
             UserAuthFlow.SelectChallenge => await userAuth.SelectAsync(client, session, username,
                 InitiateAuth.Required(responses, "ANSWER"), cancellationToken, responses, call.PublicOrigin),

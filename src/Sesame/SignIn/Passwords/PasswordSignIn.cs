@@ -24,6 +24,7 @@ internal sealed class PasswordSignIn(
     CustomAuthFlow customAuth,
     PasswordHasher hasher,
     IPasswordStore passwords,
+    PasswordHistory history,
     AttemptLimits attempts,
     HashingSlots hashing,
     TimeProvider time)
@@ -167,35 +168,76 @@ internal sealed class PasswordSignIn(
         return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
+    /// <summary>Answers one NEW_PASSWORD_REQUIRED session may take: a refused one (policy, history, attributes) leaves it for another try.</summary>
+    public const int NewPasswordAnswers = 5;
+
+    private const string UserAttributesPrefix = "userAttributes.";
+
     /// <summary>
     /// RespondToAuthChallenge <c>NEW_PASSWORD_REQUIRED</c>: the user proved a temporary password; the new one replaces it
-    /// (hash and SRP verifier), the user becomes <c>CONFIRMED</c>, and the sign-in ends as any other. A password the
-    /// policy refuses is refused before the session is taken, so the user can try another. With <paramref name="issuerOrigin"/>
-    /// null (the hosted page) the step is <see cref="SignInStep.Authenticated"/>, without tokens.
+    /// (hash and SRP verifier), the answer's <c>userAttributes.&lt;name&gt;</c> are written with it in one transaction,
+    /// the user becomes <c>CONFIRMED</c>, and the sign-in ends as any other. An answer refused by the password policy,
+    /// the password history or the attribute rules changes nothing and leaves the session for another try, up to
+    /// <see cref="NewPasswordAnswers"/> answers. With <paramref name="issuerOrigin"/> null (the hosted page) the step is
+    /// <see cref="SignInStep.Authenticated"/>, without tokens.
     /// </summary>
     public async ValueTask<SignInStep> RespondToNewPasswordAsync(
-        AppClient client, string session, string username, string newPassword, Dictionary<string, string>? clientMetadata, string? issuerOrigin,
-        CancellationToken cancellationToken)
+        AppClient client, string session, string username, string newPassword, IReadOnlyDictionary<string, string> responses,
+        Dictionary<string, string>? clientMetadata, string? issuerOrigin, CancellationToken cancellationToken)
     {
         var pool = client.Pool;
-        CheckPolicy(pool, newPassword);
-        var state = await sessions.TakeAsync(client, session, cancellationToken);
-        if (state.Kind != SignInSessionState.NewPasswordRequiredKind || state.ChallengeName != ChallengeNames.NewPasswordRequired)
+        var (state, answers, idHash) = await sessions.CountAttemptAsync(client, session, cancellationToken);
+        if (state.Kind != SignInSessionState.NewPasswordRequiredKind || state.ChallengeName != ChallengeNames.NewPasswordRequired
+            || answers > NewPasswordAnswers)
         {
+            await sessions.ConsumeAsync(idHash, cancellationToken);
             throw CognitoErrors.InvalidSession();
         }
 
         var user = await completion.SessionUserAsync(client, state, username, cancellationToken) ?? throw CognitoErrors.InvalidSession();
-        if (user.Status != UserStatus.ForceChangePassword)
+        if (user.Status != UserStatus.ForceChangePassword || history.TemporaryPasswordExpired(pool, user))
         {
-            // Set meanwhile (AdminSetUserPassword, another tab): this session's proof is of a password that no longer counts.
+            // Set meanwhile (AdminSetUserPassword, another tab), or expired: this session's proof no longer counts.
+            await sessions.ConsumeAsync(idHash, cancellationToken);
+            history.EnsureTemporaryPasswordValid(pool, user);
             throw CognitoErrors.IncorrectUsernameOrPassword();
         }
 
-        var (hash, verifier) = PasswordCredentials.Create(hasher, pool.Id, user.Username, newPassword);
-        if (!await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), hash, verifier, UserStatus.Confirmed, time.GetUtcNow(), cancellationToken))
+        CheckPolicy(pool, newPassword);
+        var changes = UserAttributes.FromClient(
+            [.. responses.Where(r => r.Key.StartsWith(UserAttributesPrefix, StringComparison.Ordinal))
+                .Select(r => new AttributeType(r.Key[UserAttributesPrefix.Length..], r.Value))],
+            "challengeResponses");
+        AttributeSchema.CheckNewPasswordAnswer(client, user, changes);
+        await history.EnsureNotReusedAsync(pool, user, newPassword, cancellationToken);
+
+        // Two answers at once: only the one that consumes the session sets the password.
+        if (!await sessions.ConsumeAsync(idHash, cancellationToken))
         {
-            throw CognitoErrors.IncorrectUsernameOrPassword();
+            throw CognitoErrors.InvalidSession();
+        }
+
+        var change = history.Change(pool, user, newPassword, UserStatus.Confirmed);
+        if (changes.Count > 0)
+        {
+            foreach (var (name, value) in changes)
+            {
+                user.Attributes[name] = value;
+                if (name is UserAttributes.PhoneNumber or UserAttributes.Email)
+                {
+                    // Written as given, not verified: no code proved it (GetUserAttributeVerificationCode can).
+                    user.Attributes[name + "_verified"] = "false";
+                }
+            }
+
+            user.AliasAttributes = pool.Options.AliasAttributes;
+            change = change with { Attributes = user };
+        }
+
+        var outcome = await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), change, time.GetUtcNow(), cancellationToken);
+        if (outcome != AttributeWriteOutcome.Written)
+        {
+            throw AttributeSchema.AliasConflict(outcome) ?? CognitoErrors.IncorrectUsernameOrPassword();
         }
 
         return await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);

@@ -28,6 +28,9 @@ internal static class PostgresCommands
 
     public static NpgsqlCommand Time(this NpgsqlCommand command, string name, DateTimeOffset value) => Long(command, name, value.ToUnixTimeMilliseconds());
 
+    public static NpgsqlCommand NullableTime(this NpgsqlCommand command, string name, DateTimeOffset? value) =>
+        Add(command, name, NpgsqlDbType.Bigint, value?.ToUnixTimeMilliseconds());
+
     public static DateTimeOffset GetTime(this NpgsqlDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     public static DateTimeOffset? GetTimeOrNull(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);

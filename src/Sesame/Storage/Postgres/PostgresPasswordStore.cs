@@ -22,12 +22,57 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
             return await command.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 
-    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, string? status,
-        DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async ValueTask<AttributeWriteOutcome> SetPasswordAsync(string poolId, string usernameKey, PasswordChange change, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgresDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync(async (connection, transaction, ct) =>
+            {
+                if (change.Attributes is { } user)
+                {
+                    // The attributes first: they are written only at the version that was read, and bump it.
+                    var written = await PostgresUserAccountStore.WriteAttributesAsync(
+                        connection, transaction, user, usernameKey, user.PhoneKey, user.EmailKey, [], change.Messages, now, ct);
+                    if (written is not AttributeWriteOutcome.Written)
+                    {
+                        throw new PostgresUserAccountStore.RollBackException(written);
+                    }
+                }
+
+                var replaced = await ReplacedHashAsync(connection, transaction, poolId, usernameKey, ct);
+                await using (var hash = connection.Command(PostgresDatabase.Sql.SetPasswordHash, transaction)
+                    .Text("@pool", poolId).Text("@user", usernameKey).Text("@hash", change.Hash).Text("@status", change.Status).Time("@now", now))
+                {
+                    if (await hash.ExecuteNonQueryAsync(ct) != 1)
+                    {
+                        throw new PostgresUserAccountStore.RollBackException(AttributeWriteOutcome.UserChanged);
+                    }
+                }
+
+                await UpsertVerifierAsync(connection, transaction, poolId, usernameKey, change.Verifier, ct);
+                await KeepHistoryAsync(connection, transaction, poolId, usernameKey, replaced, change.KeepHistory, now, ct);
+                if (change.Attributes is null)
+                {
+                    await PostgresOutboxStore.EnqueueAsync(connection, transaction, change.Messages, ct);
+                }
+
+                return AttributeWriteOutcome.Written;
+            }, cancellationToken));
+        }
+        catch (PostgresUserAccountStore.RollBackException rolledBack)
+        {
+            return rolledBack.Outcome;
+        }
+    }
+
+    public async ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, PasswordChange change, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
-            await using (var hash = connection.Command(PostgresDatabase.Sql.SetPasswordHash, transaction)
-                .Text("@pool", poolId).Text("@user", usernameKey).Text("@hash", passwordHash).Text("@status", status).Time("@now", now))
+            var replaced = await ReplacedHashAsync(connection, transaction, poolId, usernameKey, ct);
+            await using (var hash = connection.Command(PostgresDatabase.Sql.ResetPasswordHash, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Text("@hash", change.Hash).Time("@now", now))
             {
                 if (await hash.ExecuteNonQueryAsync(ct) != 1)
                 {
@@ -35,27 +80,25 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
                 }
             }
 
-            await UpsertVerifierAsync(connection, transaction, poolId, usernameKey, verifier, ct);
+            await UpsertVerifierAsync(connection, transaction, poolId, usernameKey, change.Verifier, ct);
+            await KeepHistoryAsync(connection, transaction, poolId, usernameKey, replaced, change.KeepHistory, now, ct);
+            await PostgresUserRows.RevokeAllAsync(connection, transaction, poolId, sub, now, ct);
             return true;
         }, cancellationToken);
 
-    public async ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, string passwordHash, PasswordVerifier verifier,
-        DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync(async (connection, transaction, ct) =>
+    public async ValueTask<IReadOnlyList<string>> FindPasswordHistoryAsync(string poolId, string usernameKey, int count, CancellationToken cancellationToken) =>
+        await database.ReadAsync<IReadOnlyList<string>>(async (connection, ct) =>
         {
-            await using (var hash = connection.Command(PostgresDatabase.Sql.ResetPasswordHash, transaction)
-                .Text("@pool", poolId).Text("@user", usernameKey).Text("@sub", sub).Text("@hash", passwordHash).Time("@now", now))
+            await using var command = connection.Command(PostgresDatabase.Sql.FindPasswordHistory)
+                .Text("@pool", poolId).Text("@user", usernameKey).Long("@limit", count);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var hashes = new List<string>();
+            while (await reader.ReadAsync(ct))
             {
-                if (await hash.ExecuteNonQueryAsync(ct) != 1)
-                {
-                    return false;
-                }
+                hashes.Add(reader.GetString(0));
             }
 
-            await UpsertVerifierAsync(connection, transaction, poolId, usernameKey, verifier, ct);
-
-            await PostgresUserRows.RevokeAllAsync(connection, transaction, poolId, sub, now, ct);
-            return true;
+            return hashes;
         }, cancellationToken);
 
     public async ValueTask<bool> RequireResetAsync(string poolId, string usernameKey, string sub, StoredCode? code, OutboxMessage? message,
@@ -131,6 +174,30 @@ internal sealed class PostgresPasswordStore(PostgresDatabase database) : IPasswo
             await using var command = connection.Command(PostgresDatabase.Sql.ResetPasswordAttempts, transaction).Text("@pool", poolId).Text("@user", usernameKey);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
+
+    /// <summary>The hash about to be replaced (null: none, or no such user), locked by the transaction that replaces it.</summary>
+    private static async Task<string?> ReplacedHashAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string poolId, string usernameKey, CancellationToken cancellationToken)
+    {
+        await using var find = connection.Command(PostgresDatabase.Sql.FindPasswordHashForUpdate, transaction).Text("@pool", poolId).Text("@user", usernameKey);
+        return await find.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Keeps the replaced hash and the newest <paramref name="keep"/> in all, in the transaction that replaced it.</summary>
+    private static async Task KeepHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string poolId, string usernameKey,
+        string? replaced, int keep, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (replaced is not null && keep > 0)
+        {
+            await using var add = connection.Command(PostgresDatabase.Sql.AddPasswordHistory, transaction)
+                .Text("@pool", poolId).Text("@user", usernameKey).Text("@hash", replaced).Time("@now", now);
+            await add.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var prune = connection.Command(PostgresDatabase.Sql.PrunePasswordHistory, transaction)
+            .Text("@pool", poolId).Text("@user", usernameKey).Long("@keep", keep);
+        await prune.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Replaces the SRP verifier, in the transaction that changed the password hash.</summary>
     private static async Task UpsertVerifierAsync(

@@ -108,7 +108,7 @@ internal sealed class PostgresUserAccountStore(PostgresDatabase database) : IUse
         return await update.ExecuteNonQueryAsync(cancellationToken) == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
     }
 
-    private static async Task<AttributeWriteOutcome> WriteAttributesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user,
+    internal static async Task<AttributeWriteOutcome> WriteAttributesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user,
         string usernameKey, string? phoneKey, string? emailKey, IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -208,7 +208,8 @@ internal sealed class PostgresUserAccountStore(PostgresDatabase database) : IUse
 
     // Thrown inside the write so the transaction rolls back (no removed holder, no consumed code, without the write that
     // needed it), and the outcome reaches the caller.
-    private sealed class RollBackException(AttributeWriteOutcome outcome) : Exception
+    /// <summary>Ends a write transaction with nothing written, reporting why.</summary>
+    internal sealed class RollBackException(AttributeWriteOutcome outcome) : Exception
     {
         public AttributeWriteOutcome Outcome { get; } = outcome;
     }

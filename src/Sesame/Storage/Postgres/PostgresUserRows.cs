@@ -19,6 +19,7 @@ internal static class PostgresUserRows
         CreatedAt = reader.GetTime(7),
         ModifiedAt = reader.GetTime(8),
         Version = reader.GetInt64(9),
+        PasswordSetAt = reader.IsDBNull(10) ? null : reader.GetTime(10),
     };
 
     /// <summary>The parameters of <see cref="StoreSql.InsertUser"/> and <see cref="StoreSql.InsertUserUnlessTaken"/>.</summary>
@@ -35,7 +36,8 @@ internal static class PostgresUserRows
         .Text("@attributes", JsonSerializer.Serialize(user.Attributes, StorageJsonContext.Default.DictionaryStringString))
         .Text("@password", user.PasswordHash)
         .Time("@created", user.CreatedAt)
-        .Time("@modified", user.ModifiedAt);
+        .Time("@modified", user.ModifiedAt)
+        .NullableTime("@passwordSet", user.PasswordSetAt);
 
     /// <summary>
     /// Deletes a user with everything that hangs on them — pending codes of every kind, and (by revoking their refresh

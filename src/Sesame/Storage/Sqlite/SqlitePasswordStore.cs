@@ -31,47 +31,99 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
-    public async ValueTask<bool> SetPasswordAsync(string poolId, string usernameKey, string passwordHash, PasswordVerifier verifier, string? status,
-        DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.WriteAsync((connection, transaction) =>
+    public async ValueTask<AttributeWriteOutcome> SetPasswordAsync(string poolId, string usernameKey, PasswordChange change, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        try
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = SqliteDatabase.Sql.SetPasswordHash;
-            command.Parameters.AddWithValue("@pool", poolId);
-            command.Parameters.AddWithValue("@user", usernameKey);
-            command.Parameters.AddWithValue("@hash", passwordHash);
-            command.Parameters.AddWithValue("@status", (object?)status ?? DBNull.Value);
-            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-            if (command.ExecuteNonQuery() != 1)
+            return await SqliteDatabase.Sql.Dialect.RetryOnUniqueViolationAsync(() => database.WriteAsync((connection, transaction) =>
             {
-                return false;
-            }
+                if (change.Attributes is { } user)
+                {
+                    // The attributes first: they are written only at the version that was read, and bump it.
+                    var written = SqliteUserAccountStore.WriteAttributes(
+                        connection, transaction, user, usernameKey, user.PhoneKey, user.EmailKey, [], change.Messages, now);
+                    if (written is not AttributeWriteOutcome.Written)
+                    {
+                        throw new SqliteUserAccountStore.RollBackException(written);
+                    }
+                }
 
-            UpsertVerifier(command, poolId, usernameKey, verifier);
-            return true;
-        }, cancellationToken);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                var replaced = ReplacedHash(command, poolId, usernameKey);
+                command.Parameters.Clear();
+                command.CommandText = SqliteDatabase.Sql.SetPasswordHash;
+                command.Parameters.AddWithValue("@pool", poolId);
+                command.Parameters.AddWithValue("@user", usernameKey);
+                command.Parameters.AddWithValue("@hash", change.Hash);
+                command.Parameters.AddWithValue("@status", (object?)change.Status ?? DBNull.Value);
+                command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                if (command.ExecuteNonQuery() != 1)
+                {
+                    throw new SqliteUserAccountStore.RollBackException(AttributeWriteOutcome.UserChanged);
+                }
 
-    public async ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, string passwordHash, PasswordVerifier verifier,
-        DateTimeOffset now, CancellationToken cancellationToken) =>
+                UpsertVerifier(command, poolId, usernameKey, change.Verifier);
+                KeepHistory(command, poolId, usernameKey, replaced, change.KeepHistory, now);
+                if (change.Attributes is null)
+                {
+                    foreach (var message in change.Messages)
+                    {
+                        SqliteOutboxStore.Enqueue(connection, transaction, message);
+                    }
+                }
+
+                return AttributeWriteOutcome.Written;
+            }, cancellationToken));
+        }
+        catch (SqliteUserAccountStore.RollBackException rolledBack)
+        {
+            return rolledBack.Outcome;
+        }
+    }
+
+    public async ValueTask<bool> ResetPasswordAsync(string poolId, string usernameKey, string sub, PasswordChange change, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
+            var replaced = ReplacedHash(command, poolId, usernameKey);
+            command.Parameters.Clear();
             command.CommandText = SqliteDatabase.Sql.ResetPasswordHash;
             command.Parameters.AddWithValue("@pool", poolId);
             command.Parameters.AddWithValue("@user", usernameKey);
             command.Parameters.AddWithValue("@sub", sub);
-            command.Parameters.AddWithValue("@hash", passwordHash);
+            command.Parameters.AddWithValue("@hash", change.Hash);
             command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
             if (command.ExecuteNonQuery() != 1)
             {
                 return false;
             }
 
-            UpsertVerifier(command, poolId, usernameKey, verifier);
+            UpsertVerifier(command, poolId, usernameKey, change.Verifier);
+            KeepHistory(command, poolId, usernameKey, replaced, change.KeepHistory, now);
             SqliteUserAccountStore.RevokeAll(connection, transaction, poolId, sub, now);
             return true;
+        }, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<string>> FindPasswordHistoryAsync(string poolId, string usernameKey, int count, CancellationToken cancellationToken) =>
+        await database.ReadAsync<IReadOnlyList<string>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteDatabase.Sql.FindPasswordHistory;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@limit", count);
+            using var reader = command.ExecuteReader();
+            var hashes = new List<string>();
+            while (reader.Read())
+            {
+                hashes.Add(reader.GetString(0));
+            }
+
+            return hashes;
         }, cancellationToken);
 
     public async ValueTask<bool> RequireResetAsync(string poolId, string usernameKey, string sub, StoredCode? code, OutboxMessage? message,
@@ -171,6 +223,37 @@ internal sealed class SqlitePasswordStore(SqliteDatabase database) : IPasswordSt
             command.Parameters.AddWithValue("@user", usernameKey);
             return command.ExecuteNonQuery();
         }, cancellationToken);
+
+    /// <summary>The hash about to be replaced (null: none, or no such user), read in the transaction that replaces it.</summary>
+    private static string? ReplacedHash(SqliteCommand command, string poolId, string usernameKey)
+    {
+        command.CommandText = SqliteDatabase.Sql.FindPasswordHashForUpdate;
+        command.Parameters.AddWithValue("@pool", poolId);
+        command.Parameters.AddWithValue("@user", usernameKey);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Keeps the replaced hash and the newest <paramref name="keep"/> in all, in the transaction that replaced it.</summary>
+    private static void KeepHistory(SqliteCommand command, string poolId, string usernameKey, string? replaced, int keep, DateTimeOffset now)
+    {
+        if (replaced is not null && keep > 0)
+        {
+            command.Parameters.Clear();
+            command.CommandText = SqliteDatabase.Sql.AddPasswordHistory;
+            command.Parameters.AddWithValue("@pool", poolId);
+            command.Parameters.AddWithValue("@user", usernameKey);
+            command.Parameters.AddWithValue("@hash", replaced);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+
+        command.Parameters.Clear();
+        command.CommandText = SqliteDatabase.Sql.PrunePasswordHistory;
+        command.Parameters.AddWithValue("@pool", poolId);
+        command.Parameters.AddWithValue("@user", usernameKey);
+        command.Parameters.AddWithValue("@keep", keep);
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>Replaces the SRP verifier with <paramref name="command"/>, in the transaction that changed the password hash.</summary>
     private static void UpsertVerifier(SqliteCommand command, string poolId, string usernameKey, PasswordVerifier verifier)

@@ -117,7 +117,7 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         return update.ExecuteNonQuery() == 1 ? AttributeWriteOutcome.Written : AttributeWriteOutcome.UserChanged;
     }
 
-    private static AttributeWriteOutcome WriteAttributes(
+    internal static AttributeWriteOutcome WriteAttributes(
         SqliteConnection connection, SqliteTransaction transaction, User user, string usernameKey, string? phoneKey, string? emailKey,
         IReadOnlyList<StoredCode> codes, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
     {
@@ -248,7 +248,8 @@ internal sealed class SqliteUserAccountStore(SqliteDatabase database) : IUserAcc
         command.ExecuteNonQuery();
     }
 
-    private sealed class RollBackException(AttributeWriteOutcome outcome) : Exception
+    /// <summary>Ends a write transaction with nothing written, reporting why.</summary>
+    internal sealed class RollBackException(AttributeWriteOutcome outcome) : Exception
     {
         public AttributeWriteOutcome Outcome { get; } = outcome;
     }

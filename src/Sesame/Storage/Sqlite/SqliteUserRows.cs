@@ -19,6 +19,7 @@ internal static class SqliteUserRows
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         ModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         Version = reader.GetInt64(9),
+        PasswordSetAt = reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
     };
 
     /// <summary>The parameters of <see cref="StoreSql.InsertUser"/> for this user.</summary>
@@ -37,6 +38,7 @@ internal static class SqliteUserRows
         insert.Parameters.AddWithValue("@password", (object?)user.PasswordHash ?? DBNull.Value);
         insert.Parameters.AddWithValue("@created", user.CreatedAt.ToUnixTimeMilliseconds());
         insert.Parameters.AddWithValue("@modified", user.ModifiedAt.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("@passwordSet", (object?)user.PasswordSetAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         return insert;
     }
 
