@@ -57,11 +57,14 @@ public sealed class CodeIssuerTests : CodeTests
     }
 
     [Fact]
-    public async Task Issue_UnknownUser_NoMessage_StandInDestinationAsGiven()
+    public async Task Issue_UnknownUser_DecoyMessageOnly_StandInDestinationAsGiven()
     {
         var issued = await Issuer.IssueAsync(Request(Pool, CodePurposes.SignIn, destination: "+*******0042") with { UserExists = false }, None);
 
-        Assert.Null(issued.Message);
+        // An unknown login writes one decoy row (the same write a known user's message costs), never a message to send.
+        Assert.NotNull(issued.Message);
+        Assert.True(issued.Message!.Decoy);
+        Assert.Equal("decoy", issued.Message.Status);
         Assert.Equal("+*******0042", issued.Delivery.Destination);
         Assert.Equal("SMS", issued.Delivery.DeliveryMedium);
     }
