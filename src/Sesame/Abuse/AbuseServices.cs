@@ -18,6 +18,7 @@ internal static class AbuseServices
         services.TryAddSingleton<HashingSlots>();
         services.TryAddSingleton<OperatorLimits>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TrustedProxies>());
+        services.AddHostedService<LimitSweeper>();
         return services;
     }
 }

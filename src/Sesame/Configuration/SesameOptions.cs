@@ -105,6 +105,13 @@ public sealed class StorageOptions
     /// app clients created through the API, signing keys). Default 2 seconds; 1 second to 5 minutes.
     /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often expired limit counters (events no window counts any more, and keys left without events) are deleted,
+    /// so counters of destinations and client IPs that never come back do not pile up. Default 10 minutes; 1 second
+    /// to 1 day.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>How signing keys are rotated.</summary>

@@ -41,6 +41,11 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             errors.Add($"{root}:Storage:RefreshInterval must be between 00:00:01 and 00:05:00.");
         }
 
+        if (storage.SweepInterval < TimeSpan.FromSeconds(1) || storage.SweepInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{root}:Storage:SweepInterval must be between 00:00:01 and 1.00:00:00.");
+        }
+
         if (options.SigningKeys.PublishAhead < 2 * storage.RefreshInterval)
         {
             errors.Add($"{root}:SigningKeys:PublishAhead must be at least twice {root}:Storage:RefreshInterval, so every node holds a new key before it signs.");
