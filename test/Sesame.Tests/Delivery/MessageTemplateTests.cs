@@ -106,6 +106,32 @@ public sealed class MessageTemplateTests
     }
 
     [Fact]
+    public async Task CustomMessage_AdminResetUserPasswordAndAdminUpdateUserAttributes_GetTheCallsClientMetadata()
+    {
+        var trigger = new RecordingCustomMessage(_ => { });
+        using var app = new SesameApp(services: s => s.AddSingleton<ITrigger<CustomMessageEvent>>(trigger));
+        var email = SesameApp.NewEmail();
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = email, Password = "old password 1234" })).AssertOk();
+        (await app.CallAsync("ConfirmSignUp", new { ClientId = SesameApp.ClientId, Username = email, ConfirmationCode = await app.CodeAsync(email) })).AssertOk();
+
+        (await app.AdminCallAsync("AdminResetUserPassword", new { UserPoolId = SesameApp.PoolId, Username = email, ClientMetadata = new { ticket = "helpdesk-42" } })).AssertOk();
+        await app.MessageAsync(email, 2);
+        // A new, unverified phone number: its verification code is sent, and the trigger composes that message.
+        var phone = SesameApp.NewPhone();
+        (await app.AdminCallAsync("AdminUpdateUserAttributes", new
+        {
+            UserPoolId = SesameApp.PoolId, Username = email, UserAttributes = new[] { new { Name = "phone_number", Value = phone } },
+            ClientMetadata = new { screen = "admin-console" },
+        })).AssertOk();
+        await app.MessageAsync(phone);
+
+        Assert.Equal(
+            [("CustomMessage_ForgotPassword", "ticket", "helpdesk-42"), ("CustomMessage_UpdateUserAttribute", "screen", "admin-console")],
+            trigger.Events.Skip(1).Select(e => (e.TriggerSource, Assert.Single(e.Request.ClientMetadata!).Key, e.Request.ClientMetadata!.Values.Single())));
+        Assert.All(trigger.Events.Skip(1), e => Assert.Equal("CLIENT_ID_NOT_APPLICABLE", e.CallerContext.ClientId));
+    }
+
+    [Fact]
     public async Task CustomMessage_AdminCreateUserInvitation_RewrittenWithUsernameAndTemporaryPassword()
     {
         var trigger = new RecordingCustomMessage(e => e.Response.SmsMessage = $"[{e.TriggerSource}] sign in as {e.Request.UsernameParameter} with {e.Request.CodeParameter}");

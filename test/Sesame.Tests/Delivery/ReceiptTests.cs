@@ -159,6 +159,55 @@ public sealed class ReceiptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HttpGateway_ApiKeyHeaderReceipt_DeliveredOnlyWithTheKey()
+    {
+        _provider.Handler = (c, _) => Answer(c, 200, """{"id":"gw-key"}""");
+        using var app = Gateway(new()
+        {
+            ["Sesame:Delivery:Providers:gateway:Auth"] = "Header",
+            ["Sesame:Delivery:Providers:gateway:ApiKey"] = "gw-api-key",
+        });
+        await SignUpAsync(app);
+        // The send carries the key in the default header: the receipt is checked against the same key.
+        Assert.Equal("gw-api-key", Assert.Single(await _provider.WaitForAsync(1)).Headers["x-api-key"]);
+        await FailoverTests.StatusAsync(app, "sent");
+        var fields = new Dictionary<string, string> { ["id"] = "gw-key", ["status"] = "delivered" };
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields, ("X-API-Key", "gw-api-guess")));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields));
+        // The key in another header is not the key.
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields, ("Authorization", "Bearer gw-api-key")));
+        Assert.Null((await FailoverTests.StatusAsync(app, "sent")).DeliveredAt);
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "gateway", fields, ("X-API-Key", "gw-api-key")));
+
+        Assert.Equal(app.Clock.GetUtcNow(), (await FailoverTests.StatusAsync(app, "delivered")).DeliveredAt);
+    }
+
+    [Fact]
+    public async Task HttpGateway_BasicAuthReceipt_FailedOnlyWithTheRightPassword()
+    {
+        _provider.Handler = (c, _) => Answer(c, 200, """{"id":"gw-basic"}""");
+        using var app = Gateway(new()
+        {
+            ["Sesame:Delivery:Providers:gateway:Auth"] = "Basic",
+            ["Sesame:Delivery:Providers:gateway:UserName"] = "acme",
+            ["Sesame:Delivery:Providers:gateway:Password"] = "gw-password",
+        });
+        await SignUpAsync(app);
+        await FailoverTests.StatusAsync(app, "sent");
+        var fields = new Dictionary<string, string> { ["id"] = "gw-basic", ["status"] = "failed", ["reason"] = "absent subscriber" };
+        static string Basic(string user, string password) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields, ("Authorization", Basic("acme", "guess"))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields, ("Authorization", Basic("other", "gw-password"))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostFormAsync(app, "gateway", fields));
+        Assert.Null((await FailoverTests.StatusAsync(app, "sent")).LastError);
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(app, "gateway", fields, ("Authorization", Basic("acme", "gw-password"))));
+
+        Assert.Equal("failed: absent subscriber", (await FailoverTests.StatusAsync(app, "failed")).LastError);
+    }
+
+    [Fact]
     public async Task Vonage_SignedGetReceipt_DeliveredOnce_ForgedOrStaleRefused()
     {
         using var app = Vonage("Sha256Hmac");
@@ -248,6 +297,22 @@ public sealed class ReceiptTests : IAsyncLifetime
         if (receipts)
         {
             settings["Sesame:Delivery:Providers:twilio:ReceiptUrl"] = TwilioReceipts;
+        }
+
+        return new SesameApp(settings);
+    }
+
+    private SesameApp Gateway(Dictionary<string, string?> auth)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sesame:Delivery:Providers:gateway:Type"] = "Http",
+            ["Sesame:Delivery:Providers:gateway:Url"] = _provider.Url + "/send",
+            ["Sesame:Delivery:SmsProviders:0"] = "gateway",
+        };
+        foreach (var (key, value) in auth)
+        {
+            settings[key] = value;
         }
 
         return new SesameApp(settings);

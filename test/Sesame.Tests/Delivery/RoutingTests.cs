@@ -236,6 +236,64 @@ public sealed partial class RoutingTests : IAsyncLifetime
         Assert.Equal(("+15005550006", Us), (form["From"], form["To"]));
     }
 
+    [Fact]
+    public async Task Dlt_IndiaRoutedToTwilio_TemplatesSenderIdIsTheFromAndNoIdsAreSent()
+    {
+        var extra = Dlt(templateId: "1107161234567890123");
+        extra["Sesame:UserPools:us-east-1_SesameDev:Delivery:Routes:4:Providers:0"] = "twilio";
+        using var app = App(extra: extra);
+
+        await SignUpAsync(app, India);
+
+        var request = Assert.Single(await _twilio.WaitForAsync(1));
+        var form = request.Form();
+        // Twilio's Messages API has no DLT id parameter: the registered sender id goes as From, nothing else is added.
+        Assert.Equal(("ACMEIN", India), (form["From"], form["To"]));
+        Assert.Equal(["Body", "From", "To"], form.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(_gateway.Requests);
+        var status = await FailoverTests.StatusAsync(app, "sent");
+        Assert.Equal(("india", "twilio"), (status.Route, status.Provider));
+        await ConfirmAsync(app, India, Code(request));
+    }
+
+    [Fact]
+    public async Task Route_EmailChannelRoute_TakesTheEmailAndTheSmsOnlyRouteBeforeItDoesNot()
+    {
+        // The pool's routes end with the SMS-only "rest" (no numbers named, so it would fit anything of its channel),
+        // then an email route to SES on loopback.
+        await using var ses = await LoopbackServer.StartAsync();
+        ses.Handler = (c, _) => Answer(c, 200, """{"MessageId":"ses-routed-1"}""");
+        const string routes = "Sesame:UserPools:us-east-1_SesameDev:Delivery:Routes";
+        using var app = App(extra: new()
+        {
+            ["Sesame:Delivery:Providers:ses:Type"] = "Ses",
+            ["Sesame:Delivery:Providers:ses:Endpoint"] = ses.Url,
+            ["Sesame:Delivery:Providers:ses:Region"] = "eu-west-1",
+            ["Sesame:Delivery:Providers:ses:AccessKeyId"] = "AKIDROUTE",
+            ["Sesame:Delivery:Providers:ses:SecretAccessKey"] = "ses-secret",
+            ["Sesame:Delivery:Providers:ses:From"] = "no-reply@acme.example",
+            [$"{routes}:6:Name"] = "mail",
+            [$"{routes}:6:Channel"] = "Email",
+            [$"{routes}:6:Providers:0"] = "ses",
+        });
+        var email = SesameApp.NewEmail();
+
+        (await app.CallAsync("SignUp", new { ClientId = SesameApp.ClientId, Username = email })).AssertOk();
+
+        var request = Assert.Single(await ses.WaitForAsync(1));
+        Assert.Equal("/v2/email/outbound-emails", request.Path);
+        Assert.Equal(email, JsonNode.Parse(request.Text)!["Destination"]!["ToAddresses"]![0]!.GetValue<string>());
+        var status = await FailoverTests.StatusAsync(app, "sent");
+        Assert.Equal(("mail", "ses", "ses-routed-1"), (status.Route, status.Provider, status.ProviderMessageId));
+        Assert.Equal(0, new[] { _twilio, _vonage, _gateway, _backup }.Sum(s => s.Requests.Count));
+        (await app.CallAsync("ConfirmSignUp", new { ClientId = SesameApp.ClientId, Username = email, ConfirmationCode = Code(request) })).AssertOk();
+
+        // An SMS of the same pool still takes the SMS-only route.
+        await SignUpAsync(app, Brazil);
+        Assert.Single(await _backup.WaitForAsync(1));
+        Assert.Single(ses.Requests);
+    }
+
     /// <summary>The india route requires DLT; the gateway sends the ids; the sign-up template is registered (or not).</summary>
     private Dictionary<string, string?> Dlt(string? templateId)
     {
