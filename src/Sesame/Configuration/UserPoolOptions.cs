@@ -100,7 +100,7 @@ public sealed class UserPoolOptions
     /// Cognito's <c>PasswordPolicy.TemporaryPasswordValidityDays</c>: days a temporary password (AdminCreateUser,
     /// AdminSetUserPassword with <c>Permanent: false</c>) signs in; after that every sign-in of the user answers
     /// <c>NotAuthorizedException</c> until an administrator sets a new one (AdminCreateUser <c>MessageAction: RESEND</c>,
-    /// AdminSetUserPassword). 0–365, default 7 (Cognito's).
+    /// AdminSetUserPassword). 0–365, default 7 (Cognito's); 0 means the default, as Cognito treats 0 as null.
     /// </summary>
     public int PasswordTemporaryValidityDays { get; set; } = 7;
 

@@ -106,6 +106,21 @@ public sealed class PasswordLifecycleTests
     }
 
     [Fact]
+    public async Task TemporaryPassword_ValidityDaysZero_MeansCognitosDefaultOfSevenDays_NotExpiredAtOnce()
+    {
+        // Cognito's PasswordPolicyType: "A value of 0 is treated as null" (the default, 7 days).
+        using var app = new SesameApp(new() { [$"{Pool}:PasswordTemporaryValidityDays"] = "0" });
+        var email = SesameApp.NewEmail();
+        (await CreateInvitedAsync(app, email)).AssertOk();
+
+        AssertNewPasswordRequired(await PasswordAuthAsync(app, email, Temporary));
+        app.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        AssertNewPasswordRequired(await PasswordAuthAsync(app, email, Temporary));
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        (await PasswordAuthAsync(app, email, Temporary)).AssertError("NotAuthorizedException", ExpiredMessage);
+    }
+
+    [Fact]
     public async Task Resend_ExpiredTemporaryPassword_FreshOneSentAndValidAgain_OldOneDead()
     {
         using var app = new SesameApp(new() { [$"{Pool}:PasswordTemporaryValidityDays"] = "1" });

@@ -74,8 +74,9 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
         settings.PasswordRequireLowercase = policy?.RequireLowercase ?? false;
         settings.PasswordRequireNumbers = policy?.RequireNumbers ?? false;
         settings.PasswordRequireSymbols = policy?.RequireSymbols ?? false;
-        settings.PasswordTemporaryValidityDays = Bounded(policy?.TemporaryPasswordValidityDays, "temporaryPasswordValidityDays", 0, 365)
-            ?? new UserPoolOptions().PasswordTemporaryValidityDays;
+        // Cognito's PasswordPolicyType: 0 is treated as null (its default, 7 days).
+        settings.PasswordTemporaryValidityDays = Bounded(policy?.TemporaryPasswordValidityDays, "temporaryPasswordValidityDays", 0, 365) is { } days and not 0
+            ? days : new UserPoolOptions().PasswordTemporaryValidityDays;
         settings.PasswordHistorySize = Bounded(policy?.PasswordHistorySize, "passwordHistorySize", 0, 24) ?? 0;
     }
 

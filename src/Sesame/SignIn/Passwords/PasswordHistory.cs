@@ -1,5 +1,6 @@
 using Sesame.Abuse;
 using Sesame.Cognito;
+using Sesame.Configuration;
 using Sesame.Pools;
 using Sesame.Storage;
 using Sesame.Users;
@@ -54,7 +55,10 @@ internal sealed class PasswordHistory(IPasswordStore passwords, PasswordHasher h
     /// </summary>
     public bool TemporaryPasswordExpired(UserPool pool, User user) =>
         user.Status == UserStatus.ForceChangePassword && user.PasswordSetAt is { } set
-        && time.GetUtcNow() >= set + TimeSpan.FromDays(pool.Options.PasswordTemporaryValidityDays);
+        && time.GetUtcNow() >= set + TimeSpan.FromDays(ValidityDays(pool.Options.PasswordTemporaryValidityDays));
+
+    // Cognito's PasswordPolicyType: "A value of 0 is treated as null", i.e. its default of 7 days, not "expired at once".
+    private static int ValidityDays(int configured) => configured == 0 ? new UserPoolOptions().PasswordTemporaryValidityDays : configured;
 
     /// <summary>Throws Cognito's answer for an expired temporary password when <see cref="TemporaryPasswordExpired"/>.</summary>
     public void EnsureTemporaryPasswordValid(UserPool pool, User user)
