@@ -122,8 +122,11 @@ export function registerSdkTests(test, env) {
   test('sdk: sign in with USERNAME = the internal UUID from ChallengeParameters.USERNAME', async () => {
     const phone = uniquePhone();
     await sdkConfirmedUser(env, { phone });
-    const first = await sdkStartCustomAuth(env, phone);
+    // Wait for the first sign-in's message, so that the second sign-in's watch cannot take the first code (a race
+    // that made this test fail once in CI: the first message arrived after the second watch started).
+    const first = await sdkStartCustomAuth(env, phone, { outboxTo: phone, channel: 'SMS' });
     const uuid = checkCustomChallenge(first.res, { medium: 'SMS' }).USERNAME;
+    await first.watch.next('InitiateAuth (first sign-in)');
     // a second, independent sign-in that names the user by its internal username
     const s = await sdkSignIn(env, phone, 'SMS', { username: uuid });
     eq(s.internalUsername, uuid, 'ChallengeParameters.USERNAME when signing in by UUID');
