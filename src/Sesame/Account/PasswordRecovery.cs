@@ -1,6 +1,5 @@
 using Sesame.Codes;
 using Sesame.Cognito;
-using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
@@ -141,10 +140,7 @@ internal sealed class PasswordRecovery(
     /// </summary>
     public async ValueTask AdminResetAsync(UserPool pool, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
-        if (pool.Passwords == PasswordMode.None)
-        {
-            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Passwords are not enabled for this user pool (PasswordMode None).");
-        }
+        PasswordSignIn.EnsureAdminCanSet(pool);
 
         if (Refusal(user, login: null) is { } refusal)
         {

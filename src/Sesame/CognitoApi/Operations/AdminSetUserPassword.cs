@@ -33,6 +33,7 @@ internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IP
         var password = request.Password ?? throw CognitoErrors.Validation("password", "Member must not be null");
         var user = await admin.FindAsync(request.UserPoolId, request.Username, cancellationToken);
         var pool = AdminShapes.FindPool(pools, user.PoolId);
+        PasswordSignIn.EnsureAdminCanSet(pool);
         PasswordSignIn.CheckPolicy(pool, password);
         var status = request.Permanent == true
             ? user.Status == UserStatus.ForceChangePassword ? UserStatus.Confirmed : null

@@ -45,6 +45,20 @@ internal sealed class PasswordSignIn(
         }
     }
 
+    /// <summary>
+    /// Refuses an administrator's password (AdminCreateUser's <c>TemporaryPassword</c>, AdminSetUserPassword,
+    /// AdminResetUserPassword) in a pool whose <c>PasswordMode</c> is None: stored, it could never be used, and an
+    /// invitation would carry it. Unlike SignUp's invented password, an administrator's is a deliberate choice, so it is
+    /// refused rather than dropped.
+    /// </summary>
+    public static void EnsureAdminCanSet(UserPool pool)
+    {
+        if (pool.Passwords == PasswordMode.None)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Passwords are not enabled for this user pool (PasswordMode None).");
+        }
+    }
+
     /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the stored hash (upgraded when old).</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
         AppClient client, string login, string password, string issuerOrigin, CancellationToken cancellationToken)
