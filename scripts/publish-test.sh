@@ -250,13 +250,31 @@ if [ "$signin_status" -ne 0 ]; then
   echo "    server log (tail):"; tail -30 "$work/sesame.log" | sed 's/^/    /'
 fi
 
-# ------------------------------------------------------------------------------ 4. the data directory, then stopping
+# ------------------------------------------------------------------- 4. the data directory, a backup, then stopping
 modes=$(cd "$data" 2>/dev/null && stat -c '%a %n' . * 2>/dev/null)
 if [ -f "$data/sesame.db" ] && [ "$(sed -n 's/^\([0-7]*\) \.$/\1/p' <<<"$modes")" = 700 ] \
    && [ -z "$(grep -v '^700 \.$' <<<"$modes" | grep -v '^600 ')" ]; then
   ok "the data directory is 0700 and every file in it 0600 ($(grep -v ' \.$' <<<"$modes" | cut -d' ' -f2 | paste -sd' '))"
 else
   not_ok "the data directory is 0700 and every file in it 0600: $(tr '\n' ',' <<<"$modes")"
+fi
+
+# An online backup of the running server's file (docs/deployment.md, "Backups"), read by the published program with the
+# same master key: the user just signed up is there.
+user=$(sed -n 's/^ok - SignUp .*(\(publish-[0-9a-f]*@example\.com\))$/\1/p' "$work/signin.txt")
+if ! command -v sqlite3 >/dev/null; then
+  echo "# skipped: sqlite3 is not installed, the online backup is not tried"
+elif [ -z "$user" ]; then
+  not_ok "an online backup (sqlite3 .backup) holds the user signed up: no user was signed up"
+else
+  mkdir -m 0700 "$work/backup"
+  if timeout 30 sqlite3 "$data/sesame.db" ".backup '$work/backup/sesame.db'" 2>"$work/backup.log" \
+    && "${server_env[@]}" "SESAME_DATA_DIR=$work/backup" timeout 60 "$sesame" users get --pool "$pool" "$user" -o json >"$work/backup-user.json" 2>>"$work/backup.log" \
+    && grep -q "\"$user\"" "$work/backup-user.json"; then
+    ok "an online backup (sqlite3 .backup while serving) read by 'sesame users get' with the same master key holds the new user"
+  else
+    not_ok "an online backup (sqlite3 .backup while serving) holds the new user: $(tail -3 "$work/backup.log" | tr '\n' ' ')"
+  fi
 fi
 
 kill -TERM "$server_pid"

@@ -124,6 +124,7 @@ try {
     check(up.CodeDeliveryDetails?.DeliveryMedium === 'EMAIL', `CodeDeliveryDetails ${JSON.stringify(up.CodeDeliveryDetails)}`);
     const code = await codeFor(email, 0);
     await sdk.send(new ConfirmSignUpCommand({ ClientId: opt.client, Username: email, ConfirmationCode: code }));
+    return email;
   });
 
   let tokens;
