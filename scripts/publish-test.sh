@@ -2,7 +2,8 @@
 # The deployment test (a step of scripts/test.sh; docs/deployment.md). It cannot build the container here (no Docker
 # daemon), so it tests what the image would hold and run:
 #   1. the Dockerfile's own `dotnet restore` and `dotnet publish` lines (read from the Dockerfile, $TARGETARCH for this
-#      machine, the READY_TO_RUN default, `-o /app` into a temporary directory);
+#      machine, the READY_TO_RUN default, `-o /app` into a temporary directory, built from scratch in an artifacts
+#      directory of its own as the image's build stage builds without the repository's artifacts/);
 #   2. static checks of the Dockerfile, docker-compose.yml and deploy/sesame.service
 #      (test/conformance/deployment/deployment-files.mjs), `systemd-analyze verify` and `security` of the unit pointed at
 #      the published program (skipped, with a message, when systemd-analyze is missing), and `sesame config check` of the
@@ -98,6 +99,10 @@ case "$publish_line" in *'$'*|*' /app'*) fatal "the publish line has an argument
 case "$publish_line" in *" -o $work/app"*) ;; *) fatal "the publish line writes to -o /app (the runtime stage copies /app)" ;; esac
 read -r -a restore_cmd <<<"$restore_line"
 read -r -a publish_cmd <<<"$publish_line"
+# A build of its own, as in the image's build stage (.dockerignore leaves artifacts/ out of the context): nothing of the
+# repository's artifacts/ is reused, and the other steps' build there is left untouched.
+restore_cmd+=("-p:ArtifactsPath=$work/artifacts")
+publish_cmd+=("-p:ArtifactsPath=$work/artifacts")
 echo "== ${publish_line/$work/<tmp>}"
 t0=$(date +%s)
 if timeout 300 "${restore_cmd[@]}" -v quiet >"$work/publish.log" 2>&1 \
