@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Sesame in a container: docs/deployment.md. Build: docker build -t sesame .
-# NOT YET TESTED: it cannot be built on the development machine (no Docker daemon, no registry access), and the planned
-# test that runs this file's `dotnet publish` line and signs in through the result is not written yet (docs/deployment.md).
+# The image itself has never been built on the development machine (no Docker daemon, no registry access).
+# scripts/publish-test.sh (part of the test command) runs this file's `dotnet restore` and `dotnet publish` lines, starts
+# the result with the runtime stage's ENV, runs the HEALTHCHECK command and signs in through it with the AWS SDK v3;
+# test/conformance/deployment/deployment-files.mjs checks that ENV, EXPOSE, VOLUME, ENTRYPOINT and HEALTHCHECK agree.
 
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test Sesame has: the .NET suite (unit, HTTP-level over the real wire format, SQLite), then the
 # conformance suite, in which the official Cognito clients from npm drive the real server, then a load smoke run
-# (bench/run.sh --smoke: the load generator completes every flow against a production-like server, no failure). The PostgreSQL tests run
+# (bench/run.sh --smoke: the load generator completes every flow against a production-like server, no failure), then
+# the publish test (scripts/publish-test.sh: the Dockerfile's dotnet publish, started as the container starts it and
+# signed in through with the AWS SDK v3, and the checks of the deployment files). The PostgreSQL tests run
 # against a throwaway cluster (scripts/postgres.sh) that lives only as long as this script.
 # It installs what the tests need and stops what it starts. Last line: "Total: N passed, M failed".
 set -uo pipefail
@@ -34,6 +36,21 @@ step() {
 interrupted() {
   [ -z "$step_pid" ] || kill -TERM -- "-$step_pid" 2>/dev/null
   exit "$1"
+}
+# A step whose output ends with "N passed, M failed": its output goes to the terminal and to $1, its counts to
+# counted_passed / counted_failed; a step that fails without counting a failure counts one.
+counted_step() {
+  local out=$1 status line
+  shift
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  step bash -c '"${@:2}" | tee "$1"; exit "${PIPESTATUS[0]}"' _ "$out" "$@"
+  status=$?
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+  counted_passed=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
+  counted_failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+  counted_passed=${counted_passed:-0}
+  counted_failed=${counted_failed:-0}
+  if [ "$status" -ne 0 ] && [ "$counted_failed" -eq 0 ]; then counted_failed=1; fi
 }
 trap 'interrupted 130' INT
 trap 'interrupted 143' TERM
@@ -77,24 +94,22 @@ fi
 
 echo "== conformance (real clients from npm)"
 npm ci --prefix test/conformance --no-audit --no-fund --loglevel=error
-# shellcheck disable=SC2016 # expanded by the inner bash
-step bash -c 'node test/conformance/run.mjs | tee "$1"; exit "${PIPESTATUS[0]}"' _ "$results/conformance.txt"
-conformance_status=$?
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/conformance.txt" | tail -1)
-conf_passed=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
-conf_failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
-conf_passed=${conf_passed:-0}
-conf_failed=${conf_failed:-0}
-if [ "$conformance_status" -ne 0 ] && [ "$conf_failed" -eq 0 ]; then conf_failed=1; fi
+counted_step "$results/conformance.txt" node test/conformance/run.mjs
+conf_passed=$counted_passed conf_failed=$counted_failed
 
 echo "== load smoke (bench/Sesame.Load against a production-like server, a few seconds)"
 # Figures are not judged here (docs/benchmarks.md has them): the generator must complete every flow, none failing.
 if step bash bench/run.sh --smoke --no-build; then load_passed=1 load_failed=0; else load_passed=0 load_failed=1; fi
 
+echo "== publish (the Dockerfile's dotnet publish, run as the container runs it; the deployment files checked)"
+counted_step "$results/publish.txt" bash scripts/publish-test.sh
+publish_passed=$counted_passed publish_failed=$counted_failed
+
 if [ -n "$dotnet_failures" ]; then echo "failed .NET tests:"; echo "$dotnet_failures"; fi
 if [ "$conf_failed" -ne 0 ]; then echo "failed conformance tests:"; grep '^not ok' "$results/conformance.txt" | sed 's/^/  /'; fi
-passed=$((dotnet_passed + conf_passed + load_passed))
-failed=$((dotnet_failed + conf_failed + load_failed))
-echo ".NET: $dotnet_passed passed, $dotnet_failed failed; conformance: $conf_passed passed, $conf_failed failed; load smoke: $load_passed passed, $load_failed failed"
+if [ "$publish_failed" -ne 0 ]; then echo "failed publish checks:"; grep '^not ok' "$results/publish.txt" | sed 's/^/  /'; fi
+passed=$((dotnet_passed + conf_passed + load_passed + publish_passed))
+failed=$((dotnet_failed + conf_failed + load_failed + publish_failed))
+echo ".NET: $dotnet_passed passed, $dotnet_failed failed; conformance: $conf_passed passed, $conf_failed failed; load smoke: $load_passed passed, $load_failed failed; publish: $publish_passed passed, $publish_failed failed"
 echo "Total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -89,10 +89,8 @@ internal sealed partial class SesameOptionsValidator : IValidateOptions<SesameOp
             errors.Add($"{root}:MaxRequestBodyBytes must be between 4096 and 1048576.");
         }
 
-        if (options.UserPools.Count == 0)
-        {
-            errors.Add($"{root}:UserPools is empty: configure at least one user pool (see docs/configuration.md).");
-        }
+        // No configured pool is valid: pools created with CreateUserPool or `sesame pools create` live in the store, and a
+        // deployment that manages its pools that way (docs/deployment.md) starts with none in its settings.
 
         var clientIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (poolId, pool) in options.UserPools)
