@@ -3,6 +3,7 @@ using Sesame.Cognito;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
+using Sesame.SignIn.Passwords;
 using Sesame.SignUp;
 using Sesame.Storage;
 using Sesame.Tokens;
@@ -28,6 +29,7 @@ internal sealed class AccountFlow(
     UserPools pools,
     CodeIssuer codes,
     CodeVerifier verifier,
+    PasswordLockout lockout,
     Outbox outbox,
     TimeProvider time)
 {
@@ -299,6 +301,7 @@ internal sealed class AccountFlow(
         {
             // The operator's account recovery (NIST SP 800-63B §3.2.2): the only way past the consecutive-failure cap.
             await verifier.ForgetFailuresAsync(Pool(user), user.Username, cancellationToken);
+            await lockout.ResetAsync(Pool(user), user.Username, cancellationToken);
         }
     }
 

@@ -1,6 +1,5 @@
 using Sesame.Codes;
 using Sesame.Cognito;
-using Sesame.Configuration;
 using Sesame.Delivery;
 using Sesame.Messages;
 using Sesame.Pools;
@@ -32,6 +31,7 @@ internal sealed class PasswordRecovery(
     IOneTimeCodeStore storedCodes,
     SignUpFlow signUp,
     Outbox outbox,
+    PasswordLockout lockout,
     TimeProvider time)
 {
     private const string NoRecoveryChannel = "Cannot reset password for the user as there is no registered/verified email or phone_number";
@@ -125,6 +125,8 @@ internal sealed class PasswordRecovery(
             throw CognitoErrors.ExpiredSignUpCode();
         }
 
+        // The account is recovered (NIST SP 800-63B §3.2.2): failed attempts at the old password no longer count.
+        await lockout.ResetAsync(pool, user.Username, cancellationToken);
         if (await users.FindAsync(pool.Id, user.Username, cancellationToken) is { } reset && reset.Sub == user.Sub)
         {
             await signUp.PostConfirmationAsync(pool, client.ClientId, reset, "PostConfirmation_ConfirmForgotPassword", clientMetadata, cancellationToken);
@@ -138,10 +140,7 @@ internal sealed class PasswordRecovery(
     /// </summary>
     public async ValueTask AdminResetAsync(UserPool pool, User user, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
-        if (pool.Passwords == PasswordMode.None)
-        {
-            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Passwords are not enabled for this user pool (PasswordMode None).");
-        }
+        PasswordSignIn.EnsureAdminCanSet(pool);
 
         if (Refusal(user, login: null) is { } refusal)
         {

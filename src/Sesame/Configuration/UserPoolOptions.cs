@@ -383,6 +383,13 @@ public sealed class SendLimitsOptions
     /// </summary>
     public int ConsecutiveCodeFailures { get; set; } = 100;
 
+    /// <summary>
+    /// Failed password and SRP attempts one account (known or not) may make since its last right password, whatever time
+    /// passes (NIST SP 800-63B §3.2.2: at most 100), beside Cognito's lockout, which 15 quiet minutes clear. A right
+    /// password, a new one or AdminEnableUser lifts it. Default 100; 0 turns it off.
+    /// </summary>
+    public int ConsecutivePasswordFailures { get; set; } = 100;
+
     /// <summary>Password and SRP attempts from one client IP (IPv6: one /64) in any 5 minutes. Default 30 (Supabase's verify limit per IP).</summary>
     public int PasswordAttemptsPerClientIpPerFiveMinutes { get; set; } = 30;
 

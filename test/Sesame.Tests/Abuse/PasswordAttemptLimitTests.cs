@@ -120,6 +120,63 @@ public sealed class PasswordAttemptLimitTests
     }
 
     [Fact]
+    public async Task PasswordAuth_GuessingForDays_AtMostTheConsecutiveCapCompared_UntilRecovery_UnknownAnsweredAlike()
+    {
+        // Only Cognito's lockout and NIST's consecutive cap: the per-IP and per-account rates are off for this test, so
+        // that what stops the guessing after 100 is the cap, not a window.
+        using var app = Start(
+            ($"{Limits}:PasswordAttemptsPerClientIpPerFiveMinutes", "0"), ($"{Limits}:PasswordAttemptsPerClientIpPerHour", "0"),
+            ($"{Limits}:PasswordAttemptsPerAccountPerDay", "0"), ($"{Limits}:ConsecutivePasswordFailures", "100"));
+        var known = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = known, Password = "Right-password-1" })).AssertOk();
+        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = known, ConfirmationCode = await app.CodeAsync(known) })).AssertOk();
+        var unknown = SesameApp.NewPhone();
+        Task<CognitoResponse> RightAsync() => app.CallAsync("InitiateAuth",
+            new { SesameApp.ClientId, AuthFlow = "USER_PASSWORD_AUTH", AuthParameters = new { USERNAME = known, PASSWORD = "Right-password-1" } });
+
+        // One guess each every 16 minutes, so Cognito's lockout (cleared by 15 quiet minutes) never refuses: ~28 hours.
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Contains("Incorrect username or password.", (await PasswordAsync(app, known)).Body, StringComparison.Ordinal);
+            Assert.Contains("Incorrect username or password.", (await PasswordAsync(app, unknown)).Body, StringComparison.Ordinal);
+            app.Clock.Advance(TimeSpan.FromMinutes(16));
+        }
+
+        var knownRefused = await PasswordAsync(app, known);
+        var unknownRefused = await PasswordAsync(app, unknown);
+        Assert.Equal((knownRefused.Status, knownRefused.Body), (unknownRefused.Status, unknownRefused.Body));
+        Assert.Contains("Password attempts exceeded", knownRefused.Body, StringComparison.Ordinal);
+
+        // No quiet time clears it, and the right password is refused too (nothing is compared past the cap).
+        app.Clock.Advance(TimeSpan.FromDays(30));
+        Assert.Contains("Password attempts exceeded", (await RightAsync()).Body, StringComparison.Ordinal);
+        Assert.Contains("Password attempts exceeded", (await PasswordAsync(app, unknown)).Body, StringComparison.Ordinal);
+
+        // Account recovery (NIST §3.2.2): the operator re-enables the user, and the right password works again.
+        (await app.AdminCallAsync("AdminEnableUser", new { UserPoolId = SesameApp.PoolId, Username = known })).AssertOk();
+        (await RightAsync()).AssertOk();
+    }
+
+    [Fact]
+    public async Task PasswordAuth_ConsecutiveCap_LiftedByANewPassword()
+    {
+        using var app = Start(
+            ($"{Limits}:PasswordAttemptsPerClientIpPerFiveMinutes", "0"), ($"{Limits}:PasswordAttemptsPerClientIpPerHour", "0"),
+            ($"{Limits}:PasswordAttemptsPerAccountPerDay", "0"), ($"{Limits}:ConsecutivePasswordFailures", "3"));
+        var known = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = known, Password = "Right-password-1" })).AssertOk();
+        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = known, ConfirmationCode = await app.CodeAsync(known) })).AssertOk();
+        for (var i = 0; i < 3; i++)
+        {
+            await PasswordAsync(app, known);
+        }
+
+        Assert.Contains("Password attempts exceeded", (await PasswordAsync(app, known)).Body, StringComparison.Ordinal);
+        (await app.AdminCallAsync("AdminSetUserPassword", new { UserPoolId = SesameApp.PoolId, Username = known, Password = "New-password-2", Permanent = true })).AssertOk();
+        (await app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = "USER_PASSWORD_AUTH", AuthParameters = new { USERNAME = known, PASSWORD = "New-password-2" } })).AssertOk();
+    }
+
+    [Fact]
     public async Task PasswordAuth_EverySlotBusy_RefusedAtOnceWhilePasswordlessSignInWorks()
     {
         using var app = new SesameApp(new() { ["Sesame:Passwords:MaxConcurrentHashes"] = "1", ["Sesame:Passwords:MaxQueuedHashes"] = "0" });

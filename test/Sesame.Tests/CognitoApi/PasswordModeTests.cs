@@ -23,6 +23,31 @@ public sealed class PasswordModeTests
     };
 
     [Fact]
+    public async Task None_AdministratorsPasswords_RefusedNothingWritten_PasswordlessAdminCreateUserWorks()
+    {
+        using var app = new SesameApp(PasswordClient("None"));
+        var phone = SesameApp.NewPhone();
+        const string Refused = "Passwords are not enabled for this user pool (PasswordMode None).";
+
+        (await app.AdminCallAsync("AdminCreateUser", new { UserPoolId = SesameApp.PoolId, Username = phone, TemporaryPassword = "Temporary-1", MessageAction = "SUPPRESS" }))
+            .AssertError("InvalidParameterException", Refused);
+        (await app.AdminCallAsync("AdminGetUser", new { UserPoolId = SesameApp.PoolId, Username = phone })).AssertError("UserNotFoundException");
+
+        // Without a password the administrator's user is created, and signs in by code.
+        (await app.AdminCallAsync("AdminCreateUser", new
+        {
+            UserPoolId = SesameApp.PoolId,
+            Username = phone,
+            MessageAction = "SUPPRESS",
+            UserAttributes = new[] { new { Name = "phone_number", Value = phone }, new { Name = "phone_number_verified", Value = "true" } },
+        })).AssertOk();
+        (await app.AdminCallAsync("AdminSetUserPassword", new { UserPoolId = SesameApp.PoolId, Username = phone, Password = "Permanent-1", Permanent = true }))
+            .AssertError("InvalidParameterException", Refused);
+        Assert.Equal("CONFIRMED", (await app.AdminCallAsync("AdminGetUser", new { UserPoolId = SesameApp.PoolId, Username = phone })).Json["UserStatus"]!.GetValue<string>());
+        await app.SignInAsync(phone);
+    }
+
+    [Fact]
     public async Task None_SignUpWithAnInventedPassword_PasswordNotStoredAndPasswordFlowsRefused()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "sesame-test-" + Guid.NewGuid().ToString("N"));

@@ -158,7 +158,11 @@ public sealed class PasswordRecoveryTests : IDisposable
         });
 
         var winner = Assert.Single(answers, a => a.Item2.Status == 200);
-        Assert.All(answers.Where(a => a.Item2.Status != 200), a => a.Item2.AssertError("ExpiredCodeException"));
+        // A loser that arrives after the winner finds no code (ExpiredCodeException); one counted while the code still
+        // existed but past its 5 answers is refused in the words of a wrong code (CodeMismatchException). Which one
+        // depends on the interleaving, so either is right; what matters is that none of them sets a password.
+        Assert.All(answers.Where(a => a.Item2.Status != 200), a => Assert.True(a.Item2.ErrorType is "ExpiredCodeException" or "CodeMismatchException", a.Item2.Body));
+        Assert.Equal(15, answers.Count(a => a.Item2.Status == 400));
         Assert.NotNull((await PasswordAuthAsync(email, winner.password)).Json["AuthenticationResult"]);
     }
 

@@ -50,7 +50,7 @@ internal sealed class SesameApp : WebApplicationFactory<Program>
             foreach (var limit in new[]
                      {
                          "DestinationPerTenMinutes", "DestinationPerDay", "ClientIpPerHour", "ClientIpPerDay", "SmsPerHour", "SmsPerDay",
-                         "CodeFailuresPerDay", "ConsecutiveCodeFailures",
+                         "CodeFailuresPerDay", "ConsecutiveCodeFailures", "ConsecutivePasswordFailures",
                          "PasswordAttemptsPerClientIpPerFiveMinutes", "PasswordAttemptsPerClientIpPerHour", "PasswordAttemptsPerAccountPerDay",
                          "PrefixUnconvertedPerHour",
                      })

@@ -57,6 +57,10 @@ internal sealed class AdminCreateUser(
 
         Validate.MapSize(request.ClientMetadata, "clientMetadata");
         var password = string.IsNullOrEmpty(request.TemporaryPassword) ? null : Validate.Length(request.TemporaryPassword, "temporaryPassword", 0, 256);
+        if (password is not null)
+        {
+            PasswordSignIn.EnsureAdminCanSet(pool);
+        }
 
         if (action == "RESEND")
         {

@@ -17,7 +17,7 @@ internal sealed record AdminSetUserPasswordRequest(string? UserPoolId, string? U
 /// <c>PasswordHistorySize</c>; a temporary one is not (Cognito's API reference lists the history error for the call,
 /// and an administrator handing out a temporary password is no reuse by the user).
 /// </summary>
-internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IPasswordStore passwords, PasswordHistory history, TimeProvider time)
+internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IPasswordStore passwords, PasswordHistory history, PasswordLockout lockout, TimeProvider time)
     : CognitoOperation<AdminSetUserPasswordRequest, AccountEmptyResponse>(
         AdminJsonContext.Wire.AdminSetUserPasswordRequest, AccountJsonContext.Wire.AccountEmptyResponse)
 {
@@ -33,6 +33,7 @@ internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IP
         var password = request.Password ?? throw CognitoErrors.Validation("password", "Member must not be null");
         var user = await admin.FindAsync(request.UserPoolId, request.Username, cancellationToken);
         var pool = AdminShapes.FindPool(pools, user.PoolId);
+        PasswordSignIn.EnsureAdminCanSet(pool);
         PasswordSignIn.CheckPolicy(pool, password);
         var status = request.Permanent == true
             ? user.Status == UserStatus.ForceChangePassword ? UserStatus.Confirmed : null
@@ -43,8 +44,13 @@ internal sealed class AdminSetUserPassword(UserPools pools, AdminUsers admin, IP
         }
 
         var change = history.Change(pool, user, password, status);
-        return await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), change, time.GetUtcNow(), cancellationToken) == AttributeWriteOutcome.Written
-            ? new AccountEmptyResponse()
-            : throw CognitoErrors.UserDoesNotExist();
+        if (await passwords.SetPasswordAsync(pool.Id, Logins.UsernameKey(user.Username), change, time.GetUtcNow(), cancellationToken) != AttributeWriteOutcome.Written)
+        {
+            throw CognitoErrors.UserDoesNotExist();
+        }
+
+        // Failed attempts at the old password no longer say anything about the new one (and the consecutive cap lifts).
+        await lockout.ResetAsync(pool, user.Username, cancellationToken);
+        return new AccountEmptyResponse();
     }
 }

@@ -45,6 +45,20 @@ internal sealed class PasswordSignIn(
         }
     }
 
+    /// <summary>
+    /// Refuses an administrator's password (AdminCreateUser's <c>TemporaryPassword</c>, AdminSetUserPassword,
+    /// AdminResetUserPassword) in a pool whose <c>PasswordMode</c> is None: stored, it could never be used, and an
+    /// invitation would carry it. Unlike SignUp's invented password, an administrator's is a deliberate choice, so it is
+    /// refused rather than dropped.
+    /// </summary>
+    public static void EnsureAdminCanSet(UserPool pool)
+    {
+        if (pool.Passwords == PasswordMode.None)
+        {
+            throw CognitoErrors.Error(CognitoErrors.InvalidParameter, "Passwords are not enabled for this user pool (PasswordMode None).");
+        }
+    }
+
     /// <summary>USER_PASSWORD_AUTH: the password in clear (over TLS), checked against the stored hash (upgraded when old).</summary>
     public async ValueTask<SignInStep> SignInWithPasswordAsync(
         AppClient client, string login, string password, string issuerOrigin, CancellationToken cancellationToken)
@@ -86,13 +100,13 @@ internal sealed class PasswordSignIn(
         await attempts.CheckAsync(pool, name, cancellationToken);
         var matches = await hashing.RunAsync(async () =>
         {
-            await lockout.CountAsync(pool.Id, name, cancellationToken);
+            await lockout.CountAsync(pool, name, cancellationToken);
             // Unknown users and users without a password still pay for one hash, so timing does not tell them apart.
             return hasher.Verify(password, user?.PasswordHash);
         }, cancellationToken);
         if (matches && user is not null)
         {
-            await lockout.ResetAsync(pool.Id, name, cancellationToken);
+            await lockout.ResetAsync(pool, name, cancellationToken);
             return true;
         }
 
@@ -160,7 +174,7 @@ internal sealed class PasswordSignIn(
 
         // Not admitted before the password is proven (a disabled or unconfirmed state is not revealed without it):
         // the completion admits the user.
-        if (!await srp.VerifyAsync(pool.Id, state.Srp, responses, cancellationToken) || user is null || user.Username != state.Username)
+        if (!await srp.VerifyAsync(pool, state.Srp, responses, cancellationToken) || user is null || user.Username != state.Username)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
         }
@@ -274,7 +288,7 @@ internal sealed class PasswordSignIn(
     {
         // As for a custom answer: fresh attributes for the triggers, and a deleted or disabled user stops here.
         var user = await completion.SessionUserAsync(client, state, username, cancellationToken);
-        var verified = await srp.VerifyAsync(client.Pool.Id, challenge, responses, cancellationToken) && user is not null;
+        var verified = await srp.VerifyAsync(client.Pool, challenge, responses, cancellationToken) && user is not null;
         state.History[^1].Result = verified;
         state.Srp = null;
         return await customAuth.ContinueAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);

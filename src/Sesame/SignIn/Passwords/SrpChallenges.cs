@@ -100,7 +100,7 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
     /// <c>PASSWORD_CLAIM_SIGNATURE</c>). Counts the attempt against the lockout first, and throws
     /// <c>Password attempts exceeded</c> while locked; a right answer lifts the count.
     /// </summary>
-    public async ValueTask<bool> VerifyAsync(string poolId, SrpChallengeState state, IReadOnlyDictionary<string, string> responses,
+    public async ValueTask<bool> VerifyAsync(UserPool pool, SrpChallengeState state, IReadOnlyDictionary<string, string> responses,
         CancellationToken cancellationToken)
     {
         var block = responses.GetValueOrDefault("PASSWORD_CLAIM_SECRET_BLOCK") ?? string.Empty;
@@ -115,13 +115,13 @@ internal sealed class SrpChallenges(IPasswordStore store, ServerSecrets secrets,
             return false;
         }
 
-        await lockout.CountAsync(poolId, state.UserIdForSrp, cancellationToken);
-        var expected = Srp.Signature(Convert.FromBase64String(state.Key), Srp.PoolName(poolId), state.UserIdForSrp,
+        await lockout.CountAsync(pool, state.UserIdForSrp, cancellationToken);
+        var expected = Srp.Signature(Convert.FromBase64String(state.Key), Srp.PoolName(pool.Id), state.UserIdForSrp,
             Convert.FromBase64String(state.SecretBlock), timestamp);
         var matches = CryptographicOperations.FixedTimeEquals(expected, DecodeBase64(signature)) & state.CanSucceed;
         if (matches)
         {
-            await lockout.ResetAsync(poolId, state.UserIdForSrp, cancellationToken);
+            await lockout.ResetAsync(pool, state.UserIdForSrp, cancellationToken);
         }
 
         return matches;
