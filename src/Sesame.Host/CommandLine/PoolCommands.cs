@@ -56,6 +56,7 @@ internal static class PoolCommands
                 ("Created", pool.CreationDate is { } created ? UserCommands.Date(created) : "(configured)"),
                 ("UsernameAttributes", string.Join(", ", pool.UsernameAttributes)),
                 ("PasswordMinimumLength", pool.Policies.PasswordPolicy?.MinimumLength?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("EnumerationMode", pool.UserPoolTags?.GetValueOrDefault(CreateUserPool.EnumerationModeTag)),
                 ("EstimatedNumberOfUsers", pool.EstimatedNumberOfUsers.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Clients", string.Join(", ", cli.Services.GetRequiredService<Pools.UserPools>().ClientsOf(pool.Id).Select(c => c.ClientId))),
             ]);
@@ -70,11 +71,18 @@ internal static class PoolCommands
             Description = "phone_number and/or email: users sign up with these as their username. Default: free-form usernames.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var create = new Command("create", "Create a pool (stored; every node sees it from its next start).") { name, region, usernameAttributes };
+        var enumerationMode = new Option<string?>("--enumeration-mode")
+        {
+            Description = "Strict (default: SignUp of a taken number answers like a new one, the owner is told) or Cognito (Cognito's answers, "
+                + "UsernameExistsException). Stored as the pool's tag sesame:EnumerationMode.",
+        };
+        enumerationMode.AcceptOnlyFromAmong("Strict", "Cognito");
+        var create = new Command("create", "Create a pool (stored; every node sees it from its next start).") { name, region, usernameAttributes, enumerationMode };
         run.Handle(create, async (parseResult, cli, cancellationToken) =>
         {
             var created = await cli.Operation<CreateUserPool>().ExecuteAsync(
-                new CreateUserPoolRequest(parseResult.GetValue(name), null, parseResult.GetValue(usernameAttributes) is { Length: > 0 } a ? [.. a] : null, null),
+                new CreateUserPoolRequest(parseResult.GetValue(name), null, parseResult.GetValue(usernameAttributes) is { Length: > 0 } a ? [.. a] : null, null,
+                    UserPoolTags: parseResult.GetValue(enumerationMode) is { } mode ? new() { [CreateUserPool.EnumerationModeTag] = mode } : null),
                 cli.Call(parseResult.GetValue(region)), cancellationToken);
             if (cli.Format == OutputFormat.Json)
             {

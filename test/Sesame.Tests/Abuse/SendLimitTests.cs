@@ -80,6 +80,73 @@ public sealed class SendLimitTests
         Assert.Contains("LimitExceededException", a.Body, StringComparison.Ordinal);
     }
 
+    private static Task<CognitoResponse> InitiateAsync(SesameApp app, string flow, string login) => flow == "USER_AUTH"
+        ? app.CallAsync("InitiateAuth", new
+        {
+            SesameApp.ClientId, AuthFlow = flow,
+            AuthParameters = new { USERNAME = login, PREFERRED_CHALLENGE = login.StartsWith('+') ? "SMS_OTP" : "EMAIL_OTP" },
+        })
+        : app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = flow, AuthParameters = new { USERNAME = login } });
+
+    /// <summary>
+    /// Issue 9: an unknown user hitting a send limit gets exactly what a known one gets. Both logins start a sign-in at
+    /// the same instant; every later start meets the limits at the same moment, with the same status, body and wait —
+    /// at the 60-second spacing, then (the clock moved past each spacing) at the five-per-ten-minutes count.
+    /// </summary>
+    [Theory]
+    [InlineData("CUSTOM_AUTH", "phone")]
+    [InlineData("CUSTOM_AUTH", "email")]
+    [InlineData("USER_AUTH", "phone")]
+    [InlineData("USER_AUTH", "email")]
+    public async Task InitiateAuth_UnknownLoginAtTheSendLimits_SameAnswerAsAKnownOne(string flow, string kind)
+    {
+        using var app = new SesameApp(Defaults);
+        var known = kind == "phone" ? SesameApp.NewPhone() : SesameApp.NewEmail();
+        // Another first letter and domain than the known email's, so the two do not mask alike (QueuedMessagesAsync).
+        var unknown = kind == "phone" ? SesameApp.NewPhone() : $"stranger{Guid.NewGuid():N}@example.org";
+        await app.CreateConfirmedUserAsync(known);
+        // The sign-up code counts in the ten-minute window of the known login only: let it leave the window.
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var started = 0;
+        foreach (var login in new[] { known, unknown })
+        {
+            (await InitiateAsync(app, flow, login)).AssertOk();
+        }
+
+        started++;
+        app.Clock.Advance(TimeSpan.FromSeconds(10));
+        var spacingKnown = await InitiateAsync(app, flow, known);
+        var spacingUnknown = await InitiateAsync(app, flow, unknown);
+        // InitiateAuth's model declares no LimitExceededException: a send limit is its TooManyRequestsException.
+        spacingKnown.AssertError("TooManyRequestsException", "Rate exceeded");
+        Assert.Equal("50", spacingKnown.Headers["retry-after"]);
+        Assert.Equal((spacingKnown.Status, spacingKnown.Body, spacingKnown.Headers["retry-after"]),
+            (spacingUnknown.Status, spacingUnknown.Body, spacingUnknown.Headers["retry-after"]));
+
+        CognitoResponse a, b;
+        while (true)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(61));
+            a = await InitiateAsync(app, flow, known);
+            b = await InitiateAsync(app, flow, unknown);
+            Assert.Equal(a.Status, b.Status);
+            if (a.Status != 200)
+            {
+                break;
+            }
+
+            started++;
+        }
+
+        Assert.Equal(5, started); // the ten-minute count, not the spacing, refused the sixth
+        a.AssertError("TooManyRequestsException", "Rate exceeded");
+        Assert.Equal((a.Status, a.Body, a.Headers["retry-after"]), (b.Status, b.Body, b.Headers["retry-after"]));
+        // Only the known login was ever sent anything: the sign-up code and five sign-in codes.
+        Assert.Equal(6, await app.QueuedMessagesAsync(known));
+        Assert.Equal(0, await app.QueuedMessagesAsync(unknown));
+    }
+
     [Fact]
     public async Task SignUpThenSignIn_OneNumberWithinAMinute_BothCodesSent()
     {

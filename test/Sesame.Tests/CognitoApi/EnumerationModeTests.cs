@@ -141,6 +141,91 @@ public sealed partial class EnumerationModeTests
         Assert.Equal(before, await app.QueuedMessagesAsync(owned));
     }
 
+    private static readonly string[] PhoneAndEmail = ["phone_number", "email"];
+
+    /// <summary>A pool made through CreateUserPool (with <paramref name="tags"/>) and one public client: their ids.</summary>
+    private static async Task<(string Pool, string Client)> ApiPoolAsync(SesameApp app, object? tags = null)
+    {
+        var created = tags is null
+            ? await app.AdminCallAsync("CreateUserPool", new { PoolName = "new", UsernameAttributes = PhoneAndEmail })
+            : await app.AdminCallAsync("CreateUserPool", new { PoolName = "new", UsernameAttributes = PhoneAndEmail, UserPoolTags = tags });
+        created.AssertOk();
+        var poolId = created.Json["UserPool"]!["Id"]!.GetValue<string>();
+        var client = await app.AdminCallAsync("CreateUserPoolClient", new { UserPoolId = poolId, ClientName = "web" });
+        client.AssertOk();
+        return (poolId, client.Json["UserPoolClient"]!["ClientId"]!.GetValue<string>());
+    }
+
+    private static async Task<string> ConfirmedUserAsync(SesameApp app, string poolId, string clientId, string phone)
+    {
+        var signUp = await app.CallAsync("SignUp", new { ClientId = clientId, Username = phone });
+        signUp.AssertOk();
+        (await app.AdminCallAsync("AdminConfirmSignUp", new { UserPoolId = poolId, Username = phone })).AssertOk();
+        return signUp.Json["UserSub"]!.GetValue<string>();
+    }
+
+    private static async Task<string?> DescribedModeAsync(SesameApp app, string poolId) =>
+        (await app.AdminCallAsync("DescribeUserPool", new { UserPoolId = poolId })).Json["UserPool"]!["UserPoolTags"]?["sesame:EnumerationMode"]?.GetValue<string>();
+
+    [Fact]
+    public async Task CreateUserPool_NoTag_StrictByDefault_SignUpOfAConfirmedNumberAnswersLikeANewSignUp()
+    {
+        using var app = new SesameApp();
+        var (poolId, clientId) = await ApiPoolAsync(app);
+        var owned = SesameApp.NewPhone();
+        var ownerSub = await ConfirmedUserAsync(app, poolId, clientId, owned);
+        // A new pool has every send limit on: the owner's sign-up code must be a minute old.
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        var fresh = SesameApp.NewPhone();
+        var (ownedBefore, freshBefore) = (await app.QueuedMessagesAsync(owned), await app.QueuedMessagesAsync(fresh));
+
+        var taken = await app.CallAsync("SignUp", new { ClientId = clientId, Username = owned });
+        var created = await app.CallAsync("SignUp", new { ClientId = clientId, Username = fresh });
+
+        taken.AssertOk();
+        Assert.Equal(MaskSub(created), MaskSub(taken));
+        Assert.NotEqual(ownerSub, taken.Json["UserSub"]!.GetValue<string>());
+        // The owner is told instead of sent a code: one row on either path.
+        Assert.Equal((ownedBefore + 1, freshBefore + 1), (await app.QueuedMessagesAsync(owned), await app.QueuedMessagesAsync(fresh)));
+        Assert.Contains("Someone tried to sign up", (await app.MessageAsync(owned, (int)ownedBefore + 1)).Body, StringComparison.Ordinal);
+        Assert.Equal("Strict", await DescribedModeAsync(app, poolId));
+        // A configured pool keeps its configured mode (Cognito's by default).
+        Assert.Equal("Cognito", await DescribedModeAsync(app, SesameApp.PoolId));
+        var configured = SesameApp.NewPhone();
+        await app.CreateConfirmedUserAsync(configured);
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = configured })).AssertError("UsernameExistsException");
+    }
+
+    [Fact]
+    public async Task CreateUserPool_CognitoTag_CognitosAnswers_UpdateUserPoolSwitchesAndKeepsTheModeWhenLeftOut()
+    {
+        using var app = new SesameApp();
+        (await app.AdminCallAsync("CreateUserPool", new { PoolName = "bad", UserPoolTags = new Dictionary<string, string> { ["sesame:EnumerationMode"] = "Loose" } }))
+            .AssertError("InvalidParameterException", "The tag sesame:EnumerationMode must be Strict or Cognito.");
+        var (poolId, clientId) = await ApiPoolAsync(app, new Dictionary<string, string> { ["sesame:EnumerationMode"] = "Cognito", ["team"] = "web" });
+        var owned = SesameApp.NewPhone();
+        await ConfirmedUserAsync(app, poolId, clientId, owned);
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Equal("Cognito", await DescribedModeAsync(app, poolId));
+        (await app.CallAsync("SignUp", new { ClientId = clientId, Username = owned }))
+            .AssertError("UsernameExistsException", "An account with the given phone_number already exists.");
+
+        // UpdateUserPool without the tag keeps the mode (leaving tags out must not change how much a pool tells) …
+        (await app.AdminCallAsync("UpdateUserPool", new { UserPoolId = poolId })).AssertOk();
+        Assert.Equal("Cognito", await DescribedModeAsync(app, poolId));
+        // … a wrong value changes nothing …
+        (await app.AdminCallAsync("UpdateUserPool", new { UserPoolId = poolId, UserPoolTags = new Dictionary<string, string> { ["sesame:EnumerationMode"] = "strict" } }))
+            .AssertError("InvalidParameterException");
+        Assert.Equal("Cognito", await DescribedModeAsync(app, poolId));
+        // … and the tag switches it.
+        (await app.AdminCallAsync("UpdateUserPool", new { UserPoolId = poolId, UserPoolTags = new Dictionary<string, string> { ["sesame:EnumerationMode"] = "Strict" } }))
+            .AssertOk();
+        Assert.Equal("Strict", await DescribedModeAsync(app, poolId));
+        app.Clock.Advance(TimeSpan.FromSeconds(61)); // the refused sign-up's code counted a send too
+        (await app.CallAsync("SignUp", new { ClientId = clientId, Username = owned })).AssertOk();
+    }
+
     private static string MaskSub(CognitoResponse r) => SubPattern().Replace(Masked(r), "\"UserSub\":\"…\"");
 
     [GeneratedRegex("\"UserSub\":\"[^\"]*\"")]

@@ -107,7 +107,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task PoolsAndClients_Created_ListedShownAndTheSecretPrintedOnce()
     {
-        var created = await Sesame("pools", "create", "Shop", "--region", "eu-west-1", "--username-attributes", "email", "-o", "json");
+        var created = await Sesame("pools", "create", "Shop", "--region", "eu-west-1", "--username-attributes", "email", "--enumeration-mode", "Cognito", "-o", "json");
         Assert.Equal(ExitCodes.Ok, created.Code);
         var poolId = JsonNode.Parse(created.Out)!["UserPool"]!["Id"]!.GetValue<string>();
         Assert.StartsWith("eu-west-1_", poolId, StringComparison.Ordinal);
@@ -117,6 +117,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains(poolId, pools.Out, StringComparison.Ordinal);
         var shown = await Sesame("pools", "show", poolId);
         Assert.Contains("UsernameAttributes      email", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("EnumerationMode         Cognito", shown.Out, StringComparison.Ordinal);
+        // Without the option a new pool is strict; an unknown mode is a usage error.
+        var strict = JsonNode.Parse((await Sesame("pools", "create", "Strict shop", "-o", "json")).Out)!["UserPool"]!;
+        Assert.Equal("Strict", strict["UserPoolTags"]!["sesame:EnumerationMode"]!.GetValue<string>());
+        Assert.Equal(ExitCodes.Usage, (await Sesame("pools", "create", "Loose", "--enumeration-mode", "Loose")).Code);
         Assert.Equal(ExitCodes.NotFound, (await Sesame("pools", "show", "eu-west-1_Missing")).Code);
 
         var client = await Sesame("clients", "create", "-p", poolId, "backend", "--secret", "-o", "json");
@@ -137,6 +142,9 @@ public sealed class CommandLineTests : IDisposable
         using var server = new SesameApp(dataDir: _dataDir);
         var jwks = JsonNode.Parse(await server.CreateClient().GetStringAsync($"/{poolId}/.well-known/jwks.json"))!["keys"]!.AsArray().Select(k => (string)k!["kid"]!);
         Assert.Equal(JsonNode.Parse(keys.Out)!["Keys"]!.AsArray().Select(k => (string)k!["Kid"]!).Order(), jwks.Order());
+        // The chosen mode was stored with the pool: the restarted server still answers in it.
+        var restarted = await server.AdminCallAsync("DescribeUserPool", new { UserPoolId = poolId });
+        Assert.Equal("Cognito", restarted.Json["UserPool"]!["UserPoolTags"]!["sesame:EnumerationMode"]!.GetValue<string>());
     }
 
     [Fact]

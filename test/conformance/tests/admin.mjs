@@ -21,6 +21,7 @@ import {
   ListUserPoolsCommand,
   ListUsersCommand,
   RespondToAuthChallengeCommand,
+  SignUpCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -224,6 +225,35 @@ export function registerAdminTests(test, env) {
     eq(res.status, 400, 'HTTP status');
     eq(body.__type, 'MissingAuthenticationTokenException', '__type');
     eq(res.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException:', 'x-amzn-ErrorType');
+  });
+
+  test('admin: CreateUserPool is strict by default (SignUp of a taken number answers like a new one); UserPoolTags sesame:EnumerationMode=Cognito gives UsernameExistsException', async () => {
+    const admin = adminClient(env);
+    const poolWith = async (UserPoolTags) => {
+      const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'enumeration', UsernameAttributes: ['phone_number'], UserPoolTags }));
+      const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'app' }));
+      const described = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: UserPool.Id }))).UserPool;
+      // A taken number, made by an administrator with nothing sent: the number's send spacing is still free.
+      const phone = uniquePhone();
+      await admin.send(new AdminCreateUserCommand({
+        UserPoolId: UserPool.Id, Username: phone, MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'phone_number', Value: phone }, { Name: 'phone_number_verified', Value: 'true' }],
+      }));
+      return { mode: described.UserPoolTags?.['sesame:EnumerationMode'], clientId: UserPoolClient.ClientId, phone };
+    };
+
+    const strict = await poolWith(undefined);
+    eq(strict.mode, 'Strict', 'DescribeUserPool UserPoolTags sesame:EnumerationMode of a pool created without it');
+    const taken = await env.sdk.send(new SignUpCommand({ ClientId: strict.clientId, Username: strict.phone }));
+    const fresh = await env.sdk.send(new SignUpCommand({ ClientId: strict.clientId, Username: uniquePhone() }));
+    eq(taken.UserConfirmed, false, 'SignUp of a taken number: UserConfirmed');
+    eq(taken.CodeDeliveryDetails?.DeliveryMedium, fresh.CodeDeliveryDetails?.DeliveryMedium, 'SignUp of a taken number: CodeDeliveryDetails like a new sign-up');
+    eq(Object.keys(taken).sort().join(','), Object.keys(fresh).sort().join(','), 'SignUp of a taken number: the members of a new sign-up');
+
+    const cognito = await poolWith({ 'sesame:EnumerationMode': 'Cognito', team: 'web' });
+    eq(cognito.mode, 'Cognito', 'DescribeUserPool UserPoolTags sesame:EnumerationMode');
+    await expectError(env.sdk.send(new SignUpCommand({ ClientId: cognito.clientId, Username: cognito.phone })), 'UsernameExistsException',
+      'SignUp of a taken number in a pool tagged Cognito');
   });
 
   test('admin: UpdateUserPoolClient, ListUserPoolClients (paged), DeleteUserPoolClient, UpdateUserPool, DeleteUserPool', async () => {

@@ -14,20 +14,28 @@ internal sealed record UserPoolPolicyType(PasswordPolicyType? PasswordPolicy);
 
 internal sealed record CreateUserPoolRequest(
     string? PoolName, UserPoolPolicyType? Policies, List<string>? UsernameAttributes, LambdaConfigType? LambdaConfig,
-    List<string>? AliasAttributes = null, List<string>? AutoVerifiedAttributes = null, List<SchemaAttributeType>? Schema = null);
+    List<string>? AliasAttributes = null, List<string>? AutoVerifiedAttributes = null, List<SchemaAttributeType>? Schema = null,
+    Dictionary<string, string>? UserPoolTags = null);
 
 internal sealed record CreateUserPoolResponse(UserPoolType UserPool);
 
 /// <summary>
 /// Creates a pool stored in the database, beside the configured ones, with Sesame's defaults (built-in one-time codes,
-/// PreventUserExistenceErrors on). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c> or <c>AliasAttributes</c>,
-/// <c>AutoVerifiedAttributes</c>, <c>Schema</c> (required and custom attributes), the minimum password length,
-/// <c>LambdaConfig</c> (each ARN mapped to an HTTP trigger, <see cref="LambdaConfigShapes"/>). Other members (MFA,
-/// tags, …) are accepted and ignored.
+/// PreventUserExistenceErrors on, <see cref="EnumerationMode.Strict"/>). Honoured: <c>PoolName</c>, <c>UsernameAttributes</c>
+/// or <c>AliasAttributes</c>, <c>AutoVerifiedAttributes</c>, <c>Schema</c> (required and custom attributes), the minimum
+/// password length, <c>LambdaConfig</c> (each ARN mapped to an HTTP trigger, <see cref="LambdaConfigShapes"/>), the tag
+/// <see cref="EnumerationModeTag"/>. Other members (MFA, other tags, …) are accepted and ignored.
 /// </summary>
 internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users, LambdaFunctions lambdas)
     : CognitoOperation<CreateUserPoolRequest, CreateUserPoolResponse>(AdminJsonContext.Wire.CreateUserPoolRequest, AdminJsonContext.Wire.CreateUserPoolResponse)
 {
+    /// <summary>
+    /// The pool tag that chooses the enumeration mode (Sesame's extension): a tag, because every client that creates a
+    /// pool (SDKs, CloudFormation, Terraform, the Amplify CLI) can send <c>UserPoolTags</c>, and Cognito keeps tags
+    /// without meaning, so a template that sets it still deploys on Cognito.
+    /// </summary>
+    public const string EnumerationModeTag = "sesame:EnumerationMode";
+
     public override string Name => "CreateUserPool";
 
     public override bool RequiresIam => true;
@@ -46,6 +54,8 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
             Name = name,
             // Cognito: a pool created without UsernameAttributes takes free-form usernames.
             UsernameAttributes = [.. request.UsernameAttributes ?? []],
+            // New pools tell nothing about who has an account (issue 9); configured pools keep their configured mode.
+            EnumerationMode = EnumerationModeFromTags(request.UserPoolTags) ?? EnumerationMode.Strict,
         };
         foreach (var attribute in settings.UsernameAttributes)
         {
@@ -63,6 +73,22 @@ internal sealed class CreateUserPool(UserPoolAdmin admin, IUserAdminStore users,
         settings.Triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
         var pool = await admin.CreatePoolAsync(call.SigningRegion ?? ResourceIds.DefaultRegion, settings, cancellationToken);
         return new CreateUserPoolResponse(DescribeUserPool.Describe(pool, await users.CountAsync(pool.Id, cancellationToken), lambdas));
+    }
+
+    /// <summary>The mode <see cref="EnumerationModeTag"/> names, null when the tags leave it out.</summary>
+    internal static EnumerationMode? EnumerationModeFromTags(Dictionary<string, string>? tags)
+    {
+        if (tags is null || !tags.TryGetValue(EnumerationModeTag, out var value))
+        {
+            return null;
+        }
+
+        return value switch
+        {
+            nameof(EnumerationMode.Strict) => EnumerationMode.Strict,
+            nameof(EnumerationMode.Cognito) => EnumerationMode.Cognito,
+            _ => throw CognitoErrors.Error(CognitoErrors.InvalidParameter, $"The tag {EnumerationModeTag} must be Strict or Cognito."),
+        };
     }
 
     /// <summary>The pool's password policy from Create/UpdateUserPool's <c>Policies</c>; what is left out is the default.</summary>

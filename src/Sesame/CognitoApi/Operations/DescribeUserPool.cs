@@ -11,7 +11,7 @@ internal sealed record UserPoolType(
     string Id, string Name, string Arn, double? CreationDate, double? LastModifiedDate, UserPoolPolicyType Policies,
     List<string> UsernameAttributes, List<string> AutoVerifiedAttributes, long EstimatedNumberOfUsers, string MfaConfiguration,
     UsernameConfigurationType UsernameConfiguration, LambdaConfigType LambdaConfig, string DeletionProtection,
-    List<string>? AliasAttributes = null, List<SchemaAttributeType>? SchemaAttributes = null);
+    List<string>? AliasAttributes = null, List<SchemaAttributeType>? SchemaAttributes = null, Dictionary<string, string>? UserPoolTags = null);
 
 internal sealed record DescribeUserPoolRequest(string? UserPoolId);
 
@@ -67,6 +67,8 @@ internal sealed class DescribeUserPool(UserPools pools, IUserAdminStore users, L
             LambdaConfigShapes.FromTriggers(pool, lambdas),
             "INACTIVE",
             pool.Options.AliasAttributes is { } aliases ? [.. aliases] : null,
-            SchemaShapes.Describe(pool.Options));
+            SchemaShapes.Describe(pool.Options),
+            // The one tag Sesame reads, so the mode a pool answers in can be seen (configured pools too).
+            new Dictionary<string, string>(StringComparer.Ordinal) { [CreateUserPool.EnumerationModeTag] = pool.Options.EnumerationMode.ToString() });
     }
 }

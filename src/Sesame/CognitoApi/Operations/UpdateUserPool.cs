@@ -5,12 +5,15 @@ using Sesame.Triggers;
 namespace Sesame.CognitoApi.Operations;
 
 internal sealed record UpdateUserPoolRequest(
-    string? UserPoolId, string? PoolName, UserPoolPolicyType? Policies, LambdaConfigType? LambdaConfig, List<string>? AutoVerifiedAttributes = null);
+    string? UserPoolId, string? PoolName, UserPoolPolicyType? Policies, LambdaConfigType? LambdaConfig, List<string>? AutoVerifiedAttributes = null,
+    Dictionary<string, string>? UserPoolTags = null);
 
 /// <summary>
 /// Updates a pool created through the API. As in Cognito, a member left out goes back to its default (no
 /// <c>LambdaConfig</c>: no triggers; no <c>Policies</c>: minimum length 8) — the way CloudFormation and the Amplify CLI
 /// send the whole pool each time; <c>PoolName</c> left out keeps the name, and <c>UsernameAttributes</c> cannot change.
+/// The tag <see cref="CreateUserPool.EnumerationModeTag"/> changes the enumeration mode; left out, the mode stays (tags
+/// are not pool settings in Cognito, so leaving them out must not loosen a pool).
 /// </summary>
 internal sealed class UpdateUserPool(UserPools pools, UserPoolAdmin admin, LambdaFunctions lambdas)
     : CognitoOperation<UpdateUserPoolRequest, AccountEmptyResponse>(AdminJsonContext.Wire.UpdateUserPoolRequest, AccountJsonContext.Wire.AccountEmptyResponse)
@@ -35,6 +38,7 @@ internal sealed class UpdateUserPool(UserPools pools, UserPoolAdmin admin, Lambd
         var triggers = LambdaConfigShapes.ToTriggers(request.LambdaConfig, lambdas);
         var verified = request.AutoVerifiedAttributes is { } listed ? new List<string>(listed) : null;
         SchemaShapes.Check(new Configuration.UserPoolOptions { AutoVerifiedAttributes = verified });
+        var enumeration = CreateUserPool.EnumerationModeFromTags(request.UserPoolTags);
         await admin.UpdatePoolAsync(AdminShapes.Stored(pool), settings =>
         {
             settings.Name = name ?? settings.Name;
@@ -42,6 +46,7 @@ internal sealed class UpdateUserPool(UserPools pools, UserPoolAdmin admin, Lambd
             settings.Triggers = triggers;
             // Left out: Sesame's default (phone, else email), as a pool created without it.
             settings.AutoVerifiedAttributes = verified;
+            settings.EnumerationMode = enumeration ?? settings.EnumerationMode;
         }, cancellationToken);
         return new AccountEmptyResponse();
     }
