@@ -213,21 +213,29 @@ internal sealed class StoreSql(SqlDialect dialect)
     public string FindPasswordHashForUpdate { get; } =
         $"SELECT password_hash FROM users WHERE pool_id = @pool AND username_key = @user{dialect.ForUpdate}";
 
-    /// <summary>The hashes a new password is compared with: the newest @limit replaced ones.</summary>
+    /// <summary>
+    /// The hashes a new password is compared with: the newest @limit replaced ones. Newest by generation, not replaced_at:
+    /// changes within one millisecond tie on the clock (0028_password_history_generation.sql).
+    /// </summary>
     public string FindPasswordHistory { get; } = """
-        SELECT password_hash FROM password_history WHERE pool_id = @pool AND username_key = @user ORDER BY replaced_at DESC LIMIT @limit
+        SELECT password_hash FROM password_history WHERE pool_id = @pool AND username_key = @user ORDER BY generation DESC LIMIT @limit
         """;
 
-    /// <summary>Keeps a replaced hash (the same hash twice is one row).</summary>
+    /// <summary>
+    /// Keeps a replaced hash as the user's newest (generation one past the highest), in the transaction that locked the
+    /// user's row, so no two writers number alike. The same hash replaced again is one row, moved to the newest.
+    /// </summary>
     public string AddPasswordHistory { get; } = """
-        INSERT INTO password_history (pool_id, username_key, password_hash, replaced_at) VALUES (@pool, @user, @hash, @now)
-        ON CONFLICT (pool_id, username_key, password_hash) DO NOTHING
+        INSERT INTO password_history (pool_id, username_key, password_hash, replaced_at, generation)
+        VALUES (@pool, @user, @hash, @now, (
+            SELECT COALESCE(MAX(generation), 0) + 1 FROM password_history WHERE pool_id = @pool AND username_key = @user))
+        ON CONFLICT (pool_id, username_key, password_hash) DO UPDATE SET replaced_at = excluded.replaced_at, generation = excluded.generation
         """;
 
-    /// <summary>Forgets all but the newest @keep replaced hashes of the user (all of them with @keep 0).</summary>
+    /// <summary>Forgets all but the newest @keep replaced hashes of the user (all of them with @keep 0), newest by generation.</summary>
     public string PrunePasswordHistory { get; } = """
         DELETE FROM password_history WHERE pool_id = @pool AND username_key = @user AND password_hash NOT IN (
-            SELECT password_hash FROM password_history WHERE pool_id = @pool AND username_key = @user ORDER BY replaced_at DESC LIMIT @keep)
+            SELECT password_hash FROM password_history WHERE pool_id = @pool AND username_key = @user ORDER BY generation DESC LIMIT @keep)
         """;
 
     /// <summary>AdminResetUserPassword: the password stops working until a code sets a new one.</summary>

@@ -176,13 +176,9 @@ public sealed class PasswordLifecycleTests
         string[] passwords = ["password number 1", "password number 2", "password number 3", "password number 4"];
         var email = await ConfirmedUserAsync(app, passwords[0]);
         var access = (await PasswordAuthAsync(app, email, passwords[0])).Json["AuthenticationResult"]!.Access();
-        // The clock moves between changes: the store orders the history by replaced_at alone, so changes within one
-        // millisecond tie (a known gap, reported: it needs a tiebreaker column).
-        Task<CognitoResponse> ChangeAsync(string from, string to)
-        {
-            app.Clock.Advance(TimeSpan.FromSeconds(1));
-            return app.CallAsync("ChangePassword", new { AccessToken = access, PreviousPassword = from, ProposedPassword = to });
-        }
+        // The clock does not move: every change falls in the same millisecond, and the history still keeps the newest.
+        Task<CognitoResponse> ChangeAsync(string from, string to) =>
+            app.CallAsync("ChangePassword", new { AccessToken = access, PreviousPassword = from, ProposedPassword = to });
 
         (await ChangeAsync(passwords[0], passwords[0])).AssertError("PasswordHistoryPolicyViolationException", HistoryMessage);
         (await ChangeAsync(passwords[0], passwords[1])).AssertOk();

@@ -66,16 +66,24 @@ public sealed class StorageCopyTests : IDisposable
     {
         var dir = NewDir();
         var phone = SesameApp.NewPhone();
+        var historySize = new Dictionary<string, string?> { [$"Sesame:UserPools:{Pool}:PasswordHistorySize"] = "3" };
         JsonNode tokens;
         string username;
         List<string> kids;
-        using (var sqliteServer = new SesameApp(dataDir: dir))
+        var holder = SesameApp.NewPhone();
+        using (var sqliteServer = new SesameApp(historySize, dataDir: dir))
         {
             await sqliteServer.CreateConfirmedUserAsync(phone, ("given_name", "Ada"));
             tokens = await sqliteServer.SignInAsync(phone);
             username = (await sqliteServer.CallAsync("GetUser", new { AccessToken = tokens["AccessToken"]!.GetValue<string>() })).Json["Username"]!.GetValue<string>();
             (await sqliteServer.AdminCallAsync("CreateGroup", new { UserPoolId = Pool, GroupName = "editors" })).AssertOk();
             (await sqliteServer.AdminCallAsync("AdminAddUserToGroup", new { UserPoolId = Pool, Username = username, GroupName = "editors" })).AssertOk();
+            // Four passwords at one clock instant: the history keeps the two replaced last, in the order they were.
+            await sqliteServer.CreateConfirmedUserAsync(holder);
+            foreach (var password in new[] { "password number 1", "password number 2", "password number 3", "password number 4" })
+            {
+                (await SetPasswordAsync(sqliteServer, holder, password)).AssertOk();
+            }
         }
 
         // Rotated keys and a message queued but not yet sent (no server runs the dispatcher now).
@@ -93,7 +101,7 @@ public sealed class StorageCopyTests : IDisposable
         var report = JsonNode.Parse(copied.Out)!;
         Assert.Equal(0, (long)report["Skipped"]!);
         var byTable = report["Tables"]!.AsArray().ToDictionary(t => (string)t!["Table"]!, t => (long)t!["Copied"]!);
-        Assert.Equal((4L, 2L, 1L), (byTable["signing_keys"], byTable["users"], byTable["user_group_members"]));
+        Assert.Equal((4L, 3L, 1L, 2L), (byTable["signing_keys"], byTable["users"], byTable["user_group_members"], byTable["password_history"]));
         Assert.True(byTable["refresh_tokens"] >= 1 && byTable["outbox"] >= 2 && byTable["server_secrets"] >= 1, copied.Out);
         Assert.Contains("master.key", copied.Err, StringComparison.Ordinal);
         Assert.Contains("[##############################] 100%", copied.Err, StringComparison.Ordinal);
@@ -103,7 +111,7 @@ public sealed class StorageCopyTests : IDisposable
         Assert.Equal((0L, (long)report["Copied"]!), ((long)again["Copied"]!, (long)again["Skipped"]!));
 
         // A server on PostgreSQL alone (a fresh data directory), with the source's master key.
-        using var postgresServer = new SesameApp(new()
+        using var postgresServer = new SesameApp(new(historySize)
         {
             ["Sesame:Storage:Provider"] = "Postgres",
             ["Sesame:Storage:ConnectionString"] = db.ConnectionString,
@@ -127,10 +135,20 @@ public sealed class StorageCopyTests : IDisposable
         var signedIn = await postgresServer.SignInAsync(phone);
         Assert.Equal(Payload(tokens["IdToken"]!.GetValue<string>())["sub"]!.GetValue<string>(), Payload(signedIn["IdToken"]!.GetValue<string>())["sub"]!.GetValue<string>());
 
+        // The password history came with its order: 3 and 2 are refused, 1 is not, and 4 then goes in as the newest.
+        (await SetPasswordAsync(postgresServer, holder, "password number 2")).AssertError("PasswordHistoryPolicyViolationException");
+        (await SetPasswordAsync(postgresServer, holder, "password number 3")).AssertError("PasswordHistoryPolicyViolationException");
+        (await SetPasswordAsync(postgresServer, holder, "password number 1")).AssertOk();
+        (await SetPasswordAsync(postgresServer, holder, "password number 2")).AssertOk();
+        (await SetPasswordAsync(postgresServer, holder, "password number 4")).AssertError("PasswordHistoryPolicyViolationException");
+
         // The invitation queued on SQLite is due once the server's clock reaches the time the command queued it at.
         postgresServer.Clock.Advance(DateTimeOffset.UtcNow - postgresServer.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
         Assert.NotNull(await postgresServer.MessageAsync(invited));
     }
+
+    private static Task<CognitoResponse> SetPasswordAsync(SesameApp app, string phone, string password) =>
+        app.AdminCallAsync("AdminSetUserPassword", new { UserPoolId = Pool, Username = phone, Password = password, Permanent = true });
 
     [PostgresFact]
     public async Task Copy_Interrupted_WholeBatchesOnlyThenResumes()

@@ -118,4 +118,59 @@ public sealed class SchemaTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Start_PasswordHistoryBeforeGenerations_NumberedInReplacedOrder_NewestKept()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "sesame-schema-" + Guid.NewGuid().ToString("N"));
+        var historySize = new Dictionary<string, string?> { [$"Sesame:UserPools:{SesameApp.PoolId}:PasswordHistorySize"] = "3" };
+        var phone = SesameApp.NewPhone();
+        static Task<CognitoResponse> SetAsync(SesameApp app, string phone, string password) => app.AdminCallAsync("AdminSetUserPassword",
+            new { UserPoolId = SesameApp.PoolId, Username = phone, Password = password, Permanent = true });
+        try
+        {
+            using (var first = new SesameApp(historySize, dataDir: dataDir))
+            {
+                await first.CreateConfirmedUserAsync(phone);
+                foreach (var password in new[] { "password number 1", "password number 2", "password number 3", "password number 4" })
+                {
+                    first.Clock.Advance(TimeSpan.FromSeconds(1));
+                    (await SetAsync(first, phone, password)).AssertOk();
+                }
+            }
+
+            // The history as 0027 left it: ordered by replaced_at only, with no generation column.
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "sesame.db")};Pooling=false"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = """
+                    DROP INDEX password_history_generation;
+                    ALTER TABLE password_history DROP COLUMN generation;
+                    DELETE FROM schema_version WHERE version = 28;
+                    """;
+                command.ExecuteNonQuery();
+            }
+
+            using var second = new SesameApp(historySize, dataDir: dataDir);
+            (await SetAsync(second, phone, "password number 2")).AssertError("PasswordHistoryPolicyViolationException");
+            (await SetAsync(second, phone, "password number 3")).AssertError("PasswordHistoryPolicyViolationException");
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "sesame.db")};Pooling=false"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT group_concat(generation, ',') FROM (SELECT generation FROM password_history ORDER BY replaced_at)";
+                Assert.Equal("1,2", command.ExecuteScalar());
+            }
+
+            // 1 is past the history; setting it makes 4 the newest replaced and forgets 2, the oldest.
+            (await SetAsync(second, phone, "password number 1")).AssertOk();
+            (await SetAsync(second, phone, "password number 4")).AssertError("PasswordHistoryPolicyViolationException");
+            (await SetAsync(second, phone, "password number 2")).AssertOk();
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
 }

@@ -77,6 +77,36 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task SetPassword_KeepHistory_ChangesAtOneInstant_ExactlyTheNewestKeptNewestFirst()
+    {
+        var user = await CreatedAsync(status: UserStatus.Confirmed);
+        async Task<string[]> HistoryAsync(int count) => [.. await Stores.Passwords.FindPasswordHistoryAsync(Pool, Key(user), count, None)];
+
+        // The clock never moves, so every row ties on replaced_at; the hashes sort neither in the order they were
+        // replaced nor in its reverse, so no order but the one of the changes keeps the right ones.
+        foreach (var hash in new[] { "c", "a", "d", "b", "e" })
+        {
+            Assert.True(await SetPasswordAsync(Key(user), hash, null, keepHistory: 2));
+        }
+
+        Assert.Equal(["b", "d"], await HistoryAsync(24));
+        Assert.Equal(["b"], await HistoryAsync(1));
+
+        Assert.True(await SetPasswordAsync(Key(user), "f", null, keepHistory: 3));
+        Assert.Equal(["e", "b", "d"], await HistoryAsync(24));
+
+        // A hash that is current again and then replaced is the newest once more, not where it first stood.
+        Assert.True(await SetPasswordAsync(Key(user), "b", null, keepHistory: 3));
+        Assert.Equal(["f", "e", "b"], await HistoryAsync(24));
+        Assert.True(await SetPasswordAsync(Key(user), "g", null, keepHistory: 3));
+        Assert.Equal(["b", "f", "e"], await HistoryAsync(24));
+
+        // ConfirmForgotPassword's write keeps the history by the same order.
+        Assert.True(await Stores.Passwords.ResetPasswordAsync(Pool, Key(user), user.Sub, Change("h", null, keep: 2), Now, None));
+        Assert.Equal(["g", "b"], await HistoryAsync(24));
+    }
+
+    [StoreFact]
     public async Task SetPassword_ExistingUser_HashAndVerifierReplacedTogether()
     {
         var user = await CreatedAsync(status: UserStatus.Confirmed);

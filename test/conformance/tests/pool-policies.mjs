@@ -9,18 +9,21 @@ import {
   AdminDeleteUserAttributesCommand,
   AdminSetUserPasswordCommand,
   AdminGetUserCommand,
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  ForgotPasswordCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import cognito from 'amazon-cognito-identity-js';
 import { TestStorage } from '../lib/test-storage.mjs';
-import { REGION, attrMap, eq, expectError, outboxWatch, uniqueEmail } from '../lib/cognito.mjs';
+import { REGION, attrMap, check, eq, expectError, outboxWatch, uniqueEmail } from '../lib/cognito.mjs';
 
 const { CognitoUser, CognitoUserPool } = cognito;
 
@@ -31,7 +34,7 @@ function adminClient(env) {
 }
 
 /** A pool made through CreateUserPool with `settings`, and one public client of it. */
-async function poolWith(env, settings, clientSettings = {}) {
+export async function poolWith(env, settings, clientSettings = {}) {
   const admin = adminClient(env);
   const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'policies', ...settings }));
   const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'app', ...clientSettings }));
@@ -142,5 +145,50 @@ export function registerPoolPolicyTests(test, env) {
     eq(weak.message, 'Password did not conform with policy: Password must have uppercase characters', 'AdminSetUserPassword message');
     const policy = (await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool.Policies.PasswordPolicy;
     eq([policy.MinimumLength, policy.RequireUppercase, policy.RequireLowercase, policy.RequireNumbers, policy.RequireSymbols].join(','), '10,true,true,true,true', 'DescribeUserPool PasswordPolicy');
+  });
+
+  test('policies: PasswordHistorySize 3 from CreateUserPool — SDK v3 ChangePassword and ConfirmForgotPassword refuse the last three passwords (PasswordHistoryPolicyViolationException), not a fourth', async () => {
+    const { admin, poolId, clientId } = await poolWith(env, {
+      UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'], Policies: { PasswordPolicy: { PasswordHistorySize: 3 } },
+    }, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    const email = uniqueEmail();
+    const [p1, p2, p3, p4] = ['History-pass-1', 'History-pass-2', 'History-pass-3', 'History-pass-4'];
+    await admin.send(new AdminCreateUserCommand({
+      UserPoolId: poolId, Username: email, MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }],
+    }));
+    await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: p1, Permanent: true }));
+    const signIn = async (PASSWORD) => (await env.sdk.send(new InitiateAuthCommand({
+      ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD },
+    }))).AuthenticationResult.AccessToken;
+    const change = (AccessToken, PreviousPassword, ProposedPassword) =>
+      env.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword, ProposedPassword }));
+    const reused = async (promise, what) => {
+      const e = await expectError(promise, 'PasswordHistoryPolicyViolationException', what);
+      check(/previously been used/.test(e.message), `${what}: message ${e.message}`);
+    };
+
+    let access = await signIn(p1);
+    await reused(change(access, p1, p1), 'ChangePassword to the current password');
+    await change(access, p1, p2);
+    await reused(change(access, p2, p1), 'ChangePassword back to the previous password');
+    access = await signIn(p2);
+    await change(access, p2, p3);
+
+    // Current p3, replaced p2 and p1: the reset code proves the user, and still the history refuses them.
+    const watch = await outboxWatch(env, email, 'EMAIL');
+    await env.sdk.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
+    const code = (await watch.next('ForgotPassword')).code;
+    const confirm = (Password) => env.sdk.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password }));
+    await reused(confirm(p1), 'ConfirmForgotPassword with the password before last');
+    await reused(confirm(p3), 'ConfirmForgotPassword with the current password');
+    await confirm(p4);
+    await expectError(signIn(p3), 'NotAuthorizedException', 'USER_PASSWORD_AUTH with the password the reset replaced');
+
+    // Current p4, replaced p3 and p2: p1 has left the history.
+    access = await signIn(p4);
+    await reused(change(access, p4, p2), 'ChangePassword to a password still in the history');
+    await change(access, p4, p1);
+    check(await signIn(p1), 'USER_PASSWORD_AUTH with p1 again gave no tokens');
   });
 }
