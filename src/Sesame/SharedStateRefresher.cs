@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
+using Sesame.Hosting;
 using Sesame.Pools;
 using Sesame.Tokens;
 
@@ -12,38 +12,16 @@ namespace Sesame;
 /// rotated (one query), and the scheduled rotation, when configured. A lookup that misses re-reads the pools at once (<see cref="UserPools.ReloadOnMissAsync"/>); this bounds
 /// the rest. An unreachable database only delays the next refresh.
 /// </summary>
-internal sealed partial class SharedStateRefresher(UserPools pools, SigningKeys keys, IOptions<SesameOptions> options, ILogger<SharedStateRefresher> logger)
-    : BackgroundService
+internal sealed class SharedStateRefresher(UserPools pools, SigningKeys keys, IOptions<SesameOptions> options, ILogger<SharedStateRefresher> logger)
+    : PeriodicWork(options.Value.Storage.RefreshInterval, "refresh pools and signing keys from the database", new EventId(1, "RefreshFailed"), logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async ValueTask RunAsync(CancellationToken cancellationToken)
     {
-        // Real time, not the TimeProvider: how often to look is not part of what the server decides.
-        using var timer = new PeriodicTimer(options.Value.Storage.RefreshInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        if (pools.Shared)
         {
-            try
-            {
-                if (pools.Shared)
-                {
-                    await pools.LoadStoredAsync(stoppingToken);
-                }
-
-                await keys.RefreshAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.RefreshFailed(logger, e.GetType().Name, e.Message);
-            }
+            await pools.LoadStoredAsync(cancellationToken);
         }
-    }
 
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Could not refresh pools and signing keys from the database ({ErrorType}: {Reason}); trying again at the next interval.")]
-        public static partial void RefreshFailed(ILogger logger, string errorType, string reason);
+        await keys.RefreshAsync(cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sesame.Configuration;
+using Sesame.Hosting;
 using Sesame.Storage;
 
 namespace Sesame.Abuse;
@@ -13,29 +13,14 @@ namespace Sesame.Abuse;
 /// nothing costs one indexed DELETE.
 /// </summary>
 internal sealed partial class LimitSweeper(IRateLimitStore store, TimeProvider time, IOptions<SesameOptions> options, ILogger<LimitSweeper> logger)
-    : BackgroundService
+    : PeriodicWork(options.Value.Storage.SweepInterval, "delete expired limit counters", new EventId(2, "SweepFailed"), logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async ValueTask RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Storage.SweepInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var deleted = await store.SweepAsync(time.GetUtcNow(), cancellationToken);
+        if (deleted > 0)
         {
-            try
-            {
-                var deleted = await store.SweepAsync(time.GetUtcNow(), stoppingToken);
-                if (deleted > 0)
-                {
-                    Log.Swept(logger, deleted);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.SweepFailed(logger, e.GetType().Name, e.Message);
-            }
+            Log.Swept(logger, deleted);
         }
     }
 
@@ -43,8 +28,5 @@ internal sealed partial class LimitSweeper(IRateLimitStore store, TimeProvider t
     {
         [LoggerMessage(1, LogLevel.Debug, "Deleted {Count} expired limit counters.")]
         public static partial void Swept(ILogger logger, int count);
-
-        [LoggerMessage(2, LogLevel.Warning, "Could not delete expired limit counters ({ErrorType}: {Reason}); trying again at the next interval.")]
-        public static partial void SweepFailed(ILogger logger, string errorType, string reason);
     }
 }

@@ -144,7 +144,7 @@ internal sealed partial class CodeIssuer(
 
         if (issued.Message is not null)
         {
-            outbox.Notify();
+            outbox.Notify([issued.Message]);
         }
 
         return issued.Delivery;

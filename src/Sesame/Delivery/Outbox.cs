@@ -25,6 +25,9 @@ internal sealed class Outbox(ServerSecrets secrets, TimeProvider time) : IDispos
 {
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
+    // 1 while decoys may be in the outbox: at start (a previous run may have left some), and after each commit that wrote one.
+    private int _decoys = 1;
+
     public OutboxMessage Sms(string poolId, string phoneNumber, string body, string? code, string? template = null, DltRegistration? dlt = null) =>
         Compose(MessageChannel.Sms, poolId, Masking.Phone(phoneNumber), new MessagePayload(phoneNumber, body, null, code, null, template, dlt));
 
@@ -40,15 +43,38 @@ internal sealed class Outbox(ServerSecrets secrets, TimeProvider time) : IDispos
         }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="Notify()"/> for a transaction that wrote <paramref name="written"/>, which may hold decoys
+    /// (<see cref="OutboxMessage.Decoy"/>): the dispatcher then sweeps them once the queue is drained.
+    /// </summary>
+    public void Notify(IReadOnlyList<OutboxMessage> written)
+    {
+        foreach (var message in written)
+        {
+            if (message.Decoy)
+            {
+                Volatile.Write(ref _decoys, 1);
+                break;
+            }
+        }
+
+        Notify();
+    }
+
+    /// <summary>True once after decoys were written (and at start): the dispatcher's cue to sweep them.</summary>
+    public bool TakeDecoys() => Interlocked.Exchange(ref _decoys, 0) == 1;
+
+    /// <summary>Waits for <see cref="Notify()"/>; false when <paramref name="timeout"/> passed without one, or on shutdown.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await _signal.WaitAsync(timeout, cancellationToken);
+            return await _signal.WaitAsync(timeout, cancellationToken);
         }
         catch (OperationCanceledException)
         {
             // shutting down
+            return false;
         }
     }
 

@@ -37,6 +37,8 @@ internal sealed partial class OutboxDispatcher(
         // being sent is claimed as soon as one of them is done, not after the slowest of a whole batch.
         var parallelism = Math.Max(1, _options.Parallelism);
         using var slots = new SemaphoreSlim(parallelism, parallelism);
+        // True after a wait that no Notify ended: nothing was written here for IdlePoll.
+        var idle = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -68,14 +70,12 @@ internal sealed partial class OutboxDispatcher(
                 if (batch.Count < free)
                 {
                     slots.Release(free - batch.Count);
-                    // The queue is drained: the decoys written meanwhile (unknown users' stand-in messages) go now.
-                    await SafelyAsync(async () => await store.SweepDecoysAsync(time.GetUtcNow(), CancellationToken.None));
-                }
-
-                if (batch.Count == 0)
-                {
-                    await outbox.WaitAsync(IdlePoll, stoppingToken);
-                    continue;
+                    // The queue is drained: the decoys written meanwhile (unknown users' stand-in messages) go now. Only
+                    // when some were written (Outbox.Notify says so), or when idle, for any a failed sweep left behind.
+                    if (outbox.TakeDecoys() || idle)
+                    {
+                        await SafelyAsync(async () => await store.SweepDecoysAsync(time.GetUtcNow(), CancellationToken.None));
+                    }
                 }
 
                 foreach (var message in batch)
@@ -93,6 +93,11 @@ internal sealed partial class OutboxDispatcher(
                         }
                     }, CancellationToken.None);
                 }
+
+                // Fewer due messages than free slots: the queue is drained, and claiming again at once would find nothing.
+                // Every write of a message notifies after its commit, so the next one wakes the wait; retries that come
+                // due and other nodes' messages are found by the idle poll.
+                idle = batch.Count < free && !await outbox.WaitAsync(IdlePoll, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -85,7 +85,7 @@ internal sealed partial class CustomAuthFlow(
         }
 
         // Cognito forwards InitiateAuth's ClientMetadata to none of the challenge triggers (§3.1).
-        return await AdvanceAsync(client, user, state, clientMetadata: null, issuerOrigin, cancellationToken);
+        return await AdvanceAsync(client, user, userCurrent: true, state, clientMetadata: null, issuerOrigin, cancellationToken);
     }
 
     public async ValueTask<SignInStep> RespondAsync(
@@ -116,7 +116,9 @@ internal sealed partial class CustomAuthFlow(
 
         state.History[^1].Result = verify.Response.AnswerCorrect && !state.UserNotFound;
         state.PrivateParameters = [];
-        return await AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
+        // The built-in Verify changes no user: the user read above is still the one to complete with.
+        var userCurrent = triggers.IsBuiltInOrNone<VerifyAuthChallengeResponseEvent>(client.Pool.Id, "VerifyAuthChallengeResponse");
+        return await AdvanceAsync(client, user, userCurrent, state, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     /// <summary>
@@ -126,11 +128,13 @@ internal sealed partial class CustomAuthFlow(
     internal ValueTask<SignInStep> ContinueAsync(
         AppClient client, User? user, SignInSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
         CancellationToken cancellationToken) =>
-        AdvanceAsync(client, user, state, clientMetadata, issuerOrigin, cancellationToken);
+        AdvanceAsync(client, user, userCurrent: false, state, clientMetadata, issuerOrigin, cancellationToken);
 
+    /// <param name="userCurrent">True when <paramref name="user"/> was read and admitted in this request and nothing that
+    /// may change users ran since; with a built-in DefineAuthChallenge too, the sign-in completes without reading it again.</param>
     private async ValueTask<SignInStep> AdvanceAsync(
-        AppClient client, User? user, SignInSessionState state, Dictionary<string, string>? clientMetadata, string issuerOrigin,
-        CancellationToken cancellationToken)
+        AppClient client, User? user, bool userCurrent, SignInSessionState state, Dictionary<string, string>? clientMetadata,
+        string issuerOrigin, CancellationToken cancellationToken)
     {
         var define = new DefineAuthChallengeEvent
         {
@@ -168,7 +172,9 @@ internal sealed partial class CustomAuthFlow(
                 throw CognitoErrors.IncorrectUsernameOrPassword();
             }
 
-            return await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
+            return userCurrent && triggers.IsBuiltInOrNone<DefineAuthChallengeEvent>(client.Pool.Id, "DefineAuthChallenge")
+                ? await completion.CompleteCurrentAsync(client, user, clientMetadata, issuerOrigin, cancellationToken)
+                : await completion.CompleteAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
         }
 
         if (state.History.Count >= MaxRounds)

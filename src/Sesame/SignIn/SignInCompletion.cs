@@ -44,14 +44,19 @@ internal sealed class SignInCompletion(
     /// </summary>
     /// <param name="clientMetadata">RespondToAuthChallenge's ClientMetadata; null after InitiateAuth, whose ClientMetadata
     /// Cognito gives to neither PostAuthentication nor PreTokenGeneration (API reference, InitiateAuth, "ClientMetadata").</param>
-    public async ValueTask<SignInStep> CompleteAsync(
-        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken)
-    {
-        var step = await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken);
-        return step is SignInStep.Authenticated { User: var user }
-            ? new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken))
-            : step;
-    }
+    public ValueTask<SignInStep> CompleteAsync(
+        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken) =>
+        FinishAsync(client, authenticated, reread: true, clientMetadata, issuerOrigin, cancellationToken);
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> for a user that this request read and admitted (<see cref="SessionUserAsync"/>) with
+    /// nothing run since that changes users (no trigger, or only the built-in ones: <see cref="TriggerInvoker.IsBuiltInOrNone"/>):
+    /// it is not read again. A disable or delete meanwhile is still refused, by the refresh token's write, which checks the
+    /// user in the same statement; the refusal then reads the user once more, for Cognito's words.
+    /// </summary>
+    public ValueTask<SignInStep> CompleteCurrentAsync(
+        AppClient client, User current, Dictionary<string, string>? clientMetadata, string issuerOrigin, CancellationToken cancellationToken) =>
+        FinishAsync(client, current, reread: false, clientMetadata, issuerOrigin, cancellationToken);
 
     /// <summary>
     /// <see cref="CompleteAsync"/> without tokens, for the hosted sign-in page: the code flow mints them when the
@@ -60,14 +65,31 @@ internal sealed class SignInCompletion(
     public async ValueTask<SignInStep> CompleteOrAuthenticateAsync(
         AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, string? issuerOrigin, CancellationToken cancellationToken) =>
         issuerOrigin is null
-            ? await AuthenticateAsync(client, authenticated, clientMetadata, cancellationToken)
+            ? await AuthenticateAsync(client, authenticated, reread: true, clientMetadata, cancellationToken)
             : await CompleteAsync(client, authenticated, clientMetadata, issuerOrigin, cancellationToken);
 
-    /// <summary>The user re-read and admitted, and PostAuthentication run: <see cref="SignInStep.Authenticated"/>, or NEW_PASSWORD_REQUIRED.</summary>
-    private async ValueTask<SignInStep> AuthenticateAsync(
-        AppClient client, User authenticated, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    private async ValueTask<SignInStep> FinishAsync(
+        AppClient client, User authenticated, bool reread, Dictionary<string, string>? clientMetadata, string issuerOrigin,
+        CancellationToken cancellationToken)
     {
-        var user = await users.FindAsync(client.Pool.Id, authenticated.Username, cancellationToken);
+        var step = await AuthenticateAsync(client, authenticated, reread, clientMetadata, cancellationToken);
+        if (step is not SignInStep.Authenticated { User: var user })
+        {
+            return step;
+        }
+
+        return new SignInStep.SignedIn(await tokens.IssueAsync(user, client, issuerOrigin, clientMetadata, cancellationToken)
+            ?? throw await RefusedAsync(client, user, cancellationToken));
+    }
+
+    /// <summary>
+    /// The user re-read (unless <paramref name="reread"/> is false) and admitted, and PostAuthentication run:
+    /// <see cref="SignInStep.Authenticated"/>, or NEW_PASSWORD_REQUIRED.
+    /// </summary>
+    private async ValueTask<SignInStep> AuthenticateAsync(
+        AppClient client, User authenticated, bool reread, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
+    {
+        var user = reread ? await users.FindAsync(client.Pool.Id, authenticated.Username, cancellationToken) : authenticated;
         if (user is null || user.Sub != authenticated.Sub)
         {
             throw CognitoErrors.IncorrectUsernameOrPassword();
@@ -90,6 +112,15 @@ internal sealed class SignInCompletion(
         await triggers.InvokeAsync("PostAuthentication", postAuthentication, cancellationToken);
         return new SignInStep.Authenticated(user);
     }
+
+    /// <summary>
+    /// The refresh token's write found the user disabled, deleted or replaced (another sub) since it was read, so no tokens:
+    /// Cognito's words for which.
+    /// </summary>
+    private async ValueTask<CognitoException> RefusedAsync(AppClient client, User user, CancellationToken cancellationToken) =>
+        await users.FindAsync(client.Pool.Id, user.Username, cancellationToken) is { Enabled: false } now && now.Sub == user.Sub
+            ? CognitoErrors.UserDisabled()
+            : CognitoErrors.IncorrectUsernameOrPassword();
 
     /// <summary>
     /// Disabled and unconfirmed users get no challenge and no tokens. A user with a temporary password is let through

@@ -22,7 +22,7 @@ internal sealed class SignInSessions(ISignInSessionStore store, SessionStrings s
         await store.SaveAsync(record, messages, cancellationToken);
         if (messages.Count > 0)
         {
-            outbox.Notify();
+            outbox.Notify(messages);
         }
 
         return session;

@@ -193,7 +193,10 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        return await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
+        // No trigger ran since the user was read: tokens need no second read (their write checks the user).
+        return issuerOrigin is null
+            ? await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken)
+            : await completion.CompleteCurrentAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
     }
 
     private async ValueTask<SignInStep> StartCodeAsync(AppClient client, User? user, SignInSessionState state, string factor, CancellationToken cancellationToken)

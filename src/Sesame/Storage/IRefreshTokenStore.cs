@@ -3,7 +3,12 @@ namespace Sesame.Storage;
 /// <summary>Refresh tokens, by hash.</summary>
 internal interface IRefreshTokenStore
 {
-    ValueTask SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores <paramref name="token"/> if its user still exists with the token's sub and is enabled, judged in the same
+    /// statement as the insert (a disable or delete racing it either wins, and nothing is stored, or revokes it); false,
+    /// with nothing stored, when not.
+    /// </summary>
+    ValueTask<bool> SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken);
 
     ValueTask<RefreshTokenRecord?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken);
 

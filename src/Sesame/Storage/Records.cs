@@ -25,7 +25,8 @@ internal sealed record OutboxMessage(MessageChannel Channel, string PoolId, stri
     /// <summary>
     /// A stand-in for the message an unknown user would have been sent (PreventUserExistenceErrors): written like a real
     /// one so both paths do the same store work, but with status <c>decoy</c>, which no claim, listing, budget or metric
-    /// reads; the dispatcher deletes it once the queue is drained (<see cref="IOutboxStore.SweepDecoysAsync"/>).
+    /// reads; the dispatcher deletes it once the queue is drained (<see cref="IOutboxStore.SweepDecoysAsync"/>), told by
+    /// <c>Delivery.Outbox.Notify(messages)</c>, which whoever writes one calls after the commit.
     /// </summary>
     public bool Decoy { get; init; }
 

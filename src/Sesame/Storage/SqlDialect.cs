@@ -26,6 +26,12 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// Ends a SELECT whose rows must stay as read until the commit, though the transaction does not change them: PostgreSQL
+    /// share-locks them (<c>FOR SHARE</c>), so a concurrent update or delete of them waits; SQLite needs nothing.
+    /// </summary>
+    public abstract string ForShare { get; }
+
     /// <summary>Ends the outbox claim's SELECT: PostgreSQL skips rows another dispatcher holds (<c>FOR UPDATE SKIP LOCKED</c>).</summary>
     public abstract string ForUpdateSkipLocked { get; }
 

@@ -335,9 +335,15 @@ internal sealed class StoreSql(SqlDialect dialect)
 
     // ---- refresh tokens ---------------------------------------------------------------------------------------------
 
-    public string InsertRefreshToken { get; } = """
-        INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at, revoked_at)
-        VALUES (@hash, @pool, @client, @username, @sub, @origin, @event, @auth, @created, @expires, NULL)
+    /// <summary>
+    /// Stores a refresh token only while its user exists with that sub and is enabled, judged in the same statement (no
+    /// row when not). On PostgreSQL the user's row is share-locked until the commit: a concurrent disable or delete either
+    /// commits first (and this inserts nothing) or waits, and its revocation then sees this token.
+    /// </summary>
+    public string InsertRefreshToken { get; } = $"""
+        INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username, sub, origin_jti, event_id, auth_time, created_at, expires_at)
+        SELECT @hash, @pool, @client, @username, @sub, @origin, @event, @auth, @created, @expires
+        FROM users WHERE pool_id = @pool AND sub = @sub AND enabled{dialect.ForShare}
         """;
 
     public string FindRefreshToken { get; } = """

@@ -79,7 +79,9 @@ internal sealed class AuthorizationCodes(IOAuthGrantStore grants, IRefreshTokenS
             throw new InvalidGrantException("The user of this authorization code can no longer sign in.");
         }
 
-        var tokens = await issuer.IssueAsync(user, client, issuerOrigin, new OAuthGrant(record.OriginJti, record.AuthTime, record.Scope, record.Nonce), cancellationToken);
+        // Disabled or deleted since the read above: the refresh token's write refuses it in the same statement.
+        var tokens = await issuer.IssueAsync(user, client, issuerOrigin, new OAuthGrant(record.OriginJti, record.AuthTime, record.Scope, record.Nonce), cancellationToken)
+            ?? throw new InvalidGrantException("The user of this authorization code can no longer sign in.");
 
         // A replay that raced this redemption found no tokens to revoke yet: look again now that they are stored.
         if (await grants.IsReplayedAsync(hash, cancellationToken))

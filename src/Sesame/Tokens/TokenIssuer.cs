@@ -36,32 +36,39 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
 
     /// <summary>
     /// Tokens for a new sign-in (ID, access and refresh), with the ClientMetadata PreTokenGeneration receives
-    /// (RespondToAuthChallenge's). Only <c>SignIn.SignInCompletion</c> calls this, after PostAuthentication.
+    /// (RespondToAuthChallenge's). Only <c>SignIn.SignInCompletion</c> calls this, after PostAuthentication. Null, with
+    /// nothing stored or signed, when the user no longer exists with that sub or is disabled: the refresh token's write
+    /// checks that in the same statement (<see cref="IRefreshTokenStore.SaveAsync"/>).
     /// </summary>
-    public async ValueTask<AuthenticationResult> IssueAsync(
+    public async ValueTask<AuthenticationResult?> IssueAsync(
         User user, AppClient client, string issuerOrigin, Dictionary<string, string>? clientMetadata, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var grant = new SignInGrant(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), now);
         var refreshToken = NewRefreshToken();
-        await refreshTokens.SaveAsync(new RefreshTokenRecord(
-            HashRefreshToken(refreshToken), client.Pool.Id, client.ClientId, user.Username, user.Sub, grant.OriginJti, grant.EventId,
-            grant.AuthTime, now, now + client.Options.RefreshTokenValidity, RevokedAt: null), cancellationToken);
+        if (!await SaveRefreshTokenAsync(user, client, grant, refreshToken, now, cancellationToken))
+        {
+            return null;
+        }
+
         return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, "TokenGeneration_Authentication", clientMetadata, cancellationToken);
     }
 
     /// <summary>
     /// Tokens for a redeemed authorization code: the sign-in is the one the code named, the access token carries the
     /// granted scopes and the ID token the nonce. PostAuthentication ran when the user signed in on the hosted page.
+    /// Null, as for a sign-in, when the user no longer exists with that sub or is disabled.
     /// </summary>
-    public async ValueTask<AuthenticationResult> IssueAsync(User user, AppClient client, string issuerOrigin, OAuthGrant oauth, CancellationToken cancellationToken)
+    public async ValueTask<AuthenticationResult?> IssueAsync(User user, AppClient client, string issuerOrigin, OAuthGrant oauth, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var grant = new SignInGrant(oauth.OriginJti, Guid.NewGuid().ToString(), oauth.AuthTime);
         var refreshToken = NewRefreshToken();
-        await refreshTokens.SaveAsync(new RefreshTokenRecord(
-            HashRefreshToken(refreshToken), client.Pool.Id, client.ClientId, user.Username, user.Sub, grant.OriginJti, grant.EventId,
-            grant.AuthTime, now, now + client.Options.RefreshTokenValidity, RevokedAt: null), cancellationToken);
+        if (!await SaveRefreshTokenAsync(user, client, grant, refreshToken, now, cancellationToken))
+        {
+            return null;
+        }
+
         // Cognito's trigger source for sign-ins through the hosted UI.
         return await MintAsync(user, client, issuerOrigin, grant, refreshToken, now, "TokenGeneration_HostedAuth", clientMetadata: null, cancellationToken,
             oauth.Scope, oauth.Nonce);
@@ -108,6 +115,12 @@ internal sealed class TokenIssuer(SigningKeys keys, IRefreshTokenStore refreshTo
     /// <summary>The origin token issuers are built from: configured, else the request's own.</summary>
     public static string PublicOrigin(SesameOptions options, HttpRequest request) =>
         options.PublicOrigin?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}";
+
+    private ValueTask<bool> SaveRefreshTokenAsync(
+        User user, AppClient client, SignInGrant grant, string refreshToken, DateTimeOffset now, CancellationToken cancellationToken) =>
+        refreshTokens.SaveAsync(new RefreshTokenRecord(
+            HashRefreshToken(refreshToken), client.Pool.Id, client.ClientId, user.Username, user.Sub, grant.OriginJti, grant.EventId,
+            grant.AuthTime, now, now + client.Options.RefreshTokenValidity, RevokedAt: null), cancellationToken);
 
     private async ValueTask<AuthenticationResult> MintAsync(
         User user, AppClient client, string issuerOrigin, SignInGrant grant, string? refreshToken, DateTimeOffset now,

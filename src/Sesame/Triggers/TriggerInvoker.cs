@@ -25,6 +25,19 @@ internal sealed class TriggerInvoker(IServiceProvider services, UserPools pools,
         Resolve<TEvent>(poolId, triggerName) is not (null, null);
 
     /// <summary>
+    /// True when what runs for <paramref name="triggerName"/> is Sesame's built-in trigger, or nothing: code known not to
+    /// change, disable or delete the user, so a flow need not read the user again after it (an HTTP hook or an app's C#
+    /// trigger may do anything).
+    /// </summary>
+    public bool IsBuiltInOrNone<TEvent>(string poolId, string triggerName) where TEvent : TriggerEvent =>
+        Resolve<TEvent>(poolId, triggerName) switch
+        {
+            (null, null) => true,
+            (null, { } trigger) => ReferenceEquals(trigger, services.GetKeyedService<ITrigger<TEvent>>(BuiltInKey)),
+            _ => false,
+        };
+
+    /// <summary>
     /// Which trigger runs for <paramref name="triggerName"/>, for operators' log lines: an HTTP hook's URL without its
     /// query, or a C# trigger's type name.
     /// </summary>

@@ -26,7 +26,7 @@ public sealed partial class DependencyDirectionTests
         ["Users"],                               // vocabulary: the user model,
         ["Secrets"],                             //   server secrets,
         ["Configuration"],                       //   options,
-        ["Cognito", "Aws"],                      //   Cognito's errors and names; SigV4 math
+        ["Cognito", "Aws", "Hosting"],           //   Cognito's errors and names; SigV4 math; work repeated on an interval
     ];
 
     [Fact]

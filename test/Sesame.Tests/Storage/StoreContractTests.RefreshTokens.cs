@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Sesame.Storage;
+using Sesame.Users;
 
 namespace Sesame.Tests.Storage;
 
@@ -10,9 +11,67 @@ public abstract partial class StoreContractTests
 
     private protected async Task<RefreshTokenRecord> SavedTokenAsync(string clientId = "client", string? originJti = null)
     {
-        var token = Token(NewUser(), clientId, originJti);
-        await Stores.RefreshTokens.SaveAsync(token, None);
+        var token = Token(await CreatedAsync(status: UserStatus.Confirmed), clientId, originJti);
+        Assert.True(await Stores.RefreshTokens.SaveAsync(token, None));
         return token;
+    }
+
+    [StoreFact]
+    public async Task SaveRefreshToken_UserDisabledDeletedOrReplaced_NothingStored()
+    {
+        var disabled = await CreatedAsync(status: UserStatus.Confirmed);
+        Assert.True(await Stores.Accounts.SetEnabledAsync(Pool, Key(disabled), false, Now, None));
+        var deleted = await CreatedAsync(status: UserStatus.Confirmed);
+        Assert.True(await Stores.Accounts.DeleteAsync(Pool, Key(deleted), Now, None));
+        // Deleted and signed up again under the same name: a new sub, which the old sign-in's token must not name.
+        var replaced = await CreatedAsync(status: UserStatus.Confirmed);
+        Assert.True(await Stores.Accounts.DeleteAsync(Pool, Key(replaced), Now, None));
+        await CreatedAsync(status: UserStatus.Confirmed, username: replaced.Username);
+        var inOtherPool = Token(await CreatedAsync(status: UserStatus.Confirmed)) with { PoolId = "us-east-1_Other" };
+
+        foreach (var token in new[] { Token(disabled), Token(deleted), Token(replaced), Token(NewUser()), inOtherPool })
+        {
+            Assert.False(await Stores.RefreshTokens.SaveAsync(token, None));
+            Assert.Null(await Stores.RefreshTokens.FindAsync(token.TokenHash, None));
+        }
+
+        // Enabled again: its next sign-in's token is stored.
+        Assert.True(await Stores.Accounts.SetEnabledAsync(Pool, Key(disabled), true, Now, None));
+        var revived = Token(disabled);
+        Assert.True(await Stores.RefreshTokens.SaveAsync(revived, None));
+        Assert.NotNull(await Stores.RefreshTokens.FindAsync(revived.TokenHash, None));
+    }
+
+    [StoreFact]
+    public async Task SaveRefreshToken_RacingDisable_EitherRefusedOrRevoked()
+    {
+        // However a disable interleaves with the token's write, no live token of a disabled user remains.
+        for (var round = 0; round < 10; round++)
+        {
+            var user = await CreatedAsync(status: UserStatus.Confirmed);
+            var tokens = Enumerable.Range(0, 4).Select(_ => Token(user)).ToArray();
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var saves = tokens.Select(token => Task.Run(async () =>
+            {
+                await start.Task;
+                return await Stores.RefreshTokens.SaveAsync(token, None);
+            })).ToArray();
+            var disable = Task.Run(async () =>
+            {
+                await start.Task;
+                return await Stores.Accounts.SetEnabledAsync(Pool, Key(user), false, Now, None);
+            });
+            start.SetResult();
+            Assert.True(await disable);
+            var saved = await Task.WhenAll(saves);
+
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                var stored = await Stores.RefreshTokens.FindAsync(tokens[i].TokenHash, None);
+                Assert.Equal(saved[i], stored is not null);
+                Assert.True(stored is null || stored.RevokedAt is not null, $"round {round}: a token of the disabled user is live");
+            }
+        }
     }
 
     private protected ValueTask<RotationResult> RotateAsync(RefreshTokenRecord token, byte[] successor, string clientId = "client") =>

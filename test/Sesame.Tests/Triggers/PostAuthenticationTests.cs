@@ -38,15 +38,26 @@ public sealed class PostAuthenticationTests
         public ConcurrentQueue<PostAuthenticationEvent> PostAuthentications { get; } = new();
 
         public Exception? Refusal { get; init; }
+
+        /// <summary>What the PostAuthentication trigger does besides recording.</summary>
+        public Func<PostAuthenticationEvent, ValueTask>? Also { get; set; }
     }
 
     private sealed class RecordingPostAuthentication(Recorder recorder) : ITrigger<PostAuthenticationEvent>
     {
-        public ValueTask HandleAsync(PostAuthenticationEvent triggerEvent, CancellationToken cancellationToken)
+        public async ValueTask HandleAsync(PostAuthenticationEvent triggerEvent, CancellationToken cancellationToken)
         {
             recorder.Order.Enqueue(triggerEvent.TriggerSource);
             recorder.PostAuthentications.Enqueue(triggerEvent);
-            return recorder.Refusal is { } refusal ? throw refusal : ValueTask.CompletedTask;
+            if (recorder.Also is { } also)
+            {
+                await also(triggerEvent);
+            }
+
+            if (recorder.Refusal is { } refusal)
+            {
+                throw refusal;
+            }
         }
     }
 
@@ -115,6 +126,26 @@ public sealed class PostAuthenticationTests
         run.Last.AssertError("UserLambdaValidationException", "PostAuthentication failed with error Account on hold.");
         Assert.Null(run.Last.Json["AuthenticationResult"]);
         // Refused before any token was minted: PreTokenGeneration never ran.
+        Assert.Equal(["PostAuthentication_Authentication"], recorder.Order);
+    }
+
+    /// <summary>
+    /// The user is disabled after the flow last read it (here by the trigger; an operator's AdminDisableUser at that moment
+    /// is the same race): the refresh token's write checks the user in the same statement, so no tokens.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Flows))]
+    public async Task PostAuthentication_UserDisabledMeanwhile_EveryFlowRefusedWithoutTokens(string flow)
+    {
+        var recorder = new Recorder();
+        using var app = NewApp(flow, recorder);
+        recorder.Also = async triggerEvent => Assert.True(await app.Services.GetRequiredService<Sesame.Storage.IUserAccountStore>().SetEnabledAsync(
+            triggerEvent.UserPoolId, Sesame.Users.Logins.UsernameKey(triggerEvent.UserName), false, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        var run = await RunAsync(app, flow);
+
+        run.Last.AssertError("NotAuthorizedException", "User is disabled.");
+        Assert.Null(run.Last.Json["AuthenticationResult"]);
         Assert.Equal(["PostAuthentication_Authentication"], recorder.Order);
     }
 

@@ -28,6 +28,27 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Notify_DecoysWrittenOrNot_DispatcherToldToSweepOnlyAfterDecoys()
+    {
+        // At start a previous run may have left decoys behind: sweep once.
+        Assert.True(_outbox.TakeDecoys());
+        Assert.False(_outbox.TakeDecoys());
+
+        var message = _outbox.Sms(PoolId, Phone, "{####}", Code);
+        _outbox.Notify([message]);
+        _outbox.Notify();
+        Assert.False(_outbox.TakeDecoys());
+        Assert.True(await _outbox.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        _outbox.Notify([message, message with { Decoy = true }]);
+        Assert.True(_outbox.TakeDecoys());
+        Assert.False(_outbox.TakeDecoys());
+        Assert.True(await _outbox.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
+        // Nothing notified since: the wait times out and says so.
+        Assert.False(await _outbox.WaitAsync(TimeSpan.FromMilliseconds(20), CancellationToken.None));
+    }
+
+    [Fact]
     public void Fill_Template_ReplacesCodeAppAndMinutes()
     {
         var text = MessageTemplate.Fill("{####} is your {app} sign-in code. It expires in {minutes} minutes.", "012345", "Acme", TimeSpan.FromMinutes(3));

@@ -31,6 +31,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string ForShare => " FOR SHARE";
+
     public override string OverridingIdentity => " OVERRIDING SYSTEM VALUE";
 
     public override string? ResetIdentity(string table, string column) =>

@@ -4,7 +4,7 @@ namespace Sesame.Storage.Postgres;
 
 internal sealed class PostgresRefreshTokenStore(PostgresDatabase database) : IRefreshTokenStore
 {
-    public async ValueTask SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.Command(PostgresDatabase.Sql.InsertRefreshToken, transaction)
@@ -18,7 +18,7 @@ internal sealed class PostgresRefreshTokenStore(PostgresDatabase database) : IRe
                 .Time("@auth", token.AuthTime)
                 .Time("@created", token.CreatedAt)
                 .Time("@expires", token.ExpiresAt);
-            return await command.ExecuteNonQueryAsync(ct);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 
     public async ValueTask<RefreshTokenRecord?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken) =>

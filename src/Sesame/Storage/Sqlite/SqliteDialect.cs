@@ -20,6 +20,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ForUpdateSkipLocked => string.Empty;
 
+    public override string ForShare => string.Empty;
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey };
 }

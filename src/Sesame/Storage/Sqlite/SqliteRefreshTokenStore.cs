@@ -2,7 +2,7 @@ namespace Sesame.Storage.Sqlite;
 
 internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefreshTokenStore
 {
-    public async ValueTask SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> SaveAsync(RefreshTokenRecord token, CancellationToken cancellationToken) =>
         await database.WriteAsync((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
@@ -18,7 +18,7 @@ internal sealed class SqliteRefreshTokenStore(SqliteDatabase database) : IRefres
             command.Parameters.AddWithValue("@auth", token.AuthTime.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("@created", token.CreatedAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("@expires", token.ExpiresAt.ToUnixTimeMilliseconds());
-            return command.ExecuteNonQuery();
+            return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
     public async ValueTask<RefreshTokenRecord?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
