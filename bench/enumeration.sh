@@ -26,7 +26,7 @@ done
 pool=--Sesame:UserPools:us-east-1_SesameDev
 limits=()
 for limit in DestinationPerTenMinutes DestinationPerDay ClientIpPerHour ClientIpPerDay SmsPerHour SmsPerDay CodeFailuresPerDay \
-  ConsecutiveCodeFailures PasswordAttemptsPerClientIpPerFiveMinutes PasswordAttemptsPerClientIpPerHour PasswordAttemptsPerAccountPerDay \
+  ConsecutiveCodeFailures ConsecutivePasswordFailures PasswordAttemptsPerClientIpPerFiveMinutes PasswordAttemptsPerClientIpPerHour PasswordAttemptsPerAccountPerDay \
   PrefixUnconvertedPerHour; do
   limits+=("$pool:Limits:$limit=0")
 done

@@ -62,6 +62,12 @@ internal static partial class Enumeration
             ("ConfirmSignUp (unconfirmed user, wrong code)", "ConfirmSignUp",
                 () => new JsonObject { ["ClientId"] = clientId, ["Username"] = unconfirmed, ["ConfirmationCode"] = "000000" },
                 () => new JsonObject { ["ClientId"] = clientId, ["Username"] = unknown, ["ConfirmationCode"] = "000000" }),
+            ("ForgotPassword (confirmed user, verified phone)", "ForgotPassword",
+                () => new JsonObject { ["ClientId"] = clientId, ["Username"] = confirmed },
+                () => new JsonObject { ["ClientId"] = clientId, ["Username"] = unknown }),
+            ("ConfirmForgotPassword (confirmed user, wrong code)", "ConfirmForgotPassword",
+                () => new JsonObject { ["ClientId"] = clientId, ["Username"] = confirmed, ["ConfirmationCode"] = "000000", ["Password"] = Password + "x" },
+                () => new JsonObject { ["ClientId"] = clientId, ["Username"] = unknown, ["ConfirmationCode"] = "000000", ["Password"] = Password + "x" }),
         };
 
         var results = new JsonArray();
