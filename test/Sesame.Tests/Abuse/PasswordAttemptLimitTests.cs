@@ -119,17 +119,26 @@ public sealed class PasswordAttemptLimitTests
         Assert.Contains("TooManyRequestsException", a.Body, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task PasswordAuth_GuessingForDays_AtMostTheConsecutiveCapCompared_UntilRecovery_UnknownAnsweredAlike()
+    /// <summary>
+    /// Only Cognito's lockout and NIST's consecutive cap (<paramref name="cap"/>): the per-IP and per-account rates are
+    /// off, so that what stops the guessing is the cap, not a window. Returns a confirmed user with a password.
+    /// </summary>
+    private static async Task<(SesameApp App, string Known)> ConsecutiveCapAsync(int cap)
     {
-        // Only Cognito's lockout and NIST's consecutive cap: the per-IP and per-account rates are off for this test, so
-        // that what stops the guessing after 100 is the cap, not a window.
-        using var app = Start(
+        var app = Start(
             ($"{Limits}:PasswordAttemptsPerClientIpPerFiveMinutes", "0"), ($"{Limits}:PasswordAttemptsPerClientIpPerHour", "0"),
-            ($"{Limits}:PasswordAttemptsPerAccountPerDay", "0"), ($"{Limits}:ConsecutivePasswordFailures", "100"));
+            ($"{Limits}:PasswordAttemptsPerAccountPerDay", "0"), ($"{Limits}:ConsecutivePasswordFailures", cap.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var known = SesameApp.NewPhone();
         (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = known, Password = "Right-password-1" })).AssertOk();
         (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = known, ConfirmationCode = await app.CodeAsync(known) })).AssertOk();
+        return (app, known);
+    }
+
+    [Fact]
+    public async Task PasswordAuth_GuessingForDays_AtMostTheConsecutiveCapCompared_UntilRecovery_UnknownAnsweredAlike()
+    {
+        var (app, known) = await ConsecutiveCapAsync(100);
+        using var _ = app;
         var unknown = SesameApp.NewPhone();
         Task<CognitoResponse> RightAsync() => app.CallAsync("InitiateAuth",
             new { SesameApp.ClientId, AuthFlow = "USER_PASSWORD_AUTH", AuthParameters = new { USERNAME = known, PASSWORD = "Right-password-1" } });
@@ -160,12 +169,8 @@ public sealed class PasswordAttemptLimitTests
     [Fact]
     public async Task PasswordAuth_ConsecutiveCap_LiftedByANewPassword()
     {
-        using var app = Start(
-            ($"{Limits}:PasswordAttemptsPerClientIpPerFiveMinutes", "0"), ($"{Limits}:PasswordAttemptsPerClientIpPerHour", "0"),
-            ($"{Limits}:PasswordAttemptsPerAccountPerDay", "0"), ($"{Limits}:ConsecutivePasswordFailures", "3"));
-        var known = SesameApp.NewPhone();
-        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = known, Password = "Right-password-1" })).AssertOk();
-        (await app.CallAsync("ConfirmSignUp", new { SesameApp.ClientId, Username = known, ConfirmationCode = await app.CodeAsync(known) })).AssertOk();
+        var (app, known) = await ConsecutiveCapAsync(3);
+        using var _ = app;
         for (var i = 0; i < 3; i++)
         {
             await PasswordAsync(app, known);
