@@ -147,6 +147,48 @@ public sealed class SendLimitTests
         Assert.Equal(0, await app.QueuedMessagesAsync(unknown));
     }
 
+    [Theory]
+    [InlineData("CUSTOM_AUTH")]
+    [InlineData("USER_AUTH")]
+    public async Task InitiateAuth_StrictPool_UnconfirmedUserAtTheSendLimits_SameAnswerAsAnUnknownLogin(string flow)
+    {
+        // The strict mode answers an unconfirmed user's sign-in like an unknown login's (nothing sent): at the send
+        // limits too, the two must stay alike, with the limits counted under the login for both.
+        using var app = new SesameApp(new Dictionary<string, string?>(Defaults) { [$"Sesame:UserPools:{SesameApp.PoolId}:EnumerationMode"] = "Strict" });
+        var unconfirmed = SesameApp.NewPhone();
+        var unknown = SesameApp.NewPhone();
+        (await app.CallAsync("SignUp", new { SesameApp.ClientId, Username = unconfirmed })).AssertOk();
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var started = 0;
+        CognitoResponse a, b;
+        while (true)
+        {
+            a = await InitiateAsync(app, flow, unconfirmed);
+            b = await InitiateAsync(app, flow, unknown);
+            Assert.Equal(a.Status, b.Status);
+            if (a.Status != 200)
+            {
+                break;
+            }
+
+            started++;
+            app.Clock.Advance(TimeSpan.FromSeconds(10));
+            var spacingA = await InitiateAsync(app, flow, unconfirmed);
+            var spacingB = await InitiateAsync(app, flow, unknown);
+            spacingA.AssertError("TooManyRequestsException", "Rate exceeded");
+            Assert.Equal((spacingA.Status, spacingA.Body, spacingA.Headers["retry-after"]), (spacingB.Status, spacingB.Body, spacingB.Headers["retry-after"]));
+            app.Clock.Advance(TimeSpan.FromSeconds(51));
+        }
+
+        Assert.Equal(5, started);
+        a.AssertError("TooManyRequestsException", "Rate exceeded");
+        Assert.Equal((a.Status, a.Body, a.Headers["retry-after"]), (b.Status, b.Body, b.Headers["retry-after"]));
+        // The unconfirmed user got its sign-up code and nothing since; the unknown login nothing at all.
+        Assert.Equal(1, await app.QueuedMessagesAsync(unconfirmed));
+        Assert.Equal(0, await app.QueuedMessagesAsync(unknown));
+    }
+
     [Fact]
     public async Task SignUpThenSignIn_OneNumberWithinAMinute_BothCodesSent()
     {
