@@ -76,7 +76,7 @@ public sealed class SendLimitTests
         var a = await app.CallAsync("ResendConfirmationCode", new { SesameApp.ClientId, Username = known });
         var b = await app.CallAsync("ResendConfirmationCode", new { SesameApp.ClientId, Username = unknown });
 
-        Assert.Equal((a.Status, a.Body, a.Headers["retry-after"]), (b.Status, b.Body, b.Headers["retry-after"]));
+        AssertSameRefusal(a, b);
         Assert.Contains("LimitExceededException", a.Body, StringComparison.Ordinal);
     }
 
@@ -87,6 +87,14 @@ public sealed class SendLimitTests
             AuthParameters = new { USERNAME = login, PREFERRED_CHALLENGE = login.StartsWith('+') ? "SMS_OTP" : "EMAIL_OTP" },
         })
         : app.CallAsync("InitiateAuth", new { SesameApp.ClientId, AuthFlow = flow, AuthParameters = new { USERNAME = login } });
+
+    /// <summary>InitiateAuth for <paramref name="first"/>, then for <paramref name="second"/>.</summary>
+    private static async Task<(CognitoResponse First, CognitoResponse Second)> BothAsync(SesameApp app, string flow, string first, string second) =>
+        (await InitiateAsync(app, flow, first), await InitiateAsync(app, flow, second));
+
+    /// <summary>Two refusals a client cannot tell apart: status, body and Retry-After.</summary>
+    private static void AssertSameRefusal(CognitoResponse a, CognitoResponse b) =>
+        Assert.Equal((a.Status, a.Body, a.Headers["retry-after"]), (b.Status, b.Body, b.Headers["retry-after"]));
 
     /// <summary>
     /// Issue 9: an unknown user hitting a send limit gets exactly what a known one gets. Both logins start a sign-in at
@@ -116,20 +124,17 @@ public sealed class SendLimitTests
 
         started++;
         app.Clock.Advance(TimeSpan.FromSeconds(10));
-        var spacingKnown = await InitiateAsync(app, flow, known);
-        var spacingUnknown = await InitiateAsync(app, flow, unknown);
+        var (spacingKnown, spacingUnknown) = await BothAsync(app, flow, known, unknown);
         // InitiateAuth's model declares no LimitExceededException: a send limit is its TooManyRequestsException.
         spacingKnown.AssertError("TooManyRequestsException", "Rate exceeded");
         Assert.Equal("50", spacingKnown.Headers["retry-after"]);
-        Assert.Equal((spacingKnown.Status, spacingKnown.Body, spacingKnown.Headers["retry-after"]),
-            (spacingUnknown.Status, spacingUnknown.Body, spacingUnknown.Headers["retry-after"]));
+        AssertSameRefusal(spacingKnown, spacingUnknown);
 
         CognitoResponse a, b;
         while (true)
         {
             app.Clock.Advance(TimeSpan.FromSeconds(61));
-            a = await InitiateAsync(app, flow, known);
-            b = await InitiateAsync(app, flow, unknown);
+            (a, b) = await BothAsync(app, flow, known, unknown);
             Assert.Equal(a.Status, b.Status);
             if (a.Status != 200)
             {
@@ -141,7 +146,7 @@ public sealed class SendLimitTests
 
         Assert.Equal(5, started); // the ten-minute count, not the spacing, refused the sixth
         a.AssertError("TooManyRequestsException", "Rate exceeded");
-        Assert.Equal((a.Status, a.Body, a.Headers["retry-after"]), (b.Status, b.Body, b.Headers["retry-after"]));
+        AssertSameRefusal(a, b);
         // Only the known login was ever sent anything: the sign-up code and five sign-in codes.
         Assert.Equal(6, await app.QueuedMessagesAsync(known));
         Assert.Equal(0, await app.QueuedMessagesAsync(unknown));
@@ -164,8 +169,7 @@ public sealed class SendLimitTests
         CognitoResponse a, b;
         while (true)
         {
-            a = await InitiateAsync(app, flow, unconfirmed);
-            b = await InitiateAsync(app, flow, unknown);
+            (a, b) = await BothAsync(app, flow, unconfirmed, unknown);
             Assert.Equal(a.Status, b.Status);
             if (a.Status != 200)
             {
@@ -174,16 +178,15 @@ public sealed class SendLimitTests
 
             started++;
             app.Clock.Advance(TimeSpan.FromSeconds(10));
-            var spacingA = await InitiateAsync(app, flow, unconfirmed);
-            var spacingB = await InitiateAsync(app, flow, unknown);
+            var (spacingA, spacingB) = await BothAsync(app, flow, unconfirmed, unknown);
             spacingA.AssertError("TooManyRequestsException", "Rate exceeded");
-            Assert.Equal((spacingA.Status, spacingA.Body, spacingA.Headers["retry-after"]), (spacingB.Status, spacingB.Body, spacingB.Headers["retry-after"]));
+            AssertSameRefusal(spacingA, spacingB);
             app.Clock.Advance(TimeSpan.FromSeconds(51));
         }
 
         Assert.Equal(5, started);
         a.AssertError("TooManyRequestsException", "Rate exceeded");
-        Assert.Equal((a.Status, a.Body, a.Headers["retry-after"]), (b.Status, b.Body, b.Headers["retry-after"]));
+        AssertSameRefusal(a, b);
         // The unconfirmed user got its sign-up code and nothing since; the unknown login nothing at all.
         Assert.Equal(1, await app.QueuedMessagesAsync(unconfirmed));
         Assert.Equal(0, await app.QueuedMessagesAsync(unknown));
