@@ -77,7 +77,7 @@ internal static class PoolCommands
                 + "UsernameExistsException). Stored as the pool's tag sesame:EnumerationMode.",
         };
         enumerationMode.AcceptOnlyFromAmong("Strict", "Cognito");
-        var create = new Command("create", "Create a pool (stored; every node sees it from its next start).") { name, region, usernameAttributes, enumerationMode };
+        var create = new Command("create", "Create a pool (stored; a server on the same SQLite data sees it from its next start, PostgreSQL nodes within Storage:RefreshInterval).") { name, region, usernameAttributes, enumerationMode };
         run.Handle(create, async (parseResult, cli, cancellationToken) =>
         {
             var created = await cli.Operation<CreateUserPool>().ExecuteAsync(

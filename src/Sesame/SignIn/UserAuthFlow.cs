@@ -193,7 +193,9 @@ internal sealed class UserAuthFlow(
             throw CognitoErrors.InvalidSession();
         }
 
-        // No trigger ran since the user was read: tokens need no second read (their write checks the user).
+        // No trigger ran since the user was read: tokens need no second read (their write checks the user). Without
+        // tokens (the hosted page, issuerOrigin null) nothing checks the user before the authorization code is minted,
+        // so that path reads it again.
         return issuerOrigin is null
             ? await completion.CompleteOrAuthenticateAsync(client, user, clientMetadata, issuerOrigin, cancellationToken)
             : await completion.CompleteCurrentAsync(client, user, clientMetadata, issuerOrigin, cancellationToken);
