@@ -264,9 +264,19 @@ export function registerMultiNodeTests(test, out) {
       for (let n = w; Date.now() < stopAt; n += 4) {
         const i = n % 3;
         const phone = uniquePhone();
+        const killedBefore = killed;
         try {
           await c.sdks[i].send(new SignUpCommand({ ClientId: CLIENT_ID, Username: phone }));
-          const code = (await messageFrom(c.nodes, phone, 1, 30_000)).code;
+          let code;
+          try {
+            code = (await messageFrom(c.nodes, phone, 1, 30_000)).code;
+          } catch (e) {
+            // Any node may claim any message: one that node 3 claimed and sent just before the kill went into node 3's
+            // own dev outbox, which died with it (a provider would have delivered it). Only then is a code not seen;
+            // the sign-up is not acknowledged, so nothing is owed for it.
+            if (!killedBefore && killed) continue;
+            throw e;
+          }
           await c.sdks[i].send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: phone, ConfirmationCode: code }));
           acknowledged.push({ phone, sent: 1 });
           if (killed && i !== 2) servedAfterKill += 1;
