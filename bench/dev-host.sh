@@ -1,7 +1,7 @@
 # Sourced by bench/fuzz.sh and bench/enumeration.sh: builds (unless build=0) and starts the Release host in the
 # Development environment on a free loopback port with a fresh data directory, and stops it when the script ends.
 # After `start_dev_host LOG [--Setting=Value]…`: $port, $server_pid, $work (removed at the end unless keep=1).
-host=artifacts/bin/Sesame.Host/release/Sesame.Host.dll
+host=${host:-artifacts/bin/Sesame.Host/release/Sesame.Host.dll}
 load=${load:-artifacts/bin/Sesame.Load/release/Sesame.Load.dll}
 if [ "${build:-1}" -eq 1 ]; then
   dotnet build src/Sesame.Host -c Release -warnaserror -v quiet -nologo >/dev/null

@@ -156,6 +156,45 @@ public sealed partial class OAuthFlowTests : IDisposable
         Assert.Equal("invalid_grant", result["error"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TokenEndpoint_FormPastMaxRequestBodyBytes_InvalidRequestUnread(bool withLength)
+    {
+        // Kestrel alone would take a 30 MB form, and the form reader would keep each value (up to 4 MB) as a string:
+        // a form is held to Sesame:MaxRequestBodyBytes (64 KiB) like a Cognito request. The refresh token is one the
+        // server would accept, so without the limit this request succeeds.
+        using var browser = Browser();
+        var (verifier, challenge) = Pkce();
+        var callback = await SignInThroughPageAsync(browser, SesameApp.NewPhone(), challenge);
+        var tokens = await RedeemAsync(browser, callback["code"], verifier);
+        var form = "grant_type=refresh_token&client_id=" + SesameApp.ClientId + "&refresh_token="
+            + Uri.EscapeDataString(tokens["refresh_token"]!.GetValue<string>()) + "&padding=" + new string('a', 65 * 1024);
+        var bytes = Encoding.ASCII.GetBytes(form);
+        HttpContent content = withLength ? new ByteArrayContent(bytes) : new StreamContent(new UnseekableStream(bytes));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        Assert.Equal(withLength, content.Headers.ContentLength is not null);
+
+        using var response = await browser.PostAsync("/oauth2/token", content);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", body["error"]!.GetValue<string>());
+        var small = await PostFormAsync(browser, "/oauth2/token", new()
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = SesameApp.ClientId,
+            ["refresh_token"] = tokens["refresh_token"]!.GetValue<string>(),
+        });
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+    }
+
+    /// <summary>A body of unknown length (sent chunked): the limit must hold while reading, not only by Content-Length.</summary>
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
     [Fact]
     public async Task TokenEndpoint_CodeAfterFiveMinutes_InvalidGrant()
     {
