@@ -191,6 +191,7 @@ start_sesame() { # $1 = Full|Normal; sets port, delivery_port, sesame_pid, start
     exit 1
   fi
   idle_rss_kb=$(ps -o rss= -p "$sesame_pid" | tr -d ' ')
+  first_node_args=("${args[@]}")
   # More nodes on the same database, each on a port of its own (the first node has applied the schema).
   also_endpoints=()
   local n node_port
@@ -249,6 +250,16 @@ for sync in "${modes[@]}"; do
     "$startup_ms" "$((idle_rss_kb / 1024))" "$((peak_rss_kb / 1024))" "$sync" "$seed" "$seed_ms")
   printf '%s\n' "$server_json" >"$work/server-$sync.json"
   stop_all
+  # A restart on the same data: the first start above also applied the schema and generated the pool's signing key.
+  restarted=$(date +%s%3N)
+  ASPNETCORE_ENVIRONMENT=Production dotnet "$host" "${first_node_args[@]}" >"$work/sesame-$sync-restart.log" 2>&1 &
+  pids+=("$!")
+  restart_ms=$(gen wait-health --endpoint "http://127.0.0.1:$port" --timeout 60 --since-unix-ms "$restarted") \
+    || { cat "$work/sesame-$sync-restart.log" >&2; echo "error: Sesame ($sync) did not become healthy after a restart" >&2; exit 1; }
+  echo "restarted: /health 200 after $restart_ms ms"
+  stop_all
+  server_json=${server_json%\}}", \"restartMs\": $restart_ms}"
+  printf '%s\n' "$server_json" >"$work/server-$sync.json"
   runs+=(--server "$name=$work/server-$sync.json")
   first=0
 done

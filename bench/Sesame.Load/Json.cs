@@ -47,6 +47,7 @@ internal static class Json
             entry["failed"] = flow.Failed;
             entry["seconds"] = Math.Round(flow.Seconds, 3);
             entry["serverCpuMsPerFlow"] = flow.ServerCpuMsPerFlow is { } cpu ? Math.Round(cpu, 3) : null;
+            entry["generatorCpuMsPerFlow"] = flow.GeneratorCpuMsPerFlow is { } own ? Math.Round(own, 3) : null;
             entry["operations"] = operations;
             entry["failures"] = failures;
             flows[flow.Flow] = entry;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -98,8 +99,10 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
 
             var recorder = new Recorder();
             var cpuBefore = ProcessCpu.Read(options.ServerPid);
+            var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var elapsed = await DriveAsync(flows, flow, recorder, options.Duration, options.Count, cancellationToken);
-            var result = recorder.Result(flow, elapsed, ProcessCpu.Read(options.ServerPid) - cpuBefore);
+            var result = recorder.Result(
+                flow, elapsed, ProcessCpu.Read(options.ServerPid) - cpuBefore, Process.GetCurrentProcess().TotalProcessorTime - ownBefore);
             results.Add(result);
             Table.PrintFlow(log, result);
         }

@@ -26,7 +26,7 @@ internal sealed class Recorder
         }
     }
 
-    public FlowResult Result(string flow, TimeSpan duration, TimeSpan? serverCpu = null)
+    public FlowResult Result(string flow, TimeSpan duration, TimeSpan? serverCpu = null, TimeSpan? generatorCpu = null)
     {
         var flows = _flows.TryGetValue(flow, out var f) ? f.Summary(duration) : Summary.Empty;
         return new FlowResult(
@@ -36,7 +36,8 @@ internal sealed class Recorder
             _failed.GetValueOrDefault(flow),
             _operations.OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value.Summary(duration), StringComparer.Ordinal),
             _failures.OrderByDescending(e => e.Value).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
-            serverCpu is { } cpu && flows.Count > 0 ? cpu.TotalMilliseconds / flows.Count : null);
+            serverCpu is { } cpu && flows.Count > 0 ? cpu.TotalMilliseconds / flows.Count : null,
+            generatorCpu is { } own && flows.Count > 0 ? own.TotalMilliseconds / flows.Count : null);
     }
 
     /// <summary>Elapsed times of one operation, appended under a lock (cheap beside an HTTP round trip).</summary>
@@ -90,7 +91,8 @@ internal sealed record FlowResult(
     long Failed,
     IReadOnlyDictionary<string, Summary> Operations,
     IReadOnlyDictionary<string, int> Failures,
-    double? ServerCpuMsPerFlow = null);
+    double? ServerCpuMsPerFlow = null,
+    double? GeneratorCpuMsPerFlow = null);
 
 /// <summary>
 /// CPU time (user + system) a process on this machine has used, from <c>/proc/PID/stat</c>: CPU per flow is far less

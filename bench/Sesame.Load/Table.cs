@@ -11,7 +11,8 @@ internal static class Table
     {
         var e = result.EndToEnd;
         log.WriteLine(Invariant($"{result.Flow}: {e.PerSecond:0.0} flows/s, end to end p50 {e.P50Ms:0.00} ms, p95 {e.P95Ms:0.00} ms, p99 {e.P99Ms:0.00} ms ({e.Count} completed, {result.Failed} failed, {result.Seconds:0.0} s)")
-            + (result.ServerCpuMsPerFlow is { } cpu ? Invariant($"; server CPU {cpu:0.00} ms per flow") : string.Empty));
+            + (result.ServerCpuMsPerFlow is { } cpu ? Invariant($"; server CPU {cpu:0.00} ms per flow") : string.Empty)
+            + (result.GeneratorCpuMsPerFlow is { } own ? Invariant($"; generator CPU {own:0.00} ms per flow") : string.Empty));
         log.WriteLine(Invariant($"  {"operation",-42} {"count",8} {"/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}"));
         foreach (var (name, s) in result.Operations)
         {
@@ -40,7 +41,7 @@ internal static class Table
             text.Append(Invariant($" {name}: flows/s | {name}: p50 / p95 / p99 ms | {name}: failed |"));
         }
 
-        text.Append(Invariant($" {runs.First().Key}: server CPU ms / flow |"));
+        text.Append(Invariant($" {runs.First().Key}: server CPU ms / flow | generator CPU ms / flow |"));
         if (ceiling is not null)
         {
             text.Append(Invariant($" {runs.First().Key} / sign-in ceiling |"));
@@ -53,7 +54,7 @@ internal static class Table
 
         text.AppendLine();
         text.Append("|---|");
-        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|", runs.Count))).Append("---:|");
+        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|", runs.Count))).Append("---:|---:|");
         text.Append(ceiling is not null ? "---:|" : string.Empty);
         text.AppendLine(peer is { Value: not null } ? "---:|---:|" : string.Empty);
 
@@ -71,6 +72,7 @@ internal static class Table
 
             var primary = runs.First().Value!["flows"]?[flow];
             text.Append(primary?["serverCpuMsPerFlow"] is { } cpu ? Invariant($" {cpu.GetValue<double>():0.00} |") : " – |");
+            text.Append(primary?["generatorCpuMsPerFlow"] is { } own ? Invariant($" {own.GetValue<double>():0.00} |") : " – |");
             if (ceiling is not null)
             {
                 text.Append(primary is null || ceiling <= 0 ? " – |" : Invariant($" {Number(primary, "perSecond") / ceiling.Value:0.0%} |"));
@@ -97,7 +99,7 @@ internal static class Table
         {
             if (run?["server"] is { } server)
             {
-                text.AppendLine(Invariant($"Sesame ({name}): /health 200 {Number(server, "startupMs"):#,0} ms after the process started; RSS {Number(server, "idleRssMb"):0} MB idle, {Number(server, "rssAfterFlowsMb"):0} MB after the flows."));
+                text.AppendLine(Invariant($"Sesame ({name}): /health 200 {Number(server, "startupMs"):#,0} ms after the process started (first start: schema and signing key created){(server["restartMs"] is { } restart ? Invariant($", {restart.GetValue<double>():#,0} ms after a restart on the same data") : string.Empty)}; RSS {Number(server, "idleRssMb"):0} MB idle, {Number(server, "rssAfterFlowsMb"):0} MB after the flows."));
             }
 
             if (run?["overhead"]?["requestsPerSecond"] is { } overhead)
