@@ -104,7 +104,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-host=artifacts/bin/Sesame.Host/release/Sesame.Host.dll
+# host= in the environment runs another build of the server, e.g. the ReadyToRun output of the Dockerfile's publish line.
+host=${host:-artifacts/bin/Sesame.Host/release/Sesame.Host.dll}
 load=artifacts/bin/Sesame.Load/release/Sesame.Load.dll
 if [ "$build" -eq 1 ]; then
   echo "== build (Release)"
