@@ -41,6 +41,52 @@ public sealed class PasswordHasherTests
         Assert.False(Argon2.Verify("passwore", "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$" + ReferenceDigest));
     }
 
+    [Theory]
+    [InlineData(64, 1)]
+    [InlineData(1024, 3)]
+    [InlineData(19_456, 2)]
+    public void Argon2id_LibsodiumAndKonscious_SameFunctionBothWays(int memoryKiB, int iterations)
+    {
+        // New hashes (one lane, 16-byte salt) are computed by libsodium (NSec); hashes made before, by Konscious, must
+        // keep verifying, and what libsodium makes must be what Konscious computes: the record does not say which.
+        var hasher = WithArgon2(memoryKiB, iterations);
+        const string password = "correct horse battery stäple 🔑";
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var konscious = Konscious(password, salt, memoryKiB, iterations, 1);
+        var record = $"$argon2id$v=19$m={memoryKiB},t={iterations},p=1${Unpadded(salt)}${Unpadded(konscious)}";
+
+        Assert.True(hasher.Verify(password, record));
+        Assert.False(hasher.Verify(password + "!", record));
+        var made = PasswordHasher.ParseArgon2(hasher.Hash(password))!.Value;
+        Assert.Equal(made.Hash, Konscious(password, made.Salt, made.M, made.T, made.P));
+    }
+
+    [Fact]
+    public void Argon2id_TwoLanesOrAnotherSaltLength_StillVerify()
+    {
+        // What libsodium does not compute (more than one lane, a salt that is not 16 bytes: imported records) still
+        // verifies, through Konscious.
+        const string password = "pässword";
+        foreach (var (salt, lanes) in new[] { (new byte[16], 2), (new byte[24], 1), (new byte[8], 1) })
+        {
+            System.Security.Cryptography.RandomNumberGenerator.Fill(salt);
+            var record = $"$argon2id$v=19$m=64,t=1,p={lanes}${Unpadded(salt)}${Unpadded(Konscious(password, salt, 64, 1, lanes))}";
+            Assert.True(Argon2.Verify(password, record));
+            Assert.False(Argon2.Verify("password", record));
+        }
+    }
+
+    private static byte[] Konscious(string password, byte[] salt, int memoryKiB, int iterations, int lanes)
+    {
+        using var argon2 = new Konscious.Security.Cryptography.Argon2id(System.Text.Encoding.UTF8.GetBytes(password))
+        {
+            Salt = salt, MemorySize = memoryKiB, Iterations = iterations, DegreeOfParallelism = lanes,
+        };
+        return argon2.GetBytes(32);
+    }
+
+    private static string Unpadded(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
+
     [Fact]
     public void Argon2idServer_OldPbkdf2Hash_StillVerifiesAndNeedsAnUpgrade()
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Konscious.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Sodium = NSec.Cryptography;
 using Sesame.Configuration;
 
 namespace Sesame.SignIn.Passwords;
@@ -19,6 +20,7 @@ internal sealed class PasswordHasher : IDisposable
 {
     private const string Pbkdf2Prefix = "pbkdf2-sha256$";
     private const string Argon2Prefix = "$argon2id$v=19$";
+    private const int LibsodiumSaltBytes = 16;
 
     private readonly PasswordOptions _options;
     private readonly Lazy<string> _standIn;
@@ -156,6 +158,18 @@ internal sealed class PasswordHasher : IDisposable
         try
         {
             var bytes = Encoding.UTF8.GetBytes(password);
+            if (variant == "argon2id" && parallelism == 1 && salt.Length == LibsodiumSaltBytes)
+            {
+                // Every hash Sesame makes, and most imported ones: libsodium's Argon2id (NSec), the same function (RFC 9106;
+                // PasswordHasherTests compares the two implementations), about 3× faster, and its memory is mapped for
+                // the hash and unmapped when it ends, where Konscious allocates it as managed arrays the GC keeps until
+                // its next full collection (docs/benchmarks.md, "Malformed input").
+                var algorithm = Sodium.PasswordBasedKeyDerivationAlgorithm.Argon2id(
+                    new Sodium.Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memoryKiB, NumberOfPasses = iterations });
+                return algorithm.DeriveBytes(bytes, salt, length);
+            }
+
+            // libsodium has neither Argon2i/Argon2d, nor more than one lane, nor salts of another length than 16 bytes.
             using Konscious.Security.Cryptography.Argon2 argon2 = variant switch { "argon2i" => new Argon2i(bytes), "argon2d" => new Argon2d(bytes), _ => new Argon2id(bytes) };
             argon2.Salt = salt;
             argon2.MemorySize = memoryKiB;
