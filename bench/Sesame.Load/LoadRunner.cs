@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -99,10 +98,10 @@ internal sealed class LoadRunner(LoadOptions options, ICodeSource codes, Cognito
 
             var recorder = new Recorder();
             var cpuBefore = ProcessCpu.Read(options.ServerPid);
-            var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var ownBefore = ProcessCpu.Read(Environment.ProcessId);
             var elapsed = await DriveAsync(flows, flow, recorder, options.Duration, options.Count, cancellationToken);
             var result = recorder.Result(
-                flow, elapsed, ProcessCpu.Read(options.ServerPid) - cpuBefore, Process.GetCurrentProcess().TotalProcessorTime - ownBefore);
+                flow, elapsed, ProcessCpu.Read(options.ServerPid) - cpuBefore, ProcessCpu.Read(Environment.ProcessId) - ownBefore);
             results.Add(result);
             Table.PrintFlow(log, result);
         }

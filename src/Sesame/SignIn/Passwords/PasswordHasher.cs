@@ -160,7 +160,7 @@ internal sealed class PasswordHasher : IDisposable
             var bytes = Encoding.UTF8.GetBytes(password);
             if (variant == "argon2id" && parallelism == 1 && salt.Length == LibsodiumSaltBytes)
             {
-                // Every hash Sesame makes, and most imported ones: libsodium's Argon2id (NSec), the same function (RFC 9106;
+                // Every hash Sesame makes at the default one lane, and most imported ones: libsodium's Argon2id (NSec), the same function (RFC 9106;
                 // PasswordHasherTests compares the two implementations), about 3× faster, and its memory is mapped for
                 // the hash and unmapped when it ends, where Konscious allocates it as managed arrays the GC keeps until
                 // its next full collection (docs/benchmarks.md, "Malformed input").
